@@ -1,0 +1,110 @@
+# scmwq-trace: Qualcomm SCM wait-queue trace tool
+#
+#   make                 build build/scmwq-trace
+#   make check           unit tests, CLI tests (BATS), corpus verdicts
+#   make check-sanitize  the same, built with ASan and UBSan
+#   make install PREFIX=/usr/local DESTDIR=
+#   make bench           replay benchmark (bench/replay-bench.sh)
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+
+CC       ?= cc
+BUILD    ?= build
+PKG_CONFIG ?= pkg-config
+
+# Each library we need and the Debian package that provides it.
+DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev
+DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d))))))
+ifneq ($(DEP_MISSING),)
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(error missing libraries; install them with: apt-get install pkg-config $(DEP_MISSING))
+endif
+endif
+
+PKGS     := libtracecmd libtracefs libtraceevent
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	    -Wno-unused-parameter -Wno-format-nonliteral
+OPT      ?= -O2 -g
+SAN      ?=
+ifneq ($(WERROR),)
+WARN     += -Werror
+endif
+CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -Iinclude -Ilib $(DEP_CFLAGS)
+LDFLAGS  += $(SAN)
+LDLIBS   += $(DEP_LIBS) -lpthread -lm
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+LIB_A    := $(BUILD)/libscmwq.a
+BIN      := $(BUILD)/scmwq-trace
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+GEN_SRC  := $(sort $(wildcard tests/gen/*.c))
+GEN_BIN  := $(GEN_SRC:tests/gen/%.c=$(BUILD)/tests/%)
+
+MAN1     := $(sort $(wildcard man/*.1))
+MAN7     := $(sort $(wildcard man/*.7))
+
+all: $(BIN) $(UNIT_BIN) $(GEN_BIN) completions
+
+$(BUILD)/%.o: %.c $(wildcard include/*.h lib/*.h cmd/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIB_A) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/gen/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O1 -fno-inline $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+# Completions are generated from the option tables of the binary itself.
+completions: completions/scmwq-trace.bash completions/_scmwq-trace
+completions/scmwq-trace.bash: $(BIN)
+	@mkdir -p completions
+	$(BIN) completion bash > $@.tmp && mv $@.tmp $@
+completions/_scmwq-trace: $(BIN)
+	@mkdir -p completions
+	$(BIN) completion zsh > $@.tmp && mv $@.tmp $@
+
+check: all
+	BUILD=$(BUILD) tests/run-tests.sh
+
+check-sanitize:
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" check
+
+bench: $(BIN) $(GEN_BIN)
+	BUILD=$(BUILD) bench/replay-bench.sh
+
+install: $(BIN) completions
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/scmwq-trace
+	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
+	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/)
+	install -m 644 completions/scmwq-trace.bash $(DESTDIR)$(BASHCOMPDIR)/scmwq-trace
+	install -m 644 completions/_scmwq-trace $(DESTDIR)$(ZSHCOMPDIR)/_scmwq-trace
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check check-sanitize bench install clean completions

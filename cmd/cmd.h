@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command table: each subcommand is one file in cmd/ that exports a
+ * struct scmwq_cmd.  Options are argp tables; the completion command
+ * generates bash and zsh completion from those same tables.
+ */
+#ifndef SCMWQ_CMD_H
+#define SCMWQ_CMD_H
+
+#include <argp.h>
+
+#include "scmwq.h"
+
+/* Values an option takes, for completion: "a b c", or NULL. */
+struct cmd_values {
+	const char *long_name;
+	const char *values;	/* space-separated words; "@file" completes files */
+};
+
+struct scmwq_cmd {
+	const char *name;
+	const char *summary;
+	const struct argp *argp;		/* NULL: no options */
+	const struct cmd_values *values;	/* terminated by { NULL } */
+	bool takes_files;			/* positional args are files */
+	bool hidden;
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct scmwq_cmd cmd_replay;
+extern const struct scmwq_cmd cmd_model;
+extern const struct scmwq_cmd cmd_completion;
+
+extern const struct scmwq_cmd *const scmwq_cmds[];
+
+/* Exit statuses of replay.md section 4. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FINDINGS = 1,
+	EXIT_USAGE = 64,
+	EXIT_DATAERR = 65,
+	EXIT_NOINPUT = 66,
+	EXIT_SOFTWARE = 70,
+	EXIT_NOPERM = 77,
+};
+
+/* Parse a duration option or fail the argp parse with a usage error. */
+int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);
+
+/* Common argp flags for subcommands: errors exit 64, --help exits 0. */
+#define CMD_ARGP_FLAGS 0
+
+extern const char *cmd_progname;	/* "scmwq-trace replay" etc. */
+
+/* Print "scmwq-trace: msg" to stderr. */
+void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scmwq-trace: the command table and dispatch.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+#ifndef SCMWQ_VERSION
+#define SCMWQ_VERSION "0.1.0"
+#endif
+
+const char *argp_program_version = "scmwq-trace " SCMWQ_VERSION;
+const char *argp_program_bug_address = "the project's issue tracker";
+const char *cmd_progname = "scmwq-trace";
+
+const struct scmwq_cmd *const scmwq_cmds[] = {
+	&cmd_replay,
+	&cmd_model,
+	&cmd_completion,
+	NULL,
+};
+
+void cmd_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "scmwq-trace: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns)
+{
+	if (scmwq_parse_duration(arg, ns) < 0) {
+		argp_error(state, "invalid duration for --%s: '%s' (expected e.g. 100ms, 1s, 20us)",
+			   opt, arg);
+		return -1;
+	}
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: scmwq-trace COMMAND [OPTION...] [ARG...]\n"
+		"Check Qualcomm SCM wait-queue traces for lost wakeups and other protocol faults.\n\n"
+		"Commands:\n");
+	for (int i = 0; scmwq_cmds[i]; i++)
+		if (!scmwq_cmds[i]->hidden)
+			fprintf(out, "  %-10s  %s\n", scmwq_cmds[i]->name, scmwq_cmds[i]->summary);
+	fprintf(out,
+		"\n'scmwq-trace COMMAND --help' describes a command's options; man scmwq-trace-COMMAND\n"
+		"has the details.  Example:\n"
+		"  scmwq-trace replay trace.dat\n");
+}
+
+static int check_stdout(void)
+{
+	/* As git does: a command that could not write its output failed. */
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno == EPIPE)
+			return 0;
+		cmd_err("write error on standard output: %s", strerror(errno));
+		return EXIT_SOFTWARE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static char progname[64];
+	const char *name;
+	int ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		if (argc > 2 && strcmp(name, "help") == 0) {
+			char *hargv[] = { argv[2], "--help", NULL };
+
+			for (int i = 0; scmwq_cmds[i]; i++)
+				if (!strcmp(scmwq_cmds[i]->name, argv[2])) {
+					snprintf(progname, sizeof(progname), "scmwq-trace %s", argv[2]);
+					cmd_progname = progname;
+					hargv[0] = progname;
+					return scmwq_cmds[i]->run(2, hargv);
+				}
+		}
+		usage(stdout);
+		return check_stdout();
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+		printf("%s\n", argp_program_version);
+		return check_stdout();
+	}
+	for (int i = 0; scmwq_cmds[i]; i++) {
+		if (strcmp(scmwq_cmds[i]->name, name))
+			continue;
+		snprintf(progname, sizeof(progname), "scmwq-trace %s", name);
+		cmd_progname = progname;
+		/* argp prints program_invocation_short_name in its messages. */
+		program_invocation_name = progname;
+		program_invocation_short_name = progname;
+		argv[1] = progname;	/* argp's usage lines name the subcommand */
+		ret = scmwq_cmds[i]->run(argc - 1, argv + 1);
+		if (check_stdout())
+			return EXIT_SOFTWARE;
+		return ret;
+	}
+	cmd_err("'%s' is not a command; see 'scmwq-trace --help'", name);
+	return EXIT_USAGE;
+}

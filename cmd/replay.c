@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scmwq-trace replay: judge traces against the reference model and say
+ * what departs from it, for people (text) and for CI (JSON, exit status).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+enum out_format { OUT_TEXT, OUT_JSON };
+
+struct replay_params {
+	enum scmwq_driver driver;
+	struct scmwq_model_opts model;
+	enum out_format format;
+	bool strict;
+	bool quiet;
+	bool verbose;
+	int progress;		/* -1 auto (stderr is a terminal), 0 off, 1 on */
+	char **files;
+	int nfiles;
+};
+
+enum {
+	OPT_GRACE = 256,
+	OPT_STALL,
+	OPT_SKEW,
+	OPT_STRICT,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+};
+
+static const struct argp_option replay_options[] = {
+	{ "driver", 'd', "DRIVER", 0,
+	  "judge as this driver: auto (default), mainline, mainline-6.3, mainline-6.11, vendor, "
+	  "draft-2022", 0 },
+	{ "grace", OPT_GRACE, "DURATION", 0,
+	  "how long a woken sleeper may take to resume (default 100ms)", 0 },
+	{ "stall", OPT_STALL, "DURATION", 0,
+	  "how long a sleeper may wait with no wake at all (default 1s)", 0 },
+	{ "skew", OPT_SKEW, "DURATION", 0,
+	  "events on different CPUs closer than this may be out of order (default 20us)", 0 },
+	{ "format", 'f', "FORMAT", 0, "text (default) or json", 0 },
+	{ "strict", OPT_STRICT, NULL, 0,
+	  "warnings and inconclusive findings count as errors for the exit status", 0 },
+	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 0 },
+	{ "verbose", 'v', NULL, 0, "also print info notes (threads that joined mid-call, ...)", 0 },
+	{ "progress", OPT_PROGRESS, NULL, 0,
+	  "show progress on stderr (default: when stderr is a terminal)", 0 },
+	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "never show progress", 0 },
+	{ 0 }
+};
+
+static error_t replay_parse(int key, char *arg, struct argp_state *state)
+{
+	struct replay_params *p = state->input;
+
+	switch (key) {
+	case 'd':
+		if (scmwq_driver_parse(arg, &p->driver) < 0)
+			argp_error(state, "unknown driver '%s' (expected auto, mainline, mainline-6.3, "
+				   "mainline-6.11, vendor or draft-2022)", arg);
+		break;
+	case OPT_GRACE:
+		cmd_parse_duration(state, "grace", arg, &p->model.grace_ns);
+		break;
+	case OPT_STALL:
+		cmd_parse_duration(state, "stall", arg, &p->model.stall_ns);
+		break;
+	case OPT_SKEW:
+		cmd_parse_duration(state, "skew", arg, &p->model.skew_ns);
+		break;
+	case 'f':
+		if (!strcmp(arg, "text"))
+			p->format = OUT_TEXT;
+		else if (!strcmp(arg, "json"))
+			p->format = OUT_JSON;
+		else
+			argp_error(state, "unknown format '%s' (expected text or json)", arg);
+		break;
+	case OPT_STRICT:
+		p->strict = true;
+		break;
+	case 'q':
+		p->quiet = true;
+		break;
+	case 'v':
+		p->verbose = true;
+		break;
+	case OPT_PROGRESS:
+		p->progress = 1;
+		break;
+	case OPT_NO_PROGRESS:
+		p->progress = 0;
+		break;
+	case ARGP_KEY_ARGS:
+		p->files = state->argv + state->next;
+		p->nfiles = state->argc - state->next;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "no trace given (a trace.dat or ftrace text file, or - for stdin)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp replay_argp = {
+	replay_options, replay_parse, "TRACE...",
+	"Judge SCM wait-queue traces against the reference model of the protocol.\v"
+	"TRACE is a trace.dat (trace-cmd, versions 6 and 7) or ftrace text (the tracefs 'trace' "
+	"file, trace_pipe, 'trace-cmd report' output); '-' reads standard input.  The kind is "
+	"told from the content.  Each file is judged on its own.\n\n"
+	"Exit status: 0 no error finding, 1 at least one error finding, 64 bad command line, "
+	"65 input is not a readable trace, 66 input cannot be opened, 70 internal error.\n\n"
+	"Examples:\n"
+	"  scmwq-trace replay trace.dat\n"
+	"  scmwq-trace replay --format=json --driver=vendor bug-1234.txt | jq .summary\n"
+	"  cat /sys/kernel/tracing/trace | scmwq-trace replay -",
+	NULL, NULL, NULL
+};
+
+/* ------------------------------------------------------------------ */
+
+struct run {
+	const struct replay_params *p;
+	const char *path;	/* display name */
+	bool multi;
+	uint64_t nfindings;
+	uint64_t diags;
+	struct timespec last_progress;
+	bool progress_shown;
+};
+
+static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
+{
+	struct run *r = arg;
+
+	r->diags++;
+	if (r->p->quiet)
+		return;
+	if (r->diags <= 10)
+		fprintf(stderr, "%s: %s:%llu: %s\n", cmd_progname, path, (unsigned long long)line,
+			what);
+	else if (r->diags == 11)
+		fprintf(stderr, "%s: %s: more malformed lines follow; only their count is "
+			"reported\n", cmd_progname, path);
+}
+
+static void progress_cb(uint64_t events, void *arg)
+{
+	struct run *r = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec - r->last_progress.tv_sec < 1)
+		return;
+	r->last_progress = now;
+	fprintf(stderr, "\r%s: %s: %.1fM events...", cmd_progname, r->path, events / 1e6);
+	r->progress_shown = true;
+}
+
+static void print_finding_text(const struct scmwq_finding *f, struct run *r)
+{
+	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
+	char ts[32];
+
+	scmwq_format_ts(ts, sizeof(ts), f->ts_ns);
+	if (r->multi)
+		printf("%s: ", r->path);
+	printf("%s %-7s %-20s", ts, f->inconclusive ? "incon." : scmwq_severity_name(f->severity),
+	       ri->id);
+	if (f->pid >= 0)
+		printf(" %s-%d", f->comm[0] ? f->comm : "<...>", f->pid);
+	if (f->has_wq_ctx)
+		printf(" wq_ctx=%u", f->wq_ctx);
+	if (f->has_ctx)
+		printf(" smc_call_ctx=%u", f->smc_call_ctx);
+	printf(": %s\n", f->message);
+}
+
+static void print_finding_json(const struct scmwq_finding *f, struct run *r)
+{
+	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
+
+	printf("%s\n    {\"rule\": \"%s\", \"severity\": \"%s\", \"inconclusive\": %s, "
+	       "\"ts_ns\": %llu, \"pid\": ", r->nfindings ? "," : "", ri->id,
+	       scmwq_severity_name(f->severity), f->inconclusive ? "true" : "false",
+	       (unsigned long long)f->ts_ns);
+	if (f->pid >= 0)
+		printf("%d", f->pid);
+	else
+		printf("null");
+	printf(", \"comm\": ");
+	scmwq_json_str(stdout, f->comm);
+	if (f->has_wq_ctx)
+		printf(", \"wq_ctx\": %u", f->wq_ctx);
+	else
+		printf(", \"wq_ctx\": null");
+	if (f->has_ctx)
+		printf(", \"smc_call_ctx\": %u", f->smc_call_ctx);
+	else
+		printf(", \"smc_call_ctx\": null");
+	printf(", \"pids\": [");
+	for (int i = 0; i < f->n_named; i++)
+		printf("%s%d", i ? ", " : "", f->named_pid[i]);
+	printf("], \"message\": ");
+	scmwq_json_str(stdout, f->message);
+	printf("}");
+}
+
+static void finding_cb(const struct scmwq_finding *f, void *arg)
+{
+	struct run *r = arg;
+
+	if (r->p->format == OUT_JSON) {
+		print_finding_json(f, r);
+		r->nfindings++;
+		return;
+	}
+	if (f->severity == SCMWQ_SEV_INFO && !r->p->verbose)
+		return;
+	if (r->progress_shown) {
+		fprintf(stderr, "\r\033[K");
+		r->progress_shown = false;
+	}
+	print_finding_text(f, r);
+	r->nfindings++;
+}
+
+static int exit_for(const struct replay_params *p, const struct scmwq_model_stats *s)
+{
+	if (s->errors)
+		return EXIT_FINDINGS;
+	if (p->strict && (s->warnings || s->inconclusive))
+		return EXIT_FINDINGS;
+	return EXIT_OK;
+}
+
+static void json_input(struct scmwq_source *src, const char *path, const struct scmwq_replay_result *res,
+		       uint64_t malformed, const struct scmwq_error *err, bool failed)
+{
+	printf("\"input\": {\"path\": ");
+	scmwq_json_str(stdout, path);
+	printf(", \"format\": ");
+	if (src)
+		scmwq_json_str(stdout, scmwq_source_format_name(src));
+	else
+		printf("null");
+	printf(", \"events\": %llu, \"lost_events\": %llu, \"malformed_lines\": %llu, "
+	       "\"driver\": \"%s\", \"driver_reason\": ",
+	       (unsigned long long)res->events,
+	       (unsigned long long)(src ? scmwq_source_lost(src) : 0),
+	       (unsigned long long)malformed, scmwq_driver_name(res->driver));
+	scmwq_json_str(stdout, res->driver_why);
+	printf(", \"error\": ");
+	if (failed)
+		scmwq_json_str(stdout, err->msg);
+	else
+		printf("null");
+	printf("}");
+}
+
+static void json_summary(const struct scmwq_model_stats *s)
+{
+	printf("\"summary\": {\"calls\": %llu, \"sleeps\": %llu, \"wakes\": %llu, \"errors\": %llu, "
+	       "\"warnings\": %llu, \"inconclusive\": %llu, \"infos\": %llu, \"losses\": %llu}",
+	       (unsigned long long)s->calls, (unsigned long long)s->sleeps,
+	       (unsigned long long)s->wakes, (unsigned long long)s->errors,
+	       (unsigned long long)s->warnings, (unsigned long long)s->inconclusive,
+	       (unsigned long long)s->infos, (unsigned long long)s->losses);
+}
+
+static void add_stats(struct scmwq_model_stats *t, const struct scmwq_model_stats *s)
+{
+	t->calls += s->calls;
+	t->sleeps += s->sleeps;
+	t->wakes += s->wakes;
+	t->errors += s->errors;
+	t->warnings += s->warnings;
+	t->inconclusive += s->inconclusive;
+	t->infos += s->infos;
+	t->losses += s->losses;
+}
+
+/* Judge one file; returns its exit status. */
+static int replay_one(const struct replay_params *p, const char *file, bool multi, bool first,
+		      struct scmwq_model_stats *total)
+{
+	struct run run = { .p = p, .path = strcmp(file, "-") ? file : "<stdin>", .multi = multi };
+	struct scmwq_replay_opts ro = {
+		.driver = p->driver,
+		.model = p->model,
+		.finding = finding_cb,
+		.finding_arg = &run,
+		.progress = p->progress ? progress_cb : NULL,
+		.progress_arg = &run,
+	};
+	struct scmwq_replay_result res = { .driver = p->driver };
+	struct scmwq_error err = { 0 };
+	struct scmwq_source *src;
+	uint64_t malformed = 0;
+	bool failed = false;
+	int status;
+
+	clock_gettime(CLOCK_MONOTONIC, &run.last_progress);
+	if (p->format == OUT_JSON) {
+		if (multi)
+			printf("%s\n  {", first ? "" : ",");
+		else
+			printf("{\"schema\": 1, ");
+		printf("\"findings\": [");
+	}
+
+	src = scmwq_source_open(file, diag_cb, &run, &err);
+	if (!src) {
+		failed = true;
+	} else if (scmwq_replay(src, &ro, &res, &err) < 0) {
+		failed = true;
+	}
+	if (src)
+		malformed = scmwq_source_malformed(src);
+	if (run.progress_shown)
+		fprintf(stderr, "\r\033[K");
+
+	status = failed ? scmwq_errclass_exit(err.cls) : exit_for(p, &res.stats);
+	if (failed)
+		cmd_err("%s", err.msg);
+
+	if (p->format == OUT_JSON) {
+		printf("%s], ", run.nfindings ? "\n  " : "");
+		json_input(src, run.path, &res, malformed, &err, failed);
+		printf(", ");
+		json_summary(&res.stats);
+		printf(", \"exit_status\": %d}", status);
+		if (!multi)
+			printf("\n");
+	} else if (src) {
+		const struct scmwq_model_stats *s = &res.stats;
+
+		printf("%s: %s, %llu events", run.path, scmwq_source_format_name(src),
+		       (unsigned long long)res.events);
+		if (s->losses)
+			printf(" (%llu loss marks, %llu events lost)", (unsigned long long)s->losses,
+			       (unsigned long long)scmwq_source_lost(src));
+		if (malformed)
+			printf(", %llu malformed lines skipped", (unsigned long long)malformed);
+		printf("; driver %s (%s)\n", scmwq_driver_name(res.driver), res.driver_why);
+		printf("%s: %llu calls, %llu sleeps, %llu wakes: %llu error%s, %llu warning%s, "
+		       "%llu inconclusive%s\n", run.path, (unsigned long long)s->calls,
+		       (unsigned long long)s->sleeps, (unsigned long long)s->wakes,
+		       (unsigned long long)s->errors, s->errors == 1 ? "" : "s",
+		       (unsigned long long)s->warnings, s->warnings == 1 ? "" : "s",
+		       (unsigned long long)s->inconclusive,
+		       failed ? " (judged up to the error above)" : "");
+	}
+	add_stats(total, &res.stats);
+	scmwq_source_free(src);
+	return status;
+}
+
+static int replay_run(int argc, char **argv)
+{
+	struct replay_params p = { .driver = SCMWQ_DRV_AUTO, .progress = -1 };
+	struct scmwq_model_stats total = { 0 };
+	int worst = EXIT_OK, data_status = 0;
+	bool multi;
+
+	scmwq_model_opts_init(&p.model);
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &p))
+		return EXIT_USAGE;
+	if (p.progress < 0)
+		p.progress = isatty(STDERR_FILENO);
+	multi = p.nfiles > 1;
+	if (p.format == OUT_JSON && multi)
+		printf("{\"schema\": 1, \"runs\": [");
+
+	for (int i = 0; i < p.nfiles; i++) {
+		int st = replay_one(&p, p.files[i], multi, i == 0, &total);
+
+		if (st == EXIT_FINDINGS)
+			worst = EXIT_FINDINGS;
+		else if (st != EXIT_OK && !data_status)
+			data_status = st;	/* the first input error decides */
+	}
+	if (p.format == OUT_JSON && multi) {
+		printf("\n  ], ");
+		json_summary(&total);
+		printf("}\n");
+	}
+	return data_status ? data_status : worst;
+}
+
+static const struct cmd_values replay_values[] = {
+	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
+	{ "format", "text json" },
+	{ "grace", "@none" },
+	{ "stall", "@none" },
+	{ "skew", "@none" },
+	{ NULL, NULL },
+};
+
+const struct scmwq_cmd cmd_replay = {
+	.name = "replay",
+	.summary = "judge traces against the reference model; findings and an exit status",
+	.argp = &replay_argp,
+	.values = replay_values,
+	.takes_files = true,
+	.run = replay_run,
+};

@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libscmwq: read Qualcomm SCM wait-queue traces and judge them against the
+ * reference model of the protocol (see shared/spec/replay.md).
+ *
+ * Conventions (after libtracefs/libtraceevent): every public name carries
+ * the scmwq_ prefix, handles are opaque, _alloc/_free manage memory, and
+ * functions return -1/NULL with an error in struct scmwq_error.  Nothing in
+ * the library calls exit(): the caller decides the exit status.
+ */
+#ifndef SCMWQ_H
+#define SCMWQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* ------------------------------------------------------------------ */
+/* Wire constants (protocol.md section 2)                              */
+
+#define SCMWQ_SVC_WAITQ		0x24
+#define SCMWQ_CMD_ACK		0x01
+#define SCMWQ_CMD_RESUME	0x02
+#define SCMWQ_CMD_GET_WQ_CTX	0x03
+#define SCMWQ_CMD_GET_INFO	0x04
+
+#define SCMWQ_SMC_INTERRUPTED	0x1ULL	/* smc_id of an INTERRUPTED re-entry */
+#define SCMWQ_SMC_FAST_BIT	0x80000000ULL
+#define SCMWQ_SMC_RESUME	0x42002402ULL
+#define SCMWQ_SMC_ACK		0x42002401ULL
+#define SCMWQ_SMC_GET_WQ_CTX_STD 0x42002403ULL
+#define SCMWQ_SMC_GET_WQ_CTX	0xC2002403ULL
+#define SCMWQ_SMC_GET_INFO	0xC2002404ULL
+
+#define SCMWQ_WAKE_NONE		0
+#define SCMWQ_WAKE_ONE		1
+#define SCMWQ_WAKE_ALL		2
+
+#define SCMWQ_RET_INTERRUPTED	1
+#define SCMWQ_RET_WAITQ_SLEEP	2
+#define SCMWQ_RET_WAITQ_WAKE	3
+#define SCMWQ_RET_EBUSY		(-12)
+
+/* svc and cmd of a full SMC function id: bits 15..8 and 7..0 */
+static inline unsigned int scmwq_smc_svc(uint64_t smc_id)
+{
+	return (smc_id >> 8) & 0xff;
+}
+
+static inline unsigned int scmwq_smc_cmd(uint64_t smc_id)
+{
+	return smc_id & 0xff;
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+/*
+ * Error classes; each maps to one exit status of replay.md section 4.
+ * The messages are declared once, in lib/error.c.
+ */
+enum scmwq_errclass {
+	SCMWQ_OK = 0,
+	SCMWQ_E_USAGE,		/* 64: bad command line / option value */
+	SCMWQ_E_DATA,		/* 65: input is not a trace we can read */
+	SCMWQ_E_NOINPUT,	/* 66: input cannot be opened */
+	SCMWQ_E_INTERNAL,	/* 70: internal error (out of memory, ...) */
+	SCMWQ_E_NOPERM,		/* 77: no privilege for tracefs */
+};
+
+struct scmwq_error {
+	enum scmwq_errclass cls;
+	char msg[512];		/* "FILE:LINE: what was expected" */
+};
+
+int scmwq_error_set(struct scmwq_error *err, enum scmwq_errclass cls, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Exit status (replay.md section 4) for an error class. */
+int scmwq_errclass_exit(enum scmwq_errclass cls);
+
+/* ------------------------------------------------------------------ */
+/* Events: one type for the whole program                             */
+
+enum scmwq_ev_type {
+	SCMWQ_EV_NONE = 0,
+	SCMWQ_EV_SMC_REQUEST,	/* scm_smc_request */
+	SCMWQ_EV_SLEEP,		/* scm_waitq_sleep */
+	SCMWQ_EV_RESUME,	/* scm_waitq_resume */
+	SCMWQ_EV_GET_WQ_CTX,	/* scm_waitq_get_wq_ctx */
+	SCMWQ_EV_WAKE_ACK,	/* scm_waitq_wake_ack (vendor) */
+	SCMWQ_EV_SMC_DONE,	/* scm_smc_done */
+	SCMWQ_EV_SCHED_SWITCH,	/* sched:sched_switch */
+	SCMWQ_EV_SCHED_WAKEUP,	/* sched:sched_waking / sched_wakeup */
+	SCMWQ_EV_LOST,		/* a loss marker: events were dropped here */
+	SCMWQ_EV__COUNT,
+};
+
+/* Trace system an SCM event came from, when the source can tell. */
+enum scmwq_system {
+	SCMWQ_SYS_UNKNOWN = 0,
+	SCMWQ_SYS_QCOM_SCM,	/* mainline tracepoints */
+	SCMWQ_SYS_SCM,		/* vendor (Android) tracepoints */
+};
+
+/* Which optional fields an event carries (probe events may lack some). */
+enum scmwq_have {
+	SCMWQ_HAVE_SMC_ID	= 1u << 0,
+	SCMWQ_HAVE_WQ_CTX	= 1u << 1,
+	SCMWQ_HAVE_CTX		= 1u << 2,	/* smc_call_ctx */
+	SCMWQ_HAVE_FLAGS	= 1u << 3,
+	SCMWQ_HAVE_MORE		= 1u << 4,	/* more_pending */
+	SCMWQ_HAVE_RET		= 1u << 5,
+	SCMWQ_HAVE_RES		= 1u << 6,	/* res (a0), mainline smc_done only */
+	SCMWQ_HAVE_RES012	= 1u << 7,
+	SCMWQ_HAVE_ARGS		= 1u << 8,
+	SCMWQ_HAVE_SVC_CMD	= 1u << 9,
+};
+
+#define SCMWQ_COMM_LEN	32
+#define SCMWQ_MAX_ARGS	10
+
+/* Kinds of loss an SCMWQ_EV_LOST stands for. */
+enum scmwq_loss {
+	SCMWQ_LOSS_EVENTS = 0,	/* N events lost (count may be 0 = unknown) */
+	SCMWQ_LOSS_OVERWRITTEN,	/* the trace's start was overwritten */
+	SCMWQ_LOSS_CPU_STARTED,	/* "CPU N buffer started": data begins late */
+};
+
+struct scmwq_event {
+	enum scmwq_ev_type type;
+	enum scmwq_system sys;
+	uint64_t ts_ns;		/* timestamp in ns (clock of the trace) */
+	int pid;
+	int cpu;		/* -1 when unknown */
+	char comm[SCMWQ_COMM_LEN];
+	unsigned int have;	/* enum scmwq_have bits */
+
+	/* scm_smc_request / scm_smc_done */
+	uint64_t smc_id;
+	uint8_t svc_id, cmd_id;
+	uint8_t args_cnt;
+	uint64_t args[SCMWQ_MAX_ARGS];
+	int ret;
+	uint64_t res, res0, res1, res2;
+
+	/* waitq events */
+	uint32_t wq_ctx;
+	uint32_t smc_call_ctx;
+	uint32_t flags;
+	uint32_t more_pending;
+
+	/* sched events (SCHED_SWITCH: prev = pid/comm above, next below) */
+	char prev_state;	/* 'R', 'S', 'D', 'I', ... */
+	int next_pid;
+	char next_comm[SCMWQ_COMM_LEN];
+	int target_pid;		/* SCHED_WAKEUP: the woken task */
+
+	/* SCMWQ_EV_LOST */
+	enum scmwq_loss loss;
+	uint64_t lost_count;	/* 0: unknown */
+
+	/* where it came from: text line number or trace.dat record offset */
+	uint64_t where;
+};
+
+const char *scmwq_ev_type_name(enum scmwq_ev_type type);
+const char *scmwq_system_name(enum scmwq_system sys);
+
+/* ------------------------------------------------------------------ */
+/* Sources: trace.dat or ftrace text, detected from the content        */
+
+struct scmwq_source;
+
+enum scmwq_source_format {
+	SCMWQ_FMT_TEXT = 0,	/* ftrace / trace-cmd report text */
+	SCMWQ_FMT_TRACE_DAT,	/* trace-cmd trace.dat */
+};
+
+/*
+ * Called for each line of a text trace that could not be parsed; the
+ * source counts them and goes on.  @what says what was expected.
+ */
+typedef void (*scmwq_diag_fn)(const char *path, uint64_t line, const char *what, void *arg);
+
+/**
+ * scmwq_source_open - open a trace file ("-" is standard input)
+ * @path: file name, or "-"
+ * @diag: called for each malformed text line (may be NULL)
+ * @diag_arg: passed to @diag
+ * @err: filled on failure
+ *
+ * Returns a source, or NULL with @err set (SCMWQ_E_NOINPUT when the file
+ * cannot be opened, SCMWQ_E_DATA when it is not a trace).
+ */
+struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, void *diag_arg,
+				       struct scmwq_error *err);
+
+/**
+ * scmwq_source_next - read the next event
+ *
+ * Returns 1 with @ev filled, 0 at the end of the trace, -1 on an error that
+ * ends reading (e.g. a truncated trace.dat) with @err set.  Events come in
+ * time order.  Lines or records that are not SCM or scheduler events are
+ * skipped silently; malformed ones go to the diag callback.
+ */
+int scmwq_source_next(struct scmwq_source *src, struct scmwq_event *ev, struct scmwq_error *err);
+
+enum scmwq_source_format scmwq_source_format(const struct scmwq_source *src);
+const char *scmwq_source_format_name(const struct scmwq_source *src);
+/* The trace system the trace uses, when known from its header/formats. */
+enum scmwq_system scmwq_source_system(const struct scmwq_source *src);
+/* Malformed lines seen so far (text only). */
+uint64_t scmwq_source_malformed(const struct scmwq_source *src);
+/* Events lost, as far as the container tells (loss markers, missed events). */
+uint64_t scmwq_source_lost(const struct scmwq_source *src);
+const char *scmwq_source_path(const struct scmwq_source *src);
+void scmwq_source_free(struct scmwq_source *src);
+
+/* ------------------------------------------------------------------ */
+/* Writing ftrace text (what the kernel prints for each tracepoint)    */
+
+/**
+ * scmwq_text_write_header - write the standard ftrace text header
+ * @out: stream
+ * @cpus: number of CPUs (for "#P:N")
+ * @entries: entries-in-buffer and entries-written (both the same: no loss)
+ */
+int scmwq_text_write_header(FILE *out, int cpus, uint64_t entries);
+
+/**
+ * scmwq_text_write_event - print one event the way the kernel prints it
+ * @out: stream
+ * @ev: the event (SCM events, sched events and SCMWQ_EV_LOST)
+ * @sys: which print format: SCMWQ_SYS_QCOM_SCM (mainline) or SCMWQ_SYS_SCM
+ *       (vendor); SCMWQ_SYS_UNKNOWN uses @ev->sys
+ *
+ * The line has the layout of /sys/kernel/tracing/trace with the 5-column
+ * flags field ("d..1."), microsecond timestamps and the fields exactly as
+ * the tracepoint's TP_printk of traces.md section 1 prints them.
+ */
+int scmwq_text_write_event(FILE *out, const struct scmwq_event *ev, enum scmwq_system sys);
+
+/* ------------------------------------------------------------------ */
+/* The reference model                                                 */
+
+enum scmwq_driver {
+	SCMWQ_DRV_AUTO = 0,
+	SCMWQ_DRV_MAINLINE,		/* Linux 6.20+ */
+	SCMWQ_DRV_MAINLINE_6_3,		/* 6.3 - 6.10 */
+	SCMWQ_DRV_MAINLINE_6_11,	/* 6.11 - 6.19 */
+	SCMWQ_DRV_VENDOR,		/* Android vendor kernels */
+	SCMWQ_DRV_DRAFT_2022,		/* the 2022 design */
+	SCMWQ_DRV__COUNT,
+};
+
+const char *scmwq_driver_name(enum scmwq_driver drv);
+/* Returns -1 for an unknown name. */
+int scmwq_driver_parse(const char *name, enum scmwq_driver *drv);
+
+enum scmwq_severity {
+	SCMWQ_SEV_INFO = 0,
+	SCMWQ_SEV_WARNING,
+	SCMWQ_SEV_ERROR,
+};
+
+const char *scmwq_severity_name(enum scmwq_severity sev);
+
+/* Rule ids of replay.md section 2, plus the info notes. */
+enum scmwq_rule {
+	SCMWQ_R_LOST_WAKEUP = 0,
+	SCMWQ_R_STRANDED_SLEEPER,
+	SCMWQ_R_DRAIN_ABORTED,
+	SCMWQ_R_WAKE_ALL_REJECTED,
+	SCMWQ_R_WAKE_ALL_PARTIAL,
+	SCMWQ_R_WAKE_ALL_STUCK,
+	SCMWQ_R_PREMATURE_RESUME,
+	SCMWQ_R_SPURIOUS_WAKE,
+	SCMWQ_R_INVALID_FLAGS,
+	SCMWQ_R_INVALID_WQ_CTX,
+	SCMWQ_R_RESUME_CTX_MISMATCH,
+	SCMWQ_R_RESUME_WITHOUT_SLEEP,
+	SCMWQ_R_SLEEP_WHILE_SLEEPING,
+	SCMWQ_R_ACK_CTX_MISMATCH,
+	SCMWQ_R_EBUSY_RETRY_RESUME,
+	SCMWQ_R_GET_WQ_CTX_STD_CALL,
+	SCMWQ_R_SLEEP_IN_ATOMIC_CALL,
+	SCMWQ_R_LONG_SLEEP,
+	SCMWQ_R_UNEXPECTED_EVENT,
+	SCMWQ_R_JOINED_MID_CALL,	/* info: thread first seen mid-call */
+	SCMWQ_R_TRACE_NOTE,		/* info: driver picked, loss, ... */
+	SCMWQ_R__COUNT,
+};
+
+struct scmwq_rule_info {
+	const char *id;			/* stable id, e.g. "lost-wakeup" */
+	enum scmwq_severity severity;	/* default severity */
+	const char *summary;		/* one line: what it means */
+};
+
+const struct scmwq_rule_info *scmwq_rule_info(enum scmwq_rule rule);
+/* Returns -1 for an unknown id. */
+int scmwq_rule_parse(const char *id, enum scmwq_rule *rule);
+
+#define SCMWQ_MAX_NAMED	8	/* sleepers named in one finding */
+
+struct scmwq_finding {
+	enum scmwq_rule rule;
+	enum scmwq_severity severity;
+	bool inconclusive;
+	uint64_t ts_ns;		/* when the evidence starts */
+	int pid;		/* -1: none */
+	char comm[SCMWQ_COMM_LEN];
+	bool has_wq_ctx, has_ctx;
+	uint32_t wq_ctx, smc_call_ctx;
+	/* the other threads involved (e.g. the sleepers a WAKE_ALL stranded) */
+	int n_named;
+	int named_pid[SCMWQ_MAX_NAMED];
+	char message[512];
+};
+
+struct scmwq_model_opts {
+	enum scmwq_driver driver;	/* resolved: never SCMWQ_DRV_AUTO */
+	uint64_t grace_ns;		/* default 100 ms */
+	uint64_t stall_ns;		/* default 1 s */
+	uint64_t skew_ns;		/* default 20 us */
+	bool stuck_loops;		/* unused, reserved */
+};
+
+void scmwq_model_opts_init(struct scmwq_model_opts *opts);
+
+typedef void (*scmwq_finding_fn)(const struct scmwq_finding *f, void *arg);
+
+struct scmwq_model;
+
+struct scmwq_model_stats {
+	uint64_t events;	/* events fed */
+	uint64_t calls;		/* calls started (judged or not) */
+	uint64_t sleeps;
+	uint64_t wakes;
+	uint64_t lost_events;	/* from loss markers */
+	uint64_t losses;	/* loss markers seen */
+	uint64_t errors, warnings, infos, inconclusive;
+	uint64_t open_calls_max; /* peak of calls open at once */
+};
+
+struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq_finding_fn fn,
+				      void *arg);
+/* Feed one event; events must come in time order (up to --skew). */
+int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev);
+/*
+ * Tell the model that time has reached @now_ns without events (monitor);
+ * verdicts whose wait is over are emitted.
+ */
+void scmwq_model_advance(struct scmwq_model *m, uint64_t now_ns);
+/* End of trace: emits what is still open (stranded, inconclusive). */
+void scmwq_model_finish(struct scmwq_model *m);
+const struct scmwq_model_stats *scmwq_model_stats(const struct scmwq_model *m);
+void scmwq_model_free(struct scmwq_model *m);
+
+/*
+ * The transition table (replay.md section 1), exported so that `model`
+ * prints it: each row is one allowed transition.
+ */
+enum scmwq_call_state {
+	SCMWQ_ST_IDLE = 0,
+	SCMWQ_ST_IN_FW,
+	SCMWQ_ST_SLEEPING,
+	SCMWQ_ST_WOKEN,
+	SCMWQ_ST_RESUMING,
+	SCMWQ_ST_ACKING,
+	SCMWQ_ST__COUNT,
+};
+
+/* Model inputs: an event as the call state machine classifies it. */
+enum scmwq_input {
+	SCMWQ_IN_REQ_CALL = 0,	/* scm_smc_request, ordinary function id */
+	SCMWQ_IN_REQ_REENTRY,	/* smc_id 0x1 or the same id again */
+	SCMWQ_IN_REQ_RESUME,	/* scm_smc_request RESUME */
+	SCMWQ_IN_REQ_ACK,	/* scm_smc_request ACK */
+	SCMWQ_IN_REQ_GET_WQ_CTX,/* scm_smc_request GET_WQ_CTX */
+	SCMWQ_IN_SLEEP,		/* scm_waitq_sleep */
+	SCMWQ_IN_WAKE,		/* a wake credited to this sleeper */
+	SCMWQ_IN_RESUME,	/* scm_waitq_resume */
+	SCMWQ_IN_WAKE_ACK,	/* scm_waitq_wake_ack */
+	SCMWQ_IN_DONE,		/* scm_smc_done */
+	SCMWQ_IN__COUNT,
+};
+
+struct scmwq_transition {
+	enum scmwq_call_state from;
+	enum scmwq_input input;
+	enum scmwq_call_state to;	/* SCMWQ_ST__COUNT: unchanged */
+	const char *note;
+};
+
+const char *scmwq_state_name(enum scmwq_call_state st);
+const char *scmwq_input_name(enum scmwq_input in);
+const struct scmwq_transition *scmwq_transitions(size_t *n);
+
+/* ------------------------------------------------------------------ */
+/* Replay: a source through the model                                  */
+
+struct scmwq_replay_opts {
+	enum scmwq_driver driver;	/* SCMWQ_DRV_AUTO: decided from the trace */
+	struct scmwq_model_opts model;	/* .driver is set by scmwq_replay() */
+	scmwq_finding_fn finding;
+	void *finding_arg;
+	/* called every few thousand events (may be NULL) */
+	void (*progress)(uint64_t events, void *arg);
+	void *progress_arg;
+};
+
+struct scmwq_replay_result {
+	enum scmwq_driver driver;	/* the driver judged */
+	char driver_why[160];		/* why auto chose it, or "given" */
+	uint64_t events;		/* events read from the source */
+	struct scmwq_model_stats stats;
+};
+
+/**
+ * scmwq_replay - judge a whole trace
+ * @src: an open source
+ * @opts: driver, model options, finding callback
+ * @res: filled in any case (also on error: what was judged so far)
+ * @err: set on failure
+ *
+ * Streams the source through the model.  With SCMWQ_DRV_AUTO the first
+ * events are held back (a bounded number) until the trace shows which
+ * tracepoint system it has.  Returns 0, or -1 when reading stopped on an
+ * error (e.g. a truncated trace.dat): the findings up to there have been
+ * reported and the model finished.
+ */
+int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
+		 struct scmwq_replay_result *res, struct scmwq_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Small helpers shared by the commands                                */
+
+/* Parse "100ms", "1s", "20us", "500ns", "1.5s" (bare number: ms). */
+int scmwq_parse_duration(const char *s, uint64_t *ns);
+/* Format a ns timestamp as seconds with 6 (or 9) decimals. */
+void scmwq_format_ts(char *buf, size_t len, uint64_t ts_ns);
+
+/* JSON string escaping onto a stream. */
+void scmwq_json_str(FILE *out, const char *s);
+
+#endif /* SCMWQ_H */

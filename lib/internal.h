@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of libscmwq, shared between lib/ files and the unit
+ * tests.  Not installed.
+ */
+#ifndef SCMWQ_INTERNAL_H
+#define SCMWQ_INTERNAL_H
+
+#include "scmwq.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct scmwq_source_ops {
+	const char *name;	/* "text", "trace.dat" */
+	int (*next)(struct scmwq_source *src, struct scmwq_event *ev, struct scmwq_error *err);
+	void (*free)(struct scmwq_source *src);
+};
+
+struct scmwq_source {
+	const struct scmwq_source_ops *ops;
+	char *path;			/* as given; "-" for stdin */
+	const char *display;		/* for messages: path or "<stdin>" */
+	enum scmwq_source_format fmt;
+	enum scmwq_system sys;		/* from header/formats, or UNKNOWN */
+	uint64_t malformed;
+	uint64_t lost;
+	scmwq_diag_fn diag;
+	void *diag_arg;
+	void *priv;			/* the backend's state */
+};
+
+/* Report one malformed line through the diag callback and count it. */
+void scmwq_source_diag(struct scmwq_source *src, uint64_t line, const char *what);
+
+/* ------------------------------------------------------------------ */
+/* ftrace text (lib/text.c)                                            */
+
+/*
+ * Open a text source on @fp (already open; the source owns it and closes
+ * it).  @head/@head_len are bytes already read from @fp by the detector,
+ * to be parsed first.  Fails with SCMWQ_E_DATA if the start of the
+ * content does not look like ftrace text.
+ */
+int scmwq_text_open(struct scmwq_source *src, FILE *fp, const char *head, size_t head_len,
+		    struct scmwq_error *err);
+
+enum scmwq_line_kind {
+	SCMWQ_LINE_EVENT = 0,	/* an SCM or sched event: @ev filled */
+	SCMWQ_LINE_SKIP,	/* comment, blank, header, some other event */
+	SCMWQ_LINE_LOST,	/* a loss marker: @ev is an SCMWQ_EV_LOST */
+	SCMWQ_LINE_MALFORMED,	/* *why says what was expected */
+};
+
+/* Per-file parsing state (header seen, flag width, units...). */
+struct scmwq_text_ctx {
+	bool seen_header;	/* "# tracer:" or "cpus=" */
+	bool report_layout;	/* trace-cmd report output */
+	int cpus;
+	uint64_t entries_in_buffer, entries_written;
+	uint64_t last_ts;	/* of the last event line: loss markers have none */
+	int flag_width;		/* flags column width from the header; 0: unknown */
+};
+
+/**
+ * scmwq_text_parse_line - parse one line of ftrace text (no newline)
+ * @ctx: per-file state, zero-initialised before the first line
+ * @line: the line, NUL-terminated
+ * @ev: filled for SCMWQ_LINE_EVENT and SCMWQ_LINE_LOST
+ * @why: for SCMWQ_LINE_MALFORMED, set to a static description of what was
+ *       expected
+ */
+enum scmwq_line_kind scmwq_text_parse_line(struct scmwq_text_ctx *ctx, const char *line,
+					   struct scmwq_event *ev, const char **why);
+
+/* ------------------------------------------------------------------ */
+/* trace.dat (lib/tdat.c)                                              */
+
+/*
+ * Open a trace.dat source.  @fd is open on the file (owned by the source
+ * from here on; for standard input it may be a spooled temporary file).
+ */
+int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err);
+
+/* The first bytes of every trace.dat file. */
+#define SCMWQ_TDAT_MAGIC	"\027\010\104tracing"
+#define SCMWQ_TDAT_MAGIC_LEN	10
+
+/* ------------------------------------------------------------------ */
+/* Probe points (lib/probes.c) -- block added by the trace.dat/probes  */
+/* developer.                                                          */
+
+/*
+ * Real functions named after the tracepoints, with the tracepoint's fields
+ * as arguments in order: uprobe events named after the tracepoints sit on
+ * them (tests/gen/record-uprobe.sh), and the scenario player and the
+ * simulator call them where the driver would emit the event.  Never
+ * inlined nor elided.
+ */
+void scm_smc_request(uint64_t smc_id, uint8_t svc_id, uint8_t cmd_id, uint8_t args_cnt,
+		     uint64_t arg0, uint64_t arg1);
+void scm_waitq_sleep(uint32_t wq_ctx, uint32_t smc_call_ctx);
+void scm_waitq_resume(uint32_t smc_call_ctx);
+void scm_waitq_get_wq_ctx(uint32_t wq_ctx, uint32_t flags, uint32_t more_pending);
+void scm_waitq_wake_ack(uint32_t wq_ctx, uint32_t smc_call_ctx);
+void scm_smc_done(int ret, uint64_t smc_id, uint64_t res, uint64_t res0, uint64_t res1,
+		  uint64_t res2);
+
+/* ------------------------------------------------------------------ */
+/* end of the probe-point block                                        */
+
+#endif /* SCMWQ_INTERNAL_H */

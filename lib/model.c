@@ -1,0 +1,1583 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference model of the SCM wait-queue protocol (replay.md section 1).
+ *
+ * Two kinds of state: a call per thread, driven by the transition table
+ * below (the only place the allowed transitions are written down; `model`
+ * prints it), and a wait-queue per wq_ctx that holds its sleepers and its
+ * undelivered wakes (tokens), as a kernel completion does.  Verdicts that
+ * wait for something not to happen (--grace, --stall, --skew) sit in a
+ * timer heap and are decided when the trace's time passes them, so memory
+ * grows with what is open at once, never with the length of the trace.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ST_SAME SCMWQ_ST__COUNT
+
+static const struct scmwq_transition transitions[] = {
+	{ SCMWQ_ST_IDLE,     SCMWQ_IN_REQ_CALL,       SCMWQ_ST_IN_FW,    "a call enters firmware" },
+	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_REQ_REENTRY,    SCMWQ_ST_IN_FW,    "INTERRUPTED re-entry (0x1) or EBUSY retry of the same id" },
+	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_SLEEP,          SCMWQ_ST_SLEEPING, "firmware returned WAITQ_SLEEP(wq_ctx, smc_call_ctx)" },
+	{ SCMWQ_ST_SLEEPING, SCMWQ_IN_WAKE,           SCMWQ_ST_WOKEN,    "a wake on its wq_ctx is credited to it" },
+	{ SCMWQ_ST_SLEEPING, SCMWQ_IN_RESUME,         SCMWQ_ST_RESUMING, "woke up; must be backed by a token of its wq_ctx" },
+	{ SCMWQ_ST_WOKEN,    SCMWQ_IN_RESUME,         SCMWQ_ST_RESUMING, "woke up with a wake of its own" },
+	{ SCMWQ_ST_RESUMING, SCMWQ_IN_REQ_RESUME,     SCMWQ_ST_IN_FW,    "RESUME(smc_call_ctx) re-enters firmware" },
+	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_WAKE_ACK,       SCMWQ_ST_ACKING,   "firmware returned WAITQ_WAKE: wakes wq_ctx, must ACK" },
+	{ SCMWQ_ST_ACKING,   SCMWQ_IN_REQ_ACK,        SCMWQ_ST_IN_FW,    "ACK(smc_call_ctx) re-enters firmware" },
+	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_DONE,           SCMWQ_ST_IDLE,     "the call returns to its caller" },
+	{ SCMWQ_ST_IDLE,     SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
+	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
+	{ SCMWQ_ST_SLEEPING, SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
+	{ SCMWQ_ST_WOKEN,    SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
+	{ SCMWQ_ST_RESUMING, SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
+	{ SCMWQ_ST_ACKING,   SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
+};
+
+/* Where an event leads when it is not allowed: the model resynchronises there. */
+static const enum scmwq_call_state natural_target[SCMWQ_IN__COUNT] = {
+	[SCMWQ_IN_REQ_CALL]	  = SCMWQ_ST_IN_FW,
+	[SCMWQ_IN_REQ_REENTRY]	  = SCMWQ_ST_IN_FW,
+	[SCMWQ_IN_REQ_RESUME]	  = SCMWQ_ST_IN_FW,
+	[SCMWQ_IN_REQ_ACK]	  = SCMWQ_ST_IN_FW,
+	[SCMWQ_IN_REQ_GET_WQ_CTX] = ST_SAME,
+	[SCMWQ_IN_SLEEP]	  = SCMWQ_ST_SLEEPING,
+	[SCMWQ_IN_WAKE]		  = SCMWQ_ST_WOKEN,
+	[SCMWQ_IN_RESUME]	  = SCMWQ_ST_RESUMING,
+	[SCMWQ_IN_WAKE_ACK]	  = SCMWQ_ST_ACKING,
+	[SCMWQ_IN_DONE]		  = SCMWQ_ST_IDLE,
+};
+
+static const char *const state_names[SCMWQ_ST__COUNT] = {
+	"idle", "in_fw", "sleeping", "woken", "resuming", "acking",
+};
+
+static const char *const input_names[SCMWQ_IN__COUNT] = {
+	"request", "request-reentry", "request-RESUME", "request-ACK", "request-GET_WQ_CTX",
+	"waitq_sleep", "wake", "waitq_resume", "waitq_wake_ack", "smc_done",
+};
+
+const char *scmwq_state_name(enum scmwq_call_state st)
+{
+	return (unsigned int)st < SCMWQ_ST__COUNT ? state_names[st] : "?";
+}
+
+const char *scmwq_input_name(enum scmwq_input in)
+{
+	return (unsigned int)in < SCMWQ_IN__COUNT ? input_names[in] : "?";
+}
+
+const struct scmwq_transition *scmwq_transitions(size_t *n)
+{
+	*n = ARRAY_SIZE(transitions);
+	return transitions;
+}
+
+static int lookup(enum scmwq_call_state from, enum scmwq_input in, enum scmwq_call_state *to)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(transitions); i++) {
+		if (transitions[i].from == from && transitions[i].input == in) {
+			*to = transitions[i].to == ST_SAME ? from : transitions[i].to;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void scmwq_model_opts_init(struct scmwq_model_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->driver = SCMWQ_DRV_MAINLINE;
+	opts->grace_ns = 100ULL * 1000 * 1000;
+	opts->stall_ns = 1000ULL * 1000 * 1000;
+	opts->skew_ns = 20ULL * 1000;
+}
+
+/* ------------------------------------------------------------------ */
+
+struct wq;
+struct group;
+
+enum credit {
+	CR_NONE = 0,
+	CR_WAKE,	/* a wake of its own */
+	CR_EXCESS,	/* a token banked by a double wake: premature-resume */
+	CR_SILENT,	/* a banked token already accounted for (spurious, pre-trace) */
+};
+
+struct thr {
+	struct thr *hnext;
+	int pid;
+	char comm[SCMWQ_COMM_LEN];
+	enum scmwq_call_state st;
+	bool synced;		/* false: joined mid-call, not judged until idle */
+	bool told_joined;
+	uint64_t last_ts;
+	unsigned int epoch;	/* loss epoch at this thread's last event */
+	unsigned int heap_refs;
+
+	/* the call */
+	uint64_t call_id;
+	uint64_t call_ts;
+	enum scmwq_input last_req;
+	bool slept_since_req;
+
+	/* membership of a wait-queue: from the sleep to the resume */
+	struct wq *wq;
+	struct thr *wnext, *wprev;
+	uint32_t wq_ctx, ctx;
+	bool has_ctx;
+	uint64_t sleep_ts;
+	unsigned int sleep_epoch;
+	enum credit credit;
+	uint64_t wake_ts;
+	int waker_pid;
+	bool wake_irq;
+	unsigned int wake_epoch;
+	uint32_t gen_wake;
+	struct group *group;
+	bool attributed;	/* its stranding belongs to another finding */
+	bool resume_pending;	/* resumed without a token; waiting --skew for a wake */
+	uint64_t resume_ts;
+	uint32_t gen_resume;
+	bool ctx_reported;
+
+	/* the WAKE it must ACK */
+	uint32_t ack_ctx;
+	bool ack_has_ctx;
+
+	/* IRQ drain */
+	bool expect_more;
+	uint64_t more_ts;
+	unsigned int more_epoch;
+	uint32_t more_wq;
+	uint32_t gen_drain;
+	bool stdcall_warned;
+};
+
+struct wq {
+	struct wq *hnext;
+	uint32_t wq_ctx;
+	struct thr *head, *tail;	/* sleepers, oldest first */
+	uint64_t tok_excess, tok_silent;
+	bool seen_sleep;		/* a sleep on it has been seen */
+	/* a wake that found no sleeper, within --skew of now */
+	bool spur_pending;
+	bool spur_all;
+	uint64_t spur_ts;
+	int spur_pid;
+	unsigned int spur_epoch;
+	uint32_t gen_spur;
+	/* resumes with no wake at all, in a row */
+	unsigned int run;
+	uint64_t run_ts;
+	int run_pid;
+	char run_comm[SCMWQ_COMM_LEN];
+	uint32_t run_ctx;
+	unsigned int run_epoch;
+	bool run_reported;
+	bool invalid_reported;
+};
+
+struct group {			/* one WAKE_ALL and the sleepers it found */
+	uint64_t ts;
+	uint32_t wq_ctx;
+	int waker_pid;
+	bool irq;
+	unsigned int epoch;
+	int n;
+	int *pids;
+};
+
+enum timer_kind { T_LOST, T_RESUME_SKEW, T_DRAIN, T_GROUP, T_SPUR };
+
+struct timer {
+	uint64_t when;
+	enum timer_kind kind;
+	uint32_t gen;
+	void *obj;
+};
+
+struct scmwq_model {
+	struct scmwq_model_opts o;
+	scmwq_finding_fn fn;
+	void *arg;
+	struct scmwq_model_stats st;
+
+	struct thr **thash;
+	size_t tcap, tcount;
+	struct wq **whash;
+	size_t wcap;
+
+	struct timer *heap;
+	size_t hlen, hcap;
+
+	uint64_t now;
+	bool started;
+	unsigned int epoch;		/* bumped at each loss */
+	char loss_desc[128];
+	bool start_incomplete;		/* the trace's start was overwritten */
+	int32_t wq_count;		/* from GET_INFO, -1 unknown */
+	bool wake_none_noted;
+	uint64_t open_calls;
+	bool oom;
+};
+
+/* ------------------------------------------------------------------ */
+/* Findings                                                            */
+
+struct fbuild {
+	struct scmwq_finding f;
+	size_t len;
+};
+
+static void fb_init(struct fbuild *b, enum scmwq_rule rule, uint64_t ts, const struct thr *t)
+{
+	memset(b, 0, sizeof(*b));
+	b->f.rule = rule;
+	b->f.severity = scmwq_rule_info(rule)->severity;
+	b->f.ts_ns = ts;
+	b->f.pid = t ? t->pid : -1;
+	if (t)
+		memcpy(b->f.comm, t->comm, sizeof(b->f.comm));
+}
+
+static void fb_wq(struct fbuild *b, uint32_t wq)
+{
+	b->f.has_wq_ctx = true;
+	b->f.wq_ctx = wq;
+}
+
+static void fb_ctx(struct fbuild *b, uint32_t ctx)
+{
+	b->f.has_ctx = true;
+	b->f.smc_call_ctx = ctx;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void fb_msg(struct fbuild *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->len >= sizeof(b->f.message) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->f.message + b->len, sizeof(b->f.message) - b->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->len += (size_t)n;
+	if (b->len > sizeof(b->f.message) - 1)
+		b->len = sizeof(b->f.message) - 1;
+}
+
+static void fb_name(struct fbuild *b, int pid)
+{
+	if (b->f.n_named < SCMWQ_MAX_NAMED)
+		b->f.named_pid[b->f.n_named++] = pid;
+}
+
+static void ts_str(char *buf, size_t len, uint64_t ts)
+{
+	scmwq_format_ts(buf, len, ts);
+}
+
+static void dur_str(char *buf, size_t len, uint64_t ns)
+{
+	if (ns >= 1000000000ULL)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1000000ULL)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+}
+
+/* Emit; @since_epoch: the loss epoch when the evidence began. */
+static void emit(struct scmwq_model *m, struct fbuild *b, unsigned int since_epoch, bool inconclusive,
+		 const char *why)
+{
+	struct scmwq_finding *f = &b->f;
+
+	if (since_epoch != m->epoch && f->severity != SCMWQ_SEV_INFO) {
+		inconclusive = true;
+		fb_msg(b, " [inconclusive: events were lost in between: %s]", m->loss_desc);
+	} else if (inconclusive && why) {
+		fb_msg(b, " [inconclusive: %s]", why);
+	}
+	f->inconclusive = inconclusive;
+	if (f->severity == SCMWQ_SEV_ERROR && !inconclusive)
+		m->st.errors++;
+	else if (f->severity == SCMWQ_SEV_WARNING && !inconclusive)
+		m->st.warnings++;
+	else if (f->severity == SCMWQ_SEV_INFO)
+		m->st.infos++;
+	if (inconclusive)
+		m->st.inconclusive++;
+	if (m->fn)
+		m->fn(f, m->arg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tables                                                              */
+
+static size_t hash_int(uint32_t v, size_t cap)
+{
+	return (size_t)((v * 2654435761u) & (cap - 1));
+}
+
+static struct thr *thr_find(struct scmwq_model *m, int pid)
+{
+	for (struct thr *t = m->thash[hash_int((uint32_t)pid, m->tcap)]; t; t = t->hnext)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+static void thr_rehash(struct scmwq_model *m)
+{
+	size_t ncap = m->tcap * 2;
+	struct thr **nh = calloc(ncap, sizeof(*nh));
+
+	if (!nh)
+		return;		/* keep the old table: still correct, just slower */
+	for (size_t i = 0; i < m->tcap; i++) {
+		struct thr *t = m->thash[i], *next;
+
+		for (; t; t = next) {
+			size_t h = hash_int((uint32_t)t->pid, ncap);
+
+			next = t->hnext;
+			t->hnext = nh[h];
+			nh[h] = t;
+		}
+	}
+	free(m->thash);
+	m->thash = nh;
+	m->tcap = ncap;
+}
+
+/*
+ * Threads that are idle and have nothing pending are forgotten once there
+ * are many of them, so that a trace with endless new pids stays in bounded
+ * memory.  A forgotten thread that comes back mid-call is treated as one
+ * that joined mid-call.
+ */
+#define THR_KEEP 65536
+
+static bool thr_quiet(const struct thr *t)
+{
+	return t->st == SCMWQ_ST_IDLE && !t->wq && !t->expect_more && !t->heap_refs && !t->group;
+}
+
+static void thr_sweep(struct scmwq_model *m)
+{
+	for (size_t i = 0; i < m->tcap; i++) {
+		struct thr **pp = &m->thash[i];
+
+		while (*pp) {
+			struct thr *t = *pp;
+
+			if (thr_quiet(t) && t->last_ts + 10ULL * 1000000000ULL < m->now) {
+				*pp = t->hnext;
+				free(t);
+				m->tcount--;
+			} else {
+				pp = &t->hnext;
+			}
+		}
+	}
+}
+
+static struct thr *thr_get(struct scmwq_model *m, const struct scmwq_event *ev, bool *created)
+{
+	struct thr *t = thr_find(m, ev->pid);
+	size_t h;
+
+	*created = false;
+	if (t)
+		return t;
+	if (m->tcount >= THR_KEEP && m->tcount % 4096 == 0)
+		thr_sweep(m);
+	if (m->tcount * 2 >= m->tcap)
+		thr_rehash(m);
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		m->oom = true;
+		return NULL;
+	}
+	t->pid = ev->pid;
+	t->st = SCMWQ_ST_IDLE;
+	t->epoch = m->epoch;
+	h = hash_int((uint32_t)t->pid, m->tcap);
+	t->hnext = m->thash[h];
+	m->thash[h] = t;
+	m->tcount++;
+	*created = true;
+	return t;
+}
+
+static struct wq *wq_get(struct scmwq_model *m, uint32_t wq_ctx)
+{
+	size_t h = hash_int(wq_ctx, m->wcap);
+	struct wq *w;
+
+	for (w = m->whash[h]; w; w = w->hnext)
+		if (w->wq_ctx == wq_ctx)
+			return w;
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		m->oom = true;
+		return NULL;
+	}
+	w->wq_ctx = wq_ctx;
+	w->hnext = m->whash[h];
+	m->whash[h] = w;
+	return w;
+}
+
+/* ------------------------------------------------------------------ */
+/* Timers                                                              */
+
+static bool timer_less(const struct timer *a, const struct timer *b)
+{
+	return a->when < b->when;
+}
+
+static void timer_add(struct scmwq_model *m, uint64_t when, enum timer_kind kind, uint32_t gen,
+		      void *obj)
+{
+	size_t i;
+
+	if (m->hlen == m->hcap) {
+		size_t ncap = m->hcap ? m->hcap * 2 : 64;
+		struct timer *nh = realloc(m->heap, ncap * sizeof(*nh));
+
+		if (!nh) {
+			m->oom = true;
+			return;
+		}
+		m->heap = nh;
+		m->hcap = ncap;
+	}
+	i = m->hlen++;
+	m->heap[i] = (struct timer){ when, kind, gen, obj };
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		struct timer tmp;
+
+		if (!timer_less(&m->heap[i], &m->heap[p]))
+			break;
+		tmp = m->heap[i];
+		m->heap[i] = m->heap[p];
+		m->heap[p] = tmp;
+		i = p;
+	}
+	if (kind != T_GROUP && kind != T_SPUR)
+		((struct thr *)obj)->heap_refs++;
+}
+
+static struct timer timer_pop(struct scmwq_model *m)
+{
+	struct timer top = m->heap[0];
+	size_t i = 0;
+
+	m->heap[0] = m->heap[--m->hlen];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, s = i;
+		struct timer tmp;
+
+		if (l < m->hlen && timer_less(&m->heap[l], &m->heap[s]))
+			s = l;
+		if (r < m->hlen && timer_less(&m->heap[r], &m->heap[s]))
+			s = r;
+		if (s == i)
+			break;
+		tmp = m->heap[i];
+		m->heap[i] = m->heap[s];
+		m->heap[s] = tmp;
+		i = s;
+	}
+	if (top.kind != T_GROUP && top.kind != T_SPUR)
+		((struct thr *)top.obj)->heap_refs--;
+	return top;
+}
+
+/* ------------------------------------------------------------------ */
+/* Wait-queues                                                         */
+
+static void wq_link(struct wq *w, struct thr *t)
+{
+	t->wq = w;
+	t->wnext = NULL;
+	t->wprev = w->tail;
+	if (w->tail)
+		w->tail->wnext = t;
+	else
+		w->head = t;
+	w->tail = t;
+}
+
+static void group_leave(struct scmwq_model *m, struct thr *t);
+
+static void wq_unlink(struct scmwq_model *m, struct thr *t)
+{
+	struct wq *w = t->wq;
+
+	if (!w)
+		return;
+	if (t->wprev)
+		t->wprev->wnext = t->wnext;
+	else
+		w->head = t->wnext;
+	if (t->wnext)
+		t->wnext->wprev = t->wprev;
+	else
+		w->tail = t->wprev;
+	t->wq = NULL;
+	t->wnext = t->wprev = NULL;
+	t->credit = CR_NONE;
+	t->resume_pending = false;
+	t->attributed = false;
+	group_leave(m, t);
+}
+
+static bool wq_ctx_valid(struct scmwq_model *m, uint32_t wq_ctx)
+{
+	switch (m->o.driver) {
+	case SCMWQ_DRV_MAINLINE_6_3:
+	case SCMWQ_DRV_MAINLINE_6_11:
+		return wq_ctx == 0;
+	case SCMWQ_DRV_MAINLINE:
+		return m->wq_count < 0 || wq_ctx < (uint32_t)m->wq_count;
+	default:
+		return true;
+	}
+}
+
+static const char *wq_ctx_rule_text(struct scmwq_model *m)
+{
+	switch (m->o.driver) {
+	case SCMWQ_DRV_MAINLINE_6_3:
+	case SCMWQ_DRV_MAINLINE_6_11:
+		return "this driver accepts only wq_ctx 0";
+	default:
+		return "wq_ctx must be below the count GET_INFO reported";
+	}
+}
+
+static void credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint64_t ts, int waker,
+		   bool irq, unsigned int epoch)
+{
+	t->credit = kind;
+	t->wake_ts = ts;
+	t->waker_pid = waker;
+	t->wake_irq = irq;
+	t->wake_epoch = epoch;
+	if (t->st == SCMWQ_ST_SLEEPING)
+		t->st = SCMWQ_ST_WOKEN;
+	if (t->resume_pending) {
+		/* It had already resumed, within --skew: the wake came first. */
+		wq_unlink(m, t);
+		return;
+	}
+	t->gen_wake++;
+	if (kind == CR_WAKE)
+		timer_add(m, ts + m->o.grace_ns, T_LOST, t->gen_wake, t);
+}
+
+/* The oldest sleeper of @w with no token yet, resumers within --skew first. */
+static struct thr *wq_uncredited(struct wq *w)
+{
+	struct thr *t;
+
+	for (t = w->head; t; t = t->wnext)
+		if (t->resume_pending)
+			return t;
+	for (t = w->head; t; t = t->wnext)
+		if (t->credit == CR_NONE && !t->attributed)
+			return t;
+	return NULL;
+}
+
+static int wq_count_uncredited(struct wq *w)
+{
+	int n = 0;
+
+	for (struct thr *t = w->head; t; t = t->wnext)
+		if (t->credit == CR_NONE && !t->attributed)
+			n++;
+	return n;
+}
+
+static void end_run(struct scmwq_model *m, struct wq *w, bool at_end)
+{
+	struct fbuild b;
+	struct thr fake = { .pid = w->run_pid };
+
+	if (w->run && !w->run_reported) {
+		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
+		fb_init(&b, SCMWQ_R_PREMATURE_RESUME, w->run_ts, &fake);
+		fb_wq(&b, w->wq_ctx);
+		fb_ctx(&b, w->run_ctx);
+		fb_msg(&b, "resumed from wq_ctx %u with no wake delivered to it%s",
+		       w->wq_ctx, w->run > 1 ? " (and once more after it)" : "");
+		if (m->start_incomplete && !w->seen_sleep)
+			emit(m, &b, w->run_epoch, true, "the trace's start was overwritten");
+		else
+			emit(m, &b, w->run_epoch, false, NULL);
+	}
+	(void)at_end;
+	w->run = 0;
+	w->run_reported = false;
+}
+
+/* A resume that no token backs, after --skew found no late wake for it. */
+static void nowake_resume(struct scmwq_model *m, struct thr *t)
+{
+	struct wq *w = t->wq;
+	struct fbuild b;
+	char ts[32];
+
+	if (!w->run) {
+		w->run_ts = t->resume_ts;
+		w->run_pid = t->pid;
+		memcpy(w->run_comm, t->comm, sizeof(w->run_comm));
+		w->run_ctx = t->ctx;
+		w->run_epoch = t->sleep_epoch;
+	}
+	w->run++;
+	if (w->run == 3 && !w->run_reported) {
+		struct thr fake = { .pid = w->run_pid };
+
+		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
+		ts_str(ts, sizeof(ts), w->run_ts);
+		fb_init(&b, SCMWQ_R_WAKE_ALL_STUCK, w->run_ts, &fake);
+		fb_wq(&b, w->wq_ctx);
+		fb_ctx(&b, w->run_ctx);
+		fb_msg(&b, "sleeps on wq_ctx %u return at once with no wake between them "
+		       "(3 in a row since %s): the completion is stuck done, as after a "
+		       "complete_all() that is never re-initialised", w->wq_ctx, ts);
+		emit(m, &b, w->run_epoch, false, NULL);
+		w->run_reported = true;
+	}
+	wq_unlink(m, t);
+}
+
+static void spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end)
+{
+	struct thr *waker = thr_find(m, w->spur_pid);
+	struct fbuild b;
+
+	w->spur_pending = false;
+	fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->spur_ts, waker);
+	fb_wq(&b, w->wq_ctx);
+	fb_msg(&b, "%s delivered to wq_ctx %u, which has no sleeper",
+	       w->spur_all ? "WAKE_ALL" : "a wake", w->wq_ctx);
+	if (!w->spur_all) {
+		fb_msg(&b, "; the token stays banked and the next sleeper passes straight through");
+		w->tok_silent++;
+	}
+	emit(m, &b, w->spur_epoch, at_end, "the trace ended within --skew of the wake");
+}
+
+/* ------------------------------------------------------------------ */
+/* WAKE_ALL groups                                                     */
+
+static void group_leave(struct scmwq_model *m, struct thr *t)
+{
+	t->group = NULL;
+}
+
+static void group_fire(struct scmwq_model *m, struct group *g, bool at_end)
+{
+	struct fbuild b;
+	struct thr *waker = thr_find(m, g->waker_pid);
+	int missed = 0, resumed = 0;
+	char ts[32];
+
+	fb_init(&b, SCMWQ_R_WAKE_ALL_PARTIAL, g->ts, waker);
+	fb_wq(&b, g->wq_ctx);
+	for (int i = 0; i < g->n; i++) {
+		struct thr *t = thr_find(m, g->pids[i]);
+
+		if (t && t->group == g) {
+			missed++;
+			fb_name(&b, t->pid);
+			t->group = NULL;
+			t->attributed = true;
+		} else {
+			resumed++;
+		}
+	}
+	if (missed) {
+		ts_str(ts, sizeof(ts), g->ts);
+		fb_msg(&b, "WAKE_ALL on wq_ctx %u at %s (%s by %d) found %d sleeper%s; only %d "
+		       "resumed within --grace; still asleep:", g->wq_ctx, ts,
+		       g->irq ? "GET_WQ_CTX" : "WAKE/ACK", g->waker_pid, g->n, g->n == 1 ? "" : "s",
+		       resumed);
+		for (int i = 0; i < b.f.n_named; i++)
+			fb_msg(&b, " %d", b.f.named_pid[i]);
+		if (missed > b.f.n_named)
+			fb_msg(&b, " and %d more", missed - b.f.n_named);
+		if (m->o.driver == SCMWQ_DRV_MAINLINE_6_3)
+			fb_msg(&b, " (Linux 6.3-6.10 turns WAKE_ALL into a single complete())");
+		else if (m->o.driver == SCMWQ_DRV_VENDOR)
+			fb_msg(&b, " (complete_all() then reinit_completion() raced with a waiter)");
+		emit(m, &b, g->epoch, at_end, "the trace ended within --grace of the WAKE_ALL");
+	}
+	free(g->pids);
+	free(g);
+}
+
+/* ------------------------------------------------------------------ */
+/* Delivering a wake                                                   */
+
+/* Sleepers of @w are stranded by the finding being built: name them. */
+static void attribute_sleepers(struct wq *w, struct fbuild *b, int *n)
+{
+	for (struct thr *t = w->head; t; t = t->wnext) {
+		if (t->credit != CR_NONE || t->attributed)
+			continue;
+		t->attributed = true;
+		fb_name(b, t->pid);
+		(*n)++;
+	}
+}
+
+static void msg_named(struct fbuild *b, int n)
+{
+	if (!n) {
+		fb_msg(b, "; no sleeper was waiting on it");
+		return;
+	}
+	fb_msg(b, "; stranded sleeper%s:", n == 1 ? "" : "s");
+	for (int i = 0; i < b->f.n_named; i++)
+		fb_msg(b, " %d", b->f.named_pid[i]);
+	if (n > b->f.n_named)
+		fb_msg(b, " and %d more", n - b->f.n_named);
+}
+
+/*
+ * A wake for @wq_ctx, by GET_WQ_CTX on the IRQ thread (@irq) or by a
+ * WAKE/ACK return (flags unknown: WAKE_ONE).  Returns false when the driver
+ * stops its IRQ drain loop here.
+ */
+static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq_event *ev,
+		    uint32_t wq_ctx, uint32_t flags, bool irq)
+{
+	struct wq *w;
+	struct fbuild b;
+	int n = 0;
+	int tokens;
+	bool all = flags == SCMWQ_WAKE_ALL;
+
+	m->st.wakes++;
+	if (!wq_ctx_valid(m, wq_ctx)) {
+		w = wq_get(m, wq_ctx);
+		fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, waker);
+		fb_wq(&b, wq_ctx);
+		fb_msg(&b, "%s for wq_ctx %u: %s; the driver drops the wake",
+		       irq ? "GET_WQ_CTX" : "WAKE", wq_ctx, wq_ctx_rule_text(m));
+		if (w)
+			attribute_sleepers(w, &b, &n);
+		if (n)
+			msg_named(&b, n);
+		emit(m, &b, waker->epoch, false, NULL);
+		return !irq;
+	}
+	w = wq_get(m, wq_ctx);
+	if (!w)
+		return true;
+
+	if (flags == SCMWQ_WAKE_NONE && m->o.driver == SCMWQ_DRV_VENDOR) {
+		if (!m->wake_none_noted) {
+			fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, waker);
+			fb_wq(&b, wq_ctx);
+			fb_msg(&b, "WAKE_NONE (flags 0) on wq_ctx %u: two wakes arrived close together; "
+			       "nothing to do (further ones not reported)", wq_ctx);
+			emit(m, &b, m->epoch, false, NULL);
+			m->wake_none_noted = true;
+		}
+		return true;
+	}
+	if (flags != SCMWQ_WAKE_ONE && flags != SCMWQ_WAKE_ALL) {
+		fb_init(&b, SCMWQ_R_INVALID_FLAGS, ev->ts_ns, waker);
+		fb_wq(&b, wq_ctx);
+		fb_msg(&b, "GET_WQ_CTX returned flags %u for wq_ctx %u (expected 1 WAKE_ONE or 2 "
+		       "WAKE_ALL); the driver wakes no one%s", flags, wq_ctx,
+		       m->o.driver == SCMWQ_DRV_VENDOR || m->o.driver == SCMWQ_DRV_DRAFT_2022 ?
+		       "" : " and stops draining");
+		attribute_sleepers(w, &b, &n);
+		if (n)
+			msg_named(&b, n);
+		emit(m, &b, waker->epoch, false, NULL);
+		return m->o.driver == SCMWQ_DRV_VENDOR || m->o.driver == SCMWQ_DRV_DRAFT_2022;
+	}
+	if (all && (m->o.driver == SCMWQ_DRV_MAINLINE || m->o.driver == SCMWQ_DRV_MAINLINE_6_11)) {
+		fb_init(&b, SCMWQ_R_WAKE_ALL_REJECTED, ev->ts_ns, waker);
+		fb_wq(&b, wq_ctx);
+		fb_msg(&b, "WAKE_ALL for wq_ctx %u rejected as invalid flags by the %s driver: no "
+		       "complete(), the IRQ drain stops", wq_ctx, scmwq_driver_name(m->o.driver));
+		attribute_sleepers(w, &b, &n);
+		msg_named(&b, n);
+		emit(m, &b, waker->epoch, false, NULL);
+		return false;
+	}
+
+	/* A real wake: it ends a run of wake-less resumes on this queue. */
+	end_run(m, w, false);
+
+	if (all) {
+		int present = wq_count_uncredited(w);
+		struct group *g;
+
+		tokens = m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ? (present ? 1 : 0) : present;
+		if (present > 1 || (present == 1 && tokens == 0)) {
+			g = calloc(1, sizeof(*g));
+			if (g)
+				g->pids = calloc((size_t)present, sizeof(int));
+			if (g && g->pids) {
+				g->ts = ev->ts_ns;
+				g->wq_ctx = wq_ctx;
+				g->waker_pid = waker->pid;
+				g->irq = irq;
+				g->epoch = m->epoch;
+				for (struct thr *t = w->head; t; t = t->wnext) {
+					if (t->credit != CR_NONE || t->attributed || t->resume_pending)
+						continue;
+					t->group = g;
+					g->pids[g->n++] = t->pid;
+				}
+				timer_add(m, ev->ts_ns + m->o.grace_ns, T_GROUP, 0, g);
+			} else if (g) {
+				free(g);
+				m->oom = true;
+			}
+		}
+		if (!present) {
+			/* complete_all() with no sleeper: nothing banked (reinit) */
+			if (!w->spur_pending) {
+				w->spur_pending = true;
+				w->spur_all = true;
+				w->spur_ts = ev->ts_ns;
+				w->spur_pid = waker->pid;
+				w->spur_epoch = m->epoch;
+				w->gen_spur++;
+				timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
+			}
+			return true;
+		}
+	} else {
+		tokens = 1;
+	}
+
+	while (tokens > 0) {
+		struct thr *t = wq_uncredited(w);
+
+		if (!t)
+			break;
+		credit(m, t, CR_WAKE, ev->ts_ns, waker->pid, irq, m->epoch);
+		tokens--;
+	}
+	if (tokens <= 0)
+		return true;
+	if (w->head) {
+		/* Every sleeper already has its wake: a double wake, banked. */
+		w->tok_excess += tokens;
+		return true;
+	}
+	if (!w->seen_sleep) {
+		/* Its sleeper may predate the trace: bank it, say nothing. */
+		w->tok_silent += tokens;
+		return true;
+	}
+	if (w->spur_pending) {
+		w->tok_silent += tokens;	/* one root cause is one finding */
+		return true;
+	}
+	w->spur_pending = true;
+	w->spur_all = false;
+	w->spur_ts = ev->ts_ns;
+	w->spur_pid = waker->pid;
+	w->spur_epoch = m->epoch;
+	w->gen_spur++;
+	timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Timers firing                                                       */
+
+static void fire_lost(struct scmwq_model *m, struct thr *t, bool at_end)
+{
+	struct fbuild b;
+	char ts[32], d[32];
+
+	ts_str(ts, sizeof(ts), t->wake_ts);
+	dur_str(d, sizeof(d), m->o.grace_ns);
+	fb_init(&b, SCMWQ_R_LOST_WAKEUP, t->sleep_ts, t);
+	fb_wq(&b, t->wq_ctx);
+	if (t->has_ctx)
+		fb_ctx(&b, t->ctx);
+	fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but never resumed within %s", t->wq_ctx,
+	       ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid, d);
+	t->attributed = true;
+	emit(m, &b, t->sleep_epoch, at_end, "the trace ended within --grace of the wake");
+}
+
+static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const char *how)
+{
+	struct fbuild b;
+	int n = 0;
+
+	t->expect_more = false;
+	fb_init(&b, SCMWQ_R_DRAIN_ABORTED, t->more_ts, t);
+	fb_wq(&b, t->more_wq);
+	fb_msg(&b, "GET_WQ_CTX for wq_ctx %u said more_pending=1, but %s", t->more_wq, how);
+	/* Whoever sleeps uncredited now may be one the drain never reached. */
+	for (size_t i = 0; i < m->wcap; i++)
+		for (struct wq *w = m->whash[i]; w; w = w->hnext)
+			attribute_sleepers(w, &b, &n);
+	if (n) {
+		fb_msg(&b, "; left asleep:");
+		for (int i = 0; i < b.f.n_named; i++)
+			fb_msg(&b, " %d", b.f.named_pid[i]);
+		if (n > b.f.n_named)
+			fb_msg(&b, " and %d more", n - b.f.n_named);
+	}
+	emit(m, &b, t->more_epoch, at_end, "the trace ended within --grace of it");
+}
+
+static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
+{
+	struct thr *t = tm->obj;
+	struct wq *w = tm->obj;
+
+	switch (tm->kind) {
+	case T_LOST:
+		if (tm->gen == t->gen_wake && t->wq && t->credit == CR_WAKE && !t->attributed &&
+		    !t->group && !t->resume_pending)
+			fire_lost(m, t, at_end);
+		break;
+	case T_RESUME_SKEW:
+		if (tm->gen == t->gen_resume && t->resume_pending && t->wq)
+			nowake_resume(m, t);
+		break;
+	case T_DRAIN:
+		if (tm->gen == t->gen_drain && t->expect_more)
+			fire_drain(m, t, at_end, at_end ? "the trace ended before another one"
+						       : "no further GET_WQ_CTX followed within --grace");
+		break;
+	case T_GROUP:
+		group_fire(m, tm->obj, at_end);
+		break;
+	case T_SPUR:
+		if (tm->gen == w->gen_spur && w->spur_pending)
+			spurious_confirm(m, w, at_end);
+		break;
+	}
+}
+
+static void run_timers(struct scmwq_model *m, uint64_t now)
+{
+	while (m->hlen && m->heap[0].when < now) {
+		struct timer tm = timer_pop(m);
+
+		fire(m, &tm, false);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-thread events                                                   */
+
+static enum scmwq_input classify_request(const struct thr *t, const struct scmwq_event *ev)
+{
+	unsigned int svc, cmd;
+
+	if (ev->smc_id == SCMWQ_SMC_INTERRUPTED)
+		return SCMWQ_IN_REQ_REENTRY;
+	if (ev->have & SCMWQ_HAVE_SVC_CMD) {
+		svc = ev->svc_id;
+		cmd = ev->cmd_id;
+	} else {
+		svc = scmwq_smc_svc(ev->smc_id);
+		cmd = scmwq_smc_cmd(ev->smc_id);
+	}
+	if (svc == SCMWQ_SVC_WAITQ) {
+		switch (cmd) {
+		case SCMWQ_CMD_GET_WQ_CTX:
+			return SCMWQ_IN_REQ_GET_WQ_CTX;
+		case SCMWQ_CMD_RESUME:
+			return SCMWQ_IN_REQ_RESUME;
+		case SCMWQ_CMD_ACK:
+			return SCMWQ_IN_REQ_ACK;
+		default:
+			break;
+		}
+	}
+	if (t->st == SCMWQ_ST_IN_FW && ev->smc_id == t->call_id)
+		return SCMWQ_IN_REQ_REENTRY;
+	return SCMWQ_IN_REQ_CALL;
+}
+
+static void unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
+		       enum scmwq_input in)
+{
+	struct fbuild b;
+
+	fb_init(&b, SCMWQ_R_UNEXPECTED_EVENT, ev->ts_ns, t);
+	if (t->wq) {
+		fb_wq(&b, t->wq_ctx);
+		if (t->has_ctx)
+			fb_ctx(&b, t->ctx);
+	}
+	fb_msg(&b, "%s (%s) not allowed in state %s", scmwq_ev_type_name(ev->type),
+	       scmwq_input_name(in), scmwq_state_name(t->st));
+	if (ev->type == SCMWQ_EV_SMC_REQUEST)
+		fb_msg(&b, " (smc_id 0x%08" PRIx64 ")", ev->smc_id);
+	if (in == SCMWQ_IN_WAKE_ACK && (m->o.driver == SCMWQ_DRV_MAINLINE ||
+					m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ||
+					m->o.driver == SCMWQ_DRV_MAINLINE_6_11))
+		fb_msg(&b, "; mainline drivers have no WAKE/ACK (try --driver=vendor)");
+	emit(m, &b, t->epoch, false, NULL);
+}
+
+/* Leave a sleep abnormally (the call failed, or the model resynchronises). */
+static void drop_sleep(struct scmwq_model *m, struct thr *t)
+{
+	if (t->wq)
+		wq_unlink(m, t);
+}
+
+static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	struct wq *w;
+	struct fbuild b;
+
+	m->st.sleeps++;
+	if (t->wq && t->resume_pending)
+		nowake_resume(m, t);	/* settle the previous resume first */
+	if (t->synced && (t->st == SCMWQ_ST_SLEEPING || t->st == SCMWQ_ST_WOKEN)) {
+		fb_init(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev->ts_ns, t);
+		fb_wq(&b, ev->wq_ctx);
+		fb_ctx(&b, ev->smc_call_ctx);
+		fb_msg(&b, "second sleep (wq_ctx %u, smc_call_ctx %u) while already asleep on "
+		       "wq_ctx %u, smc_call_ctx %u", ev->wq_ctx, ev->smc_call_ctx, t->wq_ctx, t->ctx);
+		emit(m, &b, t->epoch, false, NULL);
+		t->attributed = true;
+	}
+	drop_sleep(m, t);
+	if (t->synced && t->st != SCMWQ_ST_SLEEPING && t->st != SCMWQ_ST_WOKEN &&
+	    (t->call_id & SCMWQ_SMC_FAST_BIT) && t->st == SCMWQ_ST_IN_FW) {
+		fb_init(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev->ts_ns, t);
+		fb_wq(&b, ev->wq_ctx);
+		fb_ctx(&b, ev->smc_call_ctx);
+		fb_msg(&b, "WAITQ_SLEEP returned to fast call 0x%08" PRIx64 ", which cannot sleep; "
+		       "the call fails with -EINVAL", t->call_id);
+		emit(m, &b, t->epoch, false, NULL);
+		return;		/* stays in_fw: the call fails */
+	}
+	if (!wq_ctx_valid(m, ev->wq_ctx)) {
+		fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, t);
+		fb_wq(&b, ev->wq_ctx);
+		fb_ctx(&b, ev->smc_call_ctx);
+		fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u: %s; the call fails with -EINVAL while "
+		       "firmware still holds it queued", ev->wq_ctx, wq_ctx_rule_text(m));
+		emit(m, &b, t->epoch, false, NULL);
+		if (t->synced && t->st == SCMWQ_ST_IN_FW)
+			t->slept_since_req = true;
+		return;
+	}
+
+	if (t->synced) {
+		enum scmwq_call_state to;
+
+		if (lookup(t->st, SCMWQ_IN_SLEEP, &to) < 0 && t->st != SCMWQ_ST_SLEEPING &&
+		    t->st != SCMWQ_ST_WOKEN)
+			unexpected(m, t, ev, SCMWQ_IN_SLEEP);
+	}
+	t->st = SCMWQ_ST_SLEEPING;
+	t->slept_since_req = true;
+
+	w = wq_get(m, ev->wq_ctx);
+	if (!w)
+		return;
+	w->seen_sleep = true;
+	t->wq_ctx = ev->wq_ctx;
+	t->has_ctx = ev->have & SCMWQ_HAVE_CTX;
+	t->ctx = ev->smc_call_ctx;
+	t->sleep_ts = ev->ts_ns;
+	t->sleep_epoch = m->epoch;
+	t->ctx_reported = false;
+	t->attributed = false;
+	wq_link(w, t);
+
+	/* A wake that found no sleeper within --skew before: it was for us. */
+	if (w->spur_pending && ev->ts_ns <= w->spur_ts + m->o.skew_ns) {
+		w->spur_pending = false;
+		w->gen_spur++;
+		credit(m, t, CR_WAKE, w->spur_ts, w->spur_pid, true, w->spur_epoch);
+		return;
+	}
+	if (w->tok_silent) {
+		w->tok_silent--;
+		credit(m, t, CR_SILENT, ev->ts_ns, -1, false, m->epoch);
+	} else if (w->tok_excess) {
+		w->tok_excess--;
+		credit(m, t, CR_EXCESS, ev->ts_ns, -1, false, m->epoch);
+	}
+}
+
+static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	struct fbuild b;
+	char d[32];
+
+	if (!t->wq) {
+		if (t->synced) {
+			bool retry = t->st == SCMWQ_ST_IN_FW && t->last_req == SCMWQ_IN_REQ_RESUME &&
+				     !t->slept_since_req;
+
+			fb_init(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP,
+				ev->ts_ns, t);
+			fb_ctx(&b, ev->smc_call_ctx);
+			fb_msg(&b, "scm_waitq_resume(smc_call_ctx %u) with no sleep before it "
+			       "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
+			emit(m, &b, t->epoch, false, NULL);
+		}
+		t->st = SCMWQ_ST_RESUMING;
+		return;
+	}
+
+	if (t->synced && (ev->have & SCMWQ_HAVE_CTX) && t->has_ctx && ev->smc_call_ctx != t->ctx) {
+		fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
+		fb_wq(&b, t->wq_ctx);
+		fb_ctx(&b, t->ctx);
+		fb_msg(&b, "resumes with smc_call_ctx %u, but it slept with smc_call_ctx %u on "
+		       "wq_ctx %u", ev->smc_call_ctx, t->ctx, t->wq_ctx);
+		emit(m, &b, t->epoch, false, NULL);
+		t->ctx_reported = true;
+	}
+	t->st = SCMWQ_ST_RESUMING;
+
+	switch (t->credit) {
+	case CR_WAKE:
+		if (ev->ts_ns - t->sleep_ts > m->o.stall_ns) {
+			dur_str(d, sizeof(d), ev->ts_ns - t->sleep_ts);
+			fb_init(&b, SCMWQ_R_LONG_SLEEP, t->sleep_ts, t);
+			fb_wq(&b, t->wq_ctx);
+			if (t->has_ctx)
+				fb_ctx(&b, t->ctx);
+			fb_msg(&b, "slept %s on wq_ctx %u (longer than --stall)", d, t->wq_ctx);
+			emit(m, &b, t->sleep_epoch, false, NULL);
+		}
+		break;
+	case CR_EXCESS:
+		fb_init(&b, SCMWQ_R_PREMATURE_RESUME, ev->ts_ns, t);
+		fb_wq(&b, t->wq_ctx);
+		if (t->has_ctx)
+			fb_ctx(&b, t->ctx);
+		fb_msg(&b, "resumed on a token banked on wq_ctx %u before it slept (a double wake), "
+		       "not on a wake of its own", t->wq_ctx);
+		emit(m, &b, t->sleep_epoch, false, NULL);
+		break;
+	case CR_SILENT:
+		break;
+	case CR_NONE:
+		if (t->attributed)
+			break;
+		/* Wait --skew for a wake that other CPUs may have logged later. */
+		t->resume_pending = true;
+		t->resume_ts = ev->ts_ns;
+		t->gen_resume++;
+		timer_add(m, ev->ts_ns + m->o.skew_ns, T_RESUME_SKEW, t->gen_resume, t);
+		return;
+	}
+	if (t->group) {
+		t->group = NULL;
+	}
+	wq_unlink(m, t);
+}
+
+static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
+		       enum scmwq_input in)
+{
+	struct fbuild b;
+	enum scmwq_call_state to;
+
+	if (in == SCMWQ_IN_REQ_GET_WQ_CTX) {
+		if (ev->smc_id == SCMWQ_SMC_GET_WQ_CTX_STD && !t->stdcall_warned) {
+			fb_init(&b, SCMWQ_R_GET_WQ_CTX_STD_CALL, ev->ts_ns, t);
+			fb_msg(&b, "GET_WQ_CTX issued as a standard call (0x%08" PRIx64 "): firmware "
+			       "can park it, and the IRQ thread deadlocks; since 2024 it is a fast "
+			       "call (0xc2002403) (further ones on this thread not reported)",
+			       ev->smc_id);
+			emit(m, &b, t->epoch, false, NULL);
+			t->stdcall_warned = true;
+		}
+		if (t->expect_more) {
+			t->expect_more = false;
+			t->gen_drain++;
+		}
+		return;
+	}
+	if (!t->synced)
+		return;
+
+	if (lookup(t->st, in, &to) == 0) {
+		if (in == SCMWQ_IN_REQ_CALL) {
+			t->call_id = ev->smc_id;
+			t->call_ts = ev->ts_ns;
+			m->st.calls++;
+			if (++m->open_calls > m->st.open_calls_max)
+				m->st.open_calls_max = m->open_calls;
+		}
+		if (in == SCMWQ_IN_REQ_RESUME && t->has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
+		    ev->args_cnt >= 1 && ev->args[0] != t->ctx && !t->ctx_reported) {
+			fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
+			fb_wq(&b, t->wq_ctx);
+			fb_ctx(&b, t->ctx);
+			fb_msg(&b, "RESUME carries smc_call_ctx %" PRIu64 ", but the call slept with "
+			       "smc_call_ctx %u on wq_ctx %u", ev->args[0], t->ctx, t->wq_ctx);
+			emit(m, &b, t->epoch, false, NULL);
+		}
+		if (in == SCMWQ_IN_REQ_ACK && t->ack_has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
+		    ev->args_cnt >= 1 && ev->args[0] != t->ack_ctx) {
+			fb_init(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev->ts_ns, t);
+			fb_ctx(&b, t->ack_ctx);
+			fb_msg(&b, "ACK carries smc_call_ctx %" PRIu64 ", but the WAKE returned "
+			       "smc_call_ctx %u", ev->args[0], t->ack_ctx);
+			emit(m, &b, t->epoch, false, NULL);
+		}
+		t->st = to;
+	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IN_FW) {
+		bool retry = t->last_req == SCMWQ_IN_REQ_RESUME && !t->slept_since_req;
+
+		fb_init(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP,
+			ev->ts_ns, t);
+		if (retry)
+			fb_msg(&b, "RESUME re-sent with no new sleep since the last RESUME: the "
+			       "EBUSY retry must re-send the original call 0x%08" PRIx64 "",
+			       t->call_id);
+		else
+			fb_msg(&b, "RESUME request in call 0x%08" PRIx64 " with no sleep before it",
+			       t->call_id);
+		emit(m, &b, t->epoch, false, NULL);
+	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IDLE) {
+		fb_init(&b, SCMWQ_R_RESUME_WITHOUT_SLEEP, ev->ts_ns, t);
+		fb_msg(&b, "RESUME request outside any call, with no sleep before it");
+		emit(m, &b, t->epoch, false, NULL);
+		t->st = SCMWQ_ST_IN_FW;
+	} else {
+		unexpected(m, t, ev, in);
+		drop_sleep(m, t);
+		t->st = natural_target[in];
+		if (in == SCMWQ_IN_REQ_CALL) {
+			t->call_id = ev->smc_id;
+			t->call_ts = ev->ts_ns;
+			m->st.calls++;
+		}
+	}
+	t->last_req = in;
+	t->slept_since_req = false;
+}
+
+static void on_wake_ack(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	enum scmwq_call_state to;
+
+	if (t->synced) {
+		if (lookup(t->st, SCMWQ_IN_WAKE_ACK, &to) == 0 &&
+		    m->o.driver != SCMWQ_DRV_MAINLINE && m->o.driver != SCMWQ_DRV_MAINLINE_6_3 &&
+		    m->o.driver != SCMWQ_DRV_MAINLINE_6_11) {
+			t->st = to;
+		} else {
+			unexpected(m, t, ev, SCMWQ_IN_WAKE_ACK);
+			drop_sleep(m, t);
+			t->st = SCMWQ_ST_ACKING;
+		}
+	}
+	t->ack_ctx = ev->smc_call_ctx;
+	t->ack_has_ctx = ev->have & SCMWQ_HAVE_CTX;
+	deliver(m, t, ev, ev->wq_ctx, SCMWQ_WAKE_ONE, false);
+}
+
+static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	enum scmwq_call_state to;
+
+	if (!t->synced) {
+		drop_sleep(m, t);
+		t->synced = true;
+		t->st = SCMWQ_ST_IDLE;
+		return;
+	}
+	if (lookup(t->st, SCMWQ_IN_DONE, &to) < 0) {
+		unexpected(m, t, ev, SCMWQ_IN_DONE);
+		drop_sleep(m, t);
+		to = SCMWQ_ST_IDLE;
+	}
+	if (t->call_id == SCMWQ_SMC_GET_INFO && ev->ret == 0 && (ev->have & SCMWQ_HAVE_RES012) &&
+	    m->o.driver == SCMWQ_DRV_MAINLINE)
+		m->wq_count = (int32_t)(ev->res0 & 0x7fffffff);
+	t->st = to;
+}
+
+static void on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	uint32_t flags = (ev->have & SCMWQ_HAVE_FLAGS) ? ev->flags : SCMWQ_WAKE_ONE;
+
+	if (t->expect_more) {
+		t->expect_more = false;
+		t->gen_drain++;
+	}
+	/* a rejected or invalid wake ends the driver's drain loop there */
+	if (deliver(m, t, ev, ev->wq_ctx, flags, true) && (ev->have & SCMWQ_HAVE_MORE) &&
+	    ev->more_pending) {
+		t->expect_more = true;
+		t->more_ts = ev->ts_ns;
+		t->more_wq = ev->wq_ctx;
+		t->more_epoch = m->epoch;
+		t->gen_drain++;
+		timer_add(m, ev->ts_ns + m->o.grace_ns, T_DRAIN, t->gen_drain, t);
+	}
+}
+
+static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
+{
+	char ts[32];
+
+	m->epoch++;
+	m->st.losses++;
+	m->st.lost_events += ev->lost_count;
+	ts_str(ts, sizeof(ts), ev->ts_ns);
+	switch (ev->loss) {
+	case SCMWQ_LOSS_OVERWRITTEN:
+		m->start_incomplete = true;
+		snprintf(m->loss_desc, sizeof(m->loss_desc),
+			 "the trace's start was overwritten (%" PRIu64 " events)", ev->lost_count);
+		break;
+	case SCMWQ_LOSS_CPU_STARTED:
+		snprintf(m->loss_desc, sizeof(m->loss_desc), "CPU %d's buffer starts late, at %s",
+			 ev->cpu, ts);
+		break;
+	default:
+		if (ev->lost_count)
+			snprintf(m->loss_desc, sizeof(m->loss_desc), "CPU %d lost %" PRIu64
+				 " events at %s", ev->cpu, ev->lost_count, ts);
+		else
+			snprintf(m->loss_desc, sizeof(m->loss_desc), "CPU %d lost events at %s",
+				 ev->cpu, ts);
+	}
+}
+
+/* First sight of a thread: is it at the start of a call or in the middle? */
+static void join(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	struct fbuild b;
+	bool clean;
+
+	switch (ev->type) {
+	case SCMWQ_EV_SMC_REQUEST:
+		clean = classify_request(t, ev) == SCMWQ_IN_REQ_CALL ||
+			classify_request(t, ev) == SCMWQ_IN_REQ_GET_WQ_CTX;
+		break;
+	case SCMWQ_EV_GET_WQ_CTX:
+		clean = true;
+		break;
+	default:
+		clean = false;
+	}
+	t->synced = clean;
+	if (!clean && !t->told_joined) {
+		t->told_joined = true;
+		fb_init(&b, SCMWQ_R_JOINED_MID_CALL, ev->ts_ns, t);
+		fb_msg(&b, "first seen in the middle of a call (%s); not judged until that call ends",
+		       scmwq_ev_type_name(ev->type));
+		emit(m, &b, m->epoch, false, NULL);
+	}
+}
+
+int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
+{
+	struct thr *t;
+	bool created;
+
+	if (m->oom)
+		return -1;
+	if (ev->type == SCMWQ_EV_SCHED_SWITCH || ev->type == SCMWQ_EV_SCHED_WAKEUP ||
+	    ev->type == SCMWQ_EV_NONE || ev->type >= SCMWQ_EV__COUNT)
+		return 0;
+	m->st.events++;
+	if (ev->ts_ns > m->now || !m->started) {
+		run_timers(m, ev->ts_ns);
+		m->now = ev->ts_ns;
+		m->started = true;
+	}
+	if (ev->type == SCMWQ_EV_LOST) {
+		on_loss(m, ev);
+		return 0;
+	}
+
+	t = thr_get(m, ev, &created);
+	if (!t)
+		return -1;
+	if (ev->comm[0])
+		memcpy(t->comm, ev->comm, sizeof(t->comm));
+	t->comm[sizeof(t->comm) - 1] = '\0';
+	if (created)
+		join(m, t, ev);
+	else if (!t->synced && t->epoch != m->epoch)
+		t->epoch = m->epoch;
+
+	/* A loss since this thread's last event: it may have missed a step. */
+	if (t->synced && t->epoch != m->epoch && t->st != SCMWQ_ST_IDLE &&
+	    ev->type != SCMWQ_EV_GET_WQ_CTX) {
+		/* Re-join: judge it again from its next call. */
+		t->synced = false;
+	}
+
+	switch (ev->type) {
+	case SCMWQ_EV_SMC_REQUEST:
+		on_request(m, t, ev, classify_request(t, ev));
+		break;
+	case SCMWQ_EV_SLEEP:
+		on_sleep(m, t, ev);
+		break;
+	case SCMWQ_EV_RESUME:
+		on_resume(m, t, ev);
+		break;
+	case SCMWQ_EV_GET_WQ_CTX:
+		on_get_wq_ctx(m, t, ev);
+		break;
+	case SCMWQ_EV_WAKE_ACK:
+		on_wake_ack(m, t, ev);
+		break;
+	case SCMWQ_EV_SMC_DONE:
+		on_done(m, t, ev);
+		break;
+	default:
+		break;
+	}
+	t->last_ts = ev->ts_ns;
+	t->epoch = m->epoch;
+	return m->oom ? -1 : 0;
+}
+
+void scmwq_model_advance(struct scmwq_model *m, uint64_t now_ns)
+{
+	if (now_ns > m->now) {
+		run_timers(m, now_ns);
+		m->now = now_ns;
+	}
+}
+
+static void strand(struct scmwq_model *m, struct thr *t)
+{
+	struct fbuild b;
+	uint64_t waited = m->now - t->sleep_ts;
+	char d[32], s[32];
+
+	dur_str(d, sizeof(d), waited);
+	dur_str(s, sizeof(s), m->o.stall_ns);
+	fb_init(&b, SCMWQ_R_STRANDED_SLEEPER, t->sleep_ts, t);
+	fb_wq(&b, t->wq_ctx);
+	if (t->has_ctx)
+		fb_ctx(&b, t->ctx);
+	fb_msg(&b, "asleep on wq_ctx %u for %s to the end of the trace; no wake for its wq_ctx "
+	       "arrived", t->wq_ctx, d);
+	if (m->o.driver == SCMWQ_DRV_MAINLINE || m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ||
+	    m->o.driver == SCMWQ_DRV_MAINLINE_6_11)
+		fb_msg(&b, "; every later SCM caller queues behind it on the global mutex");
+	if (waited < m->o.stall_ns) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "the trace ended before --stall (%s) was over", s);
+		emit(m, &b, t->sleep_epoch, true, why);
+	} else {
+		emit(m, &b, t->sleep_epoch, false, NULL);
+	}
+}
+
+void scmwq_model_finish(struct scmwq_model *m)
+{
+	/* What waits on time that the trace never reached. */
+	while (m->hlen) {
+		struct timer tm = timer_pop(m);
+
+		fire(m, &tm, true);
+	}
+	for (size_t i = 0; i < m->wcap; i++) {
+		for (struct wq *w = m->whash[i]; w; w = w->hnext) {
+			end_run(m, w, true);
+			for (struct thr *t = w->head, *next; t; t = next) {
+				next = t->wnext;
+				if (t->credit == CR_NONE && !t->attributed && !t->resume_pending)
+					strand(m, t);
+			}
+		}
+	}
+}
+
+const struct scmwq_model_stats *scmwq_model_stats(const struct scmwq_model *m)
+{
+	return &m->st;
+}
+
+struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq_finding_fn fn,
+				      void *arg)
+{
+	struct scmwq_model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->o = *opts;
+	if (m->o.driver == SCMWQ_DRV_AUTO)
+		m->o.driver = SCMWQ_DRV_MAINLINE;
+	m->fn = fn;
+	m->arg = arg;
+	m->tcap = 256;
+	m->wcap = 64;
+	m->wq_count = -1;
+	m->thash = calloc(m->tcap, sizeof(*m->thash));
+	m->whash = calloc(m->wcap, sizeof(*m->whash));
+	if (!m->thash || !m->whash) {
+		scmwq_model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void scmwq_model_free(struct scmwq_model *m)
+{
+	if (!m)
+		return;
+	while (m->hlen) {
+		struct timer tm = timer_pop(m);
+
+		if (tm.kind == T_GROUP) {
+			struct group *g = tm.obj;
+
+			free(g->pids);
+			free(g);
+		}
+	}
+	for (size_t i = 0; m->thash && i < m->tcap; i++)
+		for (struct thr *t = m->thash[i], *n; t; t = n) {
+			n = t->hnext;
+			free(t);
+		}
+	for (size_t i = 0; m->whash && i < m->wcap; i++)
+		for (struct wq *w = m->whash[i], *n; w; w = n) {
+			n = w->hnext;
+			free(w);
+		}
+	free(m->thash);
+	free(m->whash);
+	free(m->heap);
+	free(m);
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Replay: read a source, decide the driver (--driver=auto), feed the model.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Events held back while --driver=auto has not decided. */
+#define AUTO_HOLD 4096
+
+static bool decide(enum scmwq_system sys, const struct scmwq_event *ev, struct scmwq_replay_result *r)
+{
+	if (ev && ev->type == SCMWQ_EV_WAKE_ACK) {
+		r->driver = SCMWQ_DRV_VENDOR;
+		snprintf(r->driver_why, sizeof(r->driver_why), "auto: the trace has scm_waitq_wake_ack");
+		return true;
+	}
+	if (ev && ev->sys != SCMWQ_SYS_UNKNOWN)
+		sys = ev->sys;
+	if (sys == SCMWQ_SYS_SCM) {
+		r->driver = SCMWQ_DRV_VENDOR;
+		snprintf(r->driver_why, sizeof(r->driver_why),
+			 "auto: the trace has trace system scm (vendor print formats)");
+		return true;
+	}
+	if (sys == SCMWQ_SYS_QCOM_SCM) {
+		r->driver = SCMWQ_DRV_MAINLINE;
+		snprintf(r->driver_why, sizeof(r->driver_why),
+			 "auto: the trace has trace system qcom_scm and no scm_waitq_wake_ack");
+		return true;
+	}
+	return false;
+}
+
+static int feed(struct scmwq_model *m, const struct scmwq_event *ev, struct scmwq_error *err)
+{
+	if (scmwq_model_feed(m, ev) < 0)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory in the model");
+	return 0;
+}
+
+int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
+		 struct scmwq_replay_result *r, struct scmwq_error *err)
+{
+	struct scmwq_model_opts mo = opts->model;
+	struct scmwq_model *m = NULL;
+	struct scmwq_event *hold = NULL;
+	struct scmwq_event ev;
+	size_t nhold = 0;
+	int ret = 0, rc;
+
+	memset(r, 0, sizeof(*r));
+	r->driver = opts->driver;
+	if (opts->driver != SCMWQ_DRV_AUTO) {
+		snprintf(r->driver_why, sizeof(r->driver_why), "given with --driver");
+	} else if (!decide(scmwq_source_system(src), NULL, r)) {
+		hold = malloc(AUTO_HOLD * sizeof(*hold));
+		if (!hold)
+			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	}
+
+	for (;;) {
+		memset(&ev, 0, sizeof(ev));
+		rc = scmwq_source_next(src, &ev, err);
+		if (rc < 0) {
+			ret = -1;
+			break;
+		}
+		if (rc == 0)
+			break;
+		r->events++;
+		if (opts->progress && !(r->events & 0xffff))
+			opts->progress(r->events, opts->progress_arg);
+
+		if (!m && r->driver == SCMWQ_DRV_AUTO) {
+			hold[nhold++] = ev;
+			if (!decide(scmwq_source_system(src), &ev, r)) {
+				if (nhold < AUTO_HOLD)
+					continue;
+				r->driver = SCMWQ_DRV_MAINLINE;
+				snprintf(r->driver_why, sizeof(r->driver_why),
+					 "auto: no sign of the vendor driver in the first %d events",
+					 AUTO_HOLD);
+			}
+		}
+		if (!m) {
+			mo.driver = r->driver;
+			m = scmwq_model_alloc(&mo, opts->finding, opts->finding_arg);
+			if (!m) {
+				ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+				break;
+			}
+			for (size_t i = 0; i < nhold; i++)
+				if (feed(m, &hold[i], err) < 0)
+					goto out;
+			if (nhold) {
+				nhold = 0;
+				continue;	/* ev was the last one held */
+			}
+		}
+		if (feed(m, &ev, err) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (!m) {
+		if (r->driver == SCMWQ_DRV_AUTO) {
+			r->driver = SCMWQ_DRV_MAINLINE;
+			snprintf(r->driver_why, sizeof(r->driver_why),
+				 "auto: no sign of the vendor driver in the trace");
+		}
+		mo.driver = r->driver;
+		m = scmwq_model_alloc(&mo, opts->finding, opts->finding_arg);
+		if (!m) {
+			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < nhold; i++)
+			if (feed(m, &hold[i], err) < 0)
+				goto out;
+	}
+	if (r->driver == SCMWQ_DRV_AUTO)
+		r->driver = SCMWQ_DRV_MAINLINE;
+	if (m)
+		scmwq_model_finish(m);
+	goto done;
+out:
+	ret = -1;
+	if (m)
+		scmwq_model_finish(m);
+done:
+	if (m)
+		r->stats = *scmwq_model_stats(m);
+	scmwq_model_free(m);
+	free(hold);
+	return ret;
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small helpers: names of enums, durations, timestamps, JSON strings.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const ev_names[SCMWQ_EV__COUNT] = {
+	[SCMWQ_EV_NONE]		= "none",
+	[SCMWQ_EV_SMC_REQUEST]	= "scm_smc_request",
+	[SCMWQ_EV_SLEEP]	= "scm_waitq_sleep",
+	[SCMWQ_EV_RESUME]	= "scm_waitq_resume",
+	[SCMWQ_EV_GET_WQ_CTX]	= "scm_waitq_get_wq_ctx",
+	[SCMWQ_EV_WAKE_ACK]	= "scm_waitq_wake_ack",
+	[SCMWQ_EV_SMC_DONE]	= "scm_smc_done",
+	[SCMWQ_EV_SCHED_SWITCH]	= "sched_switch",
+	[SCMWQ_EV_SCHED_WAKEUP]	= "sched_wakeup",
+	[SCMWQ_EV_LOST]		= "lost",
+};
+
+const char *scmwq_ev_type_name(enum scmwq_ev_type type)
+{
+	if ((unsigned int)type >= SCMWQ_EV__COUNT)
+		return "?";
+	return ev_names[type];
+}
+
+const char *scmwq_system_name(enum scmwq_system sys)
+{
+	switch (sys) {
+	case SCMWQ_SYS_QCOM_SCM:
+		return "qcom_scm";
+	case SCMWQ_SYS_SCM:
+		return "scm";
+	default:
+		return "unknown";
+	}
+}
+
+static const char *const driver_names[SCMWQ_DRV__COUNT] = {
+	[SCMWQ_DRV_AUTO]	= "auto",
+	[SCMWQ_DRV_MAINLINE]	= "mainline",
+	[SCMWQ_DRV_MAINLINE_6_3] = "mainline-6.3",
+	[SCMWQ_DRV_MAINLINE_6_11] = "mainline-6.11",
+	[SCMWQ_DRV_VENDOR]	= "vendor",
+	[SCMWQ_DRV_DRAFT_2022]	= "draft-2022",
+};
+
+const char *scmwq_driver_name(enum scmwq_driver drv)
+{
+	if ((unsigned int)drv >= SCMWQ_DRV__COUNT)
+		return "?";
+	return driver_names[drv];
+}
+
+int scmwq_driver_parse(const char *name, enum scmwq_driver *drv)
+{
+	for (int i = 0; i < SCMWQ_DRV__COUNT; i++) {
+		if (!strcmp(name, driver_names[i])) {
+			*drv = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *scmwq_severity_name(enum scmwq_severity sev)
+{
+	switch (sev) {
+	case SCMWQ_SEV_ERROR:
+		return "error";
+	case SCMWQ_SEV_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+int scmwq_parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *suffix;
+		double mult;
+	} units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 },
+		{ "s", 1e9 }, { "m", 60e9 }, { "", 1e6 },
+	};
+	char *end;
+	double v;
+
+	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || !isfinite(v) || v < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (!strcmp(end, units[i].suffix)) {
+			double r = v * units[i].mult;
+
+			if (r > 1.8e19)
+				return -1;
+			*ns = (uint64_t)llround(r);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void scmwq_format_ts(char *buf, size_t len, uint64_t ts_ns)
+{
+	snprintf(buf, len, "%llu.%06llu", (unsigned long long)(ts_ns / 1000000000ULL),
+		 (unsigned long long)((ts_ns % 1000000000ULL) / 1000ULL));
+}
+
+void scmwq_json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
