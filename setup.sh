@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set-up on a fresh Debian machine: installs the Debian packages the build
+# and the tests need (only those missing), builds, and replays a bundled
+# trace that shows a real finding (a WAKE_ALL that strands a sleeper).
+#
+#   ./setup.sh            install, build, replay traces/wake-all-partial.dat
+#   ./setup.sh --no-demo  install and build only (what CI uses)
+set -eu
+cd "$(dirname "$0")"
+
+pkgs=(build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev
+      trace-cmd bats bats-assert bats-support jq groff-base man-db time)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	echo "setup: installing ${missing[*]}" >&2
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+make -j"$(nproc)" >/dev/null
+echo "setup: built build/scmwq-trace" >&2
+
+if [ "${1:-}" != "--no-demo" ]; then
+	echo "setup: build/scmwq-trace replay traces/wake-all-partial.dat" >&2
+	exec build/scmwq-trace replay traces/wake-all-partial.dat
+fi

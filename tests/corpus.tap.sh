@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Every sample in traces/ gives the verdict its scenario's note states.
+# Each traces/scenarios/NAME.scn has a line
+#   # expect: driver=D exit=E rules=R1,R2|none [inconclusive=N] [text-only]
+# and every file made from it (traces/NAME.qcom_scm.txt, NAME.scm.txt,
+# NAME.dat, NAME.uprobe.txt) is replayed with --driver=D: the exit status,
+# the set of conclusive error and warning rules, and the inconclusive count
+# must match.  Prints TAP.
+set -u
+top=${SCMWQ_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+bin=${SCMWQ_BIN:-$top/build/scmwq-trace}
+n=0
+fails=0
+
+check() {
+	local file=$1 drv=$2 exit_want=$3 rules_want=$4 inc_want=$5 out got_exit rules inc
+	n=$((n + 1))
+	out=$("$bin" replay --driver="$drv" --format=json "$file" 2>/dev/null)
+	got_exit=$?
+	rules=$(printf '%s' "$out" | jq -r '[.findings[] | select(.inconclusive == false and
+		.severity != "info") | .rule] | unique | if length == 0 then "none" else join(",") end' \
+		2>/dev/null)
+	inc=$(printf '%s' "$out" | jq -r '.summary.inconclusive' 2>/dev/null)
+	if [ "$got_exit" = "$exit_want" ] && [ "$rules" = "$rules_want" ] &&
+	   { [ -z "$inc_want" ] || [ "$inc" = "$inc_want" ]; }; then
+		echo "ok $n - ${file#"$top"/}: exit $got_exit, rules $rules"
+	else
+		echo "not ok $n - ${file#"$top"/}: want exit $exit_want rules $rules_want${inc_want:+ inconclusive $inc_want}, got exit $got_exit rules ${rules:-?} inconclusive ${inc:-?}"
+		fails=$((fails + 1))
+	fi
+}
+
+for scn in "$top"/traces/scenarios/*.scn; do
+	name=$(basename "$scn" .scn)
+	exp=$(grep -m1 '^# expect:' "$scn") || { n=$((n + 1)); echo "not ok $n - $name: no expect line"; continue; }
+	drv=$(sed -n 's/.*driver=\([^ ]*\).*/\1/p' <<<"$exp")
+	ex=$(sed -n 's/.* exit=\([^ ]*\).*/\1/p' <<<"$exp")
+	rules=$(sed -n 's/.* rules=\([^ ]*\).*/\1/p' <<<"$exp")
+	inc=$(sed -n 's/.* inconclusive=\([^ ]*\).*/\1/p' <<<"$exp")
+	found=0
+	for f in "$top/traces/$name".qcom_scm.txt "$top/traces/$name".scm.txt \
+		 "$top/traces/$name".dat "$top/traces/$name".uprobe.txt; do
+		[ -f "$f" ] || continue
+		found=1
+		check "$f" "$drv" "$ex" "$rules" "$inc"
+	done
+	if [ $found = 0 ]; then
+		n=$((n + 1))
+		echo "not ok $n - $name: no trace made from it (run tests/gen/make-corpus.sh)"
+	fi
+	# text-only scenarios cannot be recorded; all others must have a real trace.dat
+	if [ -f "$top/traces/$name.qcom_scm.txt" ] && ! grep -q 'text-only' <<<"$exp"; then
+		n=$((n + 1))
+		if [ -f "$top/traces/$name.dat" ]; then
+			echo "ok $n - $name has a real trace.dat"
+		else
+			echo "not ok $n - $name has no trace.dat (tests/gen/make-corpus.sh as root)"
+		fi
+	fi
+done
+echo "1..$n"
+[ $fails = 0 ]
