@@ -222,7 +222,8 @@ static void finding_cb(const struct scmwq_finding *f, void *arg)
 		r->nfindings++;
 		return;
 	}
-	if (f->severity == SCMWQ_SEV_INFO && !r->p->verbose)
+	/* notes about the trace itself always; the rest of the infos with -v */
+	if (f->severity == SCMWQ_SEV_INFO && f->rule != SCMWQ_R_TRACE_NOTE && !r->p->verbose)
 		return;
 	if (r->progress_shown) {
 		fprintf(stderr, "\r\033[K");

@@ -223,6 +223,7 @@ struct scmwq_model {
 	bool start_incomplete;		/* the trace's start was overwritten */
 	int32_t wq_count;		/* from GET_INFO, -1 unknown */
 	bool wake_none_noted;
+	unsigned int missing_noted;	/* enum scmwq_have bits already noted */
 	uint64_t open_calls;
 	bool oom;
 };
@@ -1375,6 +1376,43 @@ static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 	}
 }
 
+/*
+ * Probe-made traces (kprobes on kernels without the tracepoints) may lack
+ * fields: say once what could therefore not be checked.
+ */
+static void note_missing(struct scmwq_model *m, const struct scmwq_event *ev)
+{
+	static const struct {
+		enum scmwq_ev_type type;
+		unsigned int have;
+		const char *what;
+	} needs[] = {
+		{ SCMWQ_EV_SLEEP, SCMWQ_HAVE_CTX, "scm_waitq_sleep has no smc_call_ctx: "
+		  "resume-ctx-mismatch cannot be checked" },
+		{ SCMWQ_EV_WAKE_ACK, SCMWQ_HAVE_CTX, "scm_waitq_wake_ack has no smc_call_ctx: "
+		  "ack-ctx-mismatch cannot be checked" },
+		{ SCMWQ_EV_GET_WQ_CTX, SCMWQ_HAVE_FLAGS, "scm_waitq_get_wq_ctx has no flags: "
+		  "every wake is taken as WAKE_ONE; WAKE_ALL and flag rules cannot be checked" },
+		{ SCMWQ_EV_GET_WQ_CTX, SCMWQ_HAVE_MORE, "scm_waitq_get_wq_ctx has no more_pending: "
+		  "drain-aborted cannot be checked" },
+		{ SCMWQ_EV_SMC_REQUEST, SCMWQ_HAVE_ARGS, "scm_smc_request has no arguments: the "
+		  "smc_call_ctx of RESUME and ACK requests cannot be checked" },
+	};
+	struct fbuild b;
+
+	for (size_t i = 0; i < ARRAY_SIZE(needs); i++) {
+		unsigned int key = 1u << i;
+
+		if (ev->type != needs[i].type || (ev->have & needs[i].have) ||
+		    (m->missing_noted & key))
+			continue;
+		m->missing_noted |= key;
+		fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
+		fb_msg(&b, "%s", needs[i].what);
+		emit(m, &b, m->epoch, false, NULL);
+	}
+}
+
 /* First sight of a thread: is it at the start of a call or in the middle? */
 static void join(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
@@ -1423,6 +1461,7 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 		return 0;
 	}
 
+	note_missing(m, ev);
 	t = thr_get(m, ev, &created);
 	if (!t)
 		return -1;

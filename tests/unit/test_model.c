@@ -559,8 +559,32 @@ static void test_rules(void)
 	ok(count_rule("unexpected-event", true) == 1, "WAKE/ACK on mainline is unexpected");
 }
 
+/* a kprobe-made trace: no smc_call_ctx anywhere */
+static void test_missing_fields(void)
+{
+	struct scmwq_event ev;
+
+	start(SCMWQ_DRV_MAINLINE);
+	req(0, 101, 0x42000601, 0, 0);
+	ev = mk(SCMWQ_EV_SLEEP, 10, 101);
+	ev.wq_ctx = 0;
+	ev.have = SCMWQ_HAVE_WQ_CTX;
+	scmwq_model_feed(model, &ev);
+	irq(20, 0, 1, 0);
+	ev = mk(SCMWQ_EV_RESUME, 30, 101);
+	scmwq_model_feed(model, &ev);
+	req(31, 101, SCMWQ_SMC_RESUME, 1, 99);
+	done(40, 101, 0x42000601, 0);
+	finish();
+	expect_clean("a trace without smc_call_ctx judges what it can");
+	ok(count_rule("trace-note", false) == 1 && get("trace-note") &&
+	   strstr(get("trace-note")->message, "resume-ctx-mismatch cannot be checked"),
+	   "it says what it could not check");
+}
+
 int main(void)
 {
+	test_missing_fields();
 	test_clean();
 	test_rules();
 	return tap_done();
