@@ -124,6 +124,7 @@ struct thr {
 	uint64_t call_id;
 	uint64_t call_ts;
 	enum scmwq_input last_req;
+	uint64_t last_req_ts;
 	bool slept_since_req;
 
 	/* membership of a wait-queue: from the sleep to the resume */
@@ -1025,6 +1026,26 @@ static enum scmwq_input classify_request(const struct thr *t, const struct scmwq
 	return SCMWQ_IN_REQ_CALL;
 }
 
+/*
+ * The driver retries after -EBUSY only after sleeping QCOM_SCM_EBUSY_WAIT_MS
+ * (30 ms); vendor kernels log the original id again on an INTERRUPTED
+ * re-entry at once.  A RESUME (or ACK) logged again sooner than this, with
+ * no sleep between, is such a re-entry.
+ */
+#define EBUSY_MIN_GAP_NS (20ULL * 1000 * 1000)
+
+static enum scmwq_input classify(const struct thr *t, const struct scmwq_event *ev)
+{
+	enum scmwq_input in = classify_request(t, ev);
+
+	if (t->st != SCMWQ_ST_IN_FW || t->slept_since_req || t->last_req != in)
+		return in;
+	if (in == SCMWQ_IN_REQ_ACK ||
+	    (in == SCMWQ_IN_REQ_RESUME && ev->ts_ns - t->last_req_ts < EBUSY_MIN_GAP_NS))
+		return SCMWQ_IN_REQ_REENTRY;
+	return in;
+}
+
 static void unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
 		       enum scmwq_input in)
 {
@@ -1283,7 +1304,10 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 			m->st.calls++;
 		}
 	}
-	t->last_req = in;
+	if (in != SCMWQ_IN_REQ_REENTRY) {
+		t->last_req = in;
+		t->last_req_ts = ev->ts_ns;
+	}
 	t->slept_since_req = false;
 }
 
@@ -1482,7 +1506,7 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 
 	switch (ev->type) {
 	case SCMWQ_EV_SMC_REQUEST:
-		on_request(m, t, ev, classify_request(t, ev));
+		on_request(m, t, ev, classify(t, ev));
 		break;
 	case SCMWQ_EV_SLEEP:
 		on_sleep(m, t, ev);

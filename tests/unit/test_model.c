@@ -514,6 +514,18 @@ static void test_rules(void)
 	finish();
 	expect_only("ebusy-retry-resume", "RESUME re-sent after EBUSY");
 
+	/* vendor logs the original id again on INTERRUPTED: RESUME twice at once */
+	start(SCMWQ_DRV_VENDOR);
+	req(0, 101, 0x42000601, 0, 0);
+	slp(10, 101, 0, 7);
+	irq(20, 0, 1, 0);
+	res(30, 101, 7);
+	req(31, 101, SCMWQ_SMC_RESUME, 1, 7);
+	req(35, 101, SCMWQ_SMC_RESUME, 1, 7);
+	done(40, 101, 0x42000601, 0);
+	finish();
+	expect_clean("a RESUME logged again at once is an INTERRUPTED re-entry, not an EBUSY retry");
+
 	start(SCMWQ_DRV_MAINLINE_6_3);
 	call_irq(0, 101, 0, 1);
 	req(100, 101, 0x42000601, 0, 0);
