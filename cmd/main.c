@@ -30,7 +30,7 @@ void cmd_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "scmwq-trace: ");
+	fprintf(stderr, "%s: ", cmd_progname);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
