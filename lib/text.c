@@ -942,6 +942,16 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 
 	info->grammar = true;
 	info->cut_name = false;
+	/*
+	 * trace-cmd report of a tracefs instance's buffer puts "NAME: " in
+	 * front of every line (events and loss markers alike).
+	 */
+	if (ctx->report_layout && *p != ' ' && *p != '\t') {
+		for (q = p; *q && *q != ' ' && *q != '\t' && *q != ':'; q++)
+			;
+		if (q > p && q[0] == ':' && (q[1] == ' ' || q[1] == '\t') && strchr(q, '['))
+			p = q + 1;
+	}
 	while (*p == ' ' || *p == '\t')
 		p++;
 	switch (*p) {

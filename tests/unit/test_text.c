@@ -80,6 +80,19 @@ static void test_header(void)
 	is_int(ctx.cpus, 4, "report: cpus=4");
 	ok(ctx.report_layout, "report: layout recognised");
 	is_int(parse("version = 6"), SCMWQ_LINE_SKIP, "report: version line");
+	/* a tracefs instance's buffer: every line starts with "INSTANCE: " */
+	is_int(parse("scmwq-gen-6462:        qseecom-a-6513  [001]  1408.169205: scm_waitq_sleep:"
+		     "      (55a0aaad4a40) wq_ctx=3 smc_call_ctx=7"),
+	       SCMWQ_LINE_EVENT, "report: instance prefix before an event");
+	is_str(ev.comm, "qseecom-a", "report: instance prefix is not part of the comm");
+	is_int(ev.pid, 6513, "report: instance prefix: pid");
+	is_int(ev.wq_ctx, 3, "report: instance prefix: wq_ctx");
+	is_int(parse("scmwq-gen-6462: CPU:0 [5772 EVENTS DROPPED]"), SCMWQ_LINE_LOST,
+	       "report: instance prefix before a loss marker");
+	is_int(ev.lost_count, 5772, "report: instance prefix: dropped count");
+	is_int(parse("kworker/1:2-88 [001]  1234.567890: scm_waitq_sleep: wq_ctx:4, smc_call_ctx:9"),
+	       SCMWQ_LINE_EVENT, "report: a comm with ':' at column 0 is not a prefix");
+	is_str(ev.comm, "kworker/1:2", "report: comm with ':' kept whole");
 	is_int(parse("CPU 3 is empty"), SCMWQ_LINE_SKIP, "report: empty CPU");
 	is_int(parse("      kworker/1:2-88    [001]  1234.567890: scm_waitq_sleep:      wq_ctx:4, "
 		     "smc_call_ctx:9"),
