@@ -1,0 +1,972 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.dat source: trace-cmd's binary file (versions 6 and 7, compressed
+ * or not) read through libtracecmd, fields read by name via libtraceevent.
+ *
+ * Events come out in time order across CPUs and buffer instances through a
+ * heap merge of per-CPU cursors: each cursor holds only the next record of
+ * its CPU, so memory does not grow with the file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <trace-cmd.h>
+
+#include "internal.h"
+
+/* Every field we may read; resolved once per event format at open. */
+enum tdat_field {
+	F_SMC_ID = 0,
+	F_SVC_ID,
+	F_CMD_ID,
+	F_ARGS_CNT,
+	F_ARGS,			/* mainline: unsigned long args[] (dynamic array) */
+	F_ARG0,			/* probe style: arg0 .. arg9 */
+	F_ARG9 = F_ARG0 + SCMWQ_MAX_ARGS - 1,
+	F_WQ_CTX,
+	F_CTX,
+	F_FLAGS,
+	F_MORE,
+	F_RET,
+	F_RES,
+	F_RES0,
+	F_RES1,
+	F_RES2,
+	F_PREV_COMM,
+	F_PREV_PID,
+	F_PREV_STATE,
+	F_NEXT_COMM,
+	F_NEXT_PID,
+	F_COMM,
+	F_PID,
+	F__COUNT,
+};
+
+static const char *const field_names[F__COUNT] = {
+	[F_SMC_ID] = "smc_id", [F_SVC_ID] = "svc_id", [F_CMD_ID] = "cmd_id",
+	[F_ARGS_CNT] = "args_cnt", [F_ARGS] = "args",
+	[F_ARG0 + 0] = "arg0", [F_ARG0 + 1] = "arg1", [F_ARG0 + 2] = "arg2",
+	[F_ARG0 + 3] = "arg3", [F_ARG0 + 4] = "arg4", [F_ARG0 + 5] = "arg5",
+	[F_ARG0 + 6] = "arg6", [F_ARG0 + 7] = "arg7", [F_ARG0 + 8] = "arg8",
+	[F_ARG0 + 9] = "arg9",
+	[F_WQ_CTX] = "wq_ctx", [F_CTX] = "smc_call_ctx", [F_FLAGS] = "flags",
+	[F_MORE] = "more_pending", [F_RET] = "ret", [F_RES] = "res", [F_RES0] = "res0",
+	[F_RES1] = "res1", [F_RES2] = "res2",
+	[F_PREV_COMM] = "prev_comm", [F_PREV_PID] = "prev_pid", [F_PREV_STATE] = "prev_state",
+	[F_NEXT_COMM] = "next_comm", [F_NEXT_PID] = "next_pid",
+	[F_COMM] = "comm", [F_PID] = "pid",
+};
+
+/* Events we read: SCM ones by name in any system, sched ones in "sched". */
+static const struct {
+	const char *name;
+	const char *system;	/* NULL: any system */
+	enum scmwq_ev_type type;
+} wanted[] = {
+	{ "scm_smc_request",	  NULL,	   SCMWQ_EV_SMC_REQUEST },
+	{ "scm_waitq_sleep",	  NULL,	   SCMWQ_EV_SLEEP },
+	{ "scm_waitq_resume",	  NULL,	   SCMWQ_EV_RESUME },
+	{ "scm_waitq_get_wq_ctx", NULL,	   SCMWQ_EV_GET_WQ_CTX },
+	{ "scm_waitq_wake_ack",	  NULL,	   SCMWQ_EV_WAKE_ACK },
+	{ "scm_smc_done",	  NULL,	   SCMWQ_EV_SMC_DONE },
+	{ "sched_switch",	  "sched", SCMWQ_EV_SCHED_SWITCH },
+	{ "sched_waking",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
+	{ "sched_wakeup",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
+};
+
+struct tdat_fmt {
+	int id;
+	enum scmwq_ev_type type;
+	enum scmwq_system sys;
+	struct tep_format_field *f[F__COUNT];
+};
+
+/* One CPU of one buffer, holding its next record. */
+struct tdat_cursor {
+	struct tracecmd_input *handle;
+	int cpu;			/* index for tracecmd_read_data() */
+	int order;			/* tie-break: buffer then CPU */
+	struct tep_record *rec;
+	bool lost_done;			/* LOST for rec->missed_events emitted */
+};
+
+struct tdat {
+	struct tracecmd_input *top;
+	struct tracecmd_input **inst;	/* buffer instances */
+	int ninst;
+	struct tep_handle *tep;
+	int long_size;
+	struct tdat_fmt *fmts;
+	int nfmts;
+	struct tdat_cursor *heap;	/* min-heap on (ts, order) */
+	int nheap;
+};
+
+/* ------------------------------------------------------------------ */
+/* Heap of cursors                                                     */
+
+static bool cursor_less(const struct tdat_cursor *a, const struct tdat_cursor *b)
+{
+	if (a->rec->ts != b->rec->ts)
+		return a->rec->ts < b->rec->ts;
+	return a->order < b->order;
+}
+
+static void heap_down(struct tdat *t, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, m = i;
+		struct tdat_cursor tmp;
+
+		if (l < t->nheap && cursor_less(&t->heap[l], &t->heap[m]))
+			m = l;
+		if (r < t->nheap && cursor_less(&t->heap[r], &t->heap[m]))
+			m = r;
+		if (m == i)
+			return;
+		tmp = t->heap[i];
+		t->heap[i] = t->heap[m];
+		t->heap[m] = tmp;
+		i = m;
+	}
+}
+
+/* Replace the top cursor's record by the next one of its CPU. */
+static void heap_advance(struct tdat *t)
+{
+	struct tdat_cursor *c = &t->heap[0];
+
+	tracecmd_free_record(c->rec);
+	c->rec = tracecmd_read_data(c->handle, c->cpu);
+	c->lost_done = false;
+	if (!c->rec) {
+		t->heap[0] = t->heap[--t->nheap];
+		if (!t->nheap)
+			return;
+	}
+	heap_down(t, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Field access, bounded by the record's size                          */
+
+static bool field_ok(const struct tep_record *rec, const struct tep_format_field *f)
+{
+	return f && f->offset >= 0 && f->size > 0 && f->size <= 8 &&
+	       (long)f->offset + f->size <= (long)rec->size;
+}
+
+/* Read a number field; false (and *val = 0) when absent or out of the record. */
+static bool get_num(struct tdat *t, const struct tep_record *rec, const struct tep_format_field *f,
+		    uint64_t *val)
+{
+	*val = 0;
+	if (!field_ok(rec, f) || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC |
+					     TEP_FIELD_IS_STRING)))
+		return false;
+	*val = tep_read_number(t->tep, (const char *)rec->data + f->offset, f->size);
+	return true;
+}
+
+/* A fixed char[] field (comm) into @buf. */
+static bool get_str(const struct tep_record *rec, const struct tep_format_field *f, char *buf,
+		    size_t len)
+{
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f || f->offset < 0 || f->size <= 0 || (long)f->offset + f->size > (long)rec->size)
+		return false;
+	n = strnlen((const char *)rec->data + f->offset, f->size);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, (const char *)rec->data + f->offset, n);
+	buf[n] = '\0';
+	return true;
+}
+
+/* The dynamic array args[] of the mainline scm_smc_request. */
+static int get_dyn_args(struct tdat *t, const struct tep_record *rec,
+			const struct tep_format_field *f, uint64_t *args)
+{
+	unsigned int off, len, esize, n;
+	uint64_t loc;
+
+	if (!f || f->offset < 0 || (long)f->offset + 4 > (long)rec->size)
+		return -1;
+	loc = tep_read_number(t->tep, (const char *)rec->data + f->offset, 4);
+	off = loc & 0xffff;
+	len = loc >> 16;
+	if (f->flags & TEP_FIELD_IS_RELATIVE)
+		off += f->offset + f->size;
+	esize = f->elementsize ? f->elementsize : (unsigned int)t->long_size;
+	if (esize != 4 && esize != 8)
+		esize = 8;
+	if ((long)off + len > (long)rec->size)
+		return -1;
+	n = len / esize;
+	if (n > SCMWQ_MAX_ARGS)
+		n = SCMWQ_MAX_ARGS;
+	for (unsigned int i = 0; i < n; i++)
+		args[i] = tep_read_number(t->tep, (const char *)rec->data + off + i * esize,
+					  esize);
+	return n;
+}
+
+/*
+ * sched_switch prev_state as the kernel prints it: since 4.14 the
+ * tracepoint records the "report" state, one bit per letter of "SDTtXZPI"
+ * (TASK_REPORT_IDLE = 0x80 is 'I'), 0 is 'R' and TASK_REPORT_MAX (0x100)
+ * marks a preempted task ("R+").  Older kernels recorded the raw state,
+ * where TASK_IDLE is TASK_UNINTERRUPTIBLE | TASK_NOLOAD (0x402).
+ */
+static char decode_prev_state(uint64_t state)
+{
+	static const char letters[] = "SDTtXZPI";
+
+	if ((state & 0x402) == 0x402)
+		return 'I';
+	state &= 0xff;
+	if (!state)
+		return 'R';
+	return letters[__builtin_ctzll(state)];
+}
+
+static const struct tdat_fmt *find_fmt(const struct tdat *t, int id)
+{
+	for (int i = 0; i < t->nfmts; i++)
+		if (t->fmts[i].id == id)
+			return &t->fmts[i];
+	return NULL;
+}
+
+static void set_comm(struct tdat *t, int pid, char *comm)
+{
+	const char *c = tep_data_comm_from_pid(t->tep, pid);
+
+	snprintf(comm, SCMWQ_COMM_LEN, "%s", c ? c : "<...>");
+}
+
+/* Fill @ev from @rec; false if the record is not an event we read. */
+static bool convert(struct tdat *t, struct tep_record *rec, struct scmwq_event *ev)
+{
+	const struct tdat_fmt *fm;
+	uint64_t v;
+	int id;
+
+	if (rec->size <= 0 || !rec->data)
+		return false;
+	id = tep_data_type(t->tep, rec);
+	fm = find_fmt(t, id);
+	if (!fm)
+		return false;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = fm->type;
+	ev->sys = fm->sys;
+	ev->ts_ns = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pid = tep_data_pid(t->tep, rec);
+	ev->where = rec->offset;
+
+	switch (fm->type) {
+	case SCMWQ_EV_SCHED_SWITCH:
+		if (get_num(t, rec, fm->f[F_PREV_PID], &v))
+			ev->pid = (int)v;
+		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
+			set_comm(t, ev->pid, ev->comm);
+		ev->prev_state = get_num(t, rec, fm->f[F_PREV_STATE], &v) ?
+				 decode_prev_state(v) : '?';
+		if (get_num(t, rec, fm->f[F_NEXT_PID], &v))
+			ev->next_pid = (int)v;
+		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
+			set_comm(t, ev->next_pid, ev->next_comm);
+		return true;
+	case SCMWQ_EV_SCHED_WAKEUP:
+		set_comm(t, ev->pid, ev->comm);
+		ev->target_pid = get_num(t, rec, fm->f[F_PID], &v) ? (int)v : -1;
+		/* the woken task's comm, as the text reader keeps it */
+		get_str(rec, fm->f[F_COMM], ev->next_comm, sizeof(ev->next_comm));
+		return true;
+	default:
+		break;
+	}
+
+	set_comm(t, ev->pid, ev->comm);
+	if (get_num(t, rec, fm->f[F_SMC_ID], &ev->smc_id))
+		ev->have |= SCMWQ_HAVE_SMC_ID;
+	if (get_num(t, rec, fm->f[F_SVC_ID], &v)) {
+		ev->svc_id = v;
+		if (get_num(t, rec, fm->f[F_CMD_ID], &v)) {
+			ev->cmd_id = v;
+			ev->have |= SCMWQ_HAVE_SVC_CMD;
+		}
+	}
+	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
+		int n = -1;
+
+		if (fm->f[F_ARGS]) {
+			n = get_dyn_args(t, rec, fm->f[F_ARGS], ev->args);
+		} else {
+			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
+				if (!get_num(t, rec, fm->f[F_ARG0 + i], &ev->args[i]))
+					break;
+				n = i + 1;
+			}
+		}
+		if (get_num(t, rec, fm->f[F_ARGS_CNT], &v))
+			ev->args_cnt = v;
+		else if (n >= 0)
+			ev->args_cnt = n;
+		if (n >= 0)
+			ev->have |= SCMWQ_HAVE_ARGS;
+	}
+	if (get_num(t, rec, fm->f[F_WQ_CTX], &v)) {
+		ev->wq_ctx = v;
+		ev->have |= SCMWQ_HAVE_WQ_CTX;
+	}
+	if (get_num(t, rec, fm->f[F_CTX], &v)) {
+		ev->smc_call_ctx = v;
+		ev->have |= SCMWQ_HAVE_CTX;
+	}
+	if (get_num(t, rec, fm->f[F_FLAGS], &v)) {
+		ev->flags = v;
+		ev->have |= SCMWQ_HAVE_FLAGS;
+	}
+	if (get_num(t, rec, fm->f[F_MORE], &v)) {
+		ev->more_pending = v;
+		ev->have |= SCMWQ_HAVE_MORE;
+	}
+	if (get_num(t, rec, fm->f[F_RET], &v)) {
+		/* int, or a probe's s32/s64: sign-extend from the field's size */
+		int bits = fm->f[F_RET]->size * 8;
+
+		if (bits < 64 && (v & (1ULL << (bits - 1))))
+			v |= ~0ULL << bits;
+		ev->ret = (int)(int64_t)v;
+		ev->have |= SCMWQ_HAVE_RET;
+	}
+	if (get_num(t, rec, fm->f[F_RES], &ev->res))
+		ev->have |= SCMWQ_HAVE_RES;
+	if (get_num(t, rec, fm->f[F_RES0], &ev->res0) |
+	    get_num(t, rec, fm->f[F_RES1], &ev->res1) |
+	    get_num(t, rec, fm->f[F_RES2], &ev->res2))
+		ev->have |= SCMWQ_HAVE_RES012;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Source operations                                                   */
+
+static int tdat_next(struct scmwq_source *src, struct scmwq_event *ev, struct scmwq_error *err)
+{
+	struct tdat *t = src->priv;
+
+	while (t->nheap) {
+		struct tdat_cursor *c = &t->heap[0];
+		struct tep_record *rec = c->rec;
+
+		if (rec->missed_events && !c->lost_done) {
+			c->lost_done = true;
+			memset(ev, 0, sizeof(*ev));
+			ev->type = SCMWQ_EV_LOST;
+			ev->loss = SCMWQ_LOSS_EVENTS;
+			ev->lost_count = rec->missed_events > 0 ? rec->missed_events : 0;
+			ev->ts_ns = rec->ts;
+			ev->cpu = rec->cpu;
+			ev->pid = -1;
+			ev->where = rec->offset;
+			src->lost += ev->lost_count;
+			return 1;
+		}
+		if (convert(t, rec, ev)) {
+			heap_advance(t);
+			return 1;
+		}
+		heap_advance(t);
+	}
+	return 0;
+}
+
+static void tdat_close(struct tdat *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < t->nheap; i++)
+		tracecmd_free_record(t->heap[i].rec);
+	free(t->heap);
+	/* instances hold a reference on the top handle: close them first */
+	for (int i = 0; i < t->ninst; i++)
+		tracecmd_close(t->inst[i]);
+	free(t->inst);
+	tracecmd_close(t->top);
+	free(t->fmts);
+	free(t);
+}
+
+static void tdat_free(struct scmwq_source *src)
+{
+	tdat_close(src->priv);
+	src->priv = NULL;
+}
+
+static const struct scmwq_source_ops tdat_ops = {
+	.name = "trace.dat",
+	.next = tdat_next,
+	.free = tdat_free,
+};
+
+/* Which of our events this tep event is; -1 if none. */
+static int wanted_index(const struct tep_event *event)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
+		if (strcmp(event->name, wanted[i].name))
+			continue;
+		if (wanted[i].system && (!event->system || strcmp(event->system, wanted[i].system)))
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+static enum scmwq_system system_of(const char *system)
+{
+	if (system && !strcmp(system, "qcom_scm"))
+		return SCMWQ_SYS_QCOM_SCM;
+	if (system && !strcmp(system, "scm"))
+		return SCMWQ_SYS_SCM;
+	return SCMWQ_SYS_UNKNOWN;
+}
+
+/* Find our events among the file's formats and resolve their fields. */
+static int resolve_formats(struct scmwq_source *src, struct tdat *t, struct scmwq_error *err)
+{
+	int count = tep_get_events_count(t->tep);
+	int nscm[3] = { 0 };
+
+	t->fmts = calloc(count > 0 ? count : 1, sizeof(*t->fmts));
+	if (!t->fmts)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	for (int i = 0; i < count; i++) {
+		struct tep_event *event = tep_get_event(t->tep, i);
+		struct tdat_fmt *fm;
+		int w;
+
+		if (!event || !event->name)
+			continue;
+		w = wanted_index(event);
+		if (w < 0)
+			continue;
+		fm = &t->fmts[t->nfmts++];
+		fm->id = event->id;
+		fm->type = wanted[w].type;
+		fm->sys = wanted[w].system ? SCMWQ_SYS_UNKNOWN : system_of(event->system);
+		for (int f = 0; f < F__COUNT; f++)
+			fm->f[f] = tep_find_field(event, field_names[f]);
+		if (!wanted[w].system)
+			nscm[fm->sys]++;
+	}
+	if (nscm[SCMWQ_SYS_QCOM_SCM] || nscm[SCMWQ_SYS_SCM])
+		src->sys = nscm[SCMWQ_SYS_SCM] > nscm[SCMWQ_SYS_QCOM_SCM] ? SCMWQ_SYS_SCM :
+									  SCMWQ_SYS_QCOM_SCM;
+	return 0;
+}
+
+/* Start a cursor on every CPU of @handle that has data. */
+static int add_cursors(struct tdat *t, struct tracecmd_input *handle, int *order,
+		       struct scmwq_error *err)
+{
+	int cpus = tep_get_cpus(t->tep);
+	struct tdat_cursor *heap;
+
+	/*
+	 * tracecmd_read_data() checks the index against the handle's own CPU
+	 * count, so asking for CPUs it does not have is harmless.
+	 */
+	if (cpus <= 0)
+		cpus = 256;
+	heap = realloc(t->heap, (t->nheap + cpus) * sizeof(*heap));
+	if (!heap)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	t->heap = heap;
+	for (int cpu = 0; cpu < cpus; cpu++) {
+		struct tep_record *rec = tracecmd_read_data(handle, cpu);
+
+		(*order)++;
+		if (!rec)
+			continue;
+		t->heap[t->nheap++] = (struct tdat_cursor){
+			.handle = handle, .cpu = cpu, .order = *order, .rec = rec,
+		};
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking the file's layout before libtracecmd reads it              */
+
+/*
+ * libtracecmd 1.3 notices most truncations, but crashes on some (a buffer
+ * instance whose CPU data is cut short makes tracecmd_buffer_instance_handle()
+ * free a half-built handle) and does not notice a cut in the trailing
+ * sections of a version 7 file.  So walk the layout ourselves first, with
+ * bounded reads, and refuse a file that ends before its layout does.
+ */
+struct layout {
+	int fd;
+	const char *display;
+	uint64_t size;		/* file size */
+	bool big_endian;
+	struct scmwq_error *err;
+};
+
+static int cut(struct layout *l, const char *what, uint64_t off, uint64_t need)
+{
+	return scmwq_error_set(l->err, SCMWQ_E_DATA,
+			       "%s: truncated trace.dat: %s at offset %llu needs %llu bytes, but "
+			       "the file ends at %llu", l->display, what, (unsigned long long)off,
+			       (unsigned long long)need, (unsigned long long)l->size);
+}
+
+static int need(struct layout *l, const char *what, uint64_t off, uint64_t n)
+{
+	if (off > l->size || n > l->size - off)
+		return cut(l, what, off, n);
+	return 0;
+}
+
+static int rd(struct layout *l, const char *what, uint64_t off, void *buf, size_t n)
+{
+	if (need(l, what, off, n) < 0)
+		return -1;
+	if (pread(l->fd, buf, n, off) != (ssize_t)n)
+		return scmwq_error_set(l->err, SCMWQ_E_DATA,
+				       "%s: cannot read %s at offset %llu: %s", l->display, what,
+				       (unsigned long long)off, strerror(errno));
+	return 0;
+}
+
+static uint64_t num(const struct layout *l, const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v |= (uint64_t)p[l->big_endian ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+static int rd_num(struct layout *l, const char *what, uint64_t *off, int n, uint64_t *val)
+{
+	unsigned char b[8];
+
+	if (rd(l, what, *off, b, n) < 0)
+		return -1;
+	*val = num(l, b, n);
+	*off += n;
+	return 0;
+}
+
+/* Skip a NUL-terminated string at *off (at most @max bytes). */
+static int skip_str(struct layout *l, const char *what, uint64_t *off, size_t max)
+{
+	char b[256];
+	size_t n;
+
+	if (max > sizeof(b))
+		max = sizeof(b);
+	if (*off >= l->size)
+		return cut(l, what, *off, 1);
+	n = l->size - *off < max ? l->size - *off : max;
+	if (rd(l, what, *off, b, n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!b[i]) {
+			*off += i + 1;
+			return 0;
+		}
+	}
+	if (n < max)
+		return cut(l, what, *off, n + 1);
+	return scmwq_error_set(l->err, SCMWQ_E_DATA, "%s: not a valid trace.dat: %s at offset %llu "
+			       "is not a string", l->display, what, (unsigned long long)*off);
+}
+
+/* A block: a size of @n bytes, then that many bytes. */
+static int skip_sized(struct layout *l, const char *what, uint64_t *off, int n)
+{
+	uint64_t size;
+
+	if (rd_num(l, what, off, n, &size) < 0 || need(l, what, *off, size) < 0)
+		return -1;
+	*off += size;
+	return 0;
+}
+
+static int expect(struct layout *l, const char *what, uint64_t *off, const char *tag, size_t n)
+{
+	char b[16];
+
+	if (rd(l, what, *off, b, n) < 0)
+		return -1;
+	if (memcmp(b, tag, n))
+		return scmwq_error_set(l->err, SCMWQ_E_DATA, "%s: not a valid trace.dat: expected "
+				       "\"%s\" at offset %llu", l->display, tag,
+				       (unsigned long long)*off);
+	*off += n;
+	return 0;
+}
+
+/* "flyrecord": one (offset, size) per CPU, each inside the file. */
+static int check_flyrecord(struct layout *l, uint64_t *off, uint64_t cpus, const char *buffer)
+{
+	char what[96];
+
+	for (uint64_t cpu = 0; cpu < cpus; cpu++) {
+		uint64_t data, size;
+
+		if (rd_num(l, "the CPU data table", off, 8, &data) < 0 ||
+		    rd_num(l, "the CPU data table", off, 8, &size) < 0)
+			return -1;
+		snprintf(what, sizeof(what), "the trace data of CPU %llu%s%s",
+			 (unsigned long long)cpu, *buffer ? " of buffer " : "", buffer);
+		if (size && need(l, what, data, size) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+#define OPT_BUFFER	3	/* TRACECMD_OPTION_BUFFER */
+#define OPT_CPUCOUNT	8	/* TRACECMD_OPTION_CPUCOUNT */
+#define MAX_BUFFERS	64
+
+/*
+ * Version 6 options: (id, size, data) until id 0.  Collects the offsets of
+ * buffer instances (when @bufs) and follows CPUCOUNT into *cpus.
+ */
+static int skip_options_v6(struct layout *l, uint64_t *off, uint64_t *cpus, uint64_t *bufs,
+			   int *nbufs)
+{
+	for (;;) {
+		uint64_t id, size, v, o;
+
+		if (rd_num(l, "an option", off, 2, &id) < 0)
+			return -1;
+		if (!id)
+			return 0;
+		if (rd_num(l, "an option", off, 4, &size) < 0 ||
+		    need(l, "an option", *off, size) < 0)
+			return -1;
+		o = *off;
+		if (id == OPT_BUFFER && size >= 8 && bufs && *nbufs < MAX_BUFFERS) {
+			if (rd_num(l, "an option", &o, 8, &v) < 0)
+				return -1;
+			bufs[(*nbufs)++] = v;
+		} else if (id == OPT_CPUCOUNT && size >= 4) {
+			if (rd_num(l, "an option", &o, 4, cpus) < 0)
+				return -1;
+		}
+		*off += size;
+	}
+}
+
+/* Version 6: a fixed sequence of blocks, then options and the CPU data. */
+static int check_v6(struct layout *l, uint64_t off)
+{
+	uint64_t count, cpus, bufs[MAX_BUFFERS];
+	int nbufs = 0;
+	char tag[10];
+
+	if (expect(l, "the header page", &off, "header_page", 12) < 0 ||
+	    skip_sized(l, "the header page", &off, 8) < 0 ||
+	    expect(l, "the header event", &off, "header_event", 13) < 0 ||
+	    skip_sized(l, "the header event", &off, 8) < 0)
+		return -1;
+	if (rd_num(l, "the ftrace formats", &off, 4, &count) < 0)
+		return -1;
+	for (uint64_t i = 0; i < count; i++)
+		if (skip_sized(l, "an ftrace format", &off, 8) < 0)
+			return -1;
+	if (rd_num(l, "the event formats", &off, 4, &count) < 0)
+		return -1;
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t events;
+
+		if (skip_str(l, "a system name", &off, 256) < 0 ||
+		    rd_num(l, "the event formats", &off, 4, &events) < 0)
+			return -1;
+		for (uint64_t e = 0; e < events; e++)
+			if (skip_sized(l, "an event format", &off, 8) < 0)
+				return -1;
+	}
+	if (skip_sized(l, "kallsyms", &off, 4) < 0 ||
+	    skip_sized(l, "the printk formats", &off, 4) < 0 ||
+	    skip_sized(l, "the saved command lines", &off, 8) < 0 ||
+	    rd_num(l, "the CPU count", &off, 4, &cpus) < 0 ||
+	    rd(l, "the options", off, tag, 10) < 0)
+		return -1;
+	if (!memcmp(tag, "options  ", 10)) {
+		off += 10;
+		if (skip_options_v6(l, &off, &cpus, bufs, &nbufs) < 0 ||
+		    rd(l, "the data header", off, tag, 10) < 0)
+			return -1;
+	}
+	if (!memcmp(tag, "latency  ", 10))
+		return 0;
+	if (expect(l, "the data header", &off, "flyrecord", 10) < 0 ||
+	    check_flyrecord(l, &off, cpus, "") < 0)
+		return -1;
+	/* buffer instances: [options] flyrecord again, at their own offset */
+	for (int i = 0; i < nbufs; i++) {
+		uint64_t o = bufs[i], bcpus = cpus;
+
+		if (rd(l, "a buffer instance", o, tag, 10) < 0)
+			return -1;
+		if (!memcmp(tag, "options  ", 10)) {
+			o += 10;
+			if (skip_options_v6(l, &o, &bcpus, NULL, NULL) < 0)
+				return -1;
+		}
+		if (expect(l, "a buffer instance", &o, "flyrecord", 10) < 0 ||
+		    check_flyrecord(l, &o, bcpus, "instance") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *section_name(unsigned int id)
+{
+	switch (id) {
+	case 0: return "options";
+	case 3: return "buffer data";
+	case 4: return "latency data";
+	case 15: return "strings";
+	case 16: return "headers";
+	case 17: return "ftrace formats";
+	case 18: return "event formats";
+	case 19: return "kallsyms";
+	case 20: return "printk formats";
+	case 21: return "command lines";
+	default: return "a section";
+	}
+}
+
+/*
+ * Version 7: after the initial header, sections follow each other to the
+ * end of the file, each a 16-byte header (id, flags, string id, size) and
+ * its data.  A chain that runs past the end is a cut file.
+ */
+static int check_v7(struct layout *l, uint64_t off)
+{
+	uint64_t opt;
+
+	if (skip_str(l, "the compression name", &off, 64) < 0 ||
+	    skip_str(l, "the compression version", &off, 64) < 0 ||
+	    rd_num(l, "the options offset", &off, 8, &opt) < 0)
+		return -1;
+	if (need(l, "the first options section", opt, 16) < 0)
+		return -1;
+	while (off < l->size) {
+		unsigned char h[16];
+		uint64_t id, flags, size;
+		char what[64];
+
+		if (rd(l, "a section header", off, h, l->size - off < 16 ? l->size - off : 16) < 0)
+			return -1;
+		if (l->size - off < 16)
+			return cut(l, "a section header", off, 16);
+		id = num(l, h, 2);
+		flags = num(l, h + 2, 2);
+		size = num(l, h + 8, 8);
+		if (id > 64 || flags > 1)
+			return 0;	/* not a layout we know: leave it to libtracecmd */
+		snprintf(what, sizeof(what), "section \"%s\" (id %u)", section_name(id),
+			 (unsigned int)id);
+		if (need(l, what, off + 16, size) < 0)
+			return -1;
+		off += 16 + size;
+	}
+	return 0;
+}
+
+static int check_layout(struct scmwq_source *src, int fd, struct scmwq_error *err)
+{
+	struct layout l = { .fd = fd, .display = src->display, .err = err };
+	unsigned char b[6];
+	char ver[16];
+	uint64_t off = SCMWQ_TDAT_MAGIC_LEN;
+	struct stat st;
+	size_t n;
+
+	if (fstat(fd, &st) < 0)
+		return scmwq_error_set(err, SCMWQ_E_DATA, "%s: cannot stat: %s", src->display,
+				       strerror(errno));
+	l.size = st.st_size;
+	if (l.size <= off)
+		return cut(&l, "the version", off, 2);
+	n = l.size - off < sizeof(ver) ? l.size - off : sizeof(ver);
+	if (rd(&l, "the version", off, ver, n) < 0)
+		return -1;
+	if (!memchr(ver, '\0', n)) {
+		if (n < sizeof(ver))
+			return cut(&l, "the version", off, n + 1);
+		return scmwq_error_set(err, SCMWQ_E_DATA, "%s: not a valid trace.dat: no version "
+				       "string after the magic", src->display);
+	}
+	if (strcmp(ver, "6") && strcmp(ver, "7"))
+		return scmwq_error_set(err, SCMWQ_E_DATA,
+				       "%s: unsupported trace.dat version \"%.8s\" "
+				       "(expected 6 or 7)", src->display, ver);
+	off += strlen(ver) + 1;
+	if (rd(&l, "the file header", off, b, 6) < 0)
+		return -1;
+	l.big_endian = b[0];
+	off += 6;
+	return ver[0] == '6' ? check_v6(&l, off) : check_v7(&l, off);
+}
+
+/*
+ * libtracecmd prints a few complaints with printf() (e.g. "File possibly
+ * truncated") while opening: keep them off our standard output, which may
+ * carry JSON.  Its other messages follow the log level set below.
+ */
+static int quiet_stdout_begin(void)
+{
+	int saved, null;
+
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved < 0)
+		return -1;
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null < 0 || dup2(null, STDOUT_FILENO) < 0) {
+		if (null >= 0)
+			close(null);
+		close(saved);
+		return -1;
+	}
+	close(null);
+	return saved;
+}
+
+static void quiet_stdout_end(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+}
+
+/**
+ * scmwq_tdat_open - open a trace.dat source
+ * @src: the source being opened (display name and format already set)
+ * @fd: descriptor of the file at offset 0; owned from here on, closed on
+ *      failure too
+ * @err: filled on failure
+ *
+ * Checks the file's layout (a cut file is refused with where it ends),
+ * opens it with libtracecmd, opens every buffer instance, resolves the
+ * fields of the SCM and sched events once, and primes one cursor per CPU.
+ * Sets libtracecmd's and libtraceevent's log levels to none: their warnings
+ * would only repeat ours.
+ *
+ * Returns 0, or -1 with @err set: SCMWQ_E_DATA when the file is not a
+ * readable trace.dat, SCMWQ_E_INTERNAL when out of memory.
+ */
+int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
+{
+	struct tdat *t;
+	int saved, lfd, order = 0, ret = -1;
+
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		close(fd);
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	}
+
+	if (check_layout(src, fd, err) < 0) {
+		close(fd);
+		free(t);
+		return -1;
+	}
+	/*
+	 * libtracecmd closes the descriptor on some failures and not on
+	 * others: give it a copy, and keep ours until we know.
+	 */
+	lfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (lfd < 0) {
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: %s", src->display, strerror(errno));
+		close(fd);
+		free(t);
+		return -1;
+	}
+
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+	saved = quiet_stdout_begin();
+	t->top = tracecmd_open_fd(lfd, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!t->top) {
+		quiet_stdout_end(saved);
+		scmwq_error_set(err, SCMWQ_E_DATA,
+				"%s: not a valid trace.dat: libtracecmd could not read its headers "
+				"or CPU data", src->display);
+		if (fcntl(lfd, F_GETFD) != -1)
+			close(lfd);
+		close(fd);
+		free(t);
+		return -1;
+	}
+	close(fd);
+	t->tep = tracecmd_get_tep(t->top);
+	t->long_size = tep_get_long_size(t->tep);
+	if (t->long_size != 4 && t->long_size != 8)
+		t->long_size = 8;
+
+	/* tracefs instances (trace-cmd -B) are separate buffers of the file */
+	t->ninst = tracecmd_buffer_instances(t->top);
+	if (t->ninst > 0) {
+		t->inst = calloc(t->ninst, sizeof(*t->inst));
+		if (!t->inst) {
+			t->ninst = 0;
+			scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+			goto out;
+		}
+	} else {
+		t->ninst = 0;
+	}
+	for (int i = 0; i < t->ninst; i++) {
+		t->inst[i] = tracecmd_buffer_instance_handle(t->top, i);
+		if (!t->inst[i]) {
+			const char *name = tracecmd_buffer_instance_name(t->top, i);
+
+			scmwq_error_set(err, SCMWQ_E_DATA,
+					"%s: cannot read the data of buffer instance \"%s\" "
+					"(truncated trace.dat?)", src->display, name ? name : "?");
+			goto out;
+		}
+	}
+
+	if (resolve_formats(src, t, err) < 0)
+		goto out;
+	if (add_cursors(t, t->top, &order, err) < 0)
+		goto out;
+	for (int i = 0; i < t->ninst; i++)
+		if (add_cursors(t, t->inst[i], &order, err) < 0)
+			goto out;
+	for (int i = t->nheap / 2 - 1; i >= 0; i--)
+		heap_down(t, i);
+	ret = 0;
+out:
+	quiet_stdout_end(saved);
+	if (ret < 0) {
+		tdat_close(t);
+		return -1;
+	}
+	src->ops = &tdat_ops;
+	src->priv = t;
+	return 0;
+}
