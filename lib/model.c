@@ -283,6 +283,20 @@ static void fb_name(struct fbuild *b, int pid)
 		b->f.named_pid[b->f.n_named++] = pid;
 }
 
+static struct thr *thr_find(struct scmwq_model *m, int pid);
+
+/* " comm-pid" for each thread the finding names, and how many more */
+static void fb_named_list(struct scmwq_model *m, struct fbuild *b, int total)
+{
+	for (int i = 0; i < b->f.n_named; i++) {
+		struct thr *t = thr_find(m, b->f.named_pid[i]);
+
+		fb_msg(b, " %s-%d", t && t->comm[0] ? t->comm : "<...>", b->f.named_pid[i]);
+	}
+	if (total > b->f.n_named)
+		fb_msg(b, " and %d more", total - b->f.n_named);
+}
+
 static void ts_str(char *buf, size_t len, uint64_t ts)
 {
 	scmwq_format_ts(buf, len, ts);
@@ -717,14 +731,11 @@ static void group_fire(struct scmwq_model *m, struct group *g, bool at_end)
 	}
 	if (missed) {
 		ts_str(ts, sizeof(ts), g->ts);
-		fb_msg(&b, "WAKE_ALL on wq_ctx %u at %s (%s by %d) found %d sleeper%s; only %d "
+		fb_msg(&b, "WAKE_ALL on wq_ctx %u at %s (by %s) found %d sleeper%s; only %d "
 		       "resumed within --grace; still asleep:", g->wq_ctx, ts,
-		       g->irq ? "GET_WQ_CTX" : "WAKE/ACK", g->waker_pid, g->n, g->n == 1 ? "" : "s",
+		       g->irq ? "the IRQ drain" : "a WAKE/ACK", g->n, g->n == 1 ? "" : "s",
 		       resumed);
-		for (int i = 0; i < b.f.n_named; i++)
-			fb_msg(&b, " %d", b.f.named_pid[i]);
-		if (missed > b.f.n_named)
-			fb_msg(&b, " and %d more", missed - b.f.n_named);
+		fb_named_list(m, &b, missed);
 		if (m->o.driver == SCMWQ_DRV_MAINLINE_6_3)
 			fb_msg(&b, " (Linux 6.3-6.10 turns WAKE_ALL into a single complete())");
 		else if (m->o.driver == SCMWQ_DRV_VENDOR)
@@ -750,17 +761,14 @@ static void attribute_sleepers(struct wq *w, struct fbuild *b, int *n)
 	}
 }
 
-static void msg_named(struct fbuild *b, int n)
+static void msg_named(struct scmwq_model *m, struct fbuild *b, int n)
 {
 	if (!n) {
 		fb_msg(b, "; no sleeper was waiting on it");
 		return;
 	}
 	fb_msg(b, "; stranded sleeper%s:", n == 1 ? "" : "s");
-	for (int i = 0; i < b->f.n_named; i++)
-		fb_msg(b, " %d", b->f.named_pid[i]);
-	if (n > b->f.n_named)
-		fb_msg(b, " and %d more", n - b->f.n_named);
+	fb_named_list(m, b, n);
 }
 
 /*
@@ -787,7 +795,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		if (w)
 			attribute_sleepers(w, &b, &n);
 		if (n)
-			msg_named(&b, n);
+			msg_named(m, &b, n);
 		emit(m, &b, waker->epoch, false, NULL);
 		return !irq;
 	}
@@ -815,7 +823,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		       "" : " and stops draining");
 		attribute_sleepers(w, &b, &n);
 		if (n)
-			msg_named(&b, n);
+			msg_named(m, &b, n);
 		emit(m, &b, waker->epoch, false, NULL);
 		return m->o.driver == SCMWQ_DRV_VENDOR || m->o.driver == SCMWQ_DRV_DRAFT_2022;
 	}
@@ -825,7 +833,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		fb_msg(&b, "WAKE_ALL for wq_ctx %u rejected as invalid flags by the %s driver: no "
 		       "complete(), the IRQ drain stops", wq_ctx, scmwq_driver_name(m->o.driver));
 		attribute_sleepers(w, &b, &n);
-		msg_named(&b, n);
+		msg_named(m, &b, n);
 		emit(m, &b, waker->epoch, false, NULL);
 		return false;
 	}
@@ -946,10 +954,7 @@ static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const 
 			attribute_sleepers(w, &b, &n);
 	if (n) {
 		fb_msg(&b, "; left asleep:");
-		for (int i = 0; i < b.f.n_named; i++)
-			fb_msg(&b, " %d", b.f.named_pid[i]);
-		if (n > b.f.n_named)
-			fb_msg(&b, " and %d more", n - b.f.n_named);
+		fb_named_list(m, &b, n);
 	}
 	emit(m, &b, t->more_epoch, at_end, "the trace ended within --grace of it");
 }
