@@ -11,8 +11,9 @@ BUILD=${BUILD:-build}
 export SCMWQ_TOP=$top
 export SCMWQ_BIN=$top/$BUILD/scmwq-trace
 export SCMWQ_BUILD=$top/$BUILD
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/tests/lsan.supp:print_suppressions=0}
 
 if [ ! -x "$SCMWQ_BIN" ]; then
 	echo "no $SCMWQ_BIN: run make first" >&2
