@@ -165,6 +165,7 @@ struct wq {
 	uint32_t wq_ctx;
 	struct thr *head, *tail;	/* sleepers, oldest first */
 	uint64_t tok_excess, tok_silent;
+	uint64_t tok_pre;		/* wakes before any sleep seen: may predate the trace */
 	bool seen_sleep;		/* a sleep on it has been seen */
 	/* a wake that found no sleeper, within --skew of now */
 	bool spur_pending;
@@ -658,6 +659,12 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 	struct fbuild b;
 	char ts[32];
 
+	if (w->tok_pre) {
+		/* a wake from before any sleep was seen: it was this one's */
+		w->tok_pre--;
+		wq_unlink(m, t);
+		return;
+	}
 	if (!w->run) {
 		w->run_ts = t->resume_ts;
 		w->run_pid = t->pid;
@@ -869,7 +876,13 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 			}
 		}
 		if (!present) {
-			/* complete_all() with no sleeper: nothing banked (reinit) */
+			/*
+			 * complete_all() with no sleeper: nothing banked (reinit).
+			 * Spurious only if no one sleeps there (all may be woken
+			 * already) and a sleeper from before the trace is ruled out.
+			 */
+			if (w->head || !w->seen_sleep)
+				return true;
 			if (!w->spur_pending) {
 				w->spur_pending = true;
 				w->spur_all = true;
@@ -902,7 +915,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	}
 	if (!w->seen_sleep) {
 		/* Its sleeper may predate the trace: bank it, say nothing. */
-		w->tok_silent += tokens;
+		w->tok_pre += tokens;
 		return true;
 	}
 	if (w->spur_pending) {
@@ -1164,6 +1177,18 @@ static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_e
 	struct fbuild b;
 	char d[32];
 
+	if (!t->wq && !t->synced) {
+		/* it slept before the trace began: its wake may be banked */
+		for (size_t i = 0; i < m->wcap; i++)
+			for (struct wq *w = m->whash[i]; w; w = w->hnext)
+				if (w->tok_pre) {
+					w->tok_pre--;
+					goto consumed;
+				}
+consumed:
+		t->st = SCMWQ_ST_RESUMING;
+		return;
+	}
 	if (!t->wq) {
 		if (t->synced) {
 			bool retry = t->st == SCMWQ_ST_IN_FW && t->last_req == SCMWQ_IN_REQ_RESUME &&
@@ -1385,6 +1410,14 @@ static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 	m->st.losses++;
 	m->st.lost_events += ev->lost_count;
 	ts_str(ts, sizeof(ts), ev->ts_ns);
+	if (m->st.losses == 1) {
+		struct fbuild b;
+
+		fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
+		fb_msg(&b, "the trace lost data (first at %s); findings whose evidence spans a "
+		       "loss are inconclusive", ts);
+		emit(m, &b, m->epoch, false, NULL);
+	}
 	switch (ev->loss) {
 	case SCMWQ_LOSS_OVERWRITTEN:
 		m->start_incomplete = true;

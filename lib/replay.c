@@ -8,8 +8,13 @@
 #include "internal.h"
 
 /* Events held back while --driver=auto has not decided. */
-#define AUTO_HOLD 4096
+#define AUTO_HOLD 4096	/* keep in step with the message in settle_mainline() */
 
+/*
+ * replay.md: vendor if the trace has system scm or any scm_waitq_wake_ack,
+ * otherwise mainline.  System scm decides at once; otherwise the first
+ * events are held back (AUTO_HOLD at most) in case a wake_ack follows.
+ */
 static bool decide(enum scmwq_system sys, const struct scmwq_event *ev, struct scmwq_replay_result *r)
 {
 	if (ev && ev->type == SCMWQ_EV_WAKE_ACK) {
@@ -17,7 +22,7 @@ static bool decide(enum scmwq_system sys, const struct scmwq_event *ev, struct s
 		snprintf(r->driver_why, sizeof(r->driver_why), "auto: the trace has scm_waitq_wake_ack");
 		return true;
 	}
-	if (ev && ev->sys != SCMWQ_SYS_UNKNOWN)
+	if (ev && ev->sys != SCMWQ_SYS_UNKNOWN && sys == SCMWQ_SYS_UNKNOWN)
 		sys = ev->sys;
 	if (sys == SCMWQ_SYS_SCM) {
 		r->driver = SCMWQ_DRV_VENDOR;
@@ -25,13 +30,17 @@ static bool decide(enum scmwq_system sys, const struct scmwq_event *ev, struct s
 			 "auto: the trace has trace system scm (vendor print formats)");
 		return true;
 	}
-	if (sys == SCMWQ_SYS_QCOM_SCM) {
-		r->driver = SCMWQ_DRV_MAINLINE;
-		snprintf(r->driver_why, sizeof(r->driver_why),
-			 "auto: the trace has trace system qcom_scm and no scm_waitq_wake_ack");
-		return true;
-	}
 	return false;
+}
+
+/* No sign of the vendor driver within @where: mainline. */
+static void settle_mainline(struct scmwq_source *src, struct scmwq_replay_result *r,
+			    const char *where)
+{
+	r->driver = SCMWQ_DRV_MAINLINE;
+	snprintf(r->driver_why, sizeof(r->driver_why), "auto: %s and no scm_waitq_wake_ack %s",
+		 scmwq_source_system(src) == SCMWQ_SYS_QCOM_SCM ? "trace system qcom_scm" :
+		 "no trace system scm", where);
 }
 
 static int feed(struct scmwq_model *m, const struct scmwq_event *ev, struct scmwq_error *err)
@@ -79,10 +88,7 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 			if (!decide(scmwq_source_system(src), &ev, r)) {
 				if (nhold < AUTO_HOLD)
 					continue;
-				r->driver = SCMWQ_DRV_MAINLINE;
-				snprintf(r->driver_why, sizeof(r->driver_why),
-					 "auto: no sign of the vendor driver in the first %d events",
-					 AUTO_HOLD);
+				settle_mainline(src, r, "in the first 4096 events");
 			}
 		}
 		if (!m) {
@@ -106,11 +112,8 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		}
 	}
 	if (!m) {
-		if (r->driver == SCMWQ_DRV_AUTO) {
-			r->driver = SCMWQ_DRV_MAINLINE;
-			snprintf(r->driver_why, sizeof(r->driver_why),
-				 "auto: no sign of the vendor driver in the trace");
-		}
+		if (r->driver == SCMWQ_DRV_AUTO)
+			settle_mainline(src, r, "in the trace");
 		mo.driver = r->driver;
 		m = scmwq_model_alloc(&mo, opts->finding, opts->finding_arg);
 		if (!m) {

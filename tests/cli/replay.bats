@@ -1,0 +1,612 @@
+#!/usr/bin/env bats
+# CLI behaviour of `scmwq-trace replay` that users and CI pipelines rely on:
+# exit statuses, messages, text and JSON output (shared/spec/replay.md).
+# The traces are hand-written ftrace text in tests/cli/fixtures/.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+FIX=$BATS_TEST_DIRNAME/fixtures
+
+# stderr of the last `run --separate-stderr` contains $1
+stderr_has() {
+	[[ $stderr == *"$1"* ]] || fail "stderr does not contain '$1'; stderr was: $stderr"
+}
+
+# stdout of the last `run --separate-stderr` is empty
+stdout_empty() {
+	[[ -z $output ]] || fail "expected no output on stdout, got: $output"
+}
+
+# ------------------------------------------------------------------ help
+
+@test "replay --help exits 0 on stdout and names every option" {
+	run --separate-stderr scmwq replay --help
+	assert_success
+	[[ -z $stderr ]] || fail "stderr: $stderr"
+	assert_output --partial "Usage: scmwq-trace replay"
+	local cmd long short
+	while read -r cmd long short; do
+		[[ $cmd == replay ]] || continue
+		assert_output --partial "$long"
+		if [[ -n $short ]]; then
+			assert_output --partial "$short, $long"
+		fi
+	done < <(scmwq completion list)
+	# the exit statuses are part of the help
+	assert_output --partial "65"
+	assert_output --partial "66"
+}
+
+@test "replay --help lists every --driver value" {
+	run scmwq replay --help
+	assert_success
+	for d in auto mainline mainline-6.3 mainline-6.11 vendor draft-2022; do
+		assert_output --partial "$d"
+	done
+}
+
+@test "scmwq-trace --help lists the commands on stdout, exit 0" {
+	run --separate-stderr scmwq --help
+	assert_success
+	[[ -z $stderr ]] || fail "stderr: $stderr"
+	assert_output --partial "replay"
+	assert_output --partial "model"
+	assert_output --partial "completion"
+}
+
+@test "scmwq-trace help replay is replay --help" {
+	run scmwq help replay
+	assert_success
+	assert_output --partial "Usage: scmwq-trace replay"
+	assert_output --partial "--driver"
+}
+
+@test "scmwq-trace --version prints the version" {
+	run --separate-stderr scmwq --version
+	assert_success
+	assert_output --regexp '^scmwq-trace [0-9]+\.[0-9]+'
+	run scmwq replay --version
+	assert_success
+	assert_output --regexp '^scmwq-trace [0-9]+\.[0-9]+'
+}
+
+# ------------------------------------------------------------------ bad command lines: 64
+
+@test "no arguments at all: exit 64, usage on stderr" {
+	run --separate-stderr scmwq
+	assert_failure 64
+	stdout_empty
+	stderr_has "Usage: scmwq-trace COMMAND"
+}
+
+@test "replay with no trace: exit 64 with a message on stderr" {
+	run --separate-stderr scmwq replay
+	assert_failure 64
+	stdout_empty
+	stderr_has "no trace given"
+}
+
+@test "unknown option: exit 64 naming it" {
+	run --separate-stderr scmwq replay --frobnicate "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stdout_empty
+	stderr_has "--frobnicate"
+}
+
+@test "bad --driver value: exit 64 naming the value and the valid ones" {
+	run --separate-stderr scmwq replay --driver=linux-2.6 "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stdout_empty
+	stderr_has "linux-2.6"
+	stderr_has "vendor"
+	run --separate-stderr scmwq replay -d "" "$FIX/clean-mainline.txt"
+	assert_failure 64
+}
+
+@test "--driver without its value: exit 64" {
+	run --separate-stderr scmwq replay --driver
+	assert_failure 64
+	stderr_has "--driver"
+}
+
+@test "bad --grace / --stall / --skew values: exit 64 naming the option" {
+	local bad
+	for bad in abc 10parsecs -5ms "1 s" ""; do
+		run --separate-stderr scmwq replay "--grace=$bad" "$FIX/clean-mainline.txt"
+		assert_failure 64
+		stdout_empty
+		stderr_has "--grace"
+	done
+	run --separate-stderr scmwq replay --stall=forever "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stderr_has "--stall"
+	run --separate-stderr scmwq replay --skew=-1us "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stderr_has "--skew"
+}
+
+@test "durations take ns/us/ms/s/m suffixes; a bare number is ms" {
+	local d
+	for d in 100 100ms 0.1s 100000us 100000000ns 1m 250; do
+		run scmwq replay "--grace=$d" "$FIX/clean-mainline.txt"
+		assert_success
+	done
+}
+
+@test "bad --format value: exit 64" {
+	run --separate-stderr scmwq replay --format=xml "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stderr_has "xml"
+}
+
+@test "unknown command: exit 64 naming it" {
+	run --separate-stderr scmwq frobnicate
+	assert_failure 64
+	stdout_empty
+	stderr_has "frobnicate"
+}
+
+# ------------------------------------------------------------------ inputs that cannot be read: 66, 65
+
+@test "missing file: exit 66 naming the file" {
+	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/no-such-trace.dat"
+	assert_failure 66
+	stdout_empty
+	stderr_has "no-such-trace.dat"
+}
+
+@test "a directory: exit 66 naming it" {
+	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR"
+	assert_failure 66
+	stderr_has "$BATS_TEST_TMPDIR"
+	stderr_has "directory"
+}
+
+@test "unreadable file: exit 66" {
+	[[ $(id -u) -ne 0 ]] || skip "root can read any file"
+	cp "$FIX/clean-mainline.txt" "$BATS_TEST_TMPDIR/secret.txt"
+	chmod 000 "$BATS_TEST_TMPDIR/secret.txt"
+	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/secret.txt"
+	assert_failure 66
+	stderr_has "secret.txt"
+}
+
+@test "a text file that is not a trace: exit 65 naming file, line and what was expected" {
+	printf 'NAME="Some Linux"\nID=some\nVERSION_ID="1.0"\nPRETTY_NAME="Some Linux 1.0"\n' \
+		>"$BATS_TEST_TMPDIR/os-release"
+	[[ -r /etc/os-release ]] && cp /etc/os-release "$BATS_TEST_TMPDIR/os-release"
+	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/os-release"
+	assert_failure 65
+	stdout_empty
+	stderr_has "$BATS_TEST_TMPDIR/os-release:1:"
+	stderr_has "expected ftrace text"
+}
+
+@test "a binary that is not a trace: exit 65 naming file, offset and what was expected" {
+	cp /bin/true "$BATS_TEST_TMPDIR/true.dat"
+	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/true.dat"
+	assert_failure 65
+	stderr_has "true.dat"
+	stderr_has "offset"
+	stderr_has "expected"
+}
+
+@test "an empty file: exit 65 naming the file" {
+	: >"$BATS_TEST_TMPDIR/empty.txt"
+	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/empty.txt"
+	assert_failure 65
+	stderr_has "empty.txt"
+	stderr_has "expected"
+}
+
+@test "empty standard input: exit 65" {
+	run --separate-stderr scmwq replay - </dev/null
+	assert_failure 65
+	stderr_has "<stdin>"
+}
+
+@test "JSON for a missing file still is one document with input.error and exit_status 66" {
+	run --separate-stderr scmwq replay --format=json "$BATS_TEST_TMPDIR/gone.txt"
+	assert_failure 66
+	echo "$output" | jq -e '.schema == 1 and .exit_status == 66
+		and (.input.error | contains("gone.txt")) and .input.format == null'
+}
+
+# ------------------------------------------------------------------ verdicts and exit status
+
+@test "a clean mainline trace: exit 0, no finding, summary names format and driver" {
+	run --separate-stderr scmwq replay "$FIX/clean-mainline.txt"
+	assert_success
+	[[ -z $stderr ]] || fail "stderr: $stderr"
+	assert_output --partial "clean-mainline.txt: text, 11 events"
+	assert_output --partial "driver mainline"
+	assert_output --partial "0 errors, 0 warnings, 0 inconclusive"
+	refute_output --partial "error "
+}
+
+@test "a clean vendor trace: exit 0, --driver=auto picks vendor" {
+	run scmwq replay "$FIX/clean-vendor.txt"
+	assert_success
+	assert_output --partial "driver vendor (auto:"
+	run scmwq replay --format=json "$FIX/clean-vendor.txt"
+	assert_success
+	echo "$output" | jq -e '.input.driver == "vendor" and (.input.driver_reason | startswith("auto"))
+		and .summary.errors == 0 and (.findings | length) == 0'
+}
+
+@test "a lost wakeup: exit 1, one line naming rule, pid, wq_ctx and smc_call_ctx" {
+	run scmwq replay "$FIX/lost-wakeup.txt"
+	assert_failure 1
+	assert_line --regexp '^1234\.510100 error +lost-wakeup +kworker/1:2-88 wq_ctx=0 smc_call_ctx=7: '
+	assert_output --partial "1 error, 0 warnings, 0 inconclusive"
+	[[ $(grep -c ' lost-wakeup ' <<<"$output") -eq 1 ]] || fail "not exactly one lost-wakeup line"
+}
+
+@test "JSON output parses and has the keys of the contract" {
+	run --separate-stderr scmwq replay --format=json "$FIX/lost-wakeup.txt"
+	assert_failure 1
+	echo "$output" | jq -e '
+		.schema == 1 and
+		.exit_status == 1 and
+		(.input.path | endswith("lost-wakeup.txt")) and
+		.input.format == "text" and
+		.input.events == 12 and
+		.input.lost_events == 0 and
+		.input.malformed_lines == 0 and
+		.input.driver == "mainline" and
+		(.input.driver_reason | type) == "string" and
+		.input.error == null and
+		.summary.errors == 1 and .summary.warnings == 0 and
+		.summary.inconclusive == 0 and .summary.sleeps == 1 and
+		(.summary | has("calls") and has("wakes") and has("infos") and has("losses")) and
+		(.findings | length) == 1'
+	echo "$output" | jq -e '.findings[0] |
+		.rule == "lost-wakeup" and .severity == "error" and .inconclusive == false and
+		.ts_ns == 1234510100000 and .pid == 88 and .comm == "kworker/1:2" and
+		.wq_ctx == 0 and .smc_call_ctx == 7 and .pids == [] and
+		(.message | contains("never resumed"))'
+}
+
+@test "JSON: wq_ctx and smc_call_ctx are null where the finding has none" {
+	run scmwq replay --format=json "$FIX/rules/resume-without-sleep.txt"
+	assert_failure 1
+	echo "$output" | jq -e '.findings[0] | .rule == "resume-without-sleep" and
+		.wq_ctx == null and .smc_call_ctx == null and .pid == 88'
+	run scmwq replay --format=json "$FIX/rules/get-wq-ctx-std-call.txt"
+	assert_success
+	echo "$output" | jq -e '.findings[0] | .rule == "get-wq-ctx-std-call" and
+		.severity == "warning" and .wq_ctx == null and .smc_call_ctx == null'
+}
+
+@test "JSON: one root cause is one finding; the stranded sleepers are in pids" {
+	run scmwq replay --format=json "$FIX/rules/wake-all-rejected.txt"
+	assert_failure 1
+	echo "$output" | jq -e '(.findings | length) == 1 and
+		.findings[0].rule == "wake-all-rejected" and .findings[0].pids == [88, 412] and
+		.findings[0].wq_ctx == 0 and .summary.errors == 1'
+	refute_output --partial "stranded-sleeper"
+}
+
+@test "JSON output is one document even with info notes (which text hides without -v)" {
+	run scmwq replay "$FIX/mid-call.txt"
+	assert_success
+	refute_output --partial "joined-mid-call"
+	run scmwq replay -v "$FIX/mid-call.txt"
+	assert_success
+	assert_output --partial "info    joined-mid-call"
+	run scmwq replay -f json "$FIX/mid-call.txt"
+	assert_success
+	echo "$output" | jq -e '.summary.infos == 1 and .findings[0].rule == "joined-mid-call" and
+		.findings[0].severity == "info"'
+}
+
+@test "--strict turns a warning-only trace into exit 1" {
+	run scmwq replay "$FIX/rules/get-wq-ctx-std-call.txt"
+	assert_success
+	assert_output --partial "warning get-wq-ctx-std-call"
+	assert_output --partial "0 errors, 1 warning"
+	run scmwq replay --strict "$FIX/rules/get-wq-ctx-std-call.txt"
+	assert_failure 1
+	run scmwq replay --strict --format=json "$FIX/rules/get-wq-ctx-std-call.txt"
+	assert_failure 1
+	echo "$output" | jq -e '.exit_status == 1 and .summary.errors == 0 and .summary.warnings == 1'
+}
+
+@test "--strict leaves a clean trace alone" {
+	run scmwq replay --strict "$FIX/clean-mainline.txt"
+	assert_success
+}
+
+@test "--driver=vendor vs auto: WAKE_ALL is rejected by mainline, fine on vendor" {
+	run scmwq replay "$FIX/wake-all.txt"
+	assert_failure 1
+	assert_output --partial "driver mainline (auto:"
+	assert_line --regexp 'error +wake-all-rejected +irq/41-qcom-scm-60 wq_ctx=0: .*stranded sleepers: .*88 .*412'
+	run scmwq replay --driver=vendor "$FIX/wake-all.txt"
+	assert_success
+	assert_output --partial "driver vendor (given with --driver)"
+	assert_output --partial "0 errors, 0 warnings, 0 inconclusive"
+	run scmwq replay -d vendor -f json "$FIX/wake-all.txt"
+	assert_success
+	echo "$output" | jq -e '.input.driver == "vendor" and .input.driver_reason == "given with --driver"'
+}
+
+@test "--driver=mainline on a vendor trace: WAKE/ACK is unexpected, with a hint" {
+	run scmwq replay --driver=mainline "$FIX/clean-vendor.txt"
+	assert_failure 1
+	assert_output --partial "unexpected-event"
+	assert_output --partial "try --driver=vendor"
+}
+
+@test "reading standard input with -" {
+	run scmwq replay - <"$FIX/lost-wakeup.txt"
+	assert_failure 1
+	assert_output --partial "lost-wakeup"
+	assert_output --partial "<stdin>: text, 12 events"
+	run scmwq replay --format=json - <"$FIX/clean-mainline.txt"
+	assert_success
+	echo "$output" | jq -e '.input.path == "<stdin>" and .input.format == "text" and .input.events == 11'
+}
+
+@test "standard input from a pipe" {
+	run bash -c 'cat "$1" | "$2" replay -' _ "$FIX/lost-wakeup.txt" "$SCMWQ_BIN"
+	assert_failure 1
+	assert_output --partial "lost-wakeup"
+}
+
+@test "trace.dat files (v6, v7, compressed) and a trace.dat on standard input" {
+	local f
+	for f in clean-vendor.dat clean-vendor.v6.dat clean-vendor.zstd.dat; do
+		[[ -f $TRACES/$f ]] || skip "no $TRACES/$f"
+		run scmwq replay -f json "$TRACES/$f"
+		assert_success
+		echo "$output" | jq -e '.input.format == "trace.dat" and .input.driver == "vendor" and
+			.input.events > 0 and .summary.errors == 0'
+	done
+	run scmwq replay -f json - <"$TRACES/clean-vendor.zstd.dat"
+	assert_success
+	echo "$output" | jq -e '.input.path == "<stdin>" and .input.format == "trace.dat"'
+}
+
+@test "the file name does not matter, the content does" {
+	cp "$FIX/lost-wakeup.txt" "$BATS_TEST_TMPDIR/trace.dat"
+	run scmwq replay "$BATS_TEST_TMPDIR/trace.dat"
+	assert_failure 1
+	assert_output --partial "trace.dat: text, 12 events"
+}
+
+# ------------------------------------------------------------------ several files
+
+@test "two files in one run: each judged, exit 1 if either has an error" {
+	run scmwq replay "$FIX/clean-mainline.txt" "$FIX/lost-wakeup.txt"
+	assert_failure 1
+	assert_output --partial "clean-mainline.txt: 3 calls"
+	assert_output --partial "lost-wakeup.txt: 5 calls"
+	# with several files each finding line names its file
+	assert_line --regexp "lost-wakeup\.txt: 1234\.510100 error +lost-wakeup "
+	run scmwq replay "$FIX/lost-wakeup.txt" "$FIX/clean-mainline.txt"
+	assert_failure 1
+	run scmwq replay "$FIX/clean-mainline.txt" "$FIX/clean-vendor.txt"
+	assert_success
+}
+
+@test "two files in JSON: runs[] with 2 entries and a total summary" {
+	run --separate-stderr scmwq replay -f json "$FIX/clean-mainline.txt" "$FIX/lost-wakeup.txt"
+	assert_failure 1
+	echo "$output" | jq -e '
+		.schema == 1 and (.runs | length) == 2 and
+		(.runs[0].input.path | endswith("clean-mainline.txt")) and .runs[0].exit_status == 0 and
+		(.runs[0].findings | length) == 0 and
+		(.runs[1].input.path | endswith("lost-wakeup.txt")) and .runs[1].exit_status == 1 and
+		.runs[1].findings[0].rule == "lost-wakeup" and
+		.summary.errors == 1 and .summary.sleeps == 2'
+}
+
+@test "several files: each is judged with its own driver" {
+	run scmwq replay -f json "$FIX/clean-vendor.txt" "$FIX/clean-mainline.txt"
+	assert_success
+	echo "$output" | jq -e '[.runs[].input.driver] == ["vendor", "mainline"]'
+}
+
+@test "several files, one missing: the others are still judged, exit 66" {
+	run --separate-stderr scmwq replay "$FIX/lost-wakeup.txt" "$BATS_TEST_TMPDIR/missing.txt" \
+		"$FIX/clean-mainline.txt"
+	assert_failure 66
+	stderr_has "missing.txt"
+	assert_output --partial "lost-wakeup.txt: 5 calls"
+	assert_output --partial "clean-mainline.txt: 3 calls"
+}
+
+# ------------------------------------------------------------------ malformed lines
+
+@test "malformed lines: reported on stderr as FILE:LINE, counted, judging continues" {
+	local f=$FIX/malformed.txt l1 l2 l3
+	l1=$(grep -n 'smc_call_ctx:seven' "$f" | cut -d: -f1)
+	l2=$(grep -n '^this line is not ftrace' "$f" | cut -d: -f1)
+	l3=$(grep -n 'wq_ctx:zero' "$f" | cut -d: -f1)
+	run --separate-stderr scmwq replay "$f"
+	assert_success
+	stderr_has "$f:$l1: scm_waitq_resume: expected smc_call_ctx:N"
+	stderr_has "$f:$l2: expected TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS"
+	stderr_has "$f:$l3: scm_waitq_sleep: expected wq_ctx:N, smc_call_ctx:N"
+	assert_output --partial "3 malformed lines skipped"
+	assert_output --partial "3 calls, 1 sleeps, 1 wakes: 0 errors"
+	run --separate-stderr scmwq replay -f json "$f"
+	assert_success
+	echo "$output" | jq -e '.input.malformed_lines == 3 and .input.events == 11 and .exit_status == 0'
+}
+
+@test "malformed lines: --quiet keeps stderr clean but still counts them" {
+	run --separate-stderr scmwq replay --quiet -f json "$FIX/malformed.txt"
+	assert_success
+	[[ -z $stderr ]] || fail "stderr: $stderr"
+	echo "$output" | jq -e '.input.malformed_lines == 3'
+}
+
+@test "malformed lines: only the first 10 are listed, all are counted" {
+	local f=$BATS_TEST_TMPDIR/many-bad.txt i
+	cp "$FIX/lost-wakeup.txt" "$f"
+	for i in $(seq 1 15); do echo "garbage line $i" >>"$f"; done
+	run --separate-stderr scmwq replay -f json "$f"
+	assert_failure 1
+	[[ $(grep -c "many-bad.txt:[0-9]*: expected" <<<"$stderr") -eq 10 ]] ||
+		fail "expected 10 listed lines; stderr: $stderr"
+	stderr_has "more malformed lines follow"
+	echo "$output" | jq -e '.input.malformed_lines == 15 and .findings[0].rule == "lost-wakeup"'
+}
+
+@test "a last line cut off mid-line does not stop judging" {
+	local f=$BATS_TEST_TMPDIR/cut.txt
+	cat "$FIX/lost-wakeup.txt" >"$f"
+	printf '     kworker/1:2-88      [001] .....  1234.900000: scm_waitq_res' >>"$f"
+	run --separate-stderr scmwq replay "$f"
+	assert_failure 1
+	assert_output --partial "lost-wakeup"
+	stderr_has "cut.txt:$(($(wc -l <"$FIX/lost-wakeup.txt") + 1)): last line is cut off"
+}
+
+# ------------------------------------------------------------------ lost data, time
+
+@test "a loss marker after the wake turns lost-wakeup inconclusive: exit 0" {
+	run scmwq replay "$FIX/lost-wakeup-loss.txt"
+	assert_success
+	assert_line --regexp '^1234\.510100 incon\. +lost-wakeup +kworker/1:2-88 wq_ctx=0 smc_call_ctx=7: .*\[inconclusive: events were lost in between: CPU 1 lost 12 events'
+	assert_output --partial "(1 loss marks, 12 events lost)"
+	assert_output --partial "0 errors, 0 warnings, 1 inconclusive"
+	run scmwq replay -f json "$FIX/lost-wakeup-loss.txt"
+	assert_success
+	echo "$output" | jq -e '.summary.inconclusive == 1 and .summary.errors == 0 and
+		.summary.losses == 1 and .input.lost_events == 12 and
+		([.findings[] | select(.rule == "lost-wakeup")] | length == 1) and
+		(.findings[] | select(.rule == "lost-wakeup") | .inconclusive == true and
+		 .severity == "error") and
+		(.findings[] | select(.rule == "trace-note") | .message | test("lost data")) and
+		.exit_status == 0'
+}
+
+@test "a loss before the sleep does not touch the verdict" {
+	local f=$BATS_TEST_TMPDIR/loss-before.txt
+	awk '/1234\.510000: scm_smc_request/ { print "CPU:2 [LOST 3 EVENTS]" } { print }' \
+		"$FIX/lost-wakeup.txt" >"$f"
+	grep -q 'LOST 3 EVENTS' "$f" || fail "fixture layout changed"
+	run scmwq replay "$f"
+	assert_failure 1
+	assert_line --regexp '^1234\.510100 error +lost-wakeup '
+	assert_output --partial "(1 loss marks, 3 events lost)"
+}
+
+@test "--strict counts the inconclusive lost wakeup" {
+	run scmwq replay --strict "$FIX/lost-wakeup-loss.txt"
+	assert_failure 1
+}
+
+@test "--grace changes the verdict: the trace ends before a long grace is over" {
+	# the trace goes on ~290 ms after the wake
+	run scmwq replay --grace=200ms "$FIX/lost-wakeup.txt"
+	assert_failure 1
+	assert_output --partial "never resumed within 200.000 ms"
+	run scmwq replay --grace=500ms "$FIX/lost-wakeup.txt"
+	assert_success
+	assert_line --regexp 'incon\. +lost-wakeup .*\[inconclusive: the trace ended within --grace of the wake\]'
+	run scmwq replay --grace=0.5s -f json "$FIX/lost-wakeup.txt"
+	assert_success
+	echo "$output" | jq -e '.summary.errors == 0 and .summary.inconclusive == 1'
+}
+
+@test "--stall changes the verdict on a stranded sleeper" {
+	# the sleeper waits 1.49 s to the end of the trace
+	run scmwq replay "$FIX/rules/stranded-sleeper.txt"
+	assert_failure 1
+	assert_line --regexp 'error +stranded-sleeper +kworker/1:2-88 wq_ctx=0 smc_call_ctx=7: '
+	run scmwq replay --stall=2s "$FIX/rules/stranded-sleeper.txt"
+	assert_success
+	assert_output --partial "the trace ended before --stall"
+}
+
+@test "--skew: a resume logged 5 us before its wake on another CPU is fine, unless --skew is smaller" {
+	run scmwq replay "$FIX/resume-before-wake.txt"
+	assert_success
+	assert_output --partial "0 errors, 0 warnings, 0 inconclusive"
+	run scmwq replay --skew=1us "$FIX/resume-before-wake.txt"
+	assert_success
+	assert_line --regexp 'warning +premature-resume +kworker/1:2-88 wq_ctx=0 smc_call_ctx=7: '
+	assert_line --regexp 'warning +spurious-wake +irq/41-qcom-scm-60 wq_ctx=0: '
+	run scmwq replay --skew=1us --strict "$FIX/resume-before-wake.txt"
+	assert_failure 1
+}
+
+@test "a trace that begins mid-call gives no error" {
+	run scmwq replay "$FIX/mid-call.txt"
+	assert_success
+	assert_output --partial "0 errors, 0 warnings, 0 inconclusive"
+	run scmwq replay --strict "$FIX/mid-call.txt"
+	assert_success
+}
+
+@test "text output: the summary line counts calls, sleeps and wakes" {
+	run scmwq replay "$FIX/clean-vendor.txt"
+	assert_success
+	assert_line --regexp '^.*clean-vendor\.txt: 4 calls, 1 sleeps, 1 wakes: 0 errors, 0 warnings, 0 inconclusive$'
+}
+
+@test "--progress and --no-progress do not change stdout" {
+	run --separate-stderr scmwq replay --no-progress "$FIX/lost-wakeup.txt"
+	assert_failure 1
+	local a=$output
+	run --separate-stderr scmwq replay --progress "$FIX/lost-wakeup.txt"
+	assert_failure 1
+	assert_equal "$output" "$a"
+}
+
+# ------------------------------------------------------------------ every rule, one fixture each
+
+# Each tests/cli/fixtures/rules/RULE.txt shows exactly that one finding
+# (with the options of its "# replay-options:" line).
+@test "every rule fixture gives its rule, exactly one finding, and the right exit status" {
+	local f rid opts sev want
+	for f in "$FIX"/rules/*.txt; do
+		rid=$(basename "$f" .txt)
+		opts=$(sed -n 's/^# replay-options: *//p' "$f")
+		# shellcheck disable=SC2086
+		run scmwq replay -f json $opts "$f"
+		sev=$(scmwq model --rules | awk -v r="$rid" '$1 == r { print $2 }')
+		[[ -n $sev ]] || fail "$rid is not a rule of 'model --rules'"
+		want=0
+		[[ $sev == error ]] && want=1
+		[[ $status -eq $want ]] || fail "$rid: exit $status, expected $want: $output"
+		echo "$output" | jq -e --arg r "$rid" --arg s "$sev" \
+			'(.findings | length) == 1 and .findings[0].rule == $r and
+			 .findings[0].severity == $s and .findings[0].inconclusive == false' >/dev/null ||
+			fail "$rid: $output"
+	done
+}
+
+@test "every rule of model --rules has a fixture" {
+	local rid
+	while read -r rid _; do
+		[[ $rid == RULE ]] && continue
+		[[ -f $FIX/rules/$rid.txt ]] || fail "no fixture for rule $rid"
+	done < <(scmwq model --rules)
+}
+
+# ------------------------------------------------------------------ regressions
+# Bugs found by these tests and fixed; each fixture's header tells the story.
+
+@test "regression: a mid-call sleeper's resume uses the wake banked for it" {
+	run scmwq replay --strict "$FIX/regressions/mid-call-token.txt"
+	assert_success
+	refute_output --partial "premature-resume"
+}
+
+@test "regression: WAKE_ALL before any sleep was seen is no spurious wake" {
+	run scmwq replay --strict "$FIX/regressions/wake-all-before-sleep.txt"
+	assert_success
+	refute_output --partial "spurious-wake"
+}
+
+@test "regression: --driver=auto picks vendor for any scm_waitq_wake_ack" {
+	run scmwq replay -f json "$FIX/regressions/qcom-scm-wake-ack.txt"
+	assert_success
+	echo "$output" | jq -e '.input.driver == "vendor"'
+}
