@@ -164,10 +164,18 @@ stdout_empty() {
 }
 
 @test "unreadable file: exit 66" {
-	[[ $(id -u) -ne 0 ]] || skip "root can read any file"
-	cp "$FIX/clean-mainline.txt" "$BATS_TEST_TMPDIR/secret.txt"
-	chmod 000 "$BATS_TEST_TMPDIR/secret.txt"
-	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/secret.txt"
+	local dir as=()
+	# root reads anything: drop to nobody, in a directory nobody can enter
+	dir=$(mktemp -d /tmp/scmwq-unreadable.XXXXXX)
+	chmod 755 "$dir"
+	cp "$FIX/clean-mainline.txt" "$dir/secret.txt"
+	chmod 000 "$dir/secret.txt"
+	if [[ $(id -u) -eq 0 ]]; then
+		command -v setpriv >/dev/null || skip "root, and no setpriv to drop privileges"
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	fi
+	run --separate-stderr "${as[@]}" "$SCMWQ_BIN" replay "$dir/secret.txt"
+	rm -rf "$dir"
 	assert_failure 66
 	stderr_has "secret.txt"
 }
