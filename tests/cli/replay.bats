@@ -200,6 +200,29 @@ stdout_empty() {
 	stderr_has "expected"
 }
 
+@test "a truncated trace.dat: exit 65 naming the file and where it ends" {
+	local f=$TRACES/lost-wakeup.dat size cut
+	[[ -f $f ]] || skip "no $f"
+	size=$(stat -c %s "$f")
+	for cut in 12 300 4096 $((size / 2)) $((size - 100)); do
+		head -c "$cut" "$f" > "$BATS_TEST_TMPDIR/cut.dat"
+		run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/cut.dat"
+		assert_failure 65
+		stderr_has "cut.dat"
+		[[ $stderr == *truncated* || $stderr == *"not a valid trace.dat"* ]] ||
+			fail "cut at $cut: stderr does not say what is wrong: $stderr"
+	done
+}
+
+@test "a truncated trace.dat with --format=json still prints one valid document" {
+	local f=$TRACES/lost-wakeup.dat
+	[[ -f $f ]] || skip "no $f"
+	head -c $(( $(stat -c %s "$f") - 100 )) "$f" > "$BATS_TEST_TMPDIR/cut.dat"
+	run --separate-stderr scmwq replay --format=json "$BATS_TEST_TMPDIR/cut.dat"
+	assert_failure 65
+	echo "$output" | jq -e '.exit_status == 65 and (.input.error | test("cut.dat"))'
+}
+
 @test "an empty file: exit 65 naming the file" {
 	: >"$BATS_TEST_TMPDIR/empty.txt"
 	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/empty.txt"
