@@ -4,7 +4,7 @@
 #   make check           unit tests, CLI tests (BATS), corpus verdicts
 #   make check-sanitize  the same, built with ASan and UBSan
 #   make install PREFIX=/usr/local DESTDIR=
-#   make bench           replay benchmark (bench/replay-bench.sh)
+#   make bench           replay benchmarks (bench/replay-bench.sh, bench/tdat-bench.sh)
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -94,6 +94,7 @@ check-sanitize:
 
 bench: $(BIN) $(GEN_BIN)
 	BUILD=$(BUILD) bench/replay-bench.sh
+	BUILD=$(BUILD) bench/tdat-bench.sh || [ $$? -eq 77 ]
 
 install: $(BIN) completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
