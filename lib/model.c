@@ -1201,6 +1201,7 @@ consumed:
 			       "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
 			emit(m, &b, t->epoch, false, NULL);
 		}
+		t->has_ctx = false;	/* no sleep of its own to compare the RESUME with */
 		t->st = SCMWQ_ST_RESUMING;
 		return;
 	}
@@ -1591,8 +1592,7 @@ static void strand(struct scmwq_model *m, struct thr *t)
 		fb_ctx(&b, t->ctx);
 	fb_msg(&b, "asleep on wq_ctx %u for %s to the end of the trace; no wake for its wq_ctx "
 	       "arrived", t->wq_ctx, d);
-	if (m->o.driver == SCMWQ_DRV_MAINLINE || m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ||
-	    m->o.driver == SCMWQ_DRV_MAINLINE_6_11)
+	if (m->o.driver == SCMWQ_DRV_MAINLINE_6_3 || m->o.driver == SCMWQ_DRV_MAINLINE_6_11)
 		fb_msg(&b, "; every later SCM caller queues behind it on the global mutex");
 	if (waited < m->o.stall_ns) {
 		char why[96];
