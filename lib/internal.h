@@ -109,3 +109,35 @@ void scm_smc_done(int ret, uint64_t smc_id, uint64_t res, uint64_t res0, uint64_
 /* end of the probe-point block                                        */
 
 #endif /* SCMWQ_INTERNAL_H */
+
+/* ------------------------------------------------------------------ */
+/* Simulation internals (lib/sim.c, lib/sim_live.c, lib/simtruth.c)    */
+
+/* One fault that happened, or one finding replay must report. */
+struct scmwq_truth_item {
+	enum scmwq_rule rule;
+	uint64_t ts_ns;
+	int pid;
+	char comm[SCMWQ_COMM_LEN];
+	bool has_wq_ctx, has_ctx;
+	uint32_t wq_ctx, smc_call_ctx;
+	char detail[200];	/* faults: the mechanism, in a sentence */
+};
+
+struct scmwq_truth {
+	int n_faults, n_findings;
+	struct scmwq_truth_item faults[SCMWQ_SIM_MAX_INJECT];
+	struct scmwq_truth_item findings[4 * SCMWQ_SIM_MAX_INJECT];
+};
+
+/* Add a fault or an expected finding (silently dropped when full). */
+struct scmwq_truth_item *scmwq_truth_fault(struct scmwq_truth *t, enum scmwq_rule rule);
+struct scmwq_truth_item *scmwq_truth_finding(struct scmwq_truth *t, enum scmwq_rule rule);
+
+/* Write the truth JSON document (see scmwq-trace-simulate(1)). */
+int scmwq_truth_write(FILE *out, const struct scmwq_truth *t, const struct scmwq_sim_opts *o,
+		      const struct scmwq_sim_result *res);
+
+/* The live engine (lib/sim_live.c): same contract as scmwq_sim_run(). */
+int scmwq_sim_live_run(const struct scmwq_sim_opts *opts, struct scmwq_sim_result *res,
+		       struct scmwq_error *err);

@@ -1,0 +1,1564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The protocol simulator: a model of the firmware against a model of one
+ * of the real driver variants, with faults injected, writing the trace the
+ * kernel's tracepoints would have produced and a record of the truth.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ALL_DRIVERS ((1u << SCMWQ_DRV_MAINLINE) | (1u << SCMWQ_DRV_MAINLINE_6_3) | \
+		     (1u << SCMWQ_DRV_MAINLINE_6_11) | (1u << SCMWQ_DRV_VENDOR) | \
+		     (1u << SCMWQ_DRV_DRAFT_2022))
+#define D(x) (1u << SCMWQ_DRV_##x)
+
+/* Which drivers each fault can happen with (deterministic, live). */
+static const struct {
+	enum scmwq_rule rule;
+	unsigned int drivers;
+	unsigned int live;
+} faults[] = {
+	{ SCMWQ_R_LOST_WAKEUP,		ALL_DRIVERS, 0 },
+	{ SCMWQ_R_STRANDED_SLEEPER,	ALL_DRIVERS, ALL_DRIVERS },
+	{ SCMWQ_R_DRAIN_ABORTED,	D(MAINLINE) | D(VENDOR) | D(DRAFT_2022), 0 },
+	{ SCMWQ_R_WAKE_ALL_REJECTED,	D(MAINLINE) | D(MAINLINE_6_11), 0 },
+	{ SCMWQ_R_WAKE_ALL_PARTIAL,	D(VENDOR), D(VENDOR) },
+	{ SCMWQ_R_WAKE_ALL_STUCK,	D(DRAFT_2022), 0 },
+	{ SCMWQ_R_PREMATURE_RESUME,	ALL_DRIVERS, 0 },
+	{ SCMWQ_R_SPURIOUS_WAKE,	ALL_DRIVERS, 0 },
+	{ SCMWQ_R_INVALID_FLAGS,	ALL_DRIVERS, 0 },
+	{ SCMWQ_R_INVALID_WQ_CTX,	D(MAINLINE) | D(MAINLINE_6_3) | D(MAINLINE_6_11), 0 },
+	{ SCMWQ_R_RESUME_CTX_MISMATCH,	ALL_DRIVERS, 0 },
+	{ SCMWQ_R_RESUME_WITHOUT_SLEEP,	ALL_DRIVERS, 0 },
+	{ SCMWQ_R_SLEEP_WHILE_SLEEPING,	ALL_DRIVERS, 0 },
+	{ SCMWQ_R_ACK_CTX_MISMATCH,	D(VENDOR) | D(DRAFT_2022), 0 },
+	{ SCMWQ_R_EBUSY_RETRY_RESUME,	D(DRAFT_2022), 0 },
+	{ SCMWQ_R_GET_WQ_CTX_STD_CALL,	D(MAINLINE_6_3) | D(VENDOR) | D(DRAFT_2022), 0 },
+	{ SCMWQ_R_SLEEP_IN_ATOMIC_CALL,	ALL_DRIVERS, 0 },
+	{ SCMWQ_R_LONG_SLEEP,		ALL_DRIVERS, ALL_DRIVERS },
+};
+
+unsigned int scmwq_sim_fault_drivers(enum scmwq_rule rule, bool live)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(faults); i++)
+		if (faults[i].rule == rule)
+			return live ? faults[i].live : faults[i].drivers;
+	return 0;
+}
+
+void scmwq_sim_opts_init(struct scmwq_sim_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->driver = SCMWQ_DRV_MAINLINE;
+	o->seed = 1;
+	o->calls = 1000;
+	o->threads = 4;
+	o->queues = 4;
+	o->format = SCMWQ_SYS_UNKNOWN;
+}
+
+/* ------------------------------------------------------------------ */
+/* The deterministic engine: virtual time, one seeded generator        */
+
+#define US 1000ULL
+#define MS 1000000ULL
+#define SEC 1000000000ULL
+#define START_NS (100ULL * SEC)
+#define DONE_ALL UINT32_MAX
+#define MAX_THREADS 64
+#define MAX_QUEUES 64
+#define HEARTBEAT 0		/* thread index of the atomic-call heartbeat */
+#define IRQ 1			/* thread index of the IRQ thread */
+#define FIRST_CLIENT 2
+#define GRACE_TAIL (SEC + 300 * MS)	/* how long a trace goes on after a fault */
+
+/* Responses of the firmware model */
+enum resp { R_DONE, R_SLEEP, R_WAKE, R_INTERRUPTED, R_EBUSY, R_EINVAL, R_BOGUS_RESUME };
+
+/* What a call is doing in firmware */
+enum fwkind { K_ORIG, K_RESUME, K_ACK };
+
+/* Actions in the event queue */
+enum act {
+	A_CALL,		/* client: start a call (or wait for the lock) */
+	A_ENTER,	/* client: smc into firmware (request logged) */
+	A_RESP,		/* client: firmware's answer arrives */
+	A_WOKEN,	/* client: woken from its completion: resume */
+	A_RETRY,	/* client: re-send after EBUSY */
+	A_ACK,		/* client: send ACK after handling a WAKE */
+	A_RELEASE,	/* firmware: a resource frees up: wake its waiters */
+	A_IRQ,		/* the waitq IRQ fires */
+	A_DRAIN,	/* IRQ thread: next GET_WQ_CTX */
+	A_HEARTBEAT,	/* heartbeat: an atomic call */
+	A_FALLBACK,	/* firmware: no call took the WAKE: raise the IRQ */
+};
+
+struct action {
+	uint64_t when;
+	uint64_t seq;
+	enum act act;
+	int thr;
+	uint32_t arg;
+};
+
+struct sthr {
+	int pid;
+	char comm[SCMWQ_COMM_LEN];
+	int cpu;
+	bool frozen;		/* a fault left it blocked for good */
+	/* the call */
+	uint64_t smc_id;
+	bool in_call;
+	bool fast;
+	uint32_t wq;		/* resource / wait-queue */
+	uint32_t ctx;
+	enum fwkind kind;
+	enum resp resp;
+	uint32_t r_wq, r_ctx, r_flags;	/* the response's values */
+	int ebusy;
+	int loops;		/* wake-all-stuck: SLEEPs answered so far */
+	bool waiting;		/* blocked on a completion */
+	bool waiting_lock;
+	enum scmwq_rule tag;	/* the fault this call carries, SCMWQ_R__COUNT: none */
+	bool parked_fw;		/* firmware holds the call parked */
+	bool released;		/* firmware let it go; waiting for its RESUME */
+	uint64_t park_ts;
+	bool reentry;		/* the next request is an INTERRUPTED re-entry */
+	uint32_t ack_ctx;
+	uint64_t sleep_ts;
+	uint64_t think;		/* mean think time */
+};
+
+struct pending {		/* a wake firmware has to deliver */
+	uint32_t wq, flags;
+	enum scmwq_rule fault;	/* SCMWQ_R__COUNT: none */
+	bool wake_path;		/* meant for a WAKE return (vendor, draft) */
+};
+
+struct comp {			/* a kernel completion */
+	uint32_t done;
+	int waiters[MAX_THREADS];
+	int nwait;
+};
+
+struct fwq {			/* firmware's side of one wait-queue */
+	int parked[MAX_THREADS];	/* thread indexes, oldest first */
+	int nparked;
+	bool release_scheduled;
+	bool poisoned;		/* a fault stranded a call here: park no more */
+	bool seen_sleep;
+	uint64_t no_park_until;
+	int in_sleep;		/* threads between their sleep and resume events */
+	int nreleased;		/* released calls whose RESUME has not come yet */
+	bool stuck;		/* its completion is done for good (WAKE_ALL, 2022) */
+};
+
+enum fault_state { F_NONE, F_ARMED, F_DONE };
+
+struct sim {
+	const struct scmwq_sim_opts *o;
+	struct scmwq_sim_result *res;
+	struct scmwq_truth truth;
+	struct scmwq_error *err;
+	enum scmwq_system sys;
+	uint64_t rng;
+	uint64_t now, seq;
+	int nthr;
+	unsigned int queues;
+	struct sthr thr[MAX_THREADS + FIRST_CLIENT];
+	struct action *heap;
+	size_t hlen, hcap;
+	struct comp comp[MAX_QUEUES];
+	struct fwq fwq[MAX_QUEUES];
+	struct pending pend[4 * MAX_THREADS];
+	int npend;
+	bool irq_busy;
+	bool irq_raised;
+	int lock_holder;	/* mainline: the global mutex; -1 free */
+	int lockq[MAX_THREADS];
+	int nlockq;
+	uint32_t next_ctx;
+	uint64_t started_calls;
+	uint64_t end_not_before;
+	bool stop;
+	bool write_error;
+	/* faults */
+	enum fault_state fault[SCMWQ_R__COUNT];
+	int fault_count[SCMWQ_R__COUNT];
+	uint64_t arm_at[SCMWQ_R__COUNT];
+	bool irq_dead;		/* drain-aborted: firmware never raises the IRQ again */
+	uint32_t force_wq;	/* park forced onto this wq (faults needing it) */
+	bool force_park;
+	int force_park_left;
+	bool std_getwq;
+	bool inflight[SCMWQ_R__COUNT];	/* set up, waiting for the drain to deliver */
+	bool armed_once[SCMWQ_R__COUNT];
+	bool npend_double;	/* premature-resume: the double wake is queued */
+	int premature_wq;	/* premature-resume: the banked wq, -1 none */
+	uint64_t last_progress;	/* when a client last finished a call */
+	uint64_t give_up;	/* a fault that cannot be set up by then: error */
+};
+
+static uint64_t rnd(struct sim *s)
+{
+	/* xorshift64* */
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return s->rng * 2685821657736338717ULL;
+}
+
+static uint64_t rnd_range(struct sim *s, uint64_t lo, uint64_t hi)
+{
+	return lo + rnd(s) % (hi - lo + 1);
+}
+
+static bool chance(struct sim *s, unsigned int permille)
+{
+	return rnd(s) % 1000 < permille;
+}
+
+static bool is_mainline(const struct sim *s)
+{
+	return s->o->driver == SCMWQ_DRV_MAINLINE || s->o->driver == SCMWQ_DRV_MAINLINE_6_3 ||
+	       s->o->driver == SCMWQ_DRV_MAINLINE_6_11;
+}
+
+static bool has_global_mutex(const struct sim *s)
+{
+	return s->o->driver == SCMWQ_DRV_MAINLINE_6_3 || s->o->driver == SCMWQ_DRV_MAINLINE_6_11;
+}
+
+static bool has_wake_ack(const struct sim *s)
+{
+	return s->o->driver == SCMWQ_DRV_VENDOR || s->o->driver == SCMWQ_DRV_DRAFT_2022;
+}
+
+static bool armed(struct sim *s, enum scmwq_rule r)
+{
+	return s->fault[r] == F_ARMED && s->now >= s->arm_at[r] && !s->inflight[r];
+}
+
+/* Take an armed fault for thread @ti: decided now, it happens a little later. */
+static bool take(struct sim *s, enum scmwq_rule r, int ti)
+{
+	if (!armed(s, r))
+		return false;
+	s->inflight[r] = true;
+	s->thr[ti].tag = r;
+	return true;
+}
+
+/* Faults asked for that have not happened yet. */
+static int outstanding(const struct sim *s)
+{
+	int n = 0;
+
+	for (int r = 0; r < SCMWQ_R__COUNT; r++)
+		if (s->fault[r] == F_ARMED)
+			n++;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Event queue                                                         */
+
+static void sched_at(struct sim *s, uint64_t when, enum act act, int thr, uint32_t arg)
+{
+	size_t i;
+
+	if (s->hlen == s->hcap) {
+		size_t ncap = s->hcap ? s->hcap * 2 : 256;
+		struct action *nh = realloc(s->heap, ncap * sizeof(*nh));
+
+		if (!nh) {
+			s->stop = true;
+			scmwq_error_set(s->err, SCMWQ_E_INTERNAL, "out of memory");
+			return;
+		}
+		s->heap = nh;
+		s->hcap = ncap;
+	}
+	i = s->hlen++;
+	s->heap[i] = (struct action){ when, s->seq++, act, thr, arg };
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+		struct action tmp;
+
+		if (s->heap[p].when < s->heap[i].when ||
+		    (s->heap[p].when == s->heap[i].when && s->heap[p].seq < s->heap[i].seq))
+			break;
+		tmp = s->heap[i];
+		s->heap[i] = s->heap[p];
+		s->heap[p] = tmp;
+		i = p;
+	}
+}
+
+static void sched_in(struct sim *s, uint64_t delay, enum act act, int thr, uint32_t arg)
+{
+	sched_at(s, s->now + delay, act, thr, arg);
+}
+
+static struct action pop(struct sim *s)
+{
+	struct action top = s->heap[0];
+	size_t i = 0;
+
+	s->heap[0] = s->heap[--s->hlen];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		struct action tmp;
+
+		if (l < s->hlen && (s->heap[l].when < s->heap[m].when ||
+				    (s->heap[l].when == s->heap[m].when &&
+				     s->heap[l].seq < s->heap[m].seq)))
+			m = l;
+		if (r < s->hlen && (s->heap[r].when < s->heap[m].when ||
+				    (s->heap[r].when == s->heap[m].when &&
+				     s->heap[r].seq < s->heap[m].seq)))
+			m = r;
+		if (m == i)
+			break;
+		tmp = s->heap[i];
+		s->heap[i] = s->heap[m];
+		s->heap[m] = tmp;
+		i = m;
+	}
+	return top;
+}
+
+/* ------------------------------------------------------------------ */
+/* Trace output                                                        */
+
+static void emit(struct sim *s, int ti, struct scmwq_event *ev)
+{
+	struct sthr *t = &s->thr[ti];
+
+	ev->ts_ns = s->now;
+	ev->pid = t->pid;
+	ev->cpu = t->cpu;
+	ev->sys = s->sys;
+	memcpy(ev->comm, t->comm, sizeof(ev->comm));
+	if (scmwq_text_write_event(s->o->out, ev, s->sys) < 0 && !s->write_error) {
+		s->write_error = true;
+		s->stop = true;
+	}
+	s->res->events++;
+	s->res->end_ns = s->now;
+	if (s->o->progress && !(s->res->events & 0xfffff))
+		s->o->progress(s->res->events, s->o->progress_arg);
+}
+
+static void ev_request(struct sim *s, int ti, uint64_t smc_id, int nargs, uint64_t arg0)
+{
+	struct scmwq_event ev = { .type = SCMWQ_EV_SMC_REQUEST };
+
+	ev.smc_id = smc_id;
+	ev.svc_id = scmwq_smc_svc(smc_id);
+	ev.cmd_id = scmwq_smc_cmd(smc_id);
+	ev.args_cnt = nargs;
+	ev.args[0] = arg0;
+	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS;
+	emit(s, ti, &ev);
+}
+
+static void ev_wq(struct sim *s, int ti, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx)
+{
+	struct scmwq_event ev = { .type = type };
+
+	ev.wq_ctx = wq;
+	ev.smc_call_ctx = ctx;
+	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX;
+	emit(s, ti, &ev);
+}
+
+static void ev_resume(struct sim *s, int ti, uint32_t ctx)
+{
+	struct scmwq_event ev = { .type = SCMWQ_EV_RESUME };
+
+	ev.smc_call_ctx = ctx;
+	ev.have = SCMWQ_HAVE_CTX;
+	emit(s, ti, &ev);
+}
+
+static void ev_getwq(struct sim *s, uint32_t wq, uint32_t flags, uint32_t more)
+{
+	struct scmwq_event ev = { .type = SCMWQ_EV_GET_WQ_CTX };
+
+	ev.wq_ctx = wq;
+	ev.flags = flags;
+	ev.more_pending = more;
+	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_FLAGS | SCMWQ_HAVE_MORE;
+	emit(s, IRQ, &ev);
+}
+
+static void ev_done(struct sim *s, int ti, uint64_t smc_id, int ret, uint64_t res0)
+{
+	struct scmwq_event ev = { .type = SCMWQ_EV_SMC_DONE };
+
+	ev.smc_id = smc_id;
+	ev.ret = ret;
+	ev.res0 = res0;
+	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RET | SCMWQ_HAVE_RES | SCMWQ_HAVE_RES012;
+	emit(s, ti, &ev);
+}
+
+/* ------------------------------------------------------------------ */
+/* Truth                                                               */
+
+static struct scmwq_truth_item *fill(struct scmwq_truth_item *it, struct sim *s, int ti,
+				     uint64_t ts, bool wq, uint32_t wq_ctx, bool has_ctx,
+				     uint32_t ctx)
+{
+	if (!it)
+		return NULL;
+	it->ts_ns = ts;
+	it->pid = s->thr[ti].pid;
+	memcpy(it->comm, s->thr[ti].comm, sizeof(it->comm));
+	it->has_wq_ctx = wq;
+	it->wq_ctx = wq_ctx;
+	it->has_ctx = has_ctx;
+	it->smc_call_ctx = ctx;
+	return it;
+}
+
+/*
+ * A fault happened: record it and the finding replay must report, and
+ * keep the trace going long enough for replay to be sure.
+ */
+static void happened(struct sim *s, enum scmwq_rule r, int ti, uint64_t ts, bool wq,
+		     uint32_t wq_ctx, bool has_ctx, uint32_t ctx, const char *detail)
+{
+	struct scmwq_truth_item *f = fill(scmwq_truth_fault(&s->truth, r), s, ti, s->now, wq,
+					  wq_ctx, has_ctx, ctx);
+
+	if (f)
+		snprintf(f->detail, sizeof(f->detail), "%s", detail);
+	fill(scmwq_truth_finding(&s->truth, r), s, ti, ts, wq, wq_ctx, has_ctx, ctx);
+	s->fault[r] = F_DONE;
+	s->inflight[r] = false;
+	s->res->faults++;
+	if (s->end_not_before < s->now + GRACE_TAIL)
+		s->end_not_before = s->now + GRACE_TAIL;
+	/* another injection of the same rule arms once this one is done */
+	if (--s->fault_count[r] > 0) {
+		s->fault[r] = F_ARMED;
+		s->arm_at[r] = s->now + 2 * GRACE_TAIL;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Completions (kernel semantics)                                      */
+
+static void wake_thread(struct sim *s, int ti, uint64_t delay)
+{
+	s->thr[ti].waiting = false;
+	sched_in(s, delay, A_WOKEN, ti, 0);
+}
+
+static struct comp *comp_of(struct sim *s, uint32_t wq)
+{
+	/* mainline before 2026: one completion for the only wq_ctx, 0 */
+	return &s->comp[has_global_mutex(s) ? 0 : wq % MAX_QUEUES];
+}
+
+static void comp_wait(struct sim *s, struct comp *c, int ti)
+{
+	if (c->done) {
+		if (c->done != DONE_ALL)
+			c->done--;
+		sched_in(s, rnd_range(s, 1 * US, 3 * US), A_WOKEN, ti, 0);
+		return;
+	}
+	s->thr[ti].waiting = true;
+	c->waiters[c->nwait++] = ti;
+}
+
+static int comp_pop(struct comp *c)
+{
+	int ti = c->waiters[0];
+
+	memmove(c->waiters, c->waiters + 1, (size_t)--c->nwait * sizeof(int));
+	return ti;
+}
+
+static void complete_one(struct sim *s, uint32_t wq)
+{
+	struct comp *c = comp_of(s, wq);
+	int ti;
+
+	if (!c->nwait) {
+		if (c->done != DONE_ALL)
+			c->done++;
+		return;
+	}
+	ti = comp_pop(c);
+	if (armed(s, SCMWQ_R_LOST_WAKEUP)) {
+		struct sthr *t = &s->thr[ti];
+
+		t->frozen = true;
+		t->waiting = false;
+		s->fwq[wq].poisoned = true;
+		happened(s, SCMWQ_R_LOST_WAKEUP, ti, t->sleep_ts, true, t->wq, true, t->ctx,
+			 "the wake completed a stale completion object (the wait-queue's entry "
+			 "was replaced), so the woken task never returned from its wait");
+		return;
+	}
+	/* later than a drain step, so a second wake finds it still asleep */
+	wake_thread(s, ti, rnd_range(s, 20 * US, 60 * US));
+}
+
+static void complete_all(struct sim *s, uint32_t wq, bool reinit)
+{
+	struct comp *c = comp_of(s, wq);
+	int lost = -1;
+
+	if (reinit && armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) && c->nwait >= 2)
+		lost = c->waiters[c->nwait - 1];
+	while (c->nwait) {
+		int ti = comp_pop(c);
+
+		if (ti == lost)
+			continue;
+		wake_thread(s, ti, rnd_range(s, 20 * US, 60 * US));
+	}
+	c->done = DONE_ALL;
+	if (reinit)
+		c->done = 0;
+	if (lost >= 0) {
+		/* it saw the completion reset and went back to waiting */
+		c->waiters[c->nwait++] = lost;
+		s->thr[lost].waiting = true;
+		s->fwq[wq].poisoned = true;
+		happened(s, SCMWQ_R_WAKE_ALL_PARTIAL, IRQ, s->now, true, wq, false, 0,
+			 "complete_all() then reinit_completion() at once: one woken waiter had "
+			 "not re-checked the completion, found it reset and went back to sleep");
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Firmware                                                            */
+
+static void raise_irq(struct sim *s)
+{
+	if (s->irq_dead)
+		return;
+	sched_in(s, rnd_range(s, 5 * US, 20 * US), A_IRQ, IRQ, 0);
+}
+
+static void push_pending(struct sim *s, uint32_t wq, uint32_t flags, enum scmwq_rule fault,
+			 bool wake_path)
+{
+	if (s->npend >= (int)ARRAY_SIZE(s->pend))
+		return;
+	s->pend[s->npend++] = (struct pending){ wq, flags, fault, wake_path };
+}
+
+static struct pending pop_pending(struct sim *s, int i)
+{
+	struct pending p = s->pend[i];
+
+	memmove(s->pend + i, s->pend + i + 1, (size_t)(--s->npend - i) * sizeof(p));
+	return p;
+}
+
+/*
+ * Firmware lets the oldest parked call on @wq go.  Linux's completion
+ * wakes whichever waiter is first, so a release is a token of the
+ * wait-queue: the next RESUME on it takes it (see firmware()).
+ */
+static int release_first(struct sim *s, uint32_t wq)
+{
+	struct fwq *q = &s->fwq[wq];
+	int ti = q->parked[0];
+
+	memmove(q->parked, q->parked + 1, (size_t)--q->nparked * sizeof(int));
+	s->thr[ti].parked_fw = false;
+	s->thr[ti].released = true;
+	q->nreleased++;
+	return ti;
+}
+
+/* Firmware forgets the call altogether. */
+static void unpark(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+	struct fwq *q = &s->fwq[t->wq];
+
+	for (int i = 0; i < q->nparked; i++)
+		if (q->parked[i] == ti) {
+			memmove(q->parked + i, q->parked + i + 1,
+				(size_t)(--q->nparked - i) * sizeof(int));
+			break;
+		}
+	if (t->released)
+		q->nreleased--;
+	t->parked_fw = false;
+	t->released = false;
+}
+
+/* Parked long enough ago that its sleep is surely logged (WAKE_ALL). */
+static int eligible(struct sim *s, uint32_t wq)
+{
+	struct fwq *q = &s->fwq[wq];
+	int n = 0;
+
+	for (int i = 0; i < q->nparked; i++)
+		if (s->thr[q->parked[i]].park_ts + 60 * US <= s->now)
+			n++;
+	return n;
+}
+
+static void schedule_release(struct sim *s, uint32_t wq, uint64_t delay)
+{
+	if (s->fwq[wq].release_scheduled)
+		return;
+	s->fwq[wq].release_scheduled = true;
+	sched_in(s, delay, A_RELEASE, -1, wq);
+}
+
+/* Another wait-queue with a parked call, for drain-aborted. */
+static int other_parked(struct sim *s, uint32_t wq)
+{
+	for (unsigned int q = 0; q < s->queues; q++)
+		if (q != wq && s->fwq[q].nparked && !s->fwq[q].poisoned)
+			return (int)q;
+	return -1;
+}
+
+/* A resource frees up: firmware wakes what is parked on its wait-queue. */
+static void fw_release(struct sim *s, uint32_t wq)
+{
+	struct fwq *q = &s->fwq[wq];
+	enum scmwq_rule fault = SCMWQ_R__COUNT;
+	uint32_t flags = SCMWQ_WAKE_ONE;
+	bool wake_path = false;
+	int other;
+
+	q->release_scheduled = false;
+	if (!q->nparked || q->stuck)
+		return;		/* stuck: its callers end by themselves, unwoken */
+
+	/* faults that need company: hold the release until it is there */
+	if (armed(s, SCMWQ_R_DRAIN_ABORTED)) {
+		other = other_parked(s, wq);
+		if (other < 0) {
+			s->force_park = true;
+			schedule_release(s, wq, 200 * US);
+			return;
+		}
+		s->force_park = false;
+		/* both resources free at once: two wakes pending for one IRQ */
+		release_first(s, wq);
+		push_pending(s, wq, SCMWQ_WAKE_ONE, SCMWQ_R_DRAIN_ABORTED, false);
+		release_first(s, (uint32_t)other);
+		s->fwq[other].poisoned = true;
+		push_pending(s, (uint32_t)other, SCMWQ_WAKE_ONE, SCMWQ_R__COUNT, false);
+		if (q->nparked)
+			schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
+		raise_irq(s);
+		return;
+	}
+	if ((armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) || armed(s, SCMWQ_R_WAKE_ALL_STUCK)) &&
+	    (int)wq == (int)s->force_wq && s->force_park) {
+		if (eligible(s, wq) < 2) {
+			schedule_release(s, wq, 200 * US);
+			return;
+		}
+		s->force_park = false;
+		flags = SCMWQ_WAKE_ALL;
+	} else if (q->nparked == 1 && !q->nreleased && comp_of(s, wq)->nwait == 1 &&
+		   armed(s, SCMWQ_R_STRANDED_SLEEPER)) {
+		/* the waitq IRQ is not wired up: the wake never reaches Linux */
+		int ti = release_first(s, wq);
+
+		q->poisoned = true;
+		happened(s, SCMWQ_R_STRANDED_SLEEPER, ti, s->thr[ti].sleep_ts, true, wq, true,
+			 s->thr[ti].ctx, "firmware raised the waitq interrupt, but no handler is "
+			 "wired to it (the device tree lacks it): the wake never reaches Linux");
+		if (s->end_not_before < s->thr[ti].sleep_ts + GRACE_TAIL)
+			s->end_not_before = s->thr[ti].sleep_ts + GRACE_TAIL;
+		return;
+	} else if (armed(s, SCMWQ_R_WAKE_ALL_REJECTED) && q->nparked == 1 && !s->npend) {
+		flags = SCMWQ_WAKE_ALL;
+		fault = SCMWQ_R_WAKE_ALL_REJECTED;
+		s->inflight[fault] = true;	/* until the drain delivers it */
+	} else if (armed(s, SCMWQ_R_INVALID_FLAGS) && q->nparked == 1 && !s->npend) {
+		flags = 5;
+		fault = SCMWQ_R_INVALID_FLAGS;
+		s->inflight[fault] = true;
+	} else if (s->o->driver == SCMWQ_DRV_VENDOR && eligible(s, wq) >= 2 && chance(s, 300)) {
+		flags = SCMWQ_WAKE_ALL;
+	}
+
+	if (flags == SCMWQ_WAKE_ALL && !is_mainline(s)) {
+		/* those whose sleep is logged; later ones wait for the next release */
+		for (int i = 0; i < q->nparked;) {
+			int ti = q->parked[i];
+
+			if (s->thr[ti].park_ts + 60 * US > s->now) {
+				i++;
+				continue;
+			}
+			memmove(q->parked + i, q->parked + i + 1,
+				(size_t)(--q->nparked - i) * sizeof(int));
+			s->thr[ti].parked_fw = false;
+			s->thr[ti].released = true;
+			q->nreleased++;
+		}
+	} else if (flags == SCMWQ_WAKE_ALL || flags == 5) {
+		while (q->nparked)
+			release_first(s, wq);
+		if (flags == 5 || s->o->driver == SCMWQ_DRV_MAINLINE ||
+		    s->o->driver == SCMWQ_DRV_MAINLINE_6_11)
+			q->poisoned = true;	/* its sleepers stay asleep */
+	} else {
+		release_first(s, wq);
+	}
+	if (q->nparked)
+		schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
+
+	if (flags == SCMWQ_WAKE_ONE && fault == SCMWQ_R__COUNT && has_wake_ack(s) &&
+	    (armed(s, SCMWQ_R_ACK_CTX_MISMATCH) || chance(s, 400))) {
+		/* firmware will return WAITQ_WAKE to the next call that comes in */
+		wake_path = true;
+		push_pending(s, wq, flags, fault, true);
+		sched_in(s, armed(s, SCMWQ_R_ACK_CTX_MISMATCH) ? 50 * MS : 300 * US, A_FALLBACK,
+			 IRQ, 0);
+		return;
+	}
+	push_pending(s, wq, flags, fault, wake_path);
+	if (flags == SCMWQ_WAKE_ONE && !s->npend_double && !q->nparked && q->nreleased == 1 &&
+	    comp_of(s, wq)->nwait == 1 && q->in_sleep == 1 && armed(s, SCMWQ_R_PREMATURE_RESUME)) {
+		/* firmware wakes the same wait-queue twice: the second is banked */
+		q->no_park_until = s->now + 300 * US;
+		push_pending(s, wq, flags, SCMWQ_R_PREMATURE_RESUME, false);
+		s->npend_double = true;
+	}
+	raise_irq(s);
+}
+
+/* Where firmware parks an original call, or -1 to let it through. */
+static int fw_park_wq(struct sim *s, struct sthr *t)
+{
+	unsigned int wq = t->wq;
+
+	if (s->force_park) {
+		if (armed(s, SCMWQ_R_DRAIN_ABORTED)) {
+			/* the second one on another wait-queue than the first */
+			for (unsigned int i = 0; i < s->queues; i++) {
+				unsigned int q = (wq + i) % s->queues;
+
+				if (!s->fwq[q].poisoned && !s->fwq[q].nparked)
+					return (int)q;
+			}
+			return -1;
+		}
+		if (!s->fwq[s->force_wq].poisoned)
+			return (int)s->force_wq;
+	}
+	if (s->fwq[wq].poisoned || s->now < s->fwq[wq].no_park_until)
+		return -1;
+	return chance(s, 300) ? (int)wq : -1;
+}
+
+static enum resp fw_park(struct sim *s, int ti, int wq)
+{
+	struct sthr *t = &s->thr[ti];
+	struct fwq *q = &s->fwq[wq];
+	uint64_t hold = rnd_range(s, 100 * US, 2 * MS);
+
+	t->wq = (uint32_t)wq;
+	t->ctx = ++s->next_ctx;
+	t->parked_fw = true;
+	t->released = false;
+	t->park_ts = s->now;
+	t->r_wq = t->wq;
+	t->r_ctx = t->ctx;
+	q->parked[q->nparked++] = ti;
+	q->seen_sleep = true;
+	if (!t->fast && q->nparked == 1 && !q->nreleased && !q->in_sleep &&
+	    !comp_of(s, (uint32_t)wq)->nwait && armed(s, SCMWQ_R_LONG_SLEEP)) {
+		hold = SEC + 200 * MS;
+		q->no_park_until = s->now + hold + MS;	/* no one else shares the queue */
+		happened(s, SCMWQ_R_LONG_SLEEP, ti, s->now + 10 * US, true, t->wq, true, t->ctx,
+			 "the resource stayed busy for 1.2 s: firmware woke the call only then");
+		/* replay needs the sleep to end: the truth tail starts after it */
+		s->end_not_before = s->now + hold + GRACE_TAIL;
+	}
+	if (s->force_park && --s->force_park_left <= 0 && !armed(s, SCMWQ_R_DRAIN_ABORTED) &&
+	    !armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) && !armed(s, SCMWQ_R_WAKE_ALL_STUCK))
+		s->force_park = false;
+	schedule_release(s, (uint32_t)wq, hold);
+	return R_SLEEP;
+}
+
+/* Firmware's answer to the smc a client just made. */
+static enum resp firmware(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+	int wq;
+
+	switch (t->kind) {
+	case K_RESUME:
+		if (t->ebusy == 0 && take(s, SCMWQ_R_EBUSY_RETRY_RESUME, ti)) {
+			t->ebusy++;
+			return R_EBUSY;
+		}
+		if (s->fwq[t->wq].stuck && t->parked_fw) {
+			/* still busy: SLEEP again, and the wait returns at once again */
+			if (t->loops++ < 4)
+				return R_SLEEP;
+			unpark(s, ti);
+			s->fwq[t->wq].poisoned = true;
+			return R_DONE;
+		}
+		if (t->released) {
+			t->released = false;
+			s->fwq[t->wq].nreleased--;
+			return R_DONE;
+		}
+		if (t->parked_fw && s->fwq[t->wq].nreleased > 0) {
+			/*
+			 * Linux woke this one, not the one firmware released:
+			 * the release is this one's, the other waits again.
+			 */
+			for (int i = FIRST_CLIENT; i < s->nthr; i++) {
+				struct sthr *r = &s->thr[i];
+				struct fwq *q = &s->fwq[t->wq];
+
+				if (i == ti || !r->released || r->wq != t->wq)
+					continue;
+				unpark(s, ti);
+				r->released = false;
+				r->parked_fw = true;
+				q->nreleased--;
+				memmove(q->parked + 1, q->parked, (size_t)q->nparked * sizeof(int));
+				q->parked[0] = i;
+				q->nparked++;
+				schedule_release(s, t->wq, rnd_range(s, 100 * US, 2 * MS));
+				return R_DONE;
+			}
+		}
+		if (t->parked_fw)		/* woken early: firmware parks it again */
+			return R_SLEEP;
+		return R_DONE;
+	case K_ORIG:
+		if (has_wake_ack(s) && !t->fast) {
+			for (int i = 0; i < s->npend; i++) {
+				if (!s->pend[i].wake_path)
+					continue;
+				struct pending p = pop_pending(s, i);
+
+				t->r_wq = p.wq;
+				t->r_ctx = ++s->next_ctx;	/* firmware's id for this call */
+				t->r_flags = p.flags;
+				return R_WAKE;
+			}
+		}
+		if (!t->fast && !t->reentry && chance(s, 15))
+			return R_INTERRUPTED;
+		if (!t->fast && t->ebusy == 0 && chance(s, 5)) {
+			t->ebusy++;
+			return R_EBUSY;
+		}
+		/* the call itself */
+		__attribute__((fallthrough));
+	case K_ACK:
+		if (t->fast && t->tag != SCMWQ_R_SLEEP_IN_ATOMIC_CALL)
+			return R_DONE;
+		if (!t->fast && take(s, SCMWQ_R_INVALID_WQ_CTX, ti)) {
+			t->ctx = ++s->next_ctx;
+			t->r_ctx = t->ctx;
+			t->r_wq = has_global_mutex(s) ? 1 + (uint32_t)rnd_range(s, 0, 2) :
+				  s->queues + (uint32_t)rnd_range(s, 0, 3);
+			t->wq = t->r_wq;
+			return R_SLEEP;		/* on a wait-queue Linux rejects */
+		}
+		if (t->fast) {
+			wq = (int)t->wq;
+			if (s->fwq[wq].poisoned)
+				wq = 0;
+			return fw_park(s, ti, wq);
+		}
+		wq = fw_park_wq(s, t);
+		if (wq >= 0)
+			return fw_park(s, ti, wq);
+		if (t->kind == K_ORIG && take(s, SCMWQ_R_RESUME_WITHOUT_SLEEP, ti)) {
+			t->ctx = ++s->next_ctx;
+			return R_BOGUS_RESUME;
+		}
+		return R_DONE;
+	}
+	return R_DONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The driver: client threads                                          */
+
+static uint64_t smc_latency(struct sim *s)
+{
+	return rnd_range(s, 5 * US, 40 * US);
+}
+
+static void start_lock_holder(struct sim *s, int ti)
+{
+	s->lock_holder = ti;
+	s->thr[ti].waiting_lock = false;
+	sched_in(s, rnd_range(s, 1 * US, 5 * US), A_ENTER, ti, 0);
+}
+
+static void finish_call(struct sim *s, int ti, int ret)
+{
+	struct sthr *t = &s->thr[ti];
+
+	ev_done(s, ti, t->smc_id, ret, 0);
+	t->in_call = false;
+	s->res->calls++;
+	s->last_progress = s->now;
+	if (has_global_mutex(s) && s->lock_holder == ti) {
+		s->lock_holder = -1;
+		if (s->nlockq) {
+			int next = s->lockq[0];
+
+			memmove(s->lockq, s->lockq + 1, (size_t)--s->nlockq * sizeof(int));
+			start_lock_holder(s, next);
+		}
+	}
+	sched_in(s, rnd_range(s, t->think / 4, t->think * 2), A_CALL, ti, 0);
+}
+
+static const uint8_t services[] = { 0x01, 0x06, 0x0a, 0x0c, 0x11, 0x14 };
+
+static void a_call(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+
+	if (s->started_calls >= s->o->calls && !outstanding(s))
+		return;		/* this thread's work is done */
+	s->started_calls++;
+	t->tag = SCMWQ_R__COUNT;
+	t->fast = take(s, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ti);
+	t->smc_id = 0x42000000ULL | ((uint64_t)services[rnd(s) % sizeof(services)] << 8) |
+		    rnd_range(s, 1, 15);
+	if (t->fast)
+		t->smc_id |= SCMWQ_SMC_FAST_BIT;
+	t->wq = (uint32_t)(rnd(s) % s->queues);
+	t->kind = K_ORIG;
+	t->ebusy = 0;
+	t->loops = 0;
+	t->reentry = false;
+	t->in_call = true;
+	if (has_global_mutex(s) && !t->fast) {
+		if (s->lock_holder >= 0) {
+			t->waiting_lock = true;
+			s->lockq[s->nlockq++] = ti;
+			return;
+		}
+		start_lock_holder(s, ti);
+		return;
+	}
+	sched_in(s, rnd_range(s, 1 * US, 5 * US), A_ENTER, ti, 0);
+}
+
+static void a_enter(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+
+	if (t->reentry) {
+		/* mainline logs 0x1; vendor kernels log the original id again */
+		uint64_t id = t->kind == K_RESUME ? SCMWQ_SMC_RESUME :
+			      t->kind == K_ACK ? SCMWQ_SMC_ACK : t->smc_id;
+
+		ev_request(s, ti, is_mainline(s) ? SCMWQ_SMC_INTERRUPTED : id, 0, 0);
+	} else if (t->kind == K_RESUME) {
+		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
+	} else if (t->kind == K_ACK) {
+		ev_request(s, ti, SCMWQ_SMC_ACK, 1, t->ack_ctx);
+	} else {
+		ev_request(s, ti, t->smc_id, 2, 0x1000 + (rnd(s) & 0xff0));
+	}
+	t->resp = firmware(s, ti);
+	t->reentry = false;
+	sched_in(s, smc_latency(s), A_RESP, ti, 0);
+}
+
+static void sleep_on(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+	struct comp *c;
+
+	ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+	t->sleep_ts = s->now;
+	if (armed(s, SCMWQ_R_SLEEP_WHILE_SLEEPING)) {
+		ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+		happened(s, SCMWQ_R_SLEEP_WHILE_SLEEPING, ti, s->now, true, t->r_wq, true,
+			 t->r_ctx, "the driver re-entered its wait after a signal and logged the "
+			 "sleep a second time");
+	}
+	s->fwq[t->wq].in_sleep++;
+	c = comp_of(s, t->wq);
+	if (c->done && (int)t->wq == s->premature_wq && s->fault[SCMWQ_R_PREMATURE_RESUME] ==
+	    F_ARMED) {
+		s->premature_wq = -1;
+		s->force_park = false;
+		happened(s, SCMWQ_R_PREMATURE_RESUME, ti, s->now, true, t->wq, true, t->ctx,
+			 "firmware drained the same wait-queue twice for one sleeper; the second "
+			 "complete() was banked and this later sleeper passed straight through");
+	}
+	comp_wait(s, c, ti);
+}
+
+static void a_resp(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+
+	switch (t->resp) {
+	case R_DONE:
+		finish_call(s, ti, 0);
+		break;
+	case R_BOGUS_RESUME:
+		/* the call returned 0, but the driver acts on a stale WAITQ_SLEEP */
+		ev_resume(s, ti, t->ctx);
+		happened(s, SCMWQ_R_RESUME_WITHOUT_SLEEP, ti, s->now, false, 0, true, t->ctx,
+			 "the driver acted on a stale WAITQ_SLEEP and resumed a call that never "
+			 "slept; firmware rejects the RESUME");
+		t->kind = K_RESUME;
+		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
+		t->resp = R_EINVAL;
+		sched_in(s, smc_latency(s), A_RESP, ti, 0);
+		break;
+	case R_EINVAL:
+		finish_call(s, ti, -22);
+		break;
+	case R_INTERRUPTED:
+		t->reentry = true;
+		sched_in(s, rnd_range(s, 1 * US, 3 * US), A_ENTER, ti, 0);
+		break;
+	case R_EBUSY:
+		/* the driver sleeps QCOM_SCM_EBUSY_WAIT_MS and sends the call again */
+		sched_in(s, 30 * MS + rnd_range(s, 0, 200 * US), A_RETRY, ti, 0);
+		break;
+	case R_WAKE:
+		ev_wq(s, ti, SCMWQ_EV_WAKE_ACK, t->r_wq, t->r_ctx);
+		s->res->wakes++;
+		complete_one(s, t->r_wq);	/* vendor: wakes before it ACKs */
+		t->ack_ctx = t->r_ctx;
+		if (armed(s, SCMWQ_R_ACK_CTX_MISMATCH)) {
+			t->ack_ctx = t->r_ctx + 1;
+			happened(s, SCMWQ_R_ACK_CTX_MISMATCH, ti, s->now, false, 0, true, t->r_ctx,
+				 "the driver answered WAITQ_WAKE with the ACK of another call's "
+				 "smc_call_ctx");
+		}
+		sched_in(s, rnd_range(s, 2 * US, 8 * US), A_ACK, ti, 0);
+		break;
+	case R_SLEEP:
+		s->res->sleeps++;
+		if (t->fast) {
+			ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+			happened(s, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ti, s->now, true, t->r_wq, true,
+				 t->r_ctx, "firmware parked an atomic (fast) call, which cannot sleep");
+			unpark(s, ti);
+			t->resp = R_EINVAL;
+			sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
+			break;
+		}
+		if (t->tag == SCMWQ_R_INVALID_WQ_CTX) {
+			t->tag = SCMWQ_R__COUNT;
+			ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+			happened(s, SCMWQ_R_INVALID_WQ_CTX, ti, s->now, true, t->r_wq, true, t->r_ctx,
+				 "firmware parked the call on a wait-queue this driver does not "
+				 "accept; the call fails with -EINVAL");
+			t->resp = R_EINVAL;
+			sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
+			break;
+		}
+		sleep_on(s, ti);
+		break;
+	}
+}
+
+static void a_woken(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+	uint32_t ctx = t->ctx;
+
+	if (t->frozen)
+		return;
+	s->fwq[t->wq].in_sleep--;
+	if (s->fwq[t->wq].stuck && t->parked_fw && s->fault[SCMWQ_R_WAKE_ALL_STUCK] == F_ARMED)
+		happened(s, SCMWQ_R_WAKE_ALL_STUCK, ti, s->now, true, t->wq, true, t->ctx,
+			 "complete_all() for a WAKE_ALL was never re-initialised (2022 design): "
+			 "every later wait on this wait-queue returns at once");
+	if (armed(s, SCMWQ_R_RESUME_CTX_MISMATCH)) {
+		ctx = t->ctx + 1000;
+		unpark(s, ti);
+		happened(s, SCMWQ_R_RESUME_CTX_MISMATCH, ti, s->now, true, t->wq, true, t->ctx,
+			 "the driver resumed with the smc_call_ctx of an older call");
+		ev_resume(s, ti, ctx);
+		t->kind = K_RESUME;
+		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, ctx);
+		t->resp = R_EINVAL;
+		sched_in(s, smc_latency(s), A_RESP, ti, 0);
+		return;
+	}
+	ev_resume(s, ti, ctx);
+	t->kind = K_RESUME;
+	sched_in(s, rnd_range(s, 1 * US, 3 * US), A_ENTER, ti, 0);
+}
+
+static void a_retry(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+
+	if (t->kind == K_RESUME && t->tag == SCMWQ_R_EBUSY_RETRY_RESUME) {
+		/* the 2022 V3/V4 retry loop: RESUME again, not the original call */
+		t->tag = SCMWQ_R__COUNT;
+		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
+		happened(s, SCMWQ_R_EBUSY_RETRY_RESUME, ti, s->now, false, 0, false, 0,
+			 "RESUME got -EBUSY and the retry loop re-sent RESUME instead of the "
+			 "original call");
+		t->resp = R_DONE;
+		sched_in(s, smc_latency(s), A_RESP, ti, 0);
+		return;
+	}
+	sched_in(s, 0, A_ENTER, ti, 0);
+}
+
+static void a_ack(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+
+	t->kind = K_ACK;
+	sched_in(s, 0, A_ENTER, ti, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The driver: the waitq IRQ thread                                    */
+
+static void end_drain(struct sim *s)
+{
+	if (s->irq_raised && s->npend) {
+		s->irq_raised = false;
+		sched_in(s, rnd_range(s, 3 * US, 8 * US), A_DRAIN, IRQ, 0);
+		return;
+	}
+	s->irq_raised = false;
+	s->irq_busy = false;
+}
+
+/* Drop what firmware still had queued: it thinks it delivered it. */
+static void drop_pending(struct sim *s)
+{
+	s->npend = 0;
+}
+
+static void a_drain(struct sim *s, uint32_t phase)
+{
+	struct pending p;
+	bool more, go_on = true;
+
+	if (phase == 0) {
+		uint64_t id = s->std_getwq ? SCMWQ_SMC_GET_WQ_CTX_STD : SCMWQ_SMC_GET_WQ_CTX;
+
+		ev_request(s, IRQ, id, 0, 0);
+		if (s->std_getwq && s->fault[SCMWQ_R_GET_WQ_CTX_STD_CALL] == F_ARMED)
+			happened(s, SCMWQ_R_GET_WQ_CTX_STD_CALL, IRQ, s->now, false, 0, false, 0,
+				 "this driver issues GET_WQ_CTX as a standard call (0x42002403), "
+				 "which firmware may park: the fix of 2024 made it a fast call");
+		if (!s->npend) {
+			end_drain(s);	/* GET_WQ_CTX failed: nothing ready */
+			return;
+		}
+		sched_in(s, rnd_range(s, 2 * US, 4 * US), A_DRAIN, IRQ, 1);
+		return;
+	}
+	if (!s->npend) {
+		end_drain(s);
+		return;
+	}
+	p = pop_pending(s, 0);
+	more = s->npend > 0;
+	ev_getwq(s, p.wq, p.flags, more);
+	s->res->wakes++;
+
+	switch (p.flags) {
+	case SCMWQ_WAKE_ONE:
+		complete_one(s, p.wq);
+		break;
+	case SCMWQ_WAKE_ALL:
+		switch (s->o->driver) {
+		case SCMWQ_DRV_VENDOR:
+			complete_all(s, p.wq, true);
+			break;
+		case SCMWQ_DRV_DRAFT_2022:
+			complete_all(s, p.wq, false);
+			if (s->fault[SCMWQ_R_WAKE_ALL_STUCK] == F_ARMED) {
+				/* the next call parked here finds the completion done */
+				s->fwq[p.wq].stuck = true;
+				s->force_park = true;
+				s->force_wq = p.wq;
+				s->force_park_left = 1;
+			}
+			break;
+		case SCMWQ_DRV_MAINLINE_6_3:
+			complete_one(s, p.wq);	/* 6.3-6.10: WAKE_ALL is one complete() */
+			break;
+		default:
+			/* since 2024: invalid flags; no complete(), the loop stops */
+			if (p.fault == SCMWQ_R_WAKE_ALL_REJECTED)
+				happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
+					 "firmware sent WAKE_ALL, which this driver rejects as "
+					 "invalid flags: no complete(), the drain stops");
+			go_on = false;
+		}
+		break;
+	default:
+		if (p.fault == SCMWQ_R_INVALID_FLAGS)
+			happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
+				 "firmware returned flags outside WAKE_ONE/WAKE_ALL: the driver "
+				 "wakes no one");
+		if (is_mainline(s))
+			go_on = false;
+	}
+
+	switch (p.fault) {
+	case SCMWQ_R_DRAIN_ABORTED:
+		happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
+			 "the IRQ handler's drain loop returned after one GET_WQ_CTX although "
+			 "more_pending was set: the other wait-queue is never woken");
+		/*
+		 * Firmware raises the IRQ on an edge; with a queue still ready it
+		 * never raises it again: whatever parks from now on would be
+		 * stranded too.  Firmware parks nothing more.
+		 */
+		for (unsigned int q = 0; q < s->queues; q++)
+			s->fwq[q].poisoned = true;
+		s->irq_dead = true;
+		go_on = false;
+		break;
+	case SCMWQ_R_PREMATURE_RESUME:
+		/* the second wake was banked: the next sleeper here passes through */
+		s->premature_wq = (int)p.wq;
+		s->force_park = true;
+		s->force_wq = p.wq;
+		s->force_park_left = 1;
+		break;
+	case SCMWQ_R_SPURIOUS_WAKE:
+		happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
+			 "firmware drained a wait-queue no call was parked on; the token stays "
+			 "banked in the completion");
+		break;
+	default:
+		break;
+	}
+	if (!go_on) {
+		drop_pending(s);
+		end_drain(s);
+		return;
+	}
+	if (more)
+		sched_in(s, rnd_range(s, 3 * US, 8 * US), A_DRAIN, IRQ, 0);
+	else
+		end_drain(s);
+}
+
+static void a_irq(struct sim *s)
+{
+	if (s->irq_busy) {
+		s->irq_raised = true;
+		return;
+	}
+	s->irq_busy = true;
+	sched_in(s, rnd_range(s, 1 * US, 3 * US), A_DRAIN, IRQ, 0);
+}
+
+static void a_fallback(struct sim *s)
+{
+	bool any = false;
+
+	for (int i = 0; i < s->npend; i++)
+		if (s->pend[i].wake_path) {
+			s->pend[i].wake_path = false;
+			any = true;
+		}
+	if (any)
+		raise_irq(s);
+}
+
+static void a_heartbeat(struct sim *s, uint32_t phase)
+{
+	if (phase == 0) {
+		ev_request(s, HEARTBEAT, 0xc2000a01ULL, 1, 0);
+		sched_in(s, rnd_range(s, 2 * US, 6 * US), A_HEARTBEAT, HEARTBEAT, 1);
+		return;
+	}
+	ev_done(s, HEARTBEAT, 0xc2000a01ULL, 0, 0);
+	sched_in(s, rnd_range(s, 2 * MS, 5 * MS), A_HEARTBEAT, HEARTBEAT, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Arming the faults                                                   */
+
+static void arm(struct sim *s, enum scmwq_rule r)
+{
+	switch (r) {
+	case SCMWQ_R_WAKE_ALL_PARTIAL:
+	case SCMWQ_R_WAKE_ALL_STUCK:
+		s->force_park = true;
+		s->force_wq = (uint32_t)(rnd(s) % s->queues);
+		for (unsigned int i = 0; i < s->queues && s->fwq[s->force_wq].poisoned; i++)
+			s->force_wq = (s->force_wq + 1) % s->queues;
+		s->force_park_left = 1000;
+		break;
+	case SCMWQ_R_DRAIN_ABORTED:
+		s->force_park = true;
+		s->force_park_left = 1000;
+		break;
+	case SCMWQ_R_SPURIOUS_WAKE:
+		for (unsigned int q = 0; q < s->queues; q++) {
+			struct fwq *f = &s->fwq[q];
+
+			if (!f->seen_sleep || f->nparked || f->in_sleep || f->poisoned ||
+			    comp_of(s, q)->nwait || comp_of(s, q)->done)
+				continue;
+			f->no_park_until = s->now + 500 * US;
+			push_pending(s, q, SCMWQ_WAKE_ONE, SCMWQ_R_SPURIOUS_WAKE, false);
+			s->inflight[r] = true;
+			raise_irq(s);
+			return;
+		}
+		s->arm_at[r] = s->now + MS;	/* no quiet wait-queue yet: later */
+		return;
+	default:
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The run                                                             */
+
+static const char *const client_names[] = {
+	"qseecomd", "kworker/u16:3", "hdcp-svc", "tz-log", "qcrypto-wq", "ice-sec",
+	"rmtfs", "cpuhp-scm",
+};
+
+static int sim_init(struct sim *s)
+{
+	uint64_t base;
+
+	s->rng = s->o->seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL;
+	if (!s->rng)
+		s->rng = 1;
+	rnd(s);
+	s->now = START_NS;
+	s->lock_holder = -1;
+	s->premature_wq = -1;
+	s->nthr = (int)s->o->threads + FIRST_CLIENT;
+	base = 300 + rnd(s) % 20000;
+	snprintf(s->thr[HEARTBEAT].comm, SCMWQ_COMM_LEN, "kworker/0:1H");
+	s->thr[HEARTBEAT].pid = (int)base;
+	s->thr[HEARTBEAT].cpu = 0;
+	snprintf(s->thr[IRQ].comm, SCMWQ_COMM_LEN, "irq/41-qcom-scm");
+	s->thr[IRQ].pid = (int)base + 1;
+	s->thr[IRQ].cpu = 0;
+	for (int i = FIRST_CLIENT; i < s->nthr; i++) {
+		struct sthr *t = &s->thr[i];
+		int k = i - FIRST_CLIENT;
+
+		if (k < (int)ARRAY_SIZE(client_names))
+			snprintf(t->comm, SCMWQ_COMM_LEN, "%s", client_names[k]);
+		else
+			snprintf(t->comm, SCMWQ_COMM_LEN, "scm-client-%d", k);
+		t->pid = (int)base + 40 + k * 7;
+		t->cpu = k % 4;
+		t->think = rnd_range(s, 200 * US, 1 * MS);
+	}
+	for (int i = 0; i < s->nthr; i++)
+		s->thr[i].tag = SCMWQ_R__COUNT;
+	return 0;
+}
+
+static void dispatch(struct sim *s, const struct action *a)
+{
+	switch (a->act) {
+	case A_CALL:
+		a_call(s, a->thr);
+		break;
+	case A_ENTER:
+		a_enter(s, a->thr);
+		break;
+	case A_RESP:
+		a_resp(s, a->thr);
+		break;
+	case A_WOKEN:
+		a_woken(s, a->thr);
+		break;
+	case A_RETRY:
+		a_retry(s, a->thr);
+		break;
+	case A_ACK:
+		a_ack(s, a->thr);
+		break;
+	case A_RELEASE:
+		fw_release(s, a->arg);
+		break;
+	case A_IRQ:
+		a_irq(s);
+		break;
+	case A_DRAIN:
+		a_drain(s, a->arg);
+		break;
+	case A_HEARTBEAT:
+		a_heartbeat(s, a->arg);
+		break;
+	case A_FALLBACK:
+		a_fallback(s);
+		break;
+	}
+}
+
+static bool finished(struct sim *s)
+{
+	bool calls_done = s->res->calls >= s->o->calls;
+	bool stalled = s->now > s->last_progress + 2 * GRACE_TAIL;
+
+	if (s->now < s->end_not_before || outstanding(s))
+		return false;
+	if (s->o->duration_ns && s->now >= START_NS + s->o->duration_ns)
+		return true;
+	return calls_done || stalled;
+}
+
+static int run_deterministic(struct sim *s)
+{
+	const struct scmwq_sim_opts *o = s->o;
+
+	sim_init(s);
+	if (scmwq_text_write_header(o->out, 4, 0) < 0)
+		return scmwq_error_set(s->err, SCMWQ_E_INTERNAL, "cannot write the trace");
+	for (int i = 0; i < o->n_inject; i++) {
+		enum scmwq_rule r = o->inject[i];
+
+		s->fault_count[r]++;
+		s->fault[r] = F_ARMED;
+		s->arm_at[r] = START_NS + rnd_range(s, 2 * MS, 20 * MS);
+		if (r == SCMWQ_R_GET_WQ_CTX_STD_CALL) {
+			s->std_getwq = true;
+			s->arm_at[r] = START_NS;
+		}
+	}
+	s->give_up = START_NS + 120 * SEC;
+	s->last_progress = START_NS;
+
+	/* mainline since 2026 asks firmware how many wait-queues it has */
+	if (o->driver == SCMWQ_DRV_MAINLINE) {
+		ev_request(s, FIRST_CLIENT, SCMWQ_SMC_GET_INFO, 0, 0);
+		s->now += 3 * US;
+		ev_done(s, FIRST_CLIENT, SCMWQ_SMC_GET_INFO, 0, s->queues);
+	}
+	for (int i = FIRST_CLIENT; i < s->nthr; i++)
+		sched_in(s, rnd_range(s, 10 * US, 500 * US), A_CALL, i, 0);
+	sched_in(s, rnd_range(s, 100 * US, 2 * MS), A_HEARTBEAT, HEARTBEAT, 0);
+
+	while (s->hlen && !s->stop) {
+		struct action a = pop(s);
+
+		s->now = a.when;
+		for (int r = 0; r < SCMWQ_R__COUNT; r++)
+			if (s->fault[r] == F_ARMED && !s->inflight[r] && s->now >= s->arm_at[r] &&
+			    !s->armed_once[r]) {
+				s->armed_once[r] = true;
+				arm(s, r);
+			} else if (s->fault[r] == F_ARMED && r == SCMWQ_R_SPURIOUS_WAKE &&
+				   !s->inflight[r] && s->now >= s->arm_at[r]) {
+				arm(s, r);
+			}
+		dispatch(s, &a);
+		if (finished(s))
+			break;
+		if (s->now > s->give_up) {
+			for (int r = 0; r < SCMWQ_R__COUNT; r++)
+				if (s->fault[r] == F_ARMED)
+					return scmwq_error_set(s->err, SCMWQ_E_INTERNAL,
+							       "could not set up --inject=%s in this "
+							       "run (seed %llu); try another seed",
+							       scmwq_rule_info(r)->id,
+							       (unsigned long long)o->seed);
+			break;
+		}
+	}
+	if (s->write_error || fflush(o->out) || ferror(o->out))
+		return scmwq_error_set(s->err, SCMWQ_E_INTERNAL, "cannot write the trace");
+	return s->stop && s->err->cls ? -1 : 0;
+}
+
+int scmwq_sim_run(const struct scmwq_sim_opts *o, struct scmwq_sim_result *res,
+		  struct scmwq_error *err)
+{
+	struct scmwq_sim_opts opts = *o;
+	struct sim *s;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (opts.driver <= SCMWQ_DRV_AUTO || opts.driver >= SCMWQ_DRV__COUNT)
+		return scmwq_error_set(err, SCMWQ_E_USAGE, "simulate needs a driver, not auto");
+	if (opts.threads < 1 || opts.threads > MAX_THREADS)
+		return scmwq_error_set(err, SCMWQ_E_USAGE, "--threads must be 1 to %d", MAX_THREADS);
+	if (opts.queues < 1 || opts.queues > MAX_QUEUES / 2)
+		return scmwq_error_set(err, SCMWQ_E_USAGE, "--queues must be 1 to %d", MAX_QUEUES / 2);
+	if (opts.driver == SCMWQ_DRV_MAINLINE_6_3 || opts.driver == SCMWQ_DRV_MAINLINE_6_11)
+		opts.queues = 1;	/* wq_ctx must be 0 */
+	if (opts.format == SCMWQ_SYS_UNKNOWN)
+		opts.format = opts.driver == SCMWQ_DRV_VENDOR || opts.driver == SCMWQ_DRV_DRAFT_2022 ?
+			      SCMWQ_SYS_SCM : SCMWQ_SYS_QCOM_SCM;
+	for (int i = 0; i < opts.n_inject; i++) {
+		enum scmwq_rule r = opts.inject[i];
+		unsigned int mask = scmwq_sim_fault_drivers(r, opts.live);
+		char need[128] = "";
+
+		if (!(mask & (1u << opts.driver))) {
+			for (int d = SCMWQ_DRV_MAINLINE; d < SCMWQ_DRV__COUNT; d++)
+				if (mask & (1u << d))
+					snprintf(need + strlen(need), sizeof(need) - strlen(need),
+						 "%s--driver=%s", need[0] ? " or " : "",
+						 scmwq_driver_name(d));
+			if (!mask)
+				return scmwq_error_set(err, SCMWQ_E_USAGE, "--inject=%s: no fault of "
+						       "the %s engine causes it",
+						       scmwq_rule_info(r)->id,
+						       opts.live ? "live" : "deterministic");
+			return scmwq_error_set(err, SCMWQ_E_USAGE, "--inject=%s needs %s (not %s)",
+					       scmwq_rule_info(r)->id, need,
+					       scmwq_driver_name(opts.driver));
+		}
+		if (r == SCMWQ_R_DRAIN_ABORTED && opts.queues < 2)
+			return scmwq_error_set(err, SCMWQ_E_USAGE, "--inject=drain-aborted needs "
+					       "--queues of 2 or more: two wait-queues ready at once");
+		if ((r == SCMWQ_R_WAKE_ALL_PARTIAL || r == SCMWQ_R_WAKE_ALL_STUCK ||
+		     r == SCMWQ_R_DRAIN_ABORTED) && opts.threads < 2)
+			return scmwq_error_set(err, SCMWQ_E_USAGE, "--inject=%s needs --threads of 2 "
+					       "or more: two calls parked at once",
+					       scmwq_rule_info(r)->id);
+	}
+	if (opts.live)
+		return scmwq_sim_live_run(&opts, res, err);
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	s->o = &opts;
+	s->res = res;
+	s->err = err;
+	s->sys = opts.format;
+	s->queues = opts.queues;
+	ret = run_deterministic(s);
+	if (ret == 0 && opts.truth && scmwq_truth_write(opts.truth, &s->truth, &opts, res) < 0)
+		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the truth file");
+	free(s->heap);
+	free(s);
+	return ret;
+}
