@@ -1480,7 +1480,8 @@ static int run_deterministic(struct sim *s)
 		dispatch(s, &a);
 		if (finished(s))
 			break;
-		if (s->now > s->give_up) {
+		/* a fault the run could not set up in two virtual minutes */
+		if (outstanding(s) && s->now > s->give_up) {
 			for (int r = 0; r < SCMWQ_R__COUNT; r++)
 				if (s->fault[r] == F_ARMED)
 					return scmwq_error_set(s->err, SCMWQ_E_INTERNAL,
@@ -1488,7 +1489,6 @@ static int run_deterministic(struct sim *s)
 							       "run (seed %llu); try another seed",
 							       scmwq_rule_info(r)->id,
 							       (unsigned long long)o->seed);
-			break;
 		}
 	}
 	if (s->write_error || fflush(o->out) || ferror(o->out))
