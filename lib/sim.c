@@ -692,6 +692,9 @@ static void fw_release(struct sim *s, uint32_t wq)
 		s->inflight[fault] = true;
 	} else if (s->o->driver == SCMWQ_DRV_VENDOR && eligible(s, wq) >= 2 && chance(s, 300)) {
 		flags = SCMWQ_WAKE_ALL;
+	} else if (s->o->driver == SCMWQ_DRV_MAINLINE_6_3 && chance(s, 200)) {
+		/* one sleeper at most (the mutex): 6.3's single complete() is enough */
+		flags = SCMWQ_WAKE_ALL;
 	}
 
 	if (flags == SCMWQ_WAKE_ALL && !is_mainline(s)) {
