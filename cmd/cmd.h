@@ -29,6 +29,7 @@ struct scmwq_cmd {
 
 extern const struct scmwq_cmd cmd_replay;
 extern const struct scmwq_cmd cmd_model;
+extern const struct scmwq_cmd cmd_simulate;
 extern const struct scmwq_cmd cmd_completion;
 
 extern const struct scmwq_cmd *const scmwq_cmds[];

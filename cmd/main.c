@@ -22,6 +22,7 @@ const char *cmd_progname = "scmwq-trace";
 const struct scmwq_cmd *const scmwq_cmds[] = {
 	&cmd_replay,
 	&cmd_model,
+	&cmd_simulate,
 	&cmd_completion,
 	NULL,
 };

@@ -18,7 +18,7 @@ _scmwq_trace()
 	fi
 
 	if (( COMP_CWORD == 1 )); then
-		COMPREPLY=( $(compgen -W "replay model completion help --help --version" -- "$cur") )
+		COMPREPLY=( $(compgen -W "replay model simulate completion help --help --version" -- "$cur") )
 		return
 	fi
 
@@ -54,6 +54,35 @@ _scmwq_trace()
 			return
 		fi
 		;;
+	simulate)
+		case $opt in
+		--driver|-d)
+			COMPREPLY=( $(compgen -W "mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
+		--seed)
+			COMPREPLY=(); return ;;
+		--inject)
+			COMPREPLY=( $(compgen -W "lost-wakeup stranded-sleeper drain-aborted wake-all-rejected wake-all-partial wake-all-stuck premature-resume spurious-wake invalid-flags invalid-wq-ctx resume-ctx-mismatch resume-without-sleep sleep-while-sleeping ack-ctx-mismatch ebusy-retry-resume get-wq-ctx-std-call sleep-in-atomic-call long-sleep" -- "$cur") ); return ;;
+		--calls)
+			COMPREPLY=(); return ;;
+		--threads)
+			COMPREPLY=(); return ;;
+		--queues)
+			COMPREPLY=(); return ;;
+		--duration)
+			COMPREPLY=(); return ;;
+		--output|-o)
+			COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+		--truth)
+			COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+		--format)
+			COMPREPLY=( $(compgen -W "qcom_scm scm" -- "$cur") ); return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=( $(compgen -W " --driver= -d --seed= --live --inject= --calls= --threads= --queues= --duration= --output= -o --truth= --format= --progress --no-progress --help" -- "$cur") )
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+			return
+		fi
+		;;
 	completion)
 		case $opt in
 		esac
@@ -64,7 +93,7 @@ _scmwq_trace()
 		fi
 		;;
 	help)
-		COMPREPLY=( $(compgen -W "replay model completion " -- "$cur") ) ;;
+		COMPREPLY=( $(compgen -W "replay model simulate completion " -- "$cur") ) ;;
 	esac
 }
 

@@ -230,7 +230,7 @@ reply_has() {
 	zsh_s=$(completion_script zsh)
 	while read -r cmd long short; do
 		grep -qE -- "(^|[ '{,|])$long(=|[] \"'[},|)]|$)" "$bash_s" || fail "$long ($cmd) is not in $bash_s"
-		grep -qE -- "(^|[ '{,|])$long(=|[] \"'[},|)]|$)" "$zsh_s" || fail "$long ($cmd) is not in $zsh_s"
+		grep -qE -- "(^|[ '{,|*])$long(=|[] \"'[},|)]|$)" "$zsh_s" || fail "$long ($cmd) is not in $zsh_s"
 		if [[ -n $short ]]; then
 			grep -qF -- " $short" "$bash_s" || fail "$short ($cmd) is not in $bash_s"
 		fi
