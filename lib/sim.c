@@ -620,6 +620,15 @@ static void schedule_release(struct sim *s, uint32_t wq, uint64_t delay)
 	sched_in(s, delay, A_RELEASE, -1, wq);
 }
 
+/* Is a wake for @wq still on its way to Linux? */
+static bool pending_for(struct sim *s, uint32_t wq)
+{
+	for (int i = 0; i < s->npend; i++)
+		if (s->pend[i].wq == wq)
+			return true;
+	return false;
+}
+
 /* Another wait-queue with a parked call, for drain-aborted. */
 static int other_parked(struct sim *s, uint32_t wq)
 {
@@ -664,11 +673,19 @@ static void fw_release(struct sim *s, uint32_t wq)
 	}
 	if ((armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) || armed(s, SCMWQ_R_WAKE_ALL_STUCK)) &&
 	    (int)wq == (int)s->force_wq && s->force_park) {
-		if (eligible(s, wq) < 2) {
+		/*
+		 * Every call parked here is in the WAKE_ALL, and no other wake
+		 * for this queue is on its way: after it, the queue is retired,
+		 * so nothing can wake the waiter the race leaves behind.
+		 */
+		if (eligible(s, wq) < 2 || eligible(s, wq) != q->nparked || q->nreleased ||
+		    pending_for(s, wq)) {
 			schedule_release(s, wq, 200 * US);
 			return;
 		}
 		s->force_park = false;
+		if (armed(s, SCMWQ_R_WAKE_ALL_PARTIAL))
+			q->poisoned = true;
 		flags = SCMWQ_WAKE_ALL;
 	} else if (q->nparked == 1 && !q->nreleased && comp_of(s, wq)->nwait == 1 &&
 		   armed(s, SCMWQ_R_STRANDED_SLEEPER)) {
@@ -1271,6 +1288,8 @@ static void a_drain(struct sim *s, uint32_t phase)
 
 static void a_irq(struct sim *s)
 {
+	if (s->irq_dead)
+		return;		/* raised before the drain was aborted: gone */
 	if (s->irq_busy) {
 		s->irq_raised = true;
 		return;
