@@ -225,7 +225,9 @@ struct scmwq_model {
 	bool start_incomplete;		/* the trace's start was overwritten */
 	int32_t wq_count;		/* from GET_INFO, -1 unknown */
 	bool wake_none_noted;
-	unsigned int missing_noted;	/* enum scmwq_have bits already noted */
+	unsigned int missing_noted;
+	scmwq_wake_fn wake_fn;
+	void *wake_arg;	/* enum scmwq_have bits already noted */
 	uint64_t open_calls;
 	bool oom;
 };
@@ -589,6 +591,9 @@ static const char *wq_ctx_rule_text(struct scmwq_model *m)
 static void credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint64_t ts, int waker,
 		   bool irq, unsigned int epoch)
 {
+	if (m->wake_fn)
+		m->wake_fn(t->pid, t->wq_ctx, ts, waker, irq, kind == CR_EXCESS || kind == CR_SILENT,
+			   m->wake_arg);
 	t->credit = kind;
 	t->wake_ts = ts;
 	t->waker_pid = waker;
@@ -1622,6 +1627,12 @@ void scmwq_model_finish(struct scmwq_model *m)
 			}
 		}
 	}
+}
+
+void scmwq_model_set_wake_hook(struct scmwq_model *m, scmwq_wake_fn fn, void *arg)
+{
+	m->wake_fn = fn;
+	m->wake_arg = arg;
 }
 
 const struct scmwq_model_stats *scmwq_model_stats(const struct scmwq_model *m)

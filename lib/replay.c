@@ -43,18 +43,52 @@ static void settle_mainline(struct scmwq_source *src, struct scmwq_replay_result
 		 "no trace system scm", where);
 }
 
-static int feed(struct scmwq_model *m, const struct scmwq_event *ev, struct scmwq_error *err)
+/* The judge: the bare model, or the model inside the per-call tracker. */
+struct judge {
+	struct scmwq_model *model;
+	struct scmwq_calls *calls;
+};
+
+static bool judge_alloc(struct judge *j, const struct scmwq_model_opts *mo,
+			const struct scmwq_replay_opts *opts)
 {
-	if (scmwq_model_feed(m, ev) < 0)
+	if (opts->call_fn)
+		j->calls = scmwq_calls_alloc(mo, opts->call_fn, opts->finding, opts->finding_arg);
+	else
+		j->model = scmwq_model_alloc(mo, opts->finding, opts->finding_arg);
+	return j->calls || j->model;
+}
+
+static int feed(struct judge *j, const struct scmwq_event *ev, struct scmwq_error *err)
+{
+	int r = j->calls ? scmwq_calls_feed(j->calls, ev) : scmwq_model_feed(j->model, ev);
+
+	if (r < 0)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory in the model");
 	return 0;
+}
+
+static void judge_finish(struct judge *j, struct scmwq_replay_result *r)
+{
+	if (j->calls) {
+		scmwq_calls_finish(j->calls);
+		r->stats = *scmwq_calls_stats(j->calls);
+		scmwq_calls_free(j->calls);
+	} else if (j->model) {
+		scmwq_model_finish(j->model);
+		r->stats = *scmwq_model_stats(j->model);
+		scmwq_model_free(j->model);
+	}
+	j->calls = NULL;
+	j->model = NULL;
 }
 
 int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		 struct scmwq_replay_result *r, struct scmwq_error *err)
 {
 	struct scmwq_model_opts mo = opts->model;
-	struct scmwq_model *m = NULL;
+	struct judge j = { 0 };
+	bool m = false;
 	struct scmwq_event *hold = NULL;
 	struct scmwq_event ev;
 	size_t nhold = 0;
@@ -93,20 +127,20 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		}
 		if (!m) {
 			mo.driver = r->driver;
-			m = scmwq_model_alloc(&mo, opts->finding, opts->finding_arg);
+			m = judge_alloc(&j, &mo, opts);
 			if (!m) {
 				ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 				break;
 			}
 			for (size_t i = 0; i < nhold; i++)
-				if (feed(m, &hold[i], err) < 0)
+				if (feed(&j, &hold[i], err) < 0)
 					goto out;
 			if (nhold) {
 				nhold = 0;
 				continue;	/* ev was the last one held */
 			}
 		}
-		if (feed(m, &ev, err) < 0) {
+		if (feed(&j, &ev, err) < 0) {
 			ret = -1;
 			break;
 		}
@@ -115,28 +149,22 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		if (r->driver == SCMWQ_DRV_AUTO)
 			settle_mainline(src, r, "in the trace");
 		mo.driver = r->driver;
-		m = scmwq_model_alloc(&mo, opts->finding, opts->finding_arg);
+		m = judge_alloc(&j, &mo, opts);
 		if (!m) {
 			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 			goto out;
 		}
 		for (size_t i = 0; i < nhold; i++)
-			if (feed(m, &hold[i], err) < 0)
+			if (feed(&j, &hold[i], err) < 0)
 				goto out;
 	}
 	if (r->driver == SCMWQ_DRV_AUTO)
 		r->driver = SCMWQ_DRV_MAINLINE;
-	if (m)
-		scmwq_model_finish(m);
-	goto done;
-out:
-	ret = -1;
-	if (m)
-		scmwq_model_finish(m);
-done:
-	if (m)
-		r->stats = *scmwq_model_stats(m);
-	scmwq_model_free(m);
+	judge_finish(&j, r);
 	free(hold);
 	return ret;
+out:
+	judge_finish(&j, r);
+	free(hold);
+	return -1;
 }
