@@ -4,7 +4,7 @@
 #   make check           unit tests, CLI tests (BATS), corpus verdicts
 #   make check-sanitize  the same, built with ASan and UBSan
 #   make install PREFIX=/usr/local DESTDIR=
-#   make bench           replay benchmarks (bench/replay-bench.sh, bench/tdat-bench.sh)
+#   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -94,6 +94,7 @@ check-sanitize:
 
 bench: $(BIN) $(GEN_BIN)
 	BUILD=$(BUILD) bench/replay-bench.sh
+	BUILD=$(BUILD) bench/simulate-bench.sh
 	BUILD=$(BUILD) bench/tdat-bench.sh || [ $$? -eq 77 ]
 
 install: $(BIN) completions
