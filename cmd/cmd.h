@@ -28,6 +28,8 @@ struct scmwq_cmd {
 };
 
 extern const struct scmwq_cmd cmd_replay;
+extern const struct scmwq_cmd cmd_report;
+extern const struct scmwq_cmd cmd_timeline;
 extern const struct scmwq_cmd cmd_model;
 extern const struct scmwq_cmd cmd_simulate;
 extern const struct scmwq_cmd cmd_completion;
@@ -52,6 +54,12 @@ int cmd_parse_duration(struct argp_state *state, const char *opt, const char *ar
 #define CMD_ARGP_FLAGS 0
 
 extern const char *cmd_progname;	/* "scmwq-trace replay" etc. */
+
+/*
+ * Remove an output file this run created and must not leave behind; never
+ * anything but a regular file (not /dev/null, a fifo, a link).
+ */
+void cmd_remove_output(const char *path);
 
 /* Print "scmwq-trace: msg" to stderr. */
 void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

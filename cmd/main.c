@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -21,6 +22,8 @@ const char *cmd_progname = "scmwq-trace";
 
 const struct scmwq_cmd *const scmwq_cmds[] = {
 	&cmd_replay,
+	&cmd_report,
+	&cmd_timeline,
 	&cmd_model,
 	&cmd_simulate,
 	&cmd_completion,
@@ -36,6 +39,14 @@ void cmd_err(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void cmd_remove_output(const char *path)
+{
+	struct stat st;
+
+	if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		unlink(path);
 }
 
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns)

@@ -399,7 +399,7 @@ static int simulate_run(int argc, char **argv)
 			if (out != stdout) {
 				fclose(out);
 				if (out_created)
-					unlink(p.output);
+					cmd_remove_output(p.output);
 			}
 			return EXIT_SOFTWARE;
 		}
@@ -431,9 +431,9 @@ static int simulate_run(int argc, char **argv)
 	if (status == EXIT_USAGE) {
 		/* refused before it began (e.g. no live engine): leave no empty files */
 		if (out_created)
-			unlink(p.output);
+			cmd_remove_output(p.output);
 		if (truth_created)
-			unlink(p.truth);
+			cmd_remove_output(p.truth);
 	}
 	if (status != EXIT_OK)
 		return status;
