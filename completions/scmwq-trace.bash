@@ -18,7 +18,7 @@ _scmwq_trace()
 	fi
 
 	if (( COMP_CWORD == 1 )); then
-		COMPREPLY=( $(compgen -W "replay model simulate completion help --help --version" -- "$cur") )
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate completion help --help --version" -- "$cur") )
 		return
 	fi
 
@@ -38,6 +38,66 @@ _scmwq_trace()
 		esac
 		if [[ $cur == -* ]]; then
 			COMPREPLY=( $(compgen -W " --driver= -d --grace= --stall= --skew= --format= -f --strict --quiet -q --verbose -v --progress --no-progress --help" -- "$cur") )
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+			return
+		fi
+		COMPREPLY=( $(compgen -f -- "$cur") )
+		;;
+	report)
+		case $opt in
+		--format|-f)
+			COMPREPLY=( $(compgen -W "text json csv" -- "$cur") ); return ;;
+		--unit)
+			COMPREPLY=( $(compgen -W "ms us ns" -- "$cur") ); return ;;
+		--pid|-p)
+			COMPREPLY=(); return ;;
+		--comm|-c)
+			COMPREPLY=(); return ;;
+		--wq-ctx)
+			COMPREPLY=(); return ;;
+		--time)
+			COMPREPLY=(); return ;;
+		--min-wait)
+			COMPREPLY=(); return ;;
+		--driver|-d)
+			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
+		--grace)
+			COMPREPLY=(); return ;;
+		--stall)
+			COMPREPLY=(); return ;;
+		--skew)
+			COMPREPLY=(); return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --driver= -d --grace= --stall= --skew= --quiet -q --help" -- "$cur") )
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+			return
+		fi
+		COMPREPLY=( $(compgen -f -- "$cur") )
+		;;
+	timeline)
+		case $opt in
+		--format|-f)
+			COMPREPLY=( $(compgen -W "ascii svg perfetto" -- "$cur") ); return ;;
+		--output|-o)
+			COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+		--width|-w)
+			COMPREPLY=(); return ;;
+		--color)
+			COMPREPLY=( $(compgen -W "auto always never" -- "$cur") ); return ;;
+		--time)
+			COMPREPLY=(); return ;;
+		--driver|-d)
+			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
+		--grace)
+			COMPREPLY=(); return ;;
+		--stall)
+			COMPREPLY=(); return ;;
+		--skew)
+			COMPREPLY=(); return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=( $(compgen -W " --format= -f --output= -o --width= -w --color= --time= --driver= -d --grace= --stall= --skew= --quiet -q --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi
@@ -93,7 +153,7 @@ _scmwq_trace()
 		fi
 		;;
 	help)
-		COMPREPLY=( $(compgen -W "replay model simulate completion " -- "$cur") ) ;;
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate completion " -- "$cur") ) ;;
 	esac
 }
 

@@ -201,7 +201,9 @@ static void on_sched(struct scmwq_calls *c, const struct scmwq_event *ev)
 	struct cthr *prev = find(c, ev->pid), *next;
 
 	if (ev->type == SCMWQ_EV_SCHED_SWITCH) {
-		if (prev && prev->open && prev->want_block && prev->cur >= 0) {
+		/* preempted before it blocked ('R', 'R+'): not yet the sleep itself */
+		if (prev && prev->open && prev->want_block && prev->cur >= 0 &&
+		    ev->prev_state != 'R') {
 			struct scmwq_sleep_rec *s = &prev->rec.sleeps[prev->cur];
 
 			s->state = ev->prev_state;

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scmwq-trace report: per-call sleep/wake tables and a summary, from the
+ * same model replay judges with.  The options are parsed here; the rows,
+ * the summary and the formats are lib/report.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct report_params {
+	enum scmwq_driver driver;
+	struct scmwq_model_opts model;
+	struct scmwq_report_opts ro;
+	bool summary_only, with_summary;
+	bool quiet;
+	char **files;
+	int nfiles;
+};
+
+enum {
+	OPT_GRACE = 256,
+	OPT_STALL,
+	OPT_SKEW,
+	OPT_UNIT,
+	OPT_TIME,
+	OPT_MIN_WAIT,
+	OPT_WQ_CTX,
+};
+
+static const struct argp_option report_options[] = {
+	{ NULL, 0, NULL, 0, "What to show:", 1 },
+	{ "format", 'f', "FORMAT", 0, "text (default), json or csv", 1 },
+	{ "summary", 's', NULL, 0,
+	  "only the summary by wait-queue and by function id (no rows)", 1 },
+	{ "with-summary", 'S', NULL, 0, "the rows, then the summary", 1 },
+	{ "unit", OPT_UNIT, "UNIT", 0,
+	  "durations in ms (default; 3 decimals), us or ns; timestamps are always seconds", 1 },
+	{ NULL, 0, NULL, 0, "Which calls (all filters must hold):", 2 },
+	{ "pid", 'p', "PID[,PID...]", 0, "calls of these threads", 2 },
+	{ "comm", 'c', "NAME[,NAME...]", 0,
+	  "calls of threads with these names (shell patterns: 'qseecom*')", 2 },
+	{ "wq-ctx", OPT_WQ_CTX, "N[,N...]", 0,
+	  "calls that slept on these wait-queues; their other sleeps are hidden", 2 },
+	{ "time", OPT_TIME, "START,END", 0,
+	  "calls that overlap this window, in seconds of the trace's clock; either side may be "
+	  "left out (100.5, or ,200)", 2 },
+	{ "min-wait", OPT_MIN_WAIT, "DURATION", 0,
+	  "calls with a sleep that waited at least this long for its wake (a sleep never woken "
+	  "counts)", 2 },
+	{ NULL, 0, NULL, 0, "The model (as in replay):", 3 },
+	{ "driver", 'd', "DRIVER", 0,
+	  "judge as this driver: auto (default), mainline, mainline-6.3, mainline-6.11, vendor, "
+	  "draft-2022", 3 },
+	{ "grace", OPT_GRACE, "DURATION", 0,
+	  "how long a woken sleeper may take to resume (default 100ms)", 3 },
+	{ "stall", OPT_STALL, "DURATION", 0,
+	  "how long a sleeper may wait with no wake at all (default 1s)", 3 },
+	{ "skew", OPT_SKEW, "DURATION", 0,
+	  "events on different CPUs closer than this may be out of order (default 20us)", 3 },
+	{ NULL, 0, NULL, 0, "Other:", 4 },
+	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 4 },
+	{ 0 }
+};
+
+static error_t report_parse(int key, char *arg, struct argp_state *state)
+{
+	struct report_params *p = state->input;
+	struct scmwq_report_filter *f = &p->ro.filter;
+
+	switch (key) {
+	case 'f':
+		if (!strcmp(arg, "text"))
+			p->ro.format = SCMWQ_REPORT_TEXT;
+		else if (!strcmp(arg, "json"))
+			p->ro.format = SCMWQ_REPORT_JSON;
+		else if (!strcmp(arg, "csv"))
+			p->ro.format = SCMWQ_REPORT_CSV;
+		else
+			argp_error(state, "unknown format '%s' (expected text, json or csv)", arg);
+		break;
+	case 's':
+		p->summary_only = true;
+		break;
+	case 'S':
+		p->with_summary = true;
+		break;
+	case OPT_UNIT:
+		if (!strcmp(arg, "ms"))
+			p->ro.unit_ns = 1000000;
+		else if (!strcmp(arg, "us") || !strcmp(arg, "µs"))
+			p->ro.unit_ns = 1000;
+		else if (!strcmp(arg, "ns"))
+			p->ro.unit_ns = 1;
+		else
+			argp_error(state, "unknown unit '%s' (expected ms, us or ns)", arg);
+		break;
+	case 'p':
+		if (scmwq_report_add_pids(f, arg) < 0)
+			argp_error(state, "invalid --pid '%s' (expected PID[,PID...], at most %d)",
+				   arg, SCMWQ_REPORT_MAX_PIDS);
+		break;
+	case 'c':
+		if (scmwq_report_add_comms(f, arg) < 0)
+			argp_error(state, "invalid --comm '%s' (expected NAME[,NAME...], names "
+				   "shorter than %d bytes, at most %d)", arg, SCMWQ_COMM_LEN,
+				   SCMWQ_REPORT_MAX_COMMS);
+		break;
+	case OPT_WQ_CTX:
+		if (scmwq_report_add_wq(f, arg) < 0)
+			argp_error(state, "invalid --wq-ctx '%s' (expected N[,N...], at most %d)",
+				   arg, SCMWQ_REPORT_MAX_WQ);
+		break;
+	case OPT_TIME:
+		if (scmwq_report_set_time(f, arg) < 0)
+			argp_error(state, "invalid --time '%s' (expected START,END in seconds, "
+				   "e.g. 100.5,200 or 100.5, or ,200; END not before START)", arg);
+		break;
+	case OPT_MIN_WAIT:
+		cmd_parse_duration(state, "min-wait", arg, &f->min_wait_ns);
+		break;
+	case 'd':
+		if (scmwq_driver_parse(arg, &p->driver) < 0)
+			argp_error(state, "unknown driver '%s' (expected auto, mainline, "
+				   "mainline-6.3, mainline-6.11, vendor or draft-2022)", arg);
+		break;
+	case OPT_GRACE:
+		cmd_parse_duration(state, "grace", arg, &p->model.grace_ns);
+		break;
+	case OPT_STALL:
+		cmd_parse_duration(state, "stall", arg, &p->model.stall_ns);
+		break;
+	case OPT_SKEW:
+		cmd_parse_duration(state, "skew", arg, &p->model.skew_ns);
+		break;
+	case 'q':
+		p->quiet = true;
+		break;
+	case ARGP_KEY_ARGS:
+		p->files = state->argv + state->next;
+		p->nfiles = state->argc - state->next;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "no trace given (a trace.dat or ftrace text file, or - for "
+			   "stdin)");
+		break;
+	case ARGP_KEY_END:
+		if (p->summary_only && p->with_summary)
+			argp_error(state, "--summary and --with-summary exclude each other");
+		if (p->ro.format == SCMWQ_REPORT_CSV && p->with_summary)
+			argp_error(state, "CSV holds one table: --format=csv takes --summary "
+				   "(the summary table) or no summary option (the rows), not "
+				   "--with-summary");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp report_argp = {
+	report_options, report_parse, "TRACE...",
+	"Per-call sleep/wake tables of SCM wait-queue traces: one row per call and one per sleep "
+	"(who woke it, how long it waited, how long it took to resume), then a summary by "
+	"wait-queue and by function id.\v"
+	"TRACE is a trace.dat (trace-cmd, versions 6 and 7) or ftrace text (the tracefs 'trace' "
+	"file, trace_pipe, 'trace-cmd report' output); '-' reads standard input.  Each file is "
+	"reported on its own.  Rows come as the calls end.  Timestamps are in seconds; every "
+	"duration is in the --unit.\n\n"
+	"Exit status: 0 the traces were read (findings do not change it: use replay for a "
+	"verdict), 64 bad command line, 65 input is not a readable trace, 66 input cannot be "
+	"opened, 70 internal error.\n\n"
+	"Examples:\n"
+	"  scmwq-trace report trace.dat\n"
+	"  scmwq-trace report --with-summary --comm='qseecom*' --min-wait=10ms trace.dat\n"
+	"  scmwq-trace report -f json trace.dat | jq '.calls[] | select(.sleeps | length > 0)'",
+	NULL, NULL, NULL
+};
+
+/* ------------------------------------------------------------------ */
+
+struct run {
+	const struct report_params *p;
+	struct scmwq_report *rep;
+	uint64_t diags;
+};
+
+static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
+{
+	struct run *r = arg;
+
+	r->diags++;
+	if (r->p->quiet)
+		return;
+	if (r->diags <= 10)
+		fprintf(stderr, "%s: %s:%llu: %s\n", cmd_progname, path, (unsigned long long)line,
+			what);
+	else if (r->diags == 11)
+		fprintf(stderr, "%s: %s: more malformed lines follow; only their count is "
+			"reported\n", cmd_progname, path);
+}
+
+/* Report one file; returns its exit status. */
+static int report_one(const struct report_params *p, struct scmwq_report *rep, const char *file)
+{
+	const char *path = strcmp(file, "-") ? file : "<stdin>";
+	struct run run = { .p = p, .rep = rep };
+	struct scmwq_replay_opts ro = {
+		.driver = p->driver,
+		.model = p->model,
+		.finding = scmwq_report_finding,
+		.finding_arg = rep,
+		.call_fn = scmwq_report_call,
+	};
+	struct scmwq_replay_result res = { .driver = p->driver };
+	struct scmwq_report_input in = { .path = path, .res = &res };
+	struct scmwq_error err = { 0 };
+	struct scmwq_source *src;
+	int status = EXIT_OK;
+
+	src = scmwq_source_open(file, diag_cb, &run, &err);
+	if (!src) {
+		status = scmwq_errclass_exit(err.cls);
+		cmd_err("%s", err.msg);
+		if (p->ro.format != SCMWQ_REPORT_JSON)
+			return status;	/* text and CSV: nothing to show */
+		/* JSON: an entry that says why, as replay's */
+		in.error = err.msg;
+		in.exit_status = status;
+		if (scmwq_report_begin(rep, path, &err) < 0 || scmwq_report_end(rep, &in) < 0)
+			return EXIT_SOFTWARE;
+		return status;
+	}
+	if (scmwq_report_begin(rep, path, &err) < 0) {
+		cmd_err("%s", err.msg);
+		scmwq_source_free(src);
+		return EXIT_SOFTWARE;
+	}
+	if (scmwq_replay(src, &ro, &res, &err) < 0) {
+		/* what was read is reported; the counts say it stopped early */
+		status = scmwq_errclass_exit(err.cls);
+		cmd_err("%s", err.msg);
+		in.error = err.msg;
+	}
+	in.format = scmwq_source_format_name(src);
+	in.events = res.events;
+	in.lost_events = scmwq_source_lost(src);
+	in.malformed = scmwq_source_malformed(src);
+	in.exit_status = status;
+	if (scmwq_report_end(rep, &in) < 0 && status == EXIT_OK) {
+		cmd_err("%s: out of memory or a write error while reporting", path);
+		status = EXIT_SOFTWARE;
+	}
+	scmwq_source_free(src);
+	return status;
+}
+
+static int report_run(int argc, char **argv)
+{
+	struct report_params p = {
+		.driver = SCMWQ_DRV_AUTO,
+		.ro = { .format = SCMWQ_REPORT_TEXT, .unit_ns = 1000000, .out = stdout },
+	};
+	struct scmwq_error err = { 0 };
+	struct scmwq_report *rep;
+	int status = EXIT_OK;
+
+	scmwq_model_opts_init(&p.model);
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&report_argp, argc, argv, 0, NULL, &p))
+		return EXIT_USAGE;
+	p.ro.rows = !p.summary_only;
+	p.ro.summary = p.summary_only || p.with_summary;
+	p.ro.nfiles = p.nfiles;
+
+	rep = scmwq_report_alloc(&p.ro, &err);
+	if (!rep) {
+		cmd_err("%s", err.msg);
+		return EXIT_SOFTWARE;
+	}
+	for (int i = 0; i < p.nfiles; i++) {
+		int st = report_one(&p, rep, p.files[i]);
+
+		if (st != EXIT_OK && status == EXIT_OK)
+			status = st;	/* the first input error decides */
+	}
+	if (scmwq_report_close(rep) < 0 && status == EXIT_OK)
+		status = EXIT_SOFTWARE;
+	scmwq_report_free(rep);
+	return status;
+}
+
+static const struct cmd_values report_values[] = {
+	{ "format", "text json csv" },
+	{ "unit", "ms us ns" },
+	{ "pid", "@none" },
+	{ "comm", "@none" },
+	{ "wq-ctx", "@none" },
+	{ "time", "@none" },
+	{ "min-wait", "@none" },
+	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
+	{ "grace", "@none" },
+	{ "stall", "@none" },
+	{ "skew", "@none" },
+	{ NULL, NULL },
+};
+
+const struct scmwq_cmd cmd_report = {
+	.name = "report",
+	.summary = "per-call sleep/wake tables and a summary: who woke whom, waits, latencies",
+	.argp = &report_argp,
+	.values = report_values,
+	.takes_files = true,
+	.run = report_run,
+};

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scmwq-trace timeline: the per-call timelines of a trace as pictures: in
+ * the terminal, as an SVG, or as trace-event JSON for Perfetto.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct timeline_params {
+	struct scmwq_timeline_opts tl;
+	bool format_given;
+	enum color_when color;
+	const char *output;	/* NULL or "-": standard output */
+	unsigned int width;	/* 0: default */
+	bool quiet;
+	const char *file;
+};
+
+enum {
+	OPT_GRACE = 256,
+	OPT_STALL,
+	OPT_SKEW,
+	OPT_COLOR,
+	OPT_TIME,
+};
+
+static const struct argp_option timeline_options[] = {
+	{ "format", 'f', "FORMAT", 0,
+	  "ascii (default), svg or perfetto; with -o FILE.svg or FILE.json the default follows "
+	  "the name", 0 },
+	{ "output", 'o', "FILE", 0, "write to FILE (default: standard output)", 0 },
+	{ "width", 'w', "N", 0,
+	  "ascii: columns (default: the terminal's, $COLUMNS or 100); svg: pixels of the time "
+	  "axis (default 1200)", 0 },
+	{ "color", OPT_COLOR, "WHEN", 0,
+	  "ascii: colour the lanes: auto (default: when writing to a terminal), always, never",
+	  0 },
+	{ "time", OPT_TIME, "START,END", 0,
+	  "draw only this window, in trace seconds as replay prints them (100.002,100.004); "
+	  "either may be left out", 0 },
+	{ "driver", 'd', "DRIVER", 0,
+	  "judge as this driver: auto (default), mainline, mainline-6.3, mainline-6.11, vendor, "
+	  "draft-2022", 0 },
+	{ "grace", OPT_GRACE, "DURATION", 0,
+	  "how long a woken sleeper may take to resume (default 100ms)", 0 },
+	{ "stall", OPT_STALL, "DURATION", 0,
+	  "how long a sleeper may wait with no wake at all (default 1s)", 0 },
+	{ "skew", OPT_SKEW, "DURATION", 0,
+	  "events on different CPUs closer than this may be out of order (default 20us)", 0 },
+	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 0 },
+	{ 0 }
+};
+
+/* Trace seconds ("100.000010") to ns; -1 if not such a number. */
+static int parse_secs(const char *s, size_t len, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0, scale = 100000000ULL;
+	size_t i = 0;
+	bool digits = false;
+
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits = true) {
+		if (sec > (UINT64_MAX / 1000000000ULL - 10) / 10)
+			return -1;
+		sec = sec * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits = true) {
+			frac += (uint64_t)(s[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (i != len || !digits)
+		return -1;
+	*ns = sec * 1000000000ULL + frac;
+	return 0;
+}
+
+static void parse_time(struct argp_state *state, const char *arg, struct scmwq_timeline_opts *o)
+{
+	const char *comma = strchr(arg, ',');
+	size_t l1;
+
+	if (!comma)
+		argp_error(state, "bad --time '%s' (expected START,END in seconds, e.g. "
+			   "100.002,100.004; either may be empty)", arg);
+	l1 = (size_t)(comma - arg);
+	o->has_from = l1 > 0;
+	o->has_to = comma[1] != 0;
+	if ((o->has_from && parse_secs(arg, l1, &o->from_ns) < 0) ||
+	    (o->has_to && parse_secs(comma + 1, strlen(comma + 1), &o->to_ns) < 0))
+		argp_error(state, "bad --time '%s' (expected START,END in seconds, e.g. "
+			   "100.002,100.004; either may be empty)", arg);
+	if (!o->has_from && !o->has_to)
+		argp_error(state, "--time '%s' gives neither a start nor an end", arg);
+	if (o->has_from && o->has_to && o->to_ns <= o->from_ns)
+		argp_error(state, "--time '%s': the end must come after the start", arg);
+}
+
+static error_t timeline_parse(int key, char *arg, struct argp_state *state)
+{
+	struct timeline_params *p = state->input;
+	char *end;
+	unsigned long v;
+
+	switch (key) {
+	case 'f':
+		if (scmwq_tl_format_parse(arg, &p->tl.format) < 0)
+			argp_error(state, "unknown format '%s' (expected ascii, svg or perfetto)",
+				   arg);
+		p->format_given = true;
+		break;
+	case 'o':
+		if (!*arg)
+			argp_error(state, "empty file name for --output");
+		p->output = arg;
+		break;
+	case 'w':
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || v < 30 || v > 20000)
+			argp_error(state, "bad --width '%s' (expected a number from 30 to 20000)",
+				   arg);
+		p->width = (unsigned int)v;
+		break;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			p->color = COLOR_AUTO;
+		else if (!strcmp(arg, "always"))
+			p->color = COLOR_ALWAYS;
+		else if (!strcmp(arg, "never"))
+			p->color = COLOR_NEVER;
+		else
+			argp_error(state, "unknown --color '%s' (expected auto, always or never)",
+				   arg);
+		break;
+	case OPT_TIME:
+		parse_time(state, arg, &p->tl);
+		break;
+	case 'd':
+		if (scmwq_driver_parse(arg, &p->tl.driver) < 0)
+			argp_error(state,
+				   "unknown driver '%s' (expected auto, mainline, mainline-6.3, "
+				   "mainline-6.11, vendor or draft-2022)",
+				   arg);
+		break;
+	case OPT_GRACE:
+		cmd_parse_duration(state, "grace", arg, &p->tl.model.grace_ns);
+		break;
+	case OPT_STALL:
+		cmd_parse_duration(state, "stall", arg, &p->tl.model.stall_ns);
+		break;
+	case OPT_SKEW:
+		cmd_parse_duration(state, "skew", arg, &p->tl.model.skew_ns);
+		break;
+	case 'q':
+		p->quiet = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (p->file)
+			argp_error(state, "one trace at a time (got '%s' and '%s')", p->file, arg);
+		p->file = arg;
+		break;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "no trace given (a trace.dat or ftrace text file, or - for "
+				  "stdin)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp timeline_argp = {
+	timeline_options, timeline_parse, "TRACE",
+	"Draw the per-call timelines of an SCM wait-queue trace: one lane per thread, each call "
+	"with its sleeps (by wq_ctx), the wakes and who gave them, and replay's findings.\v"
+	"TRACE is a trace.dat or ftrace text file; '-' reads standard input (spooled to a "
+	"temporary file for ascii and svg, which read the trace twice).\n\n"
+	"Formats: ascii, lanes of characters fitted to the width (the default, also when not "
+	"writing to a terminal; colour only on a terminal unless --color=always); svg, a "
+	"standalone picture for a browser, with a tooltip on every call and sleep; perfetto, "
+	"Chrome trace-event JSON for ui.perfetto.dev or chrome://tracing.\n\n"
+	"Exit status: 0 the picture was written (findings do not change it: use replay for a "
+	"verdict), 64 bad command line, 65 input is not a readable trace, 66 input cannot be "
+	"opened, 70 internal error or write error.\n\n"
+	"Examples:\n"
+	"  scmwq-trace timeline trace.dat\n"
+	"  scmwq-trace timeline -o bug-1234.svg bug-1234.dat\n"
+	"  scmwq-trace timeline --format=perfetto -o trace.json trace.dat",
+	NULL, NULL, NULL
+};
+
+/* ------------------------------------------------------------------ */
+
+static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
+{
+	struct timeline_params *p = arg;
+	static uint64_t n;
+
+	if (p->quiet)
+		return;
+	if (++n <= 10)
+		fprintf(stderr, "%s: %s:%llu: %s\n", cmd_progname, path, (unsigned long long)line,
+			what);
+	else if (n == 11)
+		fprintf(stderr, "%s: %s: more malformed lines follow; only their count is "
+			"reported\n", cmd_progname, path);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcasecmp(s + a - b, suffix);
+}
+
+/* Columns of the terminal on @fd, or 0. */
+static unsigned int term_cols(int fd)
+{
+	struct winsize ws;
+
+	if (isatty(fd) && !ioctl(fd, TIOCGWINSZ, &ws) && ws.ws_col >= 30)
+		return ws.ws_col;
+	return 0;
+}
+
+static unsigned int ascii_width(FILE *out)
+{
+	const char *cols = getenv("COLUMNS");
+	unsigned int w = term_cols(fileno(out));
+	char *end;
+	unsigned long v;
+
+	if (w)
+		return w;
+	if (cols && *cols) {
+		v = strtoul(cols, &end, 10);
+		if (!*end && v >= 30 && v <= 20000)
+			return (unsigned int)v;
+	}
+	return 100;
+}
+
+static bool want_color(enum color_when c, FILE *out)
+{
+	const char *term = getenv("TERM");
+
+	if (c != COLOR_AUTO)
+		return c == COLOR_ALWAYS;
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		return false;
+	return isatty(fileno(out)) && !(term && !strcmp(term, "dumb"));
+}
+
+static int timeline_run(int argc, char **argv)
+{
+	struct timeline_params p = { .color = COLOR_AUTO };
+	struct scmwq_timeline_result res;
+	struct scmwq_error err = { 0 };
+	bool to_file, created = false;
+	struct stat st;
+	FILE *out;
+	int status, rc, bad, saved;
+
+	scmwq_timeline_opts_init(&p.tl);
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&timeline_argp, argc, argv, 0, NULL, &p))
+		return EXIT_USAGE;
+	to_file = p.output && strcmp(p.output, "-");
+	if (!p.format_given && to_file) {
+		if (ends_with(p.output, ".svg"))
+			p.tl.format = SCMWQ_TL_SVG;
+		else if (ends_with(p.output, ".json"))
+			p.tl.format = SCMWQ_TL_PERFETTO;
+	}
+	if (to_file && p.file && strcmp(p.file, "-") && !strcmp(p.file, p.output)) {
+		cmd_err("timeline: --output '%s' is the trace itself", p.output);
+		return EXIT_USAGE;
+	}
+
+	out = stdout;
+	if (to_file) {
+		created = stat(p.output, &st) < 0 && errno == ENOENT;
+		out = fopen(p.output, "w");
+		if (!out) {
+			cmd_err("cannot create %s: %s", p.output, strerror(errno));
+			return EXIT_SOFTWARE;
+		}
+	}
+	p.tl.out = out;
+	p.tl.diag = diag_cb;
+	p.tl.diag_arg = &p;
+	p.tl.width = p.width;
+	if (p.tl.format == SCMWQ_TL_ASCII) {
+		if (!p.width)
+			p.tl.width = ascii_width(out);
+		p.tl.color = want_color(p.color, out);
+	}
+
+	rc = scmwq_timeline(p.file, &p.tl, &res, &err);
+	status = EXIT_OK;
+	if (rc < 0) {
+		cmd_err("%s", err.msg);
+		status = scmwq_errclass_exit(err.cls);
+	}
+
+	if (out == stdout)
+		return status;	/* main() checks standard output */
+	errno = 0;
+	bad = fflush(out) || ferror(out);
+	saved = errno;
+	if (fclose(out) && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad) {
+		cmd_err("write error on %s: %s", p.output, saved ? strerror(saved) : "I/O error");
+		if (status == EXIT_OK)
+			status = EXIT_SOFTWARE;
+	}
+	/* nothing was drawn (the input could not be read): leave no empty file */
+	if (created && rc < 0 && stat(p.output, &st) == 0 && st.st_size == 0)
+		cmd_remove_output(p.output);
+	return status;
+}
+
+static const struct cmd_values timeline_values[] = {
+	{ "format", "ascii svg perfetto" },
+	{ "output", "@file" },
+	{ "width", "@none" },
+	{ "color", "auto always never" },
+	{ "time", "@none" },
+	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
+	{ "grace", "@none" },
+	{ "stall", "@none" },
+	{ "skew", "@none" },
+	{ NULL, NULL },
+};
+
+const struct scmwq_cmd cmd_timeline = {
+	.name = "timeline",
+	.summary = "draw per-call sleep/wake timelines: terminal, SVG or Perfetto JSON",
+	.argp = &timeline_argp,
+	.values = timeline_values,
+	.takes_files = true,
+	.run = timeline_run,
+};

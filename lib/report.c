@@ -1,0 +1,1646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Report: one row per SCM call and one per sleep, as the calls end, then a
+ * summary by wait-queue and by function id with streaming percentiles.
+ * The calls come from the per-call timelines (lib/calls.c), so who woke
+ * whom is exactly what replay decided.
+ *
+ * Layout after perf sched timehist: fixed-width columns with a units row,
+ * timestamps in seconds, every duration in one unit.  Memory grows with the
+ * number of distinct wait-queues and function ids (both capped), never with
+ * the number of calls; findings are spooled to a temporary file until the
+ * rows are done.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* SMC function ids in words                                           */
+
+struct name_entry {
+	unsigned int id;
+	const char *name;
+};
+
+/* Mainline drivers/firmware/qcom/qcom_scm.h: QCOM_SCM_SVC_* and their commands. */
+static const struct name_entry boot_cmds[] = {
+	{ 0x01, "set_addr" }, { 0x02, "terminate_pc" }, { 0x09, "sdi_config" },
+	{ 0x0a, "set_remote_state" }, { 0x10, "set_dload_mode" }, { 0x11, "set_addr_mc" },
+	{ 0, NULL },
+};
+
+static const struct name_entry pil_cmds[] = {
+	{ 0x01, "pas_init_image" }, { 0x02, "pas_mem_setup" }, { 0x05, "pas_auth_and_reset" },
+	{ 0x06, "pas_shutdown" }, { 0x07, "pas_is_supported" }, { 0x0a, "pas_mss_reset" },
+	{ 0, NULL },
+};
+
+static const struct name_entry io_cmds[] = {
+	{ 0x01, "read" }, { 0x02, "write" }, { 0, NULL },
+};
+
+static const struct name_entry info_cmds[] = {
+	{ 0x01, "is_call_avail" }, { 0, NULL },
+};
+
+static const struct name_entry mp_cmds[] = {
+	{ 0x02, "restore_sec_cfg" }, { 0x03, "iommu_secure_ptbl_size" },
+	{ 0x04, "iommu_secure_ptbl_init" }, { 0x05, "iommu_set_cp_pool_size" },
+	{ 0x08, "video_var" }, { 0x16, "assign" }, { 0x1c, "shm_bridge_enable" },
+	{ 0x1d, "shm_bridge_delete" }, { 0x1e, "shm_bridge_create" },
+	{ 0, NULL },
+};
+
+static const struct name_entry ocmem_cmds[] = {
+	{ 0x01, "lock" }, { 0x02, "unlock" }, { 0, NULL },
+};
+
+static const struct name_entry es_cmds[] = {
+	{ 0x03, "invalidate_ice_key" }, { 0x04, "config_set_ice_key" }, { 0, NULL },
+};
+
+static const struct name_entry hdcp_cmds[] = {
+	{ 0x01, "invoke" }, { 0, NULL },
+};
+
+static const struct name_entry lmh_cmds[] = {
+	{ 0x01, "limit_profile_change" }, { 0x10, "limit_dcvsh" }, { 0, NULL },
+};
+
+static const struct name_entry smmu_cmds[] = {
+	{ 0x01, "pt_format" }, { 0x03, "config_errata1" }, { 0, NULL },
+};
+
+static const struct name_entry waitq_cmds[] = {
+	{ SCMWQ_CMD_ACK, "ack" }, { SCMWQ_CMD_RESUME, "resume" },
+	{ SCMWQ_CMD_GET_WQ_CTX, "get_wq_ctx" }, { SCMWQ_CMD_GET_INFO, "get_info" },
+	{ 0, NULL },
+};
+
+static const struct name_entry gpu_cmds[] = {
+	{ 0x01, "init_regs" }, { 0, NULL },
+};
+
+static const struct {
+	unsigned int svc;
+	const char *name;
+	const struct name_entry *cmds;
+} services[] = {
+	{ 0x01, "boot", boot_cmds },
+	{ 0x02, "pil", pil_cmds },
+	{ 0x05, "io", io_cmds },
+	{ 0x06, "info", info_cmds },
+	{ 0x0c, "mp", mp_cmds },
+	{ 0x0f, "ocmem", ocmem_cmds },
+	{ 0x10, "es", es_cmds },
+	{ 0x11, "hdcp", hdcp_cmds },
+	{ 0x13, "lmh", lmh_cmds },
+	{ 0x15, "smmu", smmu_cmds },
+	{ SCMWQ_SVC_WAITQ, "waitq", waitq_cmds },
+	{ 0x28, "gpu", gpu_cmds },
+};
+
+const char *scmwq_smc_service_name(unsigned int svc)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(services); i++)
+		if (services[i].svc == svc)
+			return services[i].name;
+	return NULL;
+}
+
+const char *scmwq_smc_command_name(unsigned int svc, unsigned int cmd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(services); i++) {
+		if (services[i].svc != svc)
+			continue;
+		for (const struct name_entry *c = services[i].cmds; c->name; c++)
+			if (c->id == cmd)
+				return c->name;
+		return NULL;
+	}
+	return NULL;
+}
+
+#define SMC_OWNER_SIP	2
+
+char *scmwq_smc_describe(uint64_t smc_id, char *buf, size_t len)
+{
+	unsigned int svc = scmwq_smc_svc(smc_id), cmd = scmwq_smc_cmd(smc_id);
+	const char *s, *c;
+
+	if (!len)
+		return buf;
+	if (!smc_id) {
+		snprintf(buf, len, "?");
+		return buf;
+	}
+	if (((smc_id >> 24) & 0x3f) != SMC_OWNER_SIP || smc_id >> 32) {
+		snprintf(buf, len, "0x%08" PRIx64, smc_id);
+		return buf;
+	}
+	s = scmwq_smc_service_name(svc);
+	c = scmwq_smc_command_name(svc, cmd);
+	if (s && c)
+		snprintf(buf, len, "%s/%s", s, c);
+	else if (s)
+		snprintf(buf, len, "%s/0x%02x", s, cmd);
+	else
+		snprintf(buf, len, "0x%02x/0x%02x", svc, cmd);
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Streaming distributions                                             */
+
+/*
+ * Log-linear buckets as in HdrHistogram: values below 128 have a bucket
+ * each; above, every power of two [2^e, 2^(e+1)) is cut into 128 equal
+ * buckets of width 2^(e-7).  "Octave" 0 holds 0..127, octave e-6 the
+ * values with their top bit at e (7..63).  A value is reported as the
+ * middle of its bucket, at most 2^(e-8) away: 1/256 of 2^e.
+ */
+#define SUB_BITS	7
+#define SUB		(1u << SUB_BITS)
+#define OCTAVES		(64 - SUB_BITS + 1)
+
+struct scmwq_hist {
+	uint64_t count, min, max;
+	uint64_t *exact;	/* sorted, while count <= SCMWQ_HIST_EXACT */
+	bool overflowed;	/* more than SCMWQ_HIST_EXACT values: no exact list */
+	uint64_t *oct[OCTAVES];	/* SUB counters each, allocated when first used */
+};
+
+static void bucket_of(uint64_t v, unsigned int *o, unsigned int *b)
+{
+	unsigned int e;
+
+	if (v < SUB) {
+		*o = 0;
+		*b = (unsigned int)v;
+		return;
+	}
+	e = 63 - (unsigned int)__builtin_clzll(v);
+	*o = e - SUB_BITS + 1;
+	*b = (unsigned int)(v >> (e - SUB_BITS)) - SUB;
+}
+
+static uint64_t bucket_mid(unsigned int o, unsigned int b)
+{
+	unsigned int e;
+	uint64_t lo, w;
+
+	if (o == 0)
+		return b;
+	e = o + SUB_BITS - 1;
+	w = 1ULL << (e - SUB_BITS);
+	lo = (uint64_t)(SUB + b) << (e - SUB_BITS);
+	return lo + (w - 1) / 2;
+}
+
+struct scmwq_hist *scmwq_hist_alloc(void)
+{
+	return calloc(1, sizeof(struct scmwq_hist));
+}
+
+void scmwq_hist_free(struct scmwq_hist *h)
+{
+	if (!h)
+		return;
+	for (unsigned int i = 0; i < OCTAVES; i++)
+		free(h->oct[i]);
+	free(h->exact);
+	free(h);
+}
+
+int scmwq_hist_add(struct scmwq_hist *h, uint64_t v)
+{
+	unsigned int o, b;
+	int ret = 0;
+
+	if (!h->count || v < h->min)
+		h->min = v;
+	if (!h->count || v > h->max)
+		h->max = v;
+	h->count++;
+
+	if (!h->overflowed) {
+		if (h->count > SCMWQ_HIST_EXACT) {
+			free(h->exact);
+			h->exact = NULL;
+			h->overflowed = true;
+		} else {
+			if (!h->exact)
+				h->exact = malloc(SCMWQ_HIST_EXACT * sizeof(*h->exact));
+			if (h->exact) {
+				/* insertion keeps it sorted: at most SCMWQ_HIST_EXACT values */
+				uint64_t n = h->count - 1, i = n;
+
+				while (i > 0 && h->exact[i - 1] > v)
+					i--;
+				memmove(&h->exact[i + 1], &h->exact[i],
+					(n - i) * sizeof(*h->exact));
+				h->exact[i] = v;
+			} else {
+				h->overflowed = true;
+				ret = -1;
+			}
+		}
+	}
+
+	bucket_of(v, &o, &b);
+	if (!h->oct[o])
+		h->oct[o] = calloc(SUB, sizeof(*h->oct[o]));
+	if (!h->oct[o])
+		return -1;
+	h->oct[o][b]++;
+	return ret;
+}
+
+uint64_t scmwq_hist_count(const struct scmwq_hist *h)
+{
+	return h->count;
+}
+
+uint64_t scmwq_hist_min(const struct scmwq_hist *h)
+{
+	return h->count ? h->min : 0;
+}
+
+uint64_t scmwq_hist_max(const struct scmwq_hist *h)
+{
+	return h->count ? h->max : 0;
+}
+
+bool scmwq_hist_exact(const struct scmwq_hist *h)
+{
+	return !h->overflowed;
+}
+
+uint64_t scmwq_hist_percentile(const struct scmwq_hist *h, double pct)
+{
+	unsigned __int128 ppm;
+	uint64_t rank, cum = 0;
+
+	if (!h->count)
+		return 0;
+	if (!(pct > 0))
+		return h->min;
+	if (pct >= 100)
+		return h->max;
+	/* rank = ceil(pct / 100 * count), in integers: no 0.9 * 10 = 9.000000000000002 */
+	ppm = (unsigned __int128)(pct * 10000 + 0.5);
+	rank = (uint64_t)((ppm * h->count + 999999) / 1000000);
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
+	if (!h->overflowed && h->exact)
+		return h->exact[rank - 1];
+	for (unsigned int o = 0; o < OCTAVES; o++) {
+		if (!h->oct[o])
+			continue;
+		for (unsigned int b = 0; b < SUB; b++) {
+			cum += h->oct[o][b];
+			if (cum >= rank) {
+				uint64_t v = bucket_mid(o, b);
+
+				return v < h->min ? h->min : v > h->max ? h->max : v;
+			}
+		}
+	}
+	return h->max;	/* buckets lost to a failed allocation */
+}
+
+/* ------------------------------------------------------------------ */
+/* Filters                                                             */
+
+/* Split @s at commas; call @fn on each element (NUL-terminated copy). */
+static int each_item(const char *s, int (*fn)(const char *item, void *arg), void *arg)
+{
+	char item[128];
+
+	if (!s || !*s)
+		return -1;
+	for (;;) {
+		const char *c = strchr(s, ',');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+
+		if (!n || n >= sizeof(item))
+			return -1;
+		memcpy(item, s, n);
+		item[n] = '\0';
+		if (fn(item, arg) < 0)
+			return -1;
+		if (!c)
+			return 0;
+		s = c + 1;
+	}
+}
+
+static int parse_u32(const char *s, uint32_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || *end || x > UINT32_MAX)
+		return -1;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+static int add_pid(const char *item, void *arg)
+{
+	struct scmwq_report_filter *f = arg;
+	uint32_t v;
+
+	if (parse_u32(item, &v) < 0 || v > INT_MAX || f->n_pids >= SCMWQ_REPORT_MAX_PIDS)
+		return -1;
+	f->pids[f->n_pids++] = (int)v;
+	return 0;
+}
+
+static int add_comm(const char *item, void *arg)
+{
+	struct scmwq_report_filter *f = arg;
+
+	if (strlen(item) >= SCMWQ_COMM_LEN || f->n_comms >= SCMWQ_REPORT_MAX_COMMS)
+		return -1;
+	snprintf(f->comms[f->n_comms++], SCMWQ_COMM_LEN, "%s", item);
+	return 0;
+}
+
+static int add_wq(const char *item, void *arg)
+{
+	struct scmwq_report_filter *f = arg;
+	uint32_t v;
+
+	if (parse_u32(item, &v) < 0 || f->n_wq >= SCMWQ_REPORT_MAX_WQ)
+		return -1;
+	f->wq[f->n_wq++] = v;
+	return 0;
+}
+
+int scmwq_report_add_pids(struct scmwq_report_filter *f, const char *s)
+{
+	return each_item(s, add_pid, f);
+}
+
+int scmwq_report_add_comms(struct scmwq_report_filter *f, const char *s)
+{
+	return each_item(s, add_comm, f);
+}
+
+int scmwq_report_add_wq(struct scmwq_report_filter *f, const char *s)
+{
+	return each_item(s, add_wq, f);
+}
+
+/* Seconds with up to 9 decimals, exactly, into ns: "100", "100.5", ".25". */
+static int parse_seconds(const char *s, size_t n, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0, scale = 1000000000ULL;
+	bool digits = false;
+	size_t i = 0;
+
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (sec > (UINT64_MAX / 1000000000ULL - 9) / 10)
+			return -1;
+		sec = sec * 10 + (uint64_t)(s[i] - '0');
+		digits = true;
+	}
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(s[i] - '0') * scale;
+			}
+			digits = true;
+		}
+	}
+	if (i != n || !digits)
+		return -1;
+	*ns = sec * 1000000000ULL + frac;
+	return 0;
+}
+
+int scmwq_report_set_time(struct scmwq_report_filter *f, const char *s)
+{
+	const char *c;
+	size_t n1, n2;
+	uint64_t a = 0, b = 0;
+
+	if (!s || !*s)
+		return -1;
+	c = strchr(s, ',');
+	n1 = c ? (size_t)(c - s) : strlen(s);
+	n2 = c ? strlen(c + 1) : 0;
+	if (c && strchr(c + 1, ','))
+		return -1;
+	if (!n1 && !n2)
+		return -1;
+	if (n1 && parse_seconds(s, n1, &a) < 0)
+		return -1;
+	if (n2 && parse_seconds(c + 1, n2, &b) < 0)
+		return -1;
+	if (n1 && n2 && b < a)
+		return -1;
+	f->has_start = n1 > 0;
+	f->start_ns = a;
+	f->has_end = n2 > 0;
+	f->end_ns = b;
+	return 0;
+}
+
+static bool pid_listed(const struct scmwq_report_filter *f, int pid)
+{
+	for (int i = 0; i < f->n_pids; i++)
+		if (f->pids[i] == pid)
+			return true;
+	return false;
+}
+
+static bool comm_listed(const struct scmwq_report_filter *f, const char *comm)
+{
+	for (int i = 0; i < f->n_comms; i++)
+		if (!fnmatch(f->comms[i], comm, 0))
+			return true;
+	return false;
+}
+
+static bool wq_listed(const struct scmwq_report_filter *f, uint32_t wq)
+{
+	for (int i = 0; i < f->n_wq; i++)
+		if (f->wq[i] == wq)
+			return true;
+	return false;
+}
+
+bool scmwq_report_match(const struct scmwq_report_filter *f, const struct scmwq_call_rec *c,
+			bool keep[SCMWQ_CALL_SLEEPS])
+{
+	uint64_t end = c->done ? c->end_ns : UINT64_MAX;
+	bool any = false, long_enough = false;
+	bool k[SCMWQ_CALL_SLEEPS];
+	int n = c->n_sleeps < SCMWQ_CALL_SLEEPS ? c->n_sleeps : SCMWQ_CALL_SLEEPS;
+
+	if (!keep)
+		keep = k;
+	for (int i = 0; i < n; i++) {
+		const struct scmwq_sleep_rec *s = &c->sleeps[i];
+
+		keep[i] = !f->n_wq || wq_listed(f, s->wq_ctx);
+		if (!keep[i])
+			continue;
+		any = true;
+		/* a sleep never woken waited as long as anyone can tell: long enough */
+		if (!s->wake_ns || s->wake_ns - s->sleep_ns >= f->min_wait_ns)
+			long_enough = true;
+	}
+	if (f->n_pids && !pid_listed(f, c->pid))
+		return false;
+	if (f->n_comms && !comm_listed(f, c->comm))
+		return false;
+	if (f->n_wq && !any)
+		return false;
+	if (f->has_end && c->start_ns > f->end_ns)
+		return false;
+	if (f->has_start && end < f->start_ns)
+		return false;
+	if (f->min_wait_ns && !long_enough)
+		return false;
+	return true;
+}
+
+bool scmwq_report_match_finding(const struct scmwq_report_filter *f,
+				const struct scmwq_finding *fd)
+{
+	if (fd->rule == SCMWQ_R_TRACE_NOTE)
+		return true;	/* about the trace itself */
+	if (f->n_pids) {
+		bool hit = fd->pid >= 0 && pid_listed(f, fd->pid);
+
+		for (int i = 0; !hit && i < fd->n_named; i++)
+			hit = pid_listed(f, fd->named_pid[i]);
+		if (!hit)
+			return false;
+	}
+	if (f->n_comms && !comm_listed(f, fd->comm))
+		return false;
+	if (f->n_wq && fd->has_wq_ctx && !wq_listed(f, fd->wq_ctx))
+		return false;
+	if (f->has_start && fd->ts_ns < f->start_ns)
+		return false;
+	if (f->has_end && fd->ts_ns > f->end_ns)
+		return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Summary groups                                                      */
+
+#define MAX_GROUPS	256	/* per table; the rest go to one "other" group */
+
+enum metric { M_DURATION, M_WAIT, M_WAKE_LAT, M_SCHED, M__COUNT };
+
+static const char *const metric_names[M__COUNT] = {
+	[M_DURATION] = "duration",
+	[M_WAIT] = "wait",
+	[M_WAKE_LAT] = "wake-lat",
+	[M_SCHED] = "sch-delay",
+};
+
+static const char *const metric_keys[M__COUNT] = {
+	[M_DURATION] = "duration_ns",
+	[M_WAIT] = "wait_ns",
+	[M_WAKE_LAT] = "wake_latency_ns",
+	[M_SCHED] = "sched_delay_ns",
+};
+
+struct group {
+	uint64_t key;		/* wq_ctx or smc_id */
+	bool other;
+	uint64_t calls, sleeps, woken, resumed;
+	uint64_t by_path[4];	/* enum scmwq_wake_path */
+	struct scmwq_hist *m[M__COUNT];
+};
+
+struct groups {
+	struct group *v;
+	size_t n, cap;
+	struct group *other;
+	size_t last;
+};
+
+static void groups_clear(struct groups *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		for (int m = 0; m < M__COUNT; m++)
+			scmwq_hist_free(g->v[i].m[m]);
+	if (g->other)
+		for (int m = 0; m < M__COUNT; m++)
+			scmwq_hist_free(g->other->m[m]);
+	free(g->v);
+	free(g->other);
+	memset(g, 0, sizeof(*g));
+}
+
+static int group_init(struct group *gr, uint64_t key)
+{
+	memset(gr, 0, sizeof(*gr));
+	gr->key = key;
+	for (int m = 0; m < M__COUNT; m++) {
+		gr->m[m] = scmwq_hist_alloc();
+		if (!gr->m[m])
+			return -1;
+	}
+	return 0;
+}
+
+static struct group *group_get(struct groups *g, uint64_t key)
+{
+	if (g->last < g->n && g->v[g->last].key == key)
+		return &g->v[g->last];
+	for (size_t i = 0; i < g->n; i++)
+		if (g->v[i].key == key) {
+			g->last = i;
+			return &g->v[i];
+		}
+	if (g->n >= MAX_GROUPS) {
+		if (!g->other) {
+			g->other = malloc(sizeof(*g->other));
+			if (!g->other || group_init(g->other, 0) < 0)
+				return NULL;
+			g->other->other = true;
+		}
+		return g->other;
+	}
+	if (g->n == g->cap) {
+		size_t ncap = g->cap ? g->cap * 2 : 8;
+		struct group *nv = realloc(g->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		g->v = nv;
+		g->cap = ncap;
+	}
+	if (group_init(&g->v[g->n], key) < 0) {
+		for (int m = 0; m < M__COUNT; m++)
+			scmwq_hist_free(g->v[g->n].m[m]);
+		return NULL;
+	}
+	g->last = g->n;
+	return &g->v[g->n++];
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* ------------------------------------------------------------------ */
+/* The report                                                          */
+
+struct scmwq_report {
+	struct scmwq_report_opts o;
+	FILE *out;
+	const char *path;
+	int run;			/* traces begun */
+	FILE *spool;			/* findings, written after the rows */
+	uint64_t spooled;		/* findings in the spool */
+	uint64_t calls_seen, calls_shown, sleeps_shown, json_calls;
+	struct groups by_wq, by_fn;
+	bool oom;
+};
+
+static void spool_reset(struct scmwq_report *r)
+{
+	if (r->spool)
+		fclose(r->spool);
+	r->spool = NULL;
+	r->spooled = 0;
+}
+
+struct scmwq_report *scmwq_report_alloc(const struct scmwq_report_opts *opts,
+					struct scmwq_error *err)
+{
+	struct scmwq_report *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	r->o = *opts;
+	r->out = opts->out ? opts->out : stdout;
+	if (r->o.unit_ns != 1 && r->o.unit_ns != 1000)
+		r->o.unit_ns = 1000000;
+	if (!r->o.rows && !r->o.summary)
+		r->o.rows = true;
+	return r;
+}
+
+void scmwq_report_free(struct scmwq_report *r)
+{
+	if (!r)
+		return;
+	spool_reset(r);
+	groups_clear(&r->by_wq);
+	groups_clear(&r->by_fn);
+	free(r);
+}
+
+static const char *unit_name(uint64_t unit)
+{
+	return unit == 1 ? "ns" : unit == 1000 ? "us" : "ms";
+}
+
+/*
+ * @v ns in the report's unit with @dec decimals, rounded half away from
+ * zero, in integers.  @dec is at most log10(unit).
+ */
+static char *fmt_dur(char *buf, size_t len, int64_t v, uint64_t unit, int dec)
+{
+	uint64_t p10 = 1, q, a = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v, x;
+
+	for (int i = 0; i < dec; i++)
+		p10 *= 10;
+	q = unit / p10;
+	x = (a + q / 2) / q;
+	if (dec)
+		snprintf(buf, len, "%s%" PRIu64 ".%0*" PRIu64, v < 0 && x ? "-" : "", x / p10, dec,
+			 x % p10);
+	else
+		snprintf(buf, len, "%s%" PRIu64, v < 0 && x ? "-" : "", x);
+	return buf;
+}
+
+/* Text: 3 decimals in us and ms (perf's msec.usec), none in ns. */
+static char *tdur(const struct scmwq_report *r, char *buf, size_t len, int64_t v)
+{
+	return fmt_dur(buf, len, v, r->o.unit_ns, r->o.unit_ns == 1 ? 0 : 3);
+}
+
+/* CSV: every digit (ns resolution). */
+static char *cdur(const struct scmwq_report *r, char *buf, size_t len, int64_t v)
+{
+	return fmt_dur(buf, len, v, r->o.unit_ns, r->o.unit_ns == 1 ? 0 :
+		       r->o.unit_ns == 1000 ? 3 : 6);
+}
+
+static char *ts9(char *buf, size_t len, uint64_t ts)
+{
+	snprintf(buf, len, "%" PRIu64 ".%09" PRIu64, ts / UINT64_C(1000000000),
+		 ts % UINT64_C(1000000000));
+	return buf;
+}
+
+static void comm_pid(char *buf, size_t len, const char *comm, int pid)
+{
+	snprintf(buf, len, "%s-%d", comm && comm[0] ? comm : "<...>", pid);
+}
+
+/* RFC 4180: quote a field that holds a comma, a quote or a line break. */
+static void csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* snprintf at *@nl, which never runs past @len. */
+static void __attribute__((format(printf, 4, 5)))
+append(char *buf, size_t len, size_t *nl, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*nl >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *nl, len - *nl, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*nl = *nl + (size_t)n < len ? *nl + (size_t)n : len - 1;
+}
+
+static bool sleep_woken(const struct scmwq_sleep_rec *s)
+{
+	return s->wake_ns != 0;
+}
+
+static int64_t wait_of(const struct scmwq_sleep_rec *s)
+{
+	return (int64_t)(s->wake_ns - s->sleep_ns);
+}
+
+static int64_t lat_of(const struct scmwq_sleep_rec *s)
+{
+	return (int64_t)(s->resume_ns - s->wake_ns);
+}
+
+static uint64_t clamp0(int64_t v)
+{
+	return v < 0 ? 0 : (uint64_t)v;
+}
+
+static void add_metric(struct scmwq_report *r, struct group *g, enum metric m, int64_t v)
+{
+	if (g && scmwq_hist_add(g->m[m], clamp0(v)) < 0)
+		r->oom = true;
+}
+
+/* --------------------------------------------------------------- text */
+
+#define TXT_ROW "%15s  %-24s  %-27s %9s %4s %6s %9s %9s %2s %9s  %s\n"
+
+/* One row of the table, without trailing blanks. */
+static void text_row(struct scmwq_report *r, const char *time, const char *task, const char *fn,
+		     const char *dur, const char *ret, const char *sleeps, const char *wait,
+		     const char *lat, const char *st, const char *sch, const char *notes)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), TXT_ROW, time, task, fn, dur, ret, sleeps, wait, lat,
+			 st, sch, notes);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\n'))
+		n--;
+	fprintf(r->out, "%.*s\n", n, line);
+}
+
+static void text_header(struct scmwq_report *r)
+{
+	const char *u = r->o.unit_ns == 1 ? "(ns)" : r->o.unit_ns == 1000 ? "(us)" : "(ms)";
+	char dash[4][32];
+
+	text_row(r, "time", "task", "function / waker", "duration", "ret", "sleeps",
+		"wait", "wake-lat", "st", "sch-delay", "notes");
+	text_row(r, "(s)", "[comm-pid]", "[svc/cmd] / [path waker]", u, "", "", u,
+		u, "", u, "");
+	memset(dash, '-', sizeof(dash));
+	dash[0][15] = dash[1][24] = dash[2][9] = dash[3][27] = '\0';
+	text_row(r, dash[0], dash[1], dash[3], dash[2], "----", "------", dash[2],
+		dash[2], "--", dash[2], "-----");
+}
+
+static void text_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+{
+	char ts[32], task[64], fn[64], dur[32] = "-", ret[16] = "-", sl[16], notes[256];
+	size_t nl = 0;
+
+	scmwq_format_ts(ts, sizeof(ts), c->start_ns);
+	comm_pid(task, sizeof(task), c->comm, c->pid);
+	scmwq_smc_describe(c->smc_id, fn, sizeof(fn));
+	if (c->done && !c->joined)
+		tdur(r, dur, sizeof(dur), (int64_t)(c->end_ns - c->start_ns));
+	if (c->done)
+		snprintf(ret, sizeof(ret), "%d", c->ret);
+	snprintf(sl, sizeof(sl), "%d", c->n_sleeps + c->sleeps_dropped);
+	notes[0] = '\0';
+	if (c->joined)
+		append(notes, sizeof(notes), &nl, "joined mid-call ");
+	if (!c->done)
+		append(notes, sizeof(notes), &nl, "open at the end ");
+	if (c->sleeps_dropped)
+		append(notes, sizeof(notes), &nl, "(%d sleeps not itemised) ", c->sleeps_dropped);
+	for (int i = 0; i < c->n_findings; i++)
+		append(notes, sizeof(notes), &nl, "!%s ", scmwq_rule_info(c->findings[i])->id);
+	while (nl && notes[nl - 1] == ' ')
+		notes[--nl] = '\0';
+	text_row(r, ts, task, fn, dur, ret, sl, "", "", "", "", notes);
+
+	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++) {
+		const struct scmwq_sleep_rec *s = &c->sleeps[i];
+		char wq[64], by[96], wait[32] = "-", lat[32] = "-", st[4] = "", sch[32] = "";
+		char t1[32], t2[32];
+
+		if (!keep[i])
+			continue;
+		scmwq_format_ts(ts, sizeof(ts), s->sleep_ns);
+		if (s->has_ctx)
+			snprintf(wq, sizeof(wq), "  wq_ctx=%u ctx=%u", s->wq_ctx, s->smc_call_ctx);
+		else
+			snprintf(wq, sizeof(wq), "  wq_ctx=%u", s->wq_ctx);
+		if (s->path == SCMWQ_PATH_NONE)
+			snprintf(by, sizeof(by), "-");
+		else if (s->waker_pid < 0)
+			snprintf(by, sizeof(by), "%s", scmwq_wake_path_name(s->path));
+		else {
+			comm_pid(task, sizeof(task), s->waker_comm, s->waker_pid);
+			snprintf(by, sizeof(by), "%s %s", scmwq_wake_path_name(s->path), task);
+		}
+		if (sleep_woken(s))
+			tdur(r, wait, sizeof(wait), wait_of(s));
+		if (sleep_woken(s) && s->resume_ns)
+			tdur(r, lat, sizeof(lat), lat_of(s));
+		if (s->state)
+			snprintf(st, sizeof(st), "%c", s->state);
+		if (s->ran_ns && sleep_woken(s))
+			tdur(r, sch, sizeof(sch), (int64_t)(s->ran_ns - s->wake_ns));
+		nl = 0;
+		notes[0] = '\0';
+		if (sleep_woken(s)) {
+			scmwq_format_ts(t1, sizeof(t1), s->wake_ns);
+			append(notes, sizeof(notes), &nl, "woken %s", t1);
+			if (s->ran_ns) {
+				scmwq_format_ts(t2, sizeof(t2), s->ran_ns);
+				append(notes, sizeof(notes), &nl, ", ran %s", t2);
+			}
+			if (!s->resume_ns)
+				append(notes, sizeof(notes), &nl, ", not resumed");
+		} else if (s->resume_ns) {
+			append(notes, sizeof(notes), &nl, "resumed with no wake");
+		} else {
+			append(notes, sizeof(notes), &nl, "never woken");
+		}
+		text_row(r, ts, wq, by, "", "", "", wait, lat, st, sch, notes);
+	}
+}
+
+/* --------------------------------------------------------------- json */
+
+static void json_u64_or_null(FILE *out, const char *key, bool have, uint64_t v)
+{
+	if (have)
+		fprintf(out, ", \"%s\": %" PRIu64, key, v);
+	else
+		fprintf(out, ", \"%s\": null", key);
+}
+
+static void json_i64_or_null(FILE *out, const char *key, bool have, int64_t v)
+{
+	if (have)
+		fprintf(out, ", \"%s\": %" PRId64, key, v);
+	else
+		fprintf(out, ", \"%s\": null", key);
+}
+
+static void json_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+{
+	FILE *out = r->out;
+	char fn[64];
+	bool first = true;
+
+	fprintf(out, "%s\n    {\"pid\": %d, \"comm\": ", r->json_calls++ ? "," : "", c->pid);
+	scmwq_json_str(out, c->comm);
+	fprintf(out, ", \"smc_id\": ");
+	if (c->smc_id)
+		fprintf(out, "%" PRIu64, c->smc_id);
+	else
+		fprintf(out, "null");
+	fprintf(out, ", \"function\": ");
+	scmwq_json_str(out, scmwq_smc_describe(c->smc_id, fn, sizeof(fn)));
+	fprintf(out, ", \"start_ns\": %" PRIu64, c->start_ns);
+	json_u64_or_null(out, "end_ns", c->done, c->end_ns);
+	json_u64_or_null(out, "duration_ns", c->done && !c->joined, c->end_ns - c->start_ns);
+	json_i64_or_null(out, "ret", c->done, c->ret);
+	fprintf(out, ", \"joined\": %s, \"n_sleeps\": %d, \"sleeps_dropped\": %d, \"findings\": [",
+		c->joined ? "true" : "false", c->n_sleeps + c->sleeps_dropped, c->sleeps_dropped);
+	for (int i = 0; i < c->n_findings; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : "", scmwq_rule_info(c->findings[i])->id);
+	fprintf(out, "], \"sleeps\": [");
+	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++) {
+		const struct scmwq_sleep_rec *s = &c->sleeps[i];
+		bool w = sleep_woken(s);
+
+		if (!keep[i])
+			continue;
+		fprintf(out, "%s\n      {\"wq_ctx\": %u", first ? "" : ",", s->wq_ctx);
+		first = false;
+		json_u64_or_null(out, "smc_call_ctx", s->has_ctx, s->smc_call_ctx);
+		fprintf(out, ", \"sleep_ns\": %" PRIu64, s->sleep_ns);
+		json_u64_or_null(out, "wake_ns", w, s->wake_ns);
+		json_u64_or_null(out, "resume_ns", s->resume_ns, s->resume_ns);
+		json_i64_or_null(out, "wait_ns", w, wait_of(s));
+		json_i64_or_null(out, "wake_latency_ns", w && s->resume_ns, lat_of(s));
+		fprintf(out, ", \"waker\": {\"path\": \"%s\", \"pid\": ",
+			scmwq_wake_path_name(s->path));
+		if (s->waker_pid >= 0) {
+			fprintf(out, "%d, \"comm\": ", s->waker_pid);
+			scmwq_json_str(out, s->waker_comm);
+		} else {
+			fprintf(out, "null, \"comm\": null");
+		}
+		fprintf(out, "}, \"state\": ");
+		if (s->state) {
+			char st[2] = { s->state, '\0' };
+
+			scmwq_json_str(out, st);
+		} else {
+			fprintf(out, "null");
+		}
+		json_u64_or_null(out, "blocked_ns", s->blocked_ns, s->blocked_ns);
+		json_u64_or_null(out, "ran_ns", s->ran_ns, s->ran_ns);
+		json_i64_or_null(out, "sched_delay_ns", s->ran_ns && w,
+				 (int64_t)(s->ran_ns - s->wake_ns));
+		fprintf(out, "}");
+	}
+	fprintf(out, "%s]}", first ? "" : "\n    ");
+}
+
+/* ---------------------------------------------------------------- csv */
+
+static void csv_header(struct scmwq_report *r)
+{
+	const char *u = unit_name(r->o.unit_ns);
+
+	if (r->o.rows)
+		fprintf(r->out, "trace,pid,comm,smc_id,function,start_s,end_s,duration_%s,ret,"
+			"sleeps,findings,sleep,wq_ctx,smc_call_ctx,sleep_s,wake_s,path,waker_pid,"
+			"waker_comm,wait_%s,resume_s,wake_latency_%s,state,ran_s,sched_delay_%s\n",
+			u, u, u, u);
+	else
+		fprintf(r->out, "trace,group,key,function,calls,sleeps,metric,count,min_%s,p50_%s,"
+			"p90_%s,p99_%s,max_%s,exact\n", u, u, u, u, u);
+}
+
+/* The call's columns of a CSV row, up to and with "findings". */
+static void csv_call_cols(struct scmwq_report *r, const struct scmwq_call_rec *c)
+{
+	FILE *out = r->out;
+	char b[256];
+	size_t nl = 0;
+
+	csv_field(out, r->path);
+	fprintf(out, ",%d,", c->pid);
+	csv_field(out, c->comm);
+	if (c->smc_id)
+		fprintf(out, ",0x%08" PRIx64 ",", c->smc_id);
+	else
+		fprintf(out, ",,");
+	csv_field(out, scmwq_smc_describe(c->smc_id, b, sizeof(b)));
+	fprintf(out, ",%s,", ts9(b, sizeof(b), c->start_ns));
+	if (c->done)
+		fputs(ts9(b, sizeof(b), c->end_ns), out);
+	fputc(',', out);
+	if (c->done && !c->joined)
+		fputs(cdur(r, b, sizeof(b), (int64_t)(c->end_ns - c->start_ns)), out);
+	fputc(',', out);
+	if (c->done)
+		fprintf(out, "%d", c->ret);
+	fprintf(out, ",%d,", c->n_sleeps + c->sleeps_dropped);
+	b[0] = '\0';
+	for (int i = 0; i < c->n_findings; i++)
+		append(b, sizeof(b), &nl, "%s%s", i ? " " : "",
+		       scmwq_rule_info(c->findings[i])->id);
+	csv_field(out, b);
+}
+
+static void csv_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+{
+	FILE *out = r->out;
+	char b[64];
+
+	if (!c->n_sleeps) {
+		csv_call_cols(r, c);
+		fputs(",,,,,,,,,,,,,,\n", out);	/* the 14 sleep columns, empty */
+		return;
+	}
+	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++) {
+		const struct scmwq_sleep_rec *s = &c->sleeps[i];
+
+		if (!keep[i])
+			continue;
+		csv_call_cols(r, c);
+		fprintf(out, ",%d,%u,", i + 1, s->wq_ctx);
+		if (s->has_ctx)
+			fprintf(out, "%u", s->smc_call_ctx);
+		fprintf(out, ",%s,", ts9(b, sizeof(b), s->sleep_ns));
+		if (sleep_woken(s))
+			fputs(ts9(b, sizeof(b), s->wake_ns), out);
+		fprintf(out, ",%s,", scmwq_wake_path_name(s->path));
+		if (s->waker_pid >= 0)
+			fprintf(out, "%d", s->waker_pid);
+		fputc(',', out);
+		if (s->waker_pid >= 0)
+			csv_field(out, s->waker_comm);
+		fputc(',', out);
+		if (sleep_woken(s))
+			fputs(cdur(r, b, sizeof(b), wait_of(s)), out);
+		fputc(',', out);
+		if (s->resume_ns)
+			fputs(ts9(b, sizeof(b), s->resume_ns), out);
+		fputc(',', out);
+		if (sleep_woken(s) && s->resume_ns)
+			fputs(cdur(r, b, sizeof(b), lat_of(s)), out);
+		fputc(',', out);
+		if (s->state)
+			fputc(s->state, out);
+		fputc(',', out);
+		if (s->ran_ns)
+			fputs(ts9(b, sizeof(b), s->ran_ns), out);
+		fputc(',', out);
+		if (s->ran_ns && sleep_woken(s))
+			fputs(cdur(r, b, sizeof(b), (int64_t)(s->ran_ns - s->wake_ns)), out);
+		fputc('\n', out);
+	}
+}
+
+/* ------------------------------------------------------------ summary */
+
+static void summarise(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+{
+	struct group *fg = group_get(&r->by_fn, c->smc_id);
+
+	if (!fg)
+		r->oom = true;
+	if (fg) {
+		fg->calls++;
+		if (c->done && !c->joined)
+			add_metric(r, fg, M_DURATION, (int64_t)(c->end_ns - c->start_ns));
+	}
+	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++) {
+		const struct scmwq_sleep_rec *s = &c->sleeps[i];
+		struct group *wg;
+		struct group *gs[2];
+
+		if (!keep[i])
+			continue;
+		wg = group_get(&r->by_wq, s->wq_ctx);
+		if (!wg)
+			r->oom = true;
+		gs[0] = wg;
+		gs[1] = fg;
+		for (int k = 0; k < 2; k++) {
+			struct group *g = gs[k];
+
+			if (!g)
+				continue;
+			g->sleeps++;
+			g->by_path[s->path & 3]++;
+			if (sleep_woken(s)) {
+				g->woken++;
+				add_metric(r, g, M_WAIT, wait_of(s));
+				if (s->ran_ns)
+					add_metric(r, g, M_SCHED,
+						   (int64_t)(s->ran_ns - s->wake_ns));
+			}
+			if (s->resume_ns)
+				g->resumed++;
+			if (sleep_woken(s) && s->resume_ns)
+				add_metric(r, g, M_WAKE_LAT, lat_of(s));
+		}
+	}
+}
+
+void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
+{
+	struct scmwq_report *r = arg;
+	bool keep[SCMWQ_CALL_SLEEPS];
+
+	r->calls_seen++;
+	if (!scmwq_report_match(&r->o.filter, c, keep))
+		return;
+	r->calls_shown++;
+	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++)
+		r->sleeps_shown += keep[i];
+	summarise(r, c, keep);
+	if (!r->o.rows)
+		return;
+	switch (r->o.format) {
+	case SCMWQ_REPORT_JSON:
+		json_call(r, c, keep);
+		break;
+	case SCMWQ_REPORT_CSV:
+		csv_call(r, c, keep);
+		break;
+	default:
+		text_call(r, c, keep);
+	}
+}
+
+/* ----------------------------------------------------------- findings */
+
+static void finding_text(FILE *out, const struct scmwq_finding *f)
+{
+	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
+	char ts[32];
+
+	scmwq_format_ts(ts, sizeof(ts), f->ts_ns);
+	fprintf(out, "%s %-7s %-20s", ts,
+		f->inconclusive ? "incon." : scmwq_severity_name(f->severity), ri->id);
+	if (f->pid >= 0)
+		fprintf(out, " %s-%d", f->comm[0] ? f->comm : "<...>", f->pid);
+	if (f->has_wq_ctx)
+		fprintf(out, " wq_ctx=%u", f->wq_ctx);
+	if (f->has_ctx)
+		fprintf(out, " smc_call_ctx=%u", f->smc_call_ctx);
+	fprintf(out, ": %s\n", f->message);
+}
+
+static void finding_json(FILE *out, const struct scmwq_finding *f, bool first)
+{
+	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
+
+	fprintf(out, "%s\n    {\"rule\": \"%s\", \"severity\": \"%s\", \"inconclusive\": %s, "
+		"\"ts_ns\": %" PRIu64, first ? "" : ",", ri->id, scmwq_severity_name(f->severity),
+		f->inconclusive ? "true" : "false", f->ts_ns);
+	if (f->pid >= 0)
+		fprintf(out, ", \"pid\": %d", f->pid);
+	else
+		fprintf(out, ", \"pid\": null");
+	fprintf(out, ", \"comm\": ");
+	scmwq_json_str(out, f->comm);
+	json_u64_or_null(out, "wq_ctx", f->has_wq_ctx, f->wq_ctx);
+	json_u64_or_null(out, "smc_call_ctx", f->has_ctx, f->smc_call_ctx);
+	fprintf(out, ", \"pids\": [");
+	for (int i = 0; i < f->n_named; i++)
+		fprintf(out, "%s%d", i ? ", " : "", f->named_pid[i]);
+	fprintf(out, "], \"message\": ");
+	scmwq_json_str(out, f->message);
+	fprintf(out, "}");
+}
+
+void scmwq_report_finding(const struct scmwq_finding *f, void *arg)
+{
+	struct scmwq_report *r = arg;
+
+	if (r->o.format == SCMWQ_REPORT_CSV)
+		return;		/* CSV has them per call only */
+	if (r->o.format == SCMWQ_REPORT_TEXT) {
+		/* the notes about the trace itself, and warnings and errors */
+		if (f->severity == SCMWQ_SEV_INFO && f->rule != SCMWQ_R_TRACE_NOTE)
+			return;
+		if (!r->o.rows)
+			return;
+	}
+	if (!scmwq_report_match_finding(&r->o.filter, f))
+		return;
+	if (!r->spool)
+		r->spool = tmpfile();
+	if (!r->spool) {
+		r->oom = true;
+		return;
+	}
+	if (r->o.format == SCMWQ_REPORT_JSON)
+		finding_json(r->spool, f, !r->spooled);
+	else
+		finding_text(r->spool, f);
+	r->spooled++;
+}
+
+static int spool_copy(struct scmwq_report *r)
+{
+	char buf[8192];
+	size_t n;
+
+	if (!r->spool)
+		return 0;
+	if (fflush(r->spool) || fseek(r->spool, 0, SEEK_SET))
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), r->spool)) > 0)
+		fwrite(buf, 1, n, r->out);
+	return ferror(r->spool) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------ begin/end */
+
+int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_error *err)
+{
+	FILE *out = r->out;
+
+	spool_reset(r);
+	groups_clear(&r->by_wq);
+	groups_clear(&r->by_fn);
+	r->calls_seen = r->calls_shown = r->sleeps_shown = r->json_calls = 0;
+	r->path = path;
+	r->run++;
+
+	switch (r->o.format) {
+	case SCMWQ_REPORT_JSON:
+		if (r->o.nfiles > 1)
+			fprintf(out, "%s\n  {\"path\": ",
+				r->run == 1 ? "{\"schema\": 1, \"runs\": [" : ",");
+		else
+			fprintf(out, "{\"schema\": 1, \"path\": ");
+		scmwq_json_str(out, path);
+		fprintf(out, ", \"units\": {\"timestamps\": \"ns\", \"durations\": \"ns\"}");
+		if (r->o.rows)
+			fprintf(out, ",\n  \"calls\": [");
+		break;
+	case SCMWQ_REPORT_CSV:
+		if (r->run == 1)
+			csv_header(r);
+		break;
+	default:
+		if (r->o.nfiles > 1)
+			fprintf(out, "%s%s:\n", r->run == 1 ? "" : "\n", path);
+		if (r->o.rows)
+			text_header(r);
+	}
+	return ferror(out) ? scmwq_error_set(err, SCMWQ_E_INTERNAL, "write error") : 0;
+}
+
+static void sort_groups(struct groups *g)
+{
+	if (g->n > 1)
+		qsort(g->v, g->n, sizeof(*g->v), cmp_group);
+	g->last = g->n;
+}
+
+/* The groups of a table in order, "other" last. */
+static const struct group *group_at(const struct groups *g, size_t i)
+{
+	if (i < g->n)
+		return &g->v[i];
+	if (i == g->n && g->other)
+		return g->other;
+	return NULL;
+}
+
+static const double pcts[] = { 50, 90, 99 };
+
+static bool metric_applies(bool fn_table, enum metric m, const struct group *g)
+{
+	if (m == M_DURATION)
+		return fn_table;
+	if (m == M_SCHED)
+		return scmwq_hist_count(g->m[m]) > 0;	/* only with scheduler events */
+	return g->sleeps > 0;
+}
+
+#define SUM_FN_KEY	"%-24s  %-10s %7s %7s"
+#define SUM_WQ_KEY	"%6s %7s %6s %6s %6s %6s"
+#define SUM_METRIC	"  %-9s %7s %10s %10s %10s %10s %10s\n"
+
+/* The key columns of a summary row: the group's on its first line, blank after. */
+static void text_summary_key(struct scmwq_report *r, bool fn_table, const struct group *g,
+			     bool first)
+{
+	char k[6][64];
+
+	if (!first) {
+		if (fn_table)
+			fprintf(r->out, SUM_FN_KEY, "", "", "", "");
+		else
+			fprintf(r->out, SUM_WQ_KEY, "", "", "", "", "", "");
+		return;
+	}
+	if (fn_table) {
+		if (g->other)
+			snprintf(k[0], sizeof(k[0]), "(other)");
+		else
+			scmwq_smc_describe(g->key, k[0], sizeof(k[0]));
+		if (g->other || !g->key)
+			snprintf(k[1], sizeof(k[1]), "-");
+		else
+			snprintf(k[1], sizeof(k[1]), "0x%08" PRIx64, g->key);
+		snprintf(k[2], sizeof(k[2]), "%" PRIu64, g->calls);
+		snprintf(k[3], sizeof(k[3]), "%" PRIu64, g->sleeps);
+		fprintf(r->out, SUM_FN_KEY, k[0], k[1], k[2], k[3]);
+		return;
+	}
+	if (g->other)
+		snprintf(k[0], sizeof(k[0]), "other");
+	else
+		snprintf(k[0], sizeof(k[0]), "%" PRIu64, g->key);
+	snprintf(k[1], sizeof(k[1]), "%" PRIu64, g->sleeps);
+	snprintf(k[2], sizeof(k[2]), "%" PRIu64, g->by_path[SCMWQ_PATH_IRQ]);
+	snprintf(k[3], sizeof(k[3]), "%" PRIu64, g->by_path[SCMWQ_PATH_ACK]);
+	snprintf(k[4], sizeof(k[4]), "%" PRIu64, g->by_path[SCMWQ_PATH_BANKED]);
+	snprintf(k[5], sizeof(k[5]), "%" PRIu64, g->by_path[SCMWQ_PATH_NONE]);
+	fprintf(r->out, SUM_WQ_KEY, k[0], k[1], k[2], k[3], k[4], k[5]);
+}
+
+/* The metric columns: its name, count, min, p50, p90, p99, max ("~": approximate). */
+static void text_summary_metric(struct scmwq_report *r, enum metric m, const struct scmwq_hist *h)
+{
+	char n[32], v[5][40], t[32];
+	const char *approx = scmwq_hist_exact(h) ? "" : "~";
+
+	snprintf(n, sizeof(n), "%" PRIu64, scmwq_hist_count(h));
+	if (!scmwq_hist_count(h)) {
+		for (int k = 0; k < 5; k++)
+			snprintf(v[k], sizeof(v[k]), "-");
+	} else {
+		tdur(r, v[0], sizeof(v[0]), (int64_t)scmwq_hist_min(h));
+		for (int k = 0; k < 3; k++) {
+			tdur(r, t, sizeof(t), (int64_t)scmwq_hist_percentile(h, pcts[k]));
+			snprintf(v[k + 1], sizeof(v[k + 1]), "%s%s", approx, t);
+		}
+		tdur(r, v[4], sizeof(v[4]), (int64_t)scmwq_hist_max(h));
+	}
+	fprintf(r->out, SUM_METRIC, metric_names[m], n, v[0], v[1], v[2], v[3], v[4]);
+}
+
+static void text_summary_table(struct scmwq_report *r, bool fn_table)
+{
+	FILE *out = r->out;
+	const struct groups *gs = fn_table ? &r->by_fn : &r->by_wq;
+	const char *u = unit_name(r->o.unit_ns);
+	const struct group *g;
+
+	if (fn_table) {
+		fprintf(out, "\nSummary by function id (durations in %s)\n\n", u);
+		fprintf(out, SUM_FN_KEY, "function", "smc_id", "calls", "sleeps");
+		fprintf(out, SUM_METRIC, "metric", "count", "min", "p50", "p90", "p99", "max");
+		fprintf(out, SUM_FN_KEY, "------------------------", "----------", "-------",
+			"-------");
+	} else {
+		/* a blank line after what came before, if anything did */
+		fprintf(out, "%sSummary by wait-queue (durations in %s)\n\n",
+			r->o.rows || r->o.nfiles > 1 ? "\n" : "", u);
+		fprintf(out, SUM_WQ_KEY, "wq_ctx", "sleeps", "irq", "ack", "banked", "none");
+		fprintf(out, SUM_METRIC, "metric", "count", "min", "p50", "p90", "p99", "max");
+		fprintf(out, SUM_WQ_KEY, "------", "-------", "------", "------", "------",
+			"------");
+	}
+	fprintf(out, SUM_METRIC, "---------", "-------", "----------", "----------",
+		"----------", "----------", "----------");
+	for (size_t i = 0; (g = group_at(gs, i)); i++) {
+		bool first = true;
+
+		for (int m = 0; m < M__COUNT; m++) {
+			if (!metric_applies(fn_table, m, g))
+				continue;
+			text_summary_key(r, fn_table, g, first);
+			text_summary_metric(r, m, g->m[m]);
+			first = false;
+		}
+	}
+	if (!group_at(gs, 0))
+		fprintf(out, "(none)\n");
+}
+
+static void json_dist(FILE *out, const struct scmwq_hist *h)
+{
+	if (!scmwq_hist_count(h)) {
+		fprintf(out, "{\"count\": 0, \"min\": null, \"p50\": null, \"p90\": null, "
+			"\"p99\": null, \"max\": null, \"exact\": true}");
+		return;
+	}
+	fprintf(out, "{\"count\": %" PRIu64 ", \"min\": %" PRIu64, scmwq_hist_count(h),
+		scmwq_hist_min(h));
+	for (int k = 0; k < 3; k++)
+		fprintf(out, ", \"p%d\": %" PRIu64, (int)pcts[k],
+			scmwq_hist_percentile(h, pcts[k]));
+	fprintf(out, ", \"max\": %" PRIu64 ", \"exact\": %s}", scmwq_hist_max(h),
+		scmwq_hist_exact(h) ? "true" : "false");
+}
+
+static void json_summary(struct scmwq_report *r, const struct scmwq_model_stats *st)
+{
+	FILE *out = r->out;
+	const struct group *g;
+	char name[64];
+
+	fprintf(out, "  \"summary\": {\"calls\": %" PRIu64 ", \"sleeps\": %" PRIu64
+		", \"calls_in_trace\": %" PRIu64 ", \"sleeps_in_trace\": %" PRIu64
+		", \"wakes\": %" PRIu64 ", \"errors\": %" PRIu64 ", \"warnings\": %" PRIu64
+		", \"inconclusive\": %" PRIu64 ", \"infos\": %" PRIu64 ", \"losses\": %" PRIu64
+		",\n    \"by_wq_ctx\": [", r->calls_shown, r->sleeps_shown, r->calls_seen,
+		st ? st->sleeps : 0, st ? st->wakes : 0, st ? st->errors : 0,
+		st ? st->warnings : 0, st ? st->inconclusive : 0, st ? st->infos : 0,
+		st ? st->losses : 0);
+	for (size_t i = 0; (g = group_at(&r->by_wq, i)); i++) {
+		fprintf(out, "%s\n      {\"wq_ctx\": ", i ? "," : "");
+		if (g->other)
+			fprintf(out, "null, \"other\": true");
+		else
+			fprintf(out, "%" PRIu64, g->key);
+		fprintf(out, ", \"sleeps\": %" PRIu64 ", \"woken\": %" PRIu64
+			", \"resumed\": %" PRIu64 ", \"by_path\": {\"irq\": %" PRIu64
+			", \"ack\": %" PRIu64 ", \"banked\": %" PRIu64 ", \"none\": %" PRIu64 "}",
+			g->sleeps, g->woken, g->resumed,
+			g->by_path[SCMWQ_PATH_IRQ], g->by_path[SCMWQ_PATH_ACK],
+			g->by_path[SCMWQ_PATH_BANKED], g->by_path[SCMWQ_PATH_NONE]);
+		for (int m = M_WAIT; m < M__COUNT; m++) {
+			fprintf(out, ",\n       \"%s\": ", metric_keys[m]);
+			json_dist(out, g->m[m]);
+		}
+		fprintf(out, "}");
+	}
+	fprintf(out, "%s],\n    \"by_function\": [", group_at(&r->by_wq, 0) ? "\n    " : "");
+	for (size_t i = 0; (g = group_at(&r->by_fn, i)); i++) {
+		fprintf(out, "%s\n      {\"smc_id\": ", i ? "," : "");
+		if (g->other || !g->key)
+			fprintf(out, "null");
+		else
+			fprintf(out, "%" PRIu64, g->key);
+		fprintf(out, ", \"function\": ");
+		if (g->other)
+			scmwq_json_str(out, "(other)");
+		else
+			scmwq_json_str(out, scmwq_smc_describe(g->key, name, sizeof(name)));
+		fprintf(out, ", \"calls\": %" PRIu64 ", \"sleeps\": %" PRIu64
+			", \"woken\": %" PRIu64 ", \"resumed\": %" PRIu64, g->calls, g->sleeps,
+			g->woken, g->resumed);
+		for (int m = 0; m < M__COUNT; m++) {
+			fprintf(out, ",\n       \"%s\": ", metric_keys[m]);
+			json_dist(out, g->m[m]);
+		}
+		fprintf(out, "}");
+	}
+	fprintf(out, "%s]}", group_at(&r->by_fn, 0) ? "\n    " : "");
+}
+
+static void csv_summary(struct scmwq_report *r)
+{
+	FILE *out = r->out;
+	char b[64];
+	const struct group *g;
+
+	for (int t = 0; t < 2; t++) {
+		const struct groups *gs = t ? &r->by_fn : &r->by_wq;
+
+		for (size_t i = 0; (g = group_at(gs, i)); i++) {
+			for (int m = 0; m < M__COUNT; m++) {
+				const struct scmwq_hist *h = g->m[m];
+
+				if (!metric_applies(t == 1, m, g))
+					continue;
+				csv_field(out, r->path);
+				fprintf(out, ",%s,", t ? "function" : "wq_ctx");
+				if (g->other)
+					fputs("other", out);
+				else if (t && g->key)
+					fprintf(out, "0x%08" PRIx64, g->key);
+				else if (!t)
+					fprintf(out, "%" PRIu64, g->key);
+				fputc(',', out);
+				if (t)
+					csv_field(out, g->other ? "(other)" :
+						  scmwq_smc_describe(g->key, b, sizeof(b)));
+				fputc(',', out);
+				if (t)
+					fprintf(out, "%" PRIu64, g->calls);
+				fprintf(out, ",%" PRIu64 ",%s,%" PRIu64, g->sleeps, metric_names[m],
+					scmwq_hist_count(h));
+				if (!scmwq_hist_count(h)) {
+					fputs(",,,,,,\n", out);
+					continue;
+				}
+				fprintf(out, ",%s",
+					cdur(r, b, sizeof(b), (int64_t)scmwq_hist_min(h)));
+				for (int k = 0; k < 3; k++)
+					fprintf(out, ",%s", cdur(r, b, sizeof(b),
+						(int64_t)scmwq_hist_percentile(h, pcts[k])));
+				fprintf(out, ",%s,%s\n", cdur(r, b, sizeof(b),
+					(int64_t)scmwq_hist_max(h)),
+					scmwq_hist_exact(h) ? "true" : "false");
+			}
+		}
+	}
+}
+
+static void json_input(struct scmwq_report *r, const struct scmwq_report_input *in)
+{
+	FILE *out = r->out;
+	const struct scmwq_replay_result *res = in->res;
+
+	fprintf(out, "  \"input\": {\"path\": ");
+	scmwq_json_str(out, in->path);
+	fprintf(out, ", \"format\": ");
+	if (in->format)
+		scmwq_json_str(out, in->format);
+	else
+		fprintf(out, "null");
+	fprintf(out, ", \"events\": %" PRIu64 ", \"lost_events\": %" PRIu64
+		", \"malformed_lines\": %" PRIu64 ", \"driver\": \"%s\", \"driver_reason\": ",
+		in->events, in->lost_events, in->malformed,
+		scmwq_driver_name(res ? res->driver : SCMWQ_DRV_AUTO));
+	scmwq_json_str(out, res ? res->driver_why : "");
+	fprintf(out, ", \"error\": ");
+	if (in->error)
+		scmwq_json_str(out, in->error);
+	else
+		fprintf(out, "null");
+	fprintf(out, "}");
+}
+
+int scmwq_report_end(struct scmwq_report *r, const struct scmwq_report_input *in)
+{
+	FILE *out = r->out;
+	const struct scmwq_model_stats *st = in->res ? &in->res->stats : NULL;
+
+	sort_groups(&r->by_wq);
+	sort_groups(&r->by_fn);
+	switch (r->o.format) {
+	case SCMWQ_REPORT_JSON:
+		if (r->o.rows)
+			fprintf(out, "%s]", r->json_calls ? "\n  " : "");
+		fprintf(out, ",\n  \"findings\": [");
+		if (spool_copy(r) < 0)
+			r->oom = true;
+		fprintf(out, "%s],\n", r->spooled ? "\n  " : "");
+		json_summary(r, st);
+		fprintf(out, ",\n");
+		json_input(r, in);
+		fprintf(out, ",\n  \"exit_status\": %d}", in->exit_status);
+		if (r->o.nfiles <= 1)
+			fputc('\n', out);
+		break;
+	case SCMWQ_REPORT_CSV:
+		if (r->o.summary && !r->o.rows)
+			csv_summary(r);
+		break;
+	default:
+		if (r->spooled) {
+			fprintf(out, "\nFindings:\n");
+			if (spool_copy(r) < 0)
+				r->oom = true;
+		}
+		if (r->o.summary) {
+			text_summary_table(r, false);
+			text_summary_table(r, true);
+			fprintf(out, "\nPercentiles by nearest rank: exact up to %d values, "
+				"otherwise within %.1f%% (marked ~); min and max always exact.\n",
+				SCMWQ_HIST_EXACT, 100.0 / SCMWQ_HIST_ERR_DIV);
+		}
+		fputc('\n', out);
+		if (in->format) {
+			fprintf(out, "%s: %s, %" PRIu64 " events", in->path, in->format,
+				in->events);
+			if (st && st->losses)
+				fprintf(out, " (%" PRIu64 " loss marks, %" PRIu64 " events lost)",
+					st->losses, in->lost_events);
+			if (in->malformed)
+				fprintf(out, ", %" PRIu64 " malformed lines skipped",
+					in->malformed);
+			if (in->res)
+				fprintf(out, "; driver %s (%s)", scmwq_driver_name(in->res->driver),
+					in->res->driver_why);
+			fputc('\n', out);
+		}
+		fprintf(out, "%s: %" PRIu64 " of %" PRIu64 " calls shown, %" PRIu64
+			" sleeps; %" PRIu64 " error%s, %" PRIu64 " warning%s, %" PRIu64
+			" inconclusive%s\n", in->path, r->calls_shown, r->calls_seen,
+			r->sleeps_shown,
+			st ? st->errors : 0, st && st->errors == 1 ? "" : "s",
+			st ? st->warnings : 0, st && st->warnings == 1 ? "" : "s",
+			st ? st->inconclusive : 0,
+			in->error ? " (reported up to the error above)" : "");
+	}
+	spool_reset(r);
+	return ferror(out) || r->oom ? -1 : 0;
+}
+
+int scmwq_report_close(struct scmwq_report *r)
+{
+	if (r->o.format == SCMWQ_REPORT_JSON && r->o.nfiles > 1 && r->run)
+		fprintf(r->out, "\n]}\n");
+	return ferror(r->out) ? -1 : 0;
+}

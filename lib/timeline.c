@@ -1,0 +1,673 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timelines as pictures: the per-call timelines of a trace (lib/calls.c,
+ * through scmwq_replay(), so that who woke whom is what replay decides)
+ * handed to one of three writers: lanes of characters for a terminal
+ * (timeline_ascii.c), an SVG picture (timeline_svg.c) or Chrome trace-event
+ * JSON for Perfetto (timeline_perfetto.c).
+ *
+ * The ascii and SVG writers need the lanes and the time range before they
+ * draw, so the trace is read twice: a cheap first pass over the events
+ * (threads, first and last timestamp), then the model.  Nothing here keeps
+ * a call once it is handed on: memory grows with the threads, not the calls.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "timeline.h"
+
+int scmwq_tl_format_parse(const char *name, enum scmwq_tl_format *fmt)
+{
+	if (!strcmp(name, "ascii"))
+		*fmt = SCMWQ_TL_ASCII;
+	else if (!strcmp(name, "svg"))
+		*fmt = SCMWQ_TL_SVG;
+	else if (!strcmp(name, "perfetto"))
+		*fmt = SCMWQ_TL_PERFETTO;
+	else
+		return -1;
+	return 0;
+}
+
+void scmwq_timeline_opts_init(struct scmwq_timeline_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->driver = SCMWQ_DRV_AUTO;
+	scmwq_model_opts_init(&o->model);
+	o->out = stdout;
+}
+
+/* ------------------------------------------------------------------ */
+/* Threads                                                             */
+
+static size_t hash_pid(int pid, size_t cap)
+{
+	return ((uint32_t)pid * 2654435761u) & (cap - 1);
+}
+
+struct tl_thread *tl_thread_find(const struct tl_threads *t, int pid)
+{
+	if (!t->hash)
+		return NULL;
+	for (struct tl_thread *th = t->hash[hash_pid(pid, t->cap)]; th; th = th->hnext)
+		if (th->pid == pid)
+			return th;
+	return NULL;
+}
+
+static int threads_grow(struct tl_threads *t)
+{
+	size_t ncap = t->cap ? t->cap * 2 : 64;
+	struct tl_thread **nh = calloc(ncap, sizeof(*nh));
+
+	if (!nh)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++)
+		for (struct tl_thread *th = t->hash[i], *n; th; th = n) {
+			size_t h = hash_pid(th->pid, ncap);
+
+			n = th->hnext;
+			th->hnext = nh[h];
+			nh[h] = th;
+		}
+	free(t->hash);
+	t->hash = nh;
+	t->cap = ncap;
+	return 0;
+}
+
+struct tl_thread *tl_thread_get(struct tl_threads *t, int pid)
+{
+	struct tl_thread *th = tl_thread_find(t, pid);
+	size_t h;
+
+	if (th)
+		return th;
+	if (t->count * 2 >= t->cap && threads_grow(t) < 0)
+		return NULL;
+	th = calloc(1, sizeof(*th));
+	if (!th)
+		return NULL;
+	th->pid = pid;
+	th->lane = -1;
+	h = hash_pid(pid, t->cap);
+	th->hnext = t->hash[h];
+	t->hash[h] = th;
+	t->count++;
+	return th;
+}
+
+static void threads_free(struct tl_threads *t)
+{
+	for (size_t i = 0; t->hash && i < t->cap; i++)
+		for (struct tl_thread *th = t->hash[i], *n; th; th = n) {
+			n = th->hnext;
+			free(th->pending);
+			free(th);
+		}
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}
+
+void tl_thread_label(char *buf, size_t len, const char *comm, int pid)
+{
+	snprintf(buf, len, "%s-%d", comm && comm[0] ? comm : "<...>", pid);
+}
+
+int tl_lane_of(const struct tl *t, int pid)
+{
+	const struct tl_thread *th = pid >= 0 ? tl_thread_find(&t->threads, pid) : NULL;
+
+	return th ? th->lane : -1;
+}
+
+uint64_t tl_call_last(const struct scmwq_call_rec *r)
+{
+	uint64_t m = r->start_ns;
+
+	if (r->end_ns > m)
+		m = r->end_ns;
+	for (int i = 0; i < r->n_sleeps; i++) {
+		const struct scmwq_sleep_rec *s = &r->sleeps[i];
+
+		if (s->sleep_ns > m)
+			m = s->sleep_ns;
+		if (s->wake_ns > m)
+			m = s->wake_ns;
+		if (s->resume_ns > m)
+			m = s->resume_ns;
+	}
+	return m;
+}
+
+/* ------------------------------------------------------------------ */
+/* Axis and number formatting                                          */
+
+void tl_axis_pick(struct tl_axis *ax, uint64_t span_ns, unsigned int max_ticks)
+{
+	static const uint64_t mult[] = { 1, 2, 5 };
+	uint64_t raw, dec = 1;
+
+	if (max_ticks < 1)
+		max_ticks = 1;
+	raw = span_ns / max_ticks;
+	if (raw < 1)
+		raw = 1;
+	ax->step = 0;
+	while (!ax->step) {
+		for (size_t i = 0; i < ARRAY_SIZE(mult); i++)
+			if (mult[i] * dec >= raw) {
+				ax->step = mult[i] * dec;
+				break;
+			}
+		if (dec > UINT64_MAX / 10)
+			ax->step = dec;
+		dec *= 10;
+	}
+	/* the unit of the whole span, so that labels read 0, 0.5, 1, 1.5 ms */
+	if (span_ns >= 1000000000ULL) {
+		ax->unit = 1000000000ULL;
+		ax->uname = "s";
+	} else if (span_ns >= 1000000ULL) {
+		ax->unit = 1000000ULL;
+		ax->uname = "ms";
+	} else if (span_ns >= 1000ULL) {
+		ax->unit = 1000ULL;
+		ax->uname = "us";
+	} else {
+		ax->unit = 1;
+		ax->uname = "ns";
+	}
+	/* at most three decimals */
+	while (ax->unit > 1 && ax->step * 1000 < ax->unit) {
+		ax->unit /= 1000;
+		ax->uname = ax->unit == 1000000ULL ? "ms" : ax->unit == 1000ULL ? "us" : "ns";
+	}
+}
+
+void tl_axis_label(const struct tl_axis *ax, uint64_t ns, char *buf, size_t len)
+{
+	uint64_t whole = ns / ax->unit, frac = ns % ax->unit, u = ax->unit;
+	int digits = 0;
+
+	if (!frac) {
+		snprintf(buf, len, "%llu", (unsigned long long)whole);
+		return;
+	}
+	/* as many decimals as the fraction needs (at most 3) */
+	while (u > 1 && digits < 3) {
+		u /= 10;
+		digits++;
+		if (!(frac % u))
+			break;
+	}
+	snprintf(buf, len, "%.*f", digits, (double)ns / (double)ax->unit);
+}
+
+void tl_fmt_dur(char *buf, size_t len, uint64_t ns, bool ascii)
+{
+	const char *us = ascii ? "us" : "\xc2\xb5s";
+
+	if (ns < 1000)
+		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
+	else if (ns < 10000)
+		snprintf(buf, len, "%.2f %s", ns / 1e3, us);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1f %s", ns / 1e3, us);
+	else if (ns < 100000000)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+}
+
+char tl_ctx_char(uint32_t wq_ctx)
+{
+	if (wq_ctx < 10)
+		return (char)('0' + wq_ctx);
+	if (wq_ctx < 36)
+		return (char)('a' + wq_ctx - 10);
+	return '#';
+}
+
+/* ------------------------------------------------------------------ */
+/* First pass: threads and the time range                              */
+
+static bool is_scm_event(enum scmwq_ev_type type)
+{
+	switch (type) {
+	case SCMWQ_EV_SMC_REQUEST:
+	case SCMWQ_EV_SLEEP:
+	case SCMWQ_EV_RESUME:
+	case SCMWQ_EV_GET_WQ_CTX:
+	case SCMWQ_EV_WAKE_ACK:
+	case SCMWQ_EV_SMC_DONE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* An event of the IRQ drain (GET_WQ_CTX), not of a call. */
+static bool is_drain(const struct scmwq_event *ev)
+{
+	unsigned int svc, cmd;
+
+	if (ev->type == SCMWQ_EV_GET_WQ_CTX)
+		return true;
+	if (ev->type != SCMWQ_EV_SMC_REQUEST && ev->type != SCMWQ_EV_SMC_DONE)
+		return false;
+	if (ev->type == SCMWQ_EV_SMC_REQUEST && (ev->have & SCMWQ_HAVE_SVC_CMD)) {
+		svc = ev->svc_id;
+		cmd = ev->cmd_id;
+	} else {
+		svc = scmwq_smc_svc(ev->smc_id);
+		cmd = scmwq_smc_cmd(ev->smc_id);
+	}
+	return svc == SCMWQ_SVC_WAITQ && cmd == SCMWQ_CMD_GET_WQ_CTX;
+}
+
+/* Drain-only threads first (the arrows start there), then by first event. */
+static int lane_cmp(const void *a, const void *b)
+{
+	const struct tl_thread *x = *(struct tl_thread *const *)a;
+	const struct tl_thread *y = *(struct tl_thread *const *)b;
+	bool xi = x->irq && !x->calls, yi = y->irq && !y->calls;
+
+	if (xi != yi)
+		return xi ? -1 : 1;
+	if (x->first_ts != y->first_ts)
+		return x->first_ts < y->first_ts ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Which threads keep a lane of their own: drain threads, then the busiest. */
+static int keep_cmp(const void *a, const void *b)
+{
+	const struct tl_thread *x = *(struct tl_thread *const *)a;
+	const struct tl_thread *y = *(struct tl_thread *const *)b;
+	bool xi = x->irq && !x->calls, yi = y->irq && !y->calls;
+
+	if (xi != yi)
+		return xi ? -1 : 1;
+	if (x->events != y->events)
+		return x->events > y->events ? -1 : 1;
+	return lane_cmp(a, b);
+}
+
+static int make_lanes(struct tl *t, struct scmwq_error *err)
+{
+	struct tl_thread **v;
+	size_t n = 0, keep;
+
+	v = calloc(t->threads.count ? t->threads.count : 1, sizeof(*v));
+	if (!v)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	for (size_t i = 0; i < t->threads.cap; i++)
+		for (struct tl_thread *th = t->threads.hash[i]; th; th = th->hnext)
+			if (th->in_window)
+				v[n++] = th;
+	keep = n;
+	if (n > TL_MAX_LANES) {
+		qsort(v, n, sizeof(*v), keep_cmp);
+		keep = TL_MAX_LANES - 1;
+	}
+	qsort(v, keep, sizeof(*v), lane_cmp);
+	t->nlanes = (int)keep + (n > keep);
+	t->lanes = calloc(t->nlanes ? t->nlanes : 1, sizeof(*t->lanes));
+	if (!t->lanes) {
+		free(v);
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	}
+	for (size_t i = 0; i < keep; i++) {
+		struct tl_lane *l = &t->lanes[i];
+
+		v[i]->lane = (int)i;
+		l->pid = v[i]->pid;
+		l->irq = v[i]->irq && !v[i]->calls;
+		l->threads = 1;
+		tl_thread_label(l->label, sizeof(l->label), v[i]->comm, v[i]->pid);
+	}
+	if (n > keep) {
+		struct tl_lane *l = &t->lanes[keep];
+
+		t->others = (int)keep;
+		l->pid = -1;
+		l->threads = (unsigned int)(n - keep);
+		for (size_t i = keep; i < n; i++)
+			v[i]->lane = t->others;
+		snprintf(l->label, sizeof(l->label), "(%u other threads)", l->threads);
+		t->res->threads_merged = l->threads;
+	}
+	t->res->lanes = (unsigned int)keep;
+	free(v);
+	return 0;
+}
+
+static int scan(struct tl *t, const char *path, struct scmwq_error *err)
+{
+	const struct scmwq_timeline_opts *o = t->o;
+	struct scmwq_source *src;
+	struct scmwq_error rerr;
+	struct scmwq_event ev;
+	bool crossed = !o->has_from, any = false;
+	int rc;
+
+	src = scmwq_source_open(path, NULL, NULL, err);
+	if (!src)
+		return -1;
+	for (;;) {
+		struct tl_thread *th;
+
+		memset(&ev, 0, sizeof(ev));
+		rc = scmwq_source_next(src, &ev, &rerr);
+		if (rc <= 0)
+			break;	/* an error shows again in the second pass */
+		if (!is_scm_event(ev.type))
+			continue;
+		if (o->has_to && ev.ts_ns > o->to_ns)
+			break;
+		if (!crossed && ev.ts_ns >= o->from_ns) {
+			/* threads inside a call when the window opens are in it */
+			crossed = true;
+			for (size_t i = 0; i < t->threads.cap; i++)
+				for (th = t->threads.hash[i]; th; th = th->hnext)
+					if (th->in_call)
+						th->in_window = true;
+		}
+		th = tl_thread_get(&t->threads, ev.pid);
+		if (!th) {
+			scmwq_source_free(src);
+			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		}
+		if (ev.comm[0])
+			memcpy(th->comm, ev.comm, sizeof(th->comm));
+		if (!th->events++)
+			th->first_ts = ev.ts_ns;
+		if (is_drain(&ev)) {
+			th->irq = true;
+		} else {
+			th->calls = true;
+			th->in_call = ev.type != SCMWQ_EV_SMC_DONE;
+		}
+		if (!crossed)
+			continue;
+		th->in_window = true;
+		if (!any || ev.ts_ns < t->first_ts)
+			t->first_ts = ev.ts_ns;
+		if (!any || ev.ts_ns > t->last_ts)
+			t->last_ts = ev.ts_ns;
+		any = true;
+	}
+	if (!crossed) {
+		for (size_t i = 0; i < t->threads.cap; i++)
+			for (struct tl_thread *th = t->threads.hash[i]; th; th = th->hnext)
+				if (th->in_call)
+					th->in_window = true;
+	}
+	scmwq_source_free(src);
+
+	t->empty = !any;
+	t->t0 = o->has_from ? o->from_ns : t->first_ts;
+	t->t1 = o->has_to ? o->to_ns : t->last_ts;
+	if (!any && !o->has_from && !o->has_to)
+		t->t0 = t->t1 = 0;
+	if (t->t1 <= t->t0)
+		t->t1 = t->t0 + 1000;
+	return make_lanes(t, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Second pass: the calls and findings from replay                     */
+
+static void hand_on(struct tl *t, const struct scmwq_call_rec *r, uint64_t end, bool open,
+		    bool abandoned)
+{
+	struct tl_call c = {
+		.rec = r, .end_ns = end, .open = open, .abandoned = abandoned,
+		.lane = tl_lane_of(t, r->pid),
+	};
+
+	if (t->o->has_from && end < t->o->from_ns)
+		return;
+	if (t->o->has_to && r->start_ns > t->o->to_ns)
+		return;
+	t->res->calls++;
+	t->ops->call(t, &c);
+}
+
+static void on_call(const struct scmwq_call_rec *rec, void *arg)
+{
+	struct tl *t = arg;
+	struct tl_thread *th = tl_thread_get(&t->threads, rec->pid);
+	uint64_t last = tl_call_last(rec);
+
+	if (last > t->seen_max)
+		t->seen_max = last;
+	if (!th) {
+		t->oom = true;
+		return;
+	}
+	if (rec->comm[0] && !th->comm[0])
+		memcpy(th->comm, rec->comm, sizeof(th->comm));
+	if (th->pending) {
+		/* it ended with no scm_smc_done: the thread began this call */
+		uint64_t end = tl_call_last(th->pending);
+
+		if (rec->start_ns > end)
+			end = rec->start_ns;
+		hand_on(t, th->pending, end, false, true);
+		free(th->pending);
+		th->pending = NULL;
+	}
+	if (!rec->done) {
+		/* kept until we know whether another call follows on the thread */
+		th->pending = malloc(sizeof(*th->pending));
+		if (!th->pending) {
+			t->oom = true;
+			return;
+		}
+		*th->pending = *rec;
+		return;
+	}
+	hand_on(t, rec, rec->end_ns, false, false);
+}
+
+/* Calls that never ended run to the end of the trace. */
+static void flush_pending(struct tl *t)
+{
+	uint64_t end = t->ops->two_pass ? t->last_ts : t->seen_max;
+
+	for (size_t i = 0; i < t->threads.cap; i++)
+		for (struct tl_thread *th = t->threads.hash[i]; th; th = th->hnext) {
+			uint64_t e;
+
+			if (!th->pending)
+				continue;
+			e = tl_call_last(th->pending);
+			if (end > e)
+				e = end;
+			hand_on(t, th->pending, e, true, false);
+			free(th->pending);
+			th->pending = NULL;
+		}
+}
+
+static void on_finding(const struct scmwq_finding *f, void *arg)
+{
+	struct tl *t = arg;
+
+	if (f->ts_ns > t->seen_max)
+		t->seen_max = f->ts_ns;
+	if (f->severity == SCMWQ_SEV_ERROR)
+		t->errors++;
+	else if (f->severity == SCMWQ_SEV_WARNING)
+		t->warnings++;
+	else
+		t->infos++;
+	if (t->o->has_from && f->ts_ns < t->o->from_ns)
+		return;
+	if (t->o->has_to && f->ts_ns > t->o->to_ns)
+		return;
+	t->ops->finding(t, f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Standard input                                                      */
+
+/* Copy standard input to an unlinked temporary file; its descriptor. */
+static int spool_stdin(struct scmwq_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096], buf[65536];
+	ssize_t n;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(tmpl, sizeof(tmpl), "%s/scmwq-timeline-XXXXXX", dir);
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL,
+				       "<stdin>: cannot create a temporary file in %s: %s", dir,
+				       strerror(errno));
+	unlink(tmpl);
+	for (;;) {
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(fd, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				scmwq_error_set(err, SCMWQ_E_INTERNAL,
+						"<stdin>: cannot spool to a temporary file in %s: "
+						"%s",
+						dir, strerror(errno));
+				close(fd);
+				return -1;
+			}
+			off += w;
+		}
+	}
+	if (n < 0) {
+		scmwq_error_set(err, SCMWQ_E_NOINPUT, "<stdin>: cannot read: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct diag_fix {
+	const struct scmwq_timeline_opts *o;
+	bool spooled;
+};
+
+static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
+{
+	struct diag_fix *d = arg;
+
+	if (d->o->diag)
+		d->o->diag(d->spooled ? "<stdin>" : path, line, what, d->o->diag_arg);
+}
+
+/* Messages about the spooled file name standard input. */
+static void fix_msg(struct scmwq_error *err, const char *spath)
+{
+	size_t n = strlen(spath);
+	char tmp[sizeof(err->msg)];
+
+	if (strncmp(err->msg, spath, n))
+		return;
+	snprintf(tmp, sizeof(tmp), "<stdin>%s", err->msg + n);
+	memcpy(err->msg, tmp, sizeof(err->msg));
+}
+
+/* ------------------------------------------------------------------ */
+
+int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *o,
+		   struct scmwq_timeline_result *res, struct scmwq_error *err)
+{
+	struct tl t = { 0 };
+	struct scmwq_replay_opts ro = { 0 };
+	struct scmwq_source *src = NULL;
+	struct diag_fix dfix = { .o = o };
+	bool is_stdin = !strcmp(path, "-"), failed = false;
+	char spath[64] = "";
+	const char *use = path;
+	int fd = -1, ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->driver = o->driver;
+	t.o = o;
+	t.res = res;
+	t.out = o->out ? o->out : stdout;
+	t.others = -1;
+	t.title = o->title ? o->title : is_stdin ? "<stdin>" : path;
+	switch (o->format) {
+	case SCMWQ_TL_SVG:
+		t.ops = &tl_svg_ops;
+		break;
+	case SCMWQ_TL_PERFETTO:
+		t.ops = &tl_perfetto_ops;
+		break;
+	default:
+		t.ops = &tl_ascii_ops;
+	}
+
+	if (is_stdin && t.ops->two_pass) {
+		fd = spool_stdin(err);
+		if (fd < 0)
+			return -1;
+		snprintf(spath, sizeof(spath), "/dev/fd/%d", fd);
+		use = spath;
+		dfix.spooled = true;
+	}
+	if (t.ops->two_pass && scan(&t, use, err) < 0)
+		goto out;
+	src = scmwq_source_open(use, diag_cb, &dfix, err);
+	if (!src)
+		goto out;
+	if (t.ops->begin(&t, err) < 0)
+		goto out;
+
+	ro.driver = o->driver;
+	ro.model = o->model;
+	ro.finding = on_finding;
+	ro.finding_arg = &t;
+	ro.call_fn = on_call;
+	if (scmwq_replay(src, &ro, &t.replay, err) < 0)
+		failed = true;
+	flush_pending(&t);
+	res->driver = t.replay.driver;
+	memcpy(res->driver_why, t.replay.driver_why, sizeof(res->driver_why));
+	res->events = t.replay.events;
+	res->stats = t.replay.stats;
+	res->malformed = scmwq_source_malformed(src);
+	if (t.oom && !failed) {
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		failed = true;
+	}
+	if (t.ops->end(&t, failed, failed ? NULL : err) < 0)
+		failed = true;
+	ret = failed ? -1 : 0;
+out:
+	if (t.ops->free)
+		t.ops->free(&t);
+	scmwq_source_free(src);
+	if (spath[0] && ret < 0)
+		fix_msg(err, spath);
+	if (fd >= 0)
+		close(fd);
+	threads_free(&t.threads);
+	free(t.lanes);
+	return ret;
+}

@@ -1,0 +1,467 @@
+#!/usr/bin/env bats
+# `scmwq-trace timeline`: the per-call timelines as pictures.  The ascii
+# lanes, the SVG (well-formed, renders to a PNG, marks what it must), the
+# Perfetto JSON (the trace-event structure, checked with jq, against the
+# trace's own timestamps), streaming memory, and the exit statuses.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+FIX=$BATS_TEST_DIRNAME/fixtures
+CV=$TRACES/clean-vendor.scm.txt		# known timestamps: 100.000000 to 100.002270
+CVDAT=$TRACES/clean-vendor.dat
+LOST=$TRACES/lost-wakeup.qcom_scm.txt
+WAP=$TRACES/wake-all-partial.dat
+
+stderr_has() {
+	[[ $stderr == *"$1"* ]] || fail "stderr does not contain '$1'; stderr was: $stderr"
+}
+
+# The lines of $output longer than $1 characters (none: success).
+fits_width() {
+	local w=$1 line
+	while IFS= read -r line; do
+		((${#line} <= w)) || fail "a line of ${#line} > $w columns: '$line'"
+	done <<<"$output"
+}
+
+# A simulated vendor trace of $1 calls with a WAKE_ALL race, cached per run.
+sim_trace() {
+	local f=$BATS_FILE_TMPDIR/sim-$1.txt
+	[[ -s $f ]] || scmwq simulate -d vendor --calls="$1" --threads=8 \
+		--inject=wake-all-partial --no-progress -o "$f"
+	echo "$f"
+}
+
+# ------------------------------------------------------------------ help and errors
+
+@test "timeline --help exits 0 on stdout and names every option and exit status" {
+	run --separate-stderr scmwq timeline --help
+	assert_success
+	[[ -z $stderr ]] || fail "stderr: $stderr"
+	assert_output --partial "Usage: scmwq-trace timeline"
+	local cmd long short
+	while read -r cmd long short; do
+		[[ $cmd == timeline ]] || continue
+		assert_output --partial "$long"
+		[[ -z $short ]] || assert_output --partial "$short, $long"
+	done < <(scmwq completion list)
+	for code in 64 65 66 70; do
+		assert_output --partial "$code"
+	done
+}
+
+@test "timeline is listed by 'scmwq-trace --help'" {
+	run scmwq --help
+	assert_success
+	assert_output --regexp $'\n  timeline +'
+}
+
+@test "a bad command line exits 64 with a message and writes nothing" {
+	local args
+	for args in "" "--format=png $CV" "-f" "--width=10 $CV" "--width=abc $CV" \
+		    "--color=sometimes $CV" "--time=5 $CV" "--time=, $CV" "--time=2,1 $CV" \
+		    "--time=a,b $CV" "--driver=linux $CV" "--grace=soon $CV" "--bogus $CV" \
+		    "$CV $CV" "-o $CV $CV"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr scmwq timeline $args
+		assert_failure 64
+		[[ -n $stderr ]] || fail "no message for: timeline $args"
+		[[ -z $output ]] || fail "stdout for '$args': $output"
+	done
+}
+
+@test "a file that is not there exits 66 and leaves no -o file" {
+	run --separate-stderr scmwq timeline -o "$BATS_TEST_TMPDIR/x.svg" "$BATS_TEST_TMPDIR/nope.dat"
+	assert_failure 66
+	stderr_has "nope.dat"
+	[[ ! -e $BATS_TEST_TMPDIR/x.svg ]] || fail "x.svg left behind"
+	run --separate-stderr scmwq timeline "$BATS_TEST_TMPDIR"
+	assert_failure 66
+}
+
+@test "not a trace exits 65 naming the file, from a file and from standard input" {
+	local fmt
+	cp /bin/true "$BATS_TEST_TMPDIR/true.dat"
+	for fmt in ascii svg perfetto; do
+		run --separate-stderr scmwq timeline -f "$fmt" "$BATS_TEST_TMPDIR/true.dat"
+		assert_failure 65
+		stderr_has "true.dat"
+		run --separate-stderr scmwq timeline -f "$fmt" - <"$FIX/../../../README.md"
+		assert_failure 65
+		stderr_has "<stdin>"
+		[[ $stderr != */dev/fd/* ]] || fail "the spool file shows: $stderr"
+		run --separate-stderr scmwq timeline -f "$fmt" - </dev/null
+		assert_failure 65
+		stderr_has "empty"
+	done
+}
+
+@test "a truncated trace.dat exits 65 and leaves no -o file" {
+	local f=$CVDAT
+	head -c $(($(stat -c %s "$f") - 100)) "$f" >"$BATS_TEST_TMPDIR/cut.dat"
+	run --separate-stderr scmwq timeline -o "$BATS_TEST_TMPDIR/cut.svg" "$BATS_TEST_TMPDIR/cut.dat"
+	assert_failure 65
+	stderr_has "cut.dat"
+	[[ ! -e $BATS_TEST_TMPDIR/cut.svg ]] || fail "cut.svg left behind"
+}
+
+@test "a write error exits 70 naming the output" {
+	[[ -w /dev/full ]] || skip "no /dev/full"
+	local fmt
+	for fmt in ascii svg perfetto; do
+		run --separate-stderr scmwq timeline -f "$fmt" -o /dev/full "$CVDAT"
+		assert_failure 70
+		stderr_has "/dev/full"
+		run --separate-stderr bash -c "'$SCMWQ_BIN' timeline -f $fmt '$CVDAT' >/dev/full"
+		assert_failure 70
+		stderr_has "standard output"
+	done
+}
+
+@test "findings do not change the exit status (0)" {
+	run --separate-stderr scmwq timeline "$LOST"
+	assert_success
+	run --separate-stderr scmwq timeline -f svg "$WAP"
+	assert_success
+}
+
+# ------------------------------------------------------------------ ascii
+
+@test "ascii: the default format, one lane per thread, every line within --width" {
+	local w
+	for w in 40 80 132; do
+		run --separate-stderr scmwq timeline --width="$w" "$CV"
+		assert_success
+		fits_width "$w"
+		assert_line --regexp '^irq/41-qcom-scm-1003 \|.*\|$'
+		assert_line --regexp '^qseecom-a-1000 +\|.*\|$'
+		assert_line --regexp '^qseecom-b-1001 +\|.*\|$'
+		assert_line --regexp '^hdcp-c-1002 +\|.*\|$'
+		# four lanes, two axis rules
+		[[ $(grep -cE '^[^ ].* \|.*\|$' <<<"$output") -eq 4 ]] || fail "not 4 lanes: $output"
+	done
+	# long lines (the findings' messages) wrap too
+	run --separate-stderr scmwq timeline --width=50 "$WAP"
+	assert_success
+	fits_width 50
+}
+
+@test "ascii: sleeps by wq_ctx, wakes, wakers" {
+	run --separate-stderr scmwq timeline --width=100 "$CV"
+	assert_success
+	# qseecom-a sleeps on wq_ctx 1 and 3, qseecom-b on 3, hdcp-c on 2
+	assert_line --regexp '^qseecom-a-1000 +\|1.*3+'
+	assert_line --regexp '^qseecom-b-1001 +\|.*3+'
+	assert_line --regexp '^hdcp-c-1002 +\|.*2+\^'
+	# the IRQ thread woke two times, qseecom-b (WAITQ_WAKE) once
+	assert_line --regexp '^irq/41-qcom-scm-1003 \| *\* +\* *\|$'
+	assert_line --regexp '^qseecom-b-1001 +\|=?\*'
+	assert_output --partial "Legend:"
+}
+
+@test "ascii: a finding is marked on its lane and listed" {
+	run --separate-stderr scmwq timeline --width=100 "$LOST"
+	assert_success
+	assert_line --regexp '^qseecom-a-1000 +\|.*!'
+	assert_output --partial "Findings (1):"
+	assert_output --partial "lost-wakeup qseecom-a-1000: woken on wq_ctx 0"
+}
+
+@test "ascii: no escape codes with --color=never or to a pipe; colour with --color=always" {
+	run --separate-stderr scmwq timeline "$LOST"
+	[[ $output != *$'\e'* ]] || fail "escape codes in piped output"
+	run --separate-stderr scmwq timeline --color=never "$LOST"
+	[[ $output != *$'\e'* ]] || fail "escape codes with --color=never"
+	NO_COLOR=1 run --separate-stderr scmwq timeline --color=auto "$LOST"
+	[[ $output != *$'\e'* ]] || fail "escape codes with NO_COLOR"
+	run --separate-stderr scmwq timeline --color=always "$LOST"
+	[[ $output == *$'\e['*m* ]] || fail "no colour with --color=always"
+}
+
+@test "ascii: \$COLUMNS sets the width when not writing to a terminal" {
+	COLUMNS=64 run --separate-stderr scmwq timeline "$CV"
+	assert_success
+	fits_width 64
+	assert_line --regexp '^irq/41-qcom-scm-1003 \|.{41}\|$'
+}
+
+@test "ascii: fitted to the terminal's width, in colour, on a terminal" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	run script -qec "stty cols 72 rows 40; '$SCMWQ_BIN' timeline '$CV'" /dev/null
+	assert_success
+	[[ $output == *$'\e['*m* ]] || fail "no colour on a terminal"
+	local plain
+	plain=$(sed -e 's/\x1b\[[0-9;]*m//g' -e 's/\r$//' <<<"$output")
+	output=$plain
+	mapfile -t lines <<<"$plain"
+	fits_width 72
+	assert_line --regexp '^irq/41-qcom-scm-1003 \|.{49}\|$'
+}
+
+@test "ascii: --time draws only the threads and the time of the window" {
+	# 100.0002 to 100.0009: only hdcp-c, asleep on wq_ctx 2 all along
+	run --separate-stderr scmwq timeline --width=60 --time=100.0002,100.0009 "$CV"
+	assert_success
+	assert_line --regexp '^hdcp-c-1002 \|2+\|$'
+	refute_line --regexp '^qseecom'
+	# a window with nothing in it
+	run --separate-stderr scmwq timeline --width=60 --time=200, "$CV"
+	assert_success
+	assert_output --partial "no SCM events in the --time window"
+}
+
+@test "ascii: many threads share an 'others' lane beyond 48" {
+	local f=$BATS_TEST_TMPDIR/many.txt
+	"$SCMWQ_BUILD/tests/scmwq-bench-gen" 3000 60 >"$f"
+	run --separate-stderr scmwq timeline --width=100 "$f"
+	assert_success
+	assert_line --regexp '^\(14 other threads\) +\|'
+	[[ $(grep -cE '^[^ ].* \|.*\|$' <<<"$output") -eq 48 ]] || fail "not 48 lanes"
+}
+
+# ------------------------------------------------------------------ svg
+
+@test "svg: well-formed XML for clean traces, findings, stdin and thousands of calls" {
+	command -v xmllint >/dev/null || skip "xmllint (libxml2-utils) is not installed"
+	local f big
+	for f in "$CV" "$CVDAT" "$LOST" "$WAP" "$TRACES/begins-mid-call.dat" \
+		 "$TRACES/stranded-sleeper.dat" "$TRACES/loss-overwrite.dat"; do
+		scmwq timeline -f svg "$f" >"$BATS_TEST_TMPDIR/t.svg"
+		xmllint --noout "$BATS_TEST_TMPDIR/t.svg" || fail "$f: not well-formed"
+	done
+	scmwq timeline -f svg - <"$CVDAT" | xmllint --noout -
+	big=$(sim_trace 5000)
+	scmwq timeline -f svg "$big" >"$BATS_TEST_TMPDIR/big.svg"
+	xmllint --noout "$BATS_TEST_TMPDIR/big.svg"
+}
+
+@test "svg: renders to a PNG with rsvg-convert" {
+	command -v rsvg-convert >/dev/null || skip "rsvg-convert (librsvg2-bin) is not installed"
+	local f png
+	for f in "$CVDAT" "$WAP" "$(sim_trace 5000)"; do
+		png=$BATS_TEST_TMPDIR/$(basename "$f").png
+		scmwq timeline -o "$BATS_TEST_TMPDIR/t.svg" "$f"
+		rsvg-convert "$BATS_TEST_TMPDIR/t.svg" -o "$png"
+		# a picture, not an empty page: some kilobytes, at least 1200 x 200
+		(($(stat -c %s "$png") > 20000)) || fail "$png is only $(stat -c %s "$png") bytes"
+		run file "$png"
+		assert_output --regexp 'PNG image data, [0-9]+ x [0-9]+'
+		local w h
+		read -r w h < <(sed -E 's/.*PNG image data, ([0-9]+) x ([0-9]+).*/\1 \2/' <<<"$output")
+		((w >= 1200 && h >= 200)) || fail "$png is $w x $h"
+	done
+}
+
+@test "svg: -o FILE.svg chooses svg, -o FILE.json perfetto, --format wins" {
+	scmwq timeline -o "$BATS_TEST_TMPDIR/a.svg" "$CV"
+	head -c 200 "$BATS_TEST_TMPDIR/a.svg" | grep -q '<svg'
+	scmwq timeline -o "$BATS_TEST_TMPDIR/a.json" "$CV"
+	jq -e '.traceEvents | length > 0' "$BATS_TEST_TMPDIR/a.json"
+	scmwq timeline -f ascii -o "$BATS_TEST_TMPDIR/b.svg" "$CV"
+	grep -q '^qseecom-a-1000 ' "$BATS_TEST_TMPDIR/b.svg"
+}
+
+@test "svg: lanes, sleeps by wq_ctx, both kinds of wake arrow, a legend" {
+	run --separate-stderr scmwq timeline -f svg "$CV"
+	assert_success
+	local lane
+	for lane in irq/41-qcom-scm-1003 qseecom-a-1000 qseecom-b-1001 hdcp-c-1002; do
+		assert_output --partial ">$lane</text>"
+	done
+	# the sleeps, with their colour class and label
+	assert_output --partial 'class="c1"'
+	assert_output --partial 'class="c2"'
+	assert_output --partial 'class="c3"'
+	assert_output --partial '>wq 2</text>'
+	# IRQ drain arrows (hdcp-c, then both WAKE_ALL sleepers) and one WAITQ_WAKE arrow
+	[[ $(grep -c '^<line class="ai"' <<<"$output") -eq 3 ]] || fail "not 3 IRQ arrows"
+	[[ $(grep -c '^<line class="aa"' <<<"$output") -eq 1 ]] || fail "not 1 WAITQ_WAKE arrow"
+	assert_output --partial '>Legend</text>'
+	assert_output --partial 'asleep on wq_ctx 3'
+	# a tooltip per call and sleep
+	assert_output --partial '<title>qseecom-a-1000: 0x42000c01 mp/0x01'
+	assert_output --partial 'woken by qseecom-b-1001 (WAITQ_WAKE, then ACK)'
+	# the axis in 1-2-5 steps: 0, 0.5, 1, 1.5, 2 ms
+	assert_output --partial '>0.5 ms</text>'
+	assert_output --partial '>1.5 ms</text>'
+}
+
+@test "svg: findings are marked with their rule id, on the thread they name too" {
+	run --separate-stderr scmwq timeline -f svg "$WAP"
+	assert_success
+	# the IRQ thread's WAKE_ALL (filled mark) and the sleeper it left (hollow mark)
+	[[ $(grep -c '</title><path class="fe"' <<<"$output") -eq 1 ]] || fail "not one error mark"
+	[[ $(grep -c '</title><path class="fn"' <<<"$output") -eq 1 ]] || fail "not one named mark"
+	[[ $(grep -c '>wake-all-partial</text>' <<<"$output") -eq 2 ]] || fail "not two labels"
+	assert_output --partial 'Findings (1)'
+	assert_output --partial 'still asleep: hdcp-c-'
+}
+
+@test "svg: thousands of calls are aggregated per pixel, with notes, in a bounded file" {
+	local big
+	big=$(sim_trace 5000)
+	run --separate-stderr scmwq timeline -f svg "$big"
+	assert_success
+	assert_output --regexp '[0-9]+ of [0-9]+ calls were narrower than 4 px'
+	assert_output --partial 'class="agg"'
+	# far smaller than one element per call
+	((${#output} < 1500000)) || fail "the SVG is ${#output} bytes"
+	[[ $(grep -o 'class="ai"\|class="aa"' <<<"$output" | wc -l) -le 1000 ]] || fail "arrow budget"
+}
+
+@test "svg: from standard input, the same picture as from the file" {
+	# all but the title, which names the input
+	scmwq timeline -f svg "$CVDAT" | grep -v 'scmwq-trace timeline:' >"$BATS_TEST_TMPDIR/a.svg"
+	scmwq timeline -f svg - <"$CVDAT" | grep -v 'scmwq-trace timeline:' >"$BATS_TEST_TMPDIR/b.svg"
+	diff "$BATS_TEST_TMPDIR/a.svg" "$BATS_TEST_TMPDIR/b.svg"
+}
+
+# ------------------------------------------------------------------ perfetto
+
+@test "perfetto: the trace-event document: traceEvents, ph everywhere, numeric ts" {
+	local f
+	for f in "$CV" "$CVDAT" "$LOST" "$WAP" "$(sim_trace 1000)"; do
+		scmwq timeline -f perfetto "$f" >"$BATS_TEST_TMPDIR/t.json"
+		jq -e '(.traceEvents | type == "array" and length > 0)
+		       and .displayTimeUnit == "ns"
+		       and all(.traceEvents[]; (.ph | type == "string"))
+		       and all(.traceEvents[] | select(.ph != "M"); (.ts | type == "number"))
+		       and all(.traceEvents[] | select(.ph == "X"); (.dur | type == "number") and .dur >= 0)
+		       and all(.traceEvents[] | select(.ph != "M" and .ph != "i" or .s == "t");
+			       (.pid | type == "number") and (.tid | type == "number"))' \
+			"$BATS_TEST_TMPDIR/t.json" >/dev/null || fail "$f: not a trace-event document"
+	done
+}
+
+@test "perfetto: ts in microseconds, as the trace's own timestamps / 1000" {
+	local j=$BATS_TEST_TMPDIR/cv.json
+	scmwq timeline -f perfetto "$CV" >"$j"
+	# qseecom-a's first call: 100.000000 to 100.000080 s
+	jq -e '[.traceEvents[] | select(.ph == "b" and .pid == 1000)][0].ts == 100000000' "$j"
+	jq -e '[.traceEvents[] | select(.ph == "e" and .pid == 1000)][0].ts == 100000080' "$j"
+	# hdcp-c sleeps 100.000100, woken by the IRQ at 100.001120, resumes 100.001130
+	jq -e '[.traceEvents[] | select(.ph == "X" and .name == "sleep wq_ctx 2")] | length == 1
+	       and .[0].pid == 1002 and .[0].ts == 100000100 and .[0].dur == 1030
+	       and .[0].args.wait_us == 1020 and .[0].args.wake_to_resume_us == 10
+	       and .[0].args.waker == "irq/41-qcom-scm-1003" and .[0].args.wake_path == "irq"' "$j"
+	# nanoseconds are kept as fractions of a microsecond
+	scmwq timeline -f perfetto "$CVDAT" >"$j"
+	grep -qE '"ts":[0-9]+\.[0-9]{3}[,}]' "$j"
+	jq -e 'any(.traceEvents[]; .ts != null and (.ts | . != floor))' "$j"
+}
+
+@test "perfetto: every call is a b/e pair with one id, cat and name; one per call" {
+	local j=$BATS_TEST_TMPDIR/t.json f
+	for f in "$CV" "$WAP" "$(sim_trace 1000)"; do
+		scmwq timeline -f perfetto "$f" >"$j"
+		jq -e '[.traceEvents[] | select(.ph == "b" or .ph == "e")]
+		       | group_by(.id2.local)
+		       | all(length == 2 and .[0].ph == "b" and .[1].ph == "e"
+			     and .[0].cat == .[1].cat and .[0].name == .[1].name
+			     and .[0].pid == .[1].pid and .[1].ts >= .[0].ts
+			     and (.[0].id2.local | type == "string"))' "$j" >/dev/null ||
+			fail "$f: async b/e do not pair"
+	done
+	scmwq timeline -f perfetto "$CV" >"$j"
+	jq -e '[.traceEvents[] | select(.ph == "b")] | length == 5' "$j"
+}
+
+@test "perfetto: a flow s/f per wake, from the waker to the sleeper, ids paired" {
+	local j=$BATS_TEST_TMPDIR/cv.json
+	scmwq timeline -f perfetto "$CV" >"$j"
+	jq -e '[.traceEvents[] | select(.ph == "s" or .ph == "f")] | group_by(.id)
+	       | length == 4
+	       and all(length == 2 and .[0].ph == "s" and .[1].ph == "f" and .[1].bp == "e"
+		       and .[0].ts == .[1].ts and .[0].cat == .[1].cat and .[0].pid != .[1].pid)' "$j"
+	# three from the IRQ thread, one from qseecom-b (WAITQ_WAKE)
+	jq -e '[.traceEvents[] | select(.ph == "s") | .pid] | sort == [1001, 1003, 1003, 1003]' "$j"
+	# each flow starts in a waker slice that contains it
+	jq -e '[.traceEvents[] | select(.ph == "X" and (.name | startswith("wake wq_ctx")))] as $w
+	       | all(.traceEvents[] | select(.ph == "s");
+		     . as $s | any($w[]; .pid == $s.pid and .ts <= $s.ts and .ts + .dur >= $s.ts))' "$j"
+	scmwq timeline -f perfetto "$(sim_trace 1000)" >"$j"
+	jq -e '[.traceEvents[] | select(.ph == "s" or .ph == "f")] | group_by(.id)
+	       | all(length == 2 and (map(.ph) | sort) == ["f", "s"])' "$j"
+}
+
+@test "perfetto: the X slices of each thread nest (no partial overlap)" {
+	local j=$BATS_TEST_TMPDIR/t.json f
+	for f in "$CV" "$WAP" "$(sim_trace 1000)"; do
+		scmwq timeline -f perfetto "$f" >"$j"
+		jq -e '[.traceEvents[] | select(.ph == "X") | {tid, a: .ts, b: (.ts + .dur)}]
+		       | group_by(.tid)
+		       | all(sort_by(.a, -.b)
+			     | reduce .[] as $x ({ok: true, st: []};
+				 .st |= map(select(.b > $x.a + 0.0005))
+				 | if (.st | length) > 0 and (.st[-1].b < $x.b - 0.0005)
+				   then .ok = false else . end
+				 | .st += [$x])
+			     | .ok)' "$j" >/dev/null || fail "$f: X slices overlap partially"
+	done
+}
+
+@test "perfetto: findings are instant events with the message" {
+	local j=$BATS_TEST_TMPDIR/l.json
+	scmwq timeline -f perfetto "$LOST" >"$j"
+	jq -e '[.traceEvents[] | select(.ph == "i")] | length == 1
+	       and .[0].name == "lost-wakeup" and .[0].s == "t" and .[0].pid == 1000
+	       and .[0].args.severity == "error"
+	       and (.[0].args.message | test("never resumed"))' "$j"
+	# a WAKE_ALL race: on the IRQ thread and on the sleeper it left
+	scmwq timeline -f perfetto "$WAP" >"$j"
+	jq -e '[.traceEvents[] | select(.ph == "i" and .name == "wake-all-partial")] | length == 2' "$j"
+	# a clean trace has none but info notes
+	scmwq timeline -f perfetto "$CV" >"$j"
+	jq -e 'all(.traceEvents[] | select(.ph == "i"); .args.severity == "info")' "$j"
+}
+
+@test "perfetto: every thread is named by M metadata events" {
+	local j=$BATS_TEST_TMPDIR/cv.json
+	scmwq timeline -f perfetto "$CV" >"$j"
+	jq -e '[.traceEvents[] | select(.ph == "M" and .name == "thread_name") | .args.name] | sort
+	       == ["hdcp-c", "irq/41-qcom-scm", "qseecom-a", "qseecom-b"]' "$j"
+	jq -e '[.traceEvents[] | select(.ph == "M" and .name == "process_name")] | length == 4' "$j"
+	# every pid that has an event has a name
+	jq -e '([.traceEvents[] | select(.ph == "M") | .pid] | unique) as $named
+	       | all(.traceEvents[] | select(.pid != null); .pid as $p | $named | index($p))' "$j"
+}
+
+@test "perfetto: from standard input in one pass, the same document" {
+	scmwq timeline -f perfetto "$CV" | jq -c 'del(.otherData.trace)' >"$BATS_TEST_TMPDIR/a.json"
+	scmwq timeline -f perfetto - <"$CV" | jq -c 'del(.otherData.trace)' >"$BATS_TEST_TMPDIR/b.json"
+	cmp "$BATS_TEST_TMPDIR/a.json" "$BATS_TEST_TMPDIR/b.json"
+}
+
+@test "perfetto: a stranded sleeper runs to the end of the trace" {
+	local j=$BATS_TEST_TMPDIR/s.json
+	scmwq timeline -f perfetto "$TRACES/stranded-sleeper.qcom_scm.txt" >"$j"
+	# asleep from 100.000010 to the last event, 101.100020
+	jq -e '[.traceEvents[] | select(.ph == "X" and (.name | startswith("sleep")))][0]
+	       | .ts == 100000010 and .ts + .dur == 101100020 and .args.resumed == false' "$j"
+	jq -e '[.traceEvents[] | select(.ph == "b" and .pid == 1000)][0].args.open_at_end' "$j"
+}
+
+# ------------------------------------------------------------------ memory
+
+# Peak RSS in KB of the command, or fail.
+peak_rss() {
+	local kb
+	kb=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
+	[[ $kb =~ ^[0-9]+$ ]] || fail "cannot measure: '$kb'"
+	echo "$kb"
+}
+
+@test "memory: svg, ascii and perfetto of 1M events in about the memory of 100k" {
+	[[ -x /usr/bin/time ]] || skip "no /usr/bin/time"
+	local small=$BATS_TEST_TMPDIR/100k.txt big=$BATS_TEST_TMPDIR/1m.txt fmt a b
+	"$SCMWQ_BUILD/tests/scmwq-bench-gen" 100000 >"$small"
+	"$SCMWQ_BUILD/tests/scmwq-bench-gen" 1000000 >"$big"
+	for fmt in svg ascii perfetto; do
+		a=$(peak_rss "$SCMWQ_BIN" timeline -f "$fmt" "$small")
+		b=$(peak_rss "$SCMWQ_BIN" timeline -f "$fmt" "$big")
+		# within 20% or 4 MB
+		((b <= a * 6 / 5 || b - a <= 4096)) ||
+			fail "$fmt: peak RSS grew from $a KB (100k events) to $b KB (1M events)"
+	done
+}
