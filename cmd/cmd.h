@@ -61,6 +61,18 @@ extern const char *cmd_progname;	/* "scmwq-trace replay" etc. */
  */
 void cmd_remove_output(const char *path);
 
+/*
+ * Malformed lines of a text trace, as every reading command reports them:
+ * the first ten on stderr with FILE:LINE, then only a count.  Pass a
+ * struct cmd_diag as the source's diag argument.
+ */
+struct cmd_diag {
+	bool quiet;
+	uint64_t count;
+};
+
+void cmd_diag_cb(const char *path, uint64_t line, const char *what, void *arg);
+
 /* Print "scmwq-trace: msg" to stderr. */
 void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -41,6 +41,21 @@ void cmd_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cmd_diag_cb(const char *path, uint64_t line, const char *what, void *arg)
+{
+	struct cmd_diag *d = arg;
+
+	d->count++;
+	if (d->quiet)
+		return;
+	if (d->count <= 10)
+		fprintf(stderr, "%s: %s:%llu: %s\n", cmd_progname, path, (unsigned long long)line,
+			what);
+	else if (d->count == 11)
+		fprintf(stderr, "%s: %s: more malformed lines follow; only their count is "
+			"reported\n", cmd_progname, path);
+}
+
 void cmd_remove_output(const char *path)
 {
 	struct stat st;

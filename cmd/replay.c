@@ -131,25 +131,10 @@ struct run {
 	const char *path;	/* display name */
 	bool multi;
 	uint64_t nfindings;
-	uint64_t diags;
+	struct cmd_diag diag;
 	struct timespec last_progress;
 	bool progress_shown;
 };
-
-static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
-{
-	struct run *r = arg;
-
-	r->diags++;
-	if (r->p->quiet)
-		return;
-	if (r->diags <= 10)
-		fprintf(stderr, "%s: %s:%llu: %s\n", cmd_progname, path, (unsigned long long)line,
-			what);
-	else if (r->diags == 11)
-		fprintf(stderr, "%s: %s: more malformed lines follow; only their count is "
-			"reported\n", cmd_progname, path);
-}
 
 static void progress_cb(uint64_t events, void *arg)
 {
@@ -317,7 +302,8 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		printf("\"findings\": [");
 	}
 
-	src = scmwq_source_open(file, diag_cb, &run, &err);
+	run.diag.quiet = p->quiet;
+	src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
 	if (!src) {
 		failed = true;
 	} else if (scmwq_replay(src, &ro, &res, &err) < 0) {

@@ -183,23 +183,8 @@ static const struct argp report_argp = {
 struct run {
 	const struct report_params *p;
 	struct scmwq_report *rep;
-	uint64_t diags;
+	struct cmd_diag diag;
 };
-
-static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
-{
-	struct run *r = arg;
-
-	r->diags++;
-	if (r->p->quiet)
-		return;
-	if (r->diags <= 10)
-		fprintf(stderr, "%s: %s:%llu: %s\n", cmd_progname, path, (unsigned long long)line,
-			what);
-	else if (r->diags == 11)
-		fprintf(stderr, "%s: %s: more malformed lines follow; only their count is "
-			"reported\n", cmd_progname, path);
-}
 
 /* Report one file; returns its exit status. */
 static int report_one(const struct report_params *p, struct scmwq_report *rep, const char *file)
@@ -219,7 +204,8 @@ static int report_one(const struct report_params *p, struct scmwq_report *rep, c
 	struct scmwq_source *src;
 	int status = EXIT_OK;
 
-	src = scmwq_source_open(file, diag_cb, &run, &err);
+	run.diag.quiet = p->quiet;
+	src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
 	if (!src) {
 		status = scmwq_errclass_exit(err.cls);
 		cmd_err("%s", err.msg);

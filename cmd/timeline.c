@@ -201,21 +201,6 @@ static const struct argp timeline_argp = {
 
 /* ------------------------------------------------------------------ */
 
-static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
-{
-	struct timeline_params *p = arg;
-	static uint64_t n;
-
-	if (p->quiet)
-		return;
-	if (++n <= 10)
-		fprintf(stderr, "%s: %s:%llu: %s\n", cmd_progname, path, (unsigned long long)line,
-			what);
-	else if (n == 11)
-		fprintf(stderr, "%s: %s: more malformed lines follow; only their count is "
-			"reported\n", cmd_progname, path);
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
@@ -264,6 +249,7 @@ static bool want_color(enum color_when c, FILE *out)
 static int timeline_run(int argc, char **argv)
 {
 	struct timeline_params p = { .color = COLOR_AUTO };
+	struct cmd_diag diag = { 0 };
 	struct scmwq_timeline_result res;
 	struct scmwq_error err = { 0 };
 	bool to_file, created = false;
@@ -297,8 +283,9 @@ static int timeline_run(int argc, char **argv)
 		}
 	}
 	p.tl.out = out;
-	p.tl.diag = diag_cb;
-	p.tl.diag_arg = &p;
+	diag.quiet = p.quiet;
+	p.tl.diag = cmd_diag_cb;
+	p.tl.diag_arg = &diag;
 	p.tl.width = p.width;
 	if (p.tl.format == SCMWQ_TL_ASCII) {
 		if (!p.width)

@@ -671,3 +671,38 @@ out:
 	free(t.lanes);
 	return ret;
 }
+
+void tl_occ_add(struct tl_occ *(*at)(void *arg, int col), void *arg, int c0, int c1, double t0,
+		double col_ns, uint64_t from, uint64_t to, enum tl_kind k, uint32_t ctx, float zero)
+{
+	for (int c = c0; c <= c1; c++) {
+		double lo = t0 + c * col_ns, hi = lo + col_ns;
+		struct tl_occ *o = at(arg, c);
+		float part;
+
+		if ((double)from > lo)
+			lo = (double)from;
+		if ((double)to < hi)
+			hi = (double)to;
+		part = hi > lo ? (float)(hi - lo) : 0;
+		if (part <= 0 && c != c0)
+			continue;
+		if (part <= 0)
+			part = zero;	/* a zero-length piece shows too */
+		switch (k) {
+		case TL_FW:
+			o->fw += part;
+			break;
+		case TL_SLEEP:
+			o->sl += part;
+			if (part > o->ctx_ns) {
+				o->ctx_ns = part;
+				o->ctx = ctx;
+			}
+			break;
+		case TL_WOKEN:
+			o->wk += part;
+			break;
+		}
+	}
+}

@@ -65,6 +65,23 @@ struct tl_ops {
 	void (*free)(struct tl *t);
 };
 
+/* How long one lane spent in each state within one column (pixel, cell). */
+enum tl_kind { TL_FW, TL_SLEEP, TL_WOKEN };
+
+struct tl_occ {
+	float fw, sl, wk;	/* ns in firmware, asleep, woken */
+	float ctx_ns;		/* the longest sleep piece in it... */
+	uint32_t ctx;		/* ...and its wq_ctx */
+};
+
+/*
+ * Spread [from, to) of state @k over columns @c0..@c1 of one lane; column
+ * @c covers [t0 + c * col_ns, t0 + (c + 1) * col_ns).  @at returns the
+ * column's tally; a zero-length piece counts as @zero ns in @c0.
+ */
+void tl_occ_add(struct tl_occ *(*at)(void *arg, int col), void *arg, int c0, int c1, double t0,
+		double col_ns, uint64_t from, uint64_t to, enum tl_kind k, uint32_t ctx, float zero);
+
 struct tl {
 	const struct scmwq_timeline_opts *o;
 	struct scmwq_timeline_result *res;

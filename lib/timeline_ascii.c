@@ -23,9 +23,7 @@ enum {
 };
 
 struct acell {
-	float fw, sl, wk;	/* ns in firmware, asleep, woken */
-	float ctx_ns;		/* the longest sleep piece in it... */
-	uint32_t ctx;		/* ...and its wq_ctx */
+	struct tl_occ o;	/* first: tl_occ_add() tallies it */
 	uint8_t marks;
 	uint16_t nev;		/* sleeps begun, wakes and wakers in it */
 };
@@ -46,6 +44,7 @@ struct ascii {
 	int width, label_w, plot_w;
 	double col_ns;		/* ns per column */
 	struct acell *cells;	/* nlanes x plot_w */
+	int occ_lane;		/* the lane add_span() is filling */
 	struct alisted list[FINDINGS_LISTED];
 	int nlist;
 	uint64_t nfind, unplaced;
@@ -72,10 +71,16 @@ static int col_of(struct tl *t, uint64_t ts)
 	return (int)c;
 }
 
-enum kind { K_FW, K_SLEEP, K_WOKEN };
+static struct tl_occ *occ_at(void *arg, int col)
+{
+	struct tl *t = arg;
+
+	return &cell(t, ((struct ascii *)t->priv)->occ_lane, col)->o;
+}
+
 
 /* Add the time [from, to) of one kind to a lane's columns. */
-static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum kind k,
+static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum tl_kind k,
 		     uint32_t ctx)
 {
 	struct ascii *a = t->priv;
@@ -89,36 +94,8 @@ static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum ki
 		return;
 	c0 = col_of(t, from);
 	c1 = col_of(t, to);
-	for (int c = c0; c <= c1; c++) {
-		double lo = t->t0 + c * a->col_ns, hi = lo + a->col_ns;
-		struct acell *x = cell(t, lane, c);
-		float part;
-
-		if ((double)from > lo)
-			lo = (double)from;
-		if ((double)to < hi)
-			hi = (double)to;
-		part = hi > lo ? (float)(hi - lo) : 0;
-		if (part <= 0 && c != c0)
-			continue;
-		if (part <= 0)
-			part = 0.5f;	/* a zero-length piece shows too */
-		switch (k) {
-		case K_FW:
-			x->fw += part;
-			break;
-		case K_SLEEP:
-			x->sl += part;
-			if (part > x->ctx_ns) {
-				x->ctx_ns = part;
-				x->ctx = ctx;
-			}
-			break;
-		case K_WOKEN:
-			x->wk += part;
-			break;
-		}
-	}
+	a->occ_lane = lane;
+	tl_occ_add(occ_at, t, c0, c1, (double)t->t0, a->col_ns, from, to, k, ctx, 0.5f);
 }
 
 static int ascii_begin(struct tl *t, struct scmwq_error *err)
@@ -179,12 +156,12 @@ static void ascii_call(struct tl *t, const struct tl_call *c)
 
 		if (!woke || woke > back)
 			woke = back;
-		add_span(t, c->lane, at, s->sleep_ns, K_FW, 0);
-		add_span(t, c->lane, s->sleep_ns, woke, K_SLEEP, s->wq_ctx);
+		add_span(t, c->lane, at, s->sleep_ns, TL_FW, 0);
+		add_span(t, c->lane, s->sleep_ns, woke, TL_SLEEP, s->wq_ctx);
 		if (s->sleep_ns >= t->t0 && s->sleep_ns <= t->t1)
 			mark(t, c->lane, s->sleep_ns, 0);
 		if (back > woke)
-			add_span(t, c->lane, woke, back, K_WOKEN, 0);
+			add_span(t, c->lane, woke, back, TL_WOKEN, 0);
 		at = back > s->sleep_ns ? back : s->sleep_ns;
 		if (!s->wake_ns || s->wake_ns < t->t0 || s->wake_ns > t->t1)
 			continue;
@@ -199,7 +176,7 @@ static void ascii_call(struct tl *t, const struct tl_call *c)
 		if (waker >= 0 && waker != c->lane)
 			mark(t, waker, s->wake_ns, M_WAKER);
 	}
-	add_span(t, c->lane, at, c->end_ns, K_FW, 0);
+	add_span(t, c->lane, at, c->end_ns, TL_FW, 0);
 }
 
 static void mark_finding(struct tl *t, int pid, uint64_t ts, uint8_t m, bool *placed)
@@ -260,7 +237,7 @@ static char cell_char(const struct acell *x, const char **sgr)
 		return '!';
 	}
 	/* a busy column of a thread with calls: its state says more than marks */
-	if (x->nev > BUSY_EVENTS && (x->sl > 0 || x->wk > 0 || x->fw > 0))
+	if (x->nev > BUSY_EVENTS && (x->o.sl > 0 || x->o.wk > 0 || x->o.fw > 0))
 		goto state;
 	if (x->marks & M_WAKE_IN) {
 		*sgr = "1;97";
@@ -275,15 +252,15 @@ static char cell_char(const struct acell *x, const char **sgr)
 		return '+';
 	}
 state:
-	if (x->sl > 0) {
-		*sgr = ctx_sgr[x->ctx % ARRAY_SIZE(ctx_sgr)];
-		return tl_ctx_char(x->ctx);
+	if (x->o.sl > 0) {
+		*sgr = ctx_sgr[x->o.ctx % ARRAY_SIZE(ctx_sgr)];
+		return tl_ctx_char(x->o.ctx);
 	}
-	if (x->wk > 0) {
+	if (x->o.wk > 0) {
 		*sgr = "37";
 		return '~';
 	}
-	if (x->fw > 0) {
+	if (x->o.fw > 0) {
 		*sgr = "90";
 		return '=';
 	}

@@ -47,9 +47,7 @@ static const char *const ctx_fill[NCOLORS] = {
 };
 
 struct scell {
-	float fw, sl, wk;	/* ns in firmware, asleep, woken */
-	float ctx_ns;		/* the longest sleep piece... */
-	uint32_t ctx;		/* ...and its wq_ctx */
+	struct tl_occ o;	/* first: tl_occ_add() tallies it */
 	uint16_t wake_out;	/* wakes this thread gave */
 };
 
@@ -75,6 +73,7 @@ struct svg {
 	int W;			/* plot width */
 	double x0;		/* plot left */
 	double ns_px;		/* ns per pixel */
+	int occ_lane;		/* the lane add_span() is filling */
 	FILE *bars, *arrows;	/* the layers drawn as calls come */
 	struct fmark *marks;	/* finding marks, laid out at the end */
 	int nmarks;
@@ -241,10 +240,17 @@ static int svg_begin(struct tl *t, struct scmwq_error *err)
 	return 0;
 }
 
-enum kind { K_FW, K_SLEEP, K_WOKEN };
+static struct tl_occ *occ_at(void *arg, int px)
+{
+	struct tl *t = arg;
+	struct svg *s = t->priv;
+
+	return &s->cells[(size_t)s->occ_lane * s->W + px].o;
+}
+
 
 /* Add [from, to) of one kind to a lane's per-pixel occupancy. */
-static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum kind k,
+static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum tl_kind k,
 		     uint32_t ctx)
 {
 	struct svg *s = t->priv;
@@ -258,36 +264,8 @@ static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum ki
 		return;
 	p0 = px_of(t, from);
 	p1 = px_of(t, to);
-	for (int p = p0; p <= p1; p++) {
-		double lo = t->t0 + p * s->ns_px, hi = lo + s->ns_px;
-		struct scell *c = &s->cells[(size_t)lane * s->W + p];
-		float part;
-
-		if ((double)from > lo)
-			lo = (double)from;
-		if ((double)to < hi)
-			hi = (double)to;
-		part = hi > lo ? (float)(hi - lo) : 0;
-		if (part <= 0 && p != p0)
-			continue;
-		if (part <= 0)
-			part = 1;	/* a zero-length piece shows too */
-		switch (k) {
-		case K_FW:
-			c->fw += part;
-			break;
-		case K_SLEEP:
-			c->sl += part;
-			if (part > c->ctx_ns) {
-				c->ctx_ns = part;
-				c->ctx = ctx;
-			}
-			break;
-		case K_WOKEN:
-			c->wk += part;
-			break;
-		}
-	}
+	s->occ_lane = lane;
+	tl_occ_add(occ_at, t, p0, p1, (double)t->t0, s->ns_px, from, to, k, ctx, 1);
 }
 
 static void rect(FILE *f, const char *cls, double x0, double x1, double y, double h,
@@ -476,13 +454,13 @@ static void draw_aggregated(struct tl *t, const struct tl_call *c)
 		if (back < sl->sleep_ns)
 			back = sl->sleep_ns;
 		note_ctx(s, sl->wq_ctx);
-		add_span(t, c->lane, at, sl->sleep_ns, K_FW, 0);
-		add_span(t, c->lane, sl->sleep_ns, woke, K_SLEEP, sl->wq_ctx);
+		add_span(t, c->lane, at, sl->sleep_ns, TL_FW, 0);
+		add_span(t, c->lane, sl->sleep_ns, woke, TL_SLEEP, sl->wq_ctx);
 		if (back > woke)
-			add_span(t, c->lane, woke, back, K_WOKEN, 0);
+			add_span(t, c->lane, woke, back, TL_WOKEN, 0);
 		at = back;
 	}
-	add_span(t, c->lane, at, c->end_ns, K_FW, 0);
+	add_span(t, c->lane, at, c->end_ns, TL_FW, 0);
 }
 
 static void svg_call(struct tl *t, const struct tl_call *c)
@@ -725,7 +703,7 @@ struct col {
 static struct col col_of(const struct svg *s, const struct scell *c)
 {
 	struct col r = { 0 };
-	double fw = c->fw / s->ns_px, wk = c->wk / s->ns_px, sl = c->sl / s->ns_px;
+	double fw = c->o.fw / s->ns_px, wk = c->o.wk / s->ns_px, sl = c->o.sl / s->ns_px;
 	double tot = fw + wk + sl;
 	int h;
 
@@ -752,7 +730,7 @@ static struct col col_of(const struct svg *s, const struct scell *c)
 		r.hf = 0;
 	if (fw > 0 && r.hf < 1)
 		r.hf = 1;
-	r.ctx = sl > 0 ? c->ctx % NCOLORS : 0;
+	r.ctx = sl > 0 ? c->o.ctx % NCOLORS : 0;
 	return r;
 }
 
