@@ -35,6 +35,16 @@ scheduler events.
 Regenerate everything with `tests/gen/make-corpus.sh` (root, tracefs with
 uprobes), then `tests/gen/corpus-readme.sh`.
 
+## Pictures
+
+`timeline-clean.svg` / `.png`: `scmwq-trace timeline --format=svg
+clean-vendor.dat` (rendered with `rsvg-convert`): four lanes, sleeps
+coloured by wq_ctx, a WAITQ_WAKE arrow, IRQ arrows and a WAKE_ALL.
+`timeline-findings.svg` / `.png`: the first 20 ms of `scmwq-trace simulate
+-d vendor --inject=wake-all-partial --inject=lost-wakeup
+--inject=premature-resume --calls=200`, drawn with `--time=100,100.02`: the
+findings marked on the lanes they concern and listed below.
+
 ## The samples and their verdicts
 
 | scenario | driver | exit | rules replay must report | what happens |
