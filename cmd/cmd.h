@@ -47,6 +47,19 @@ enum {
 	EXIT_NOPERM = 77,
 };
 
+/*
+ * The model's options (--driver, --grace, --stall, --skew) as an argp
+ * child: point a struct cmd_judge at the command's own fields and hand it
+ * over in ARGP_KEY_INIT (state->child_inputs[0]).
+ */
+struct cmd_judge {
+	enum scmwq_driver *driver;
+	struct scmwq_model_opts *model;
+};
+
+extern const struct argp cmd_judge_argp;
+extern const struct argp_child cmd_judge_children[];
+
 /* Parse a duration option or fail the argp parse with a usage error. */
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);
 

@@ -15,6 +15,7 @@ enum out_format { OUT_TEXT, OUT_JSON };
 struct replay_params {
 	enum scmwq_driver driver;
 	struct scmwq_model_opts model;
+	struct cmd_judge judge;	/* points at the two above */
 	enum out_format format;
 	bool strict;
 	bool quiet;
@@ -25,24 +26,12 @@ struct replay_params {
 };
 
 enum {
-	OPT_GRACE = 256,
-	OPT_STALL,
-	OPT_SKEW,
-	OPT_STRICT,
+	OPT_STRICT = 256,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 };
 
 static const struct argp_option replay_options[] = {
-	{ "driver", 'd', "DRIVER", 0,
-	  "judge as this driver: auto (default), mainline, mainline-6.3, mainline-6.11, vendor, "
-	  "draft-2022", 0 },
-	{ "grace", OPT_GRACE, "DURATION", 0,
-	  "how long a woken sleeper may take to resume (default 100ms)", 0 },
-	{ "stall", OPT_STALL, "DURATION", 0,
-	  "how long a sleeper may wait with no wake at all (default 1s)", 0 },
-	{ "skew", OPT_SKEW, "DURATION", 0,
-	  "events on different CPUs closer than this may be out of order (default 20us)", 0 },
 	{ "format", 'f', "FORMAT", 0, "text (default) or json", 0 },
 	{ "strict", OPT_STRICT, NULL, 0,
 	  "warnings and inconclusive findings count as errors for the exit status", 0 },
@@ -59,19 +48,10 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	struct replay_params *p = state->input;
 
 	switch (key) {
-	case 'd':
-		if (scmwq_driver_parse(arg, &p->driver) < 0)
-			argp_error(state, "unknown driver '%s' (expected auto, mainline, mainline-6.3, "
-				   "mainline-6.11, vendor or draft-2022)", arg);
-		break;
-	case OPT_GRACE:
-		cmd_parse_duration(state, "grace", arg, &p->model.grace_ns);
-		break;
-	case OPT_STALL:
-		cmd_parse_duration(state, "stall", arg, &p->model.stall_ns);
-		break;
-	case OPT_SKEW:
-		cmd_parse_duration(state, "skew", arg, &p->model.skew_ns);
+	case ARGP_KEY_INIT:
+		p->judge.driver = &p->driver;
+		p->judge.model = &p->model;
+		state->child_inputs[0] = &p->judge;
 		break;
 	case 'f':
 		if (!strcmp(arg, "text"))
@@ -121,7 +101,7 @@ static const struct argp replay_argp = {
 	"  scmwq-trace replay trace.dat\n"
 	"  scmwq-trace replay --format=json --driver=vendor bug-1234.txt | jq .summary\n"
 	"  cat /sys/kernel/tracing/trace | scmwq-trace replay -",
-	NULL, NULL, NULL
+	cmd_judge_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
 struct report_params {
 	enum scmwq_driver driver;
 	struct scmwq_model_opts model;
+	struct cmd_judge judge;	/* points at the two above */
 	struct scmwq_report_opts ro;
 	bool summary_only, with_summary;
 	bool quiet;
@@ -20,10 +21,7 @@ struct report_params {
 };
 
 enum {
-	OPT_GRACE = 256,
-	OPT_STALL,
-	OPT_SKEW,
-	OPT_UNIT,
+	OPT_UNIT = 256,
 	OPT_TIME,
 	OPT_MIN_WAIT,
 	OPT_WQ_CTX,
@@ -50,15 +48,6 @@ static const struct argp_option report_options[] = {
 	  "calls with a sleep that waited at least this long for its wake (a sleep never woken "
 	  "counts)", 2 },
 	{ NULL, 0, NULL, 0, "The model (as in replay):", 3 },
-	{ "driver", 'd', "DRIVER", 0,
-	  "judge as this driver: auto (default), mainline, mainline-6.3, mainline-6.11, vendor, "
-	  "draft-2022", 3 },
-	{ "grace", OPT_GRACE, "DURATION", 0,
-	  "how long a woken sleeper may take to resume (default 100ms)", 3 },
-	{ "stall", OPT_STALL, "DURATION", 0,
-	  "how long a sleeper may wait with no wake at all (default 1s)", 3 },
-	{ "skew", OPT_SKEW, "DURATION", 0,
-	  "events on different CPUs closer than this may be out of order (default 20us)", 3 },
 	{ NULL, 0, NULL, 0, "Other:", 4 },
 	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 4 },
 	{ 0 }
@@ -70,6 +59,11 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	struct scmwq_report_filter *f = &p->ro.filter;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		p->judge.driver = &p->driver;
+		p->judge.model = &p->model;
+		state->child_inputs[0] = &p->judge;
+		break;
 	case 'f':
 		if (!strcmp(arg, "text"))
 			p->ro.format = SCMWQ_REPORT_TEXT;
@@ -120,20 +114,6 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	case OPT_MIN_WAIT:
 		cmd_parse_duration(state, "min-wait", arg, &f->min_wait_ns);
 		break;
-	case 'd':
-		if (scmwq_driver_parse(arg, &p->driver) < 0)
-			argp_error(state, "unknown driver '%s' (expected auto, mainline, "
-				   "mainline-6.3, mainline-6.11, vendor or draft-2022)", arg);
-		break;
-	case OPT_GRACE:
-		cmd_parse_duration(state, "grace", arg, &p->model.grace_ns);
-		break;
-	case OPT_STALL:
-		cmd_parse_duration(state, "stall", arg, &p->model.stall_ns);
-		break;
-	case OPT_SKEW:
-		cmd_parse_duration(state, "skew", arg, &p->model.skew_ns);
-		break;
 	case 'q':
 		p->quiet = true;
 		break;
@@ -175,7 +155,7 @@ static const struct argp report_argp = {
 	"  scmwq-trace report trace.dat\n"
 	"  scmwq-trace report --with-summary --comm='qseecom*' --min-wait=10ms trace.dat\n"
 	"  scmwq-trace report -f json trace.dat | jq '.calls[] | select(.sleeps | length > 0)'",
-	NULL, NULL, NULL
+	cmd_judge_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */

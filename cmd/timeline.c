@@ -17,6 +17,7 @@ enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct timeline_params {
 	struct scmwq_timeline_opts tl;
+	struct cmd_judge judge;
 	bool format_given;
 	enum color_when color;
 	const char *output;	/* NULL or "-": standard output */
@@ -26,10 +27,7 @@ struct timeline_params {
 };
 
 enum {
-	OPT_GRACE = 256,
-	OPT_STALL,
-	OPT_SKEW,
-	OPT_COLOR,
+	OPT_COLOR = 256,
 	OPT_TIME,
 };
 
@@ -47,15 +45,6 @@ static const struct argp_option timeline_options[] = {
 	{ "time", OPT_TIME, "START,END", 0,
 	  "draw only this window, in trace seconds as replay prints them (100.002,100.004); "
 	  "either may be left out", 0 },
-	{ "driver", 'd', "DRIVER", 0,
-	  "judge as this driver: auto (default), mainline, mainline-6.3, mainline-6.11, vendor, "
-	  "draft-2022", 0 },
-	{ "grace", OPT_GRACE, "DURATION", 0,
-	  "how long a woken sleeper may take to resume (default 100ms)", 0 },
-	{ "stall", OPT_STALL, "DURATION", 0,
-	  "how long a sleeper may wait with no wake at all (default 1s)", 0 },
-	{ "skew", OPT_SKEW, "DURATION", 0,
-	  "events on different CPUs closer than this may be out of order (default 20us)", 0 },
 	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 0 },
 	{ 0 }
 };
@@ -111,6 +100,12 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 	char *end;
 	unsigned long v;
 
+	if (key == ARGP_KEY_INIT) {
+		p->judge.driver = &p->tl.driver;
+		p->judge.model = &p->tl.model;
+		state->child_inputs[0] = &p->judge;
+		return 0;
+	}
 	switch (key) {
 	case 'f':
 		if (scmwq_tl_format_parse(arg, &p->tl.format) < 0)
@@ -144,22 +139,6 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_TIME:
 		parse_time(state, arg, &p->tl);
-		break;
-	case 'd':
-		if (scmwq_driver_parse(arg, &p->tl.driver) < 0)
-			argp_error(state,
-				   "unknown driver '%s' (expected auto, mainline, mainline-6.3, "
-				   "mainline-6.11, vendor or draft-2022)",
-				   arg);
-		break;
-	case OPT_GRACE:
-		cmd_parse_duration(state, "grace", arg, &p->tl.model.grace_ns);
-		break;
-	case OPT_STALL:
-		cmd_parse_duration(state, "stall", arg, &p->tl.model.stall_ns);
-		break;
-	case OPT_SKEW:
-		cmd_parse_duration(state, "skew", arg, &p->tl.model.skew_ns);
 		break;
 	case 'q':
 		p->quiet = true;
@@ -196,7 +175,7 @@ static const struct argp timeline_argp = {
 	"  scmwq-trace timeline trace.dat\n"
 	"  scmwq-trace timeline -o bug-1234.svg bug-1234.dat\n"
 	"  scmwq-trace timeline --format=perfetto -o trace.json trace.dat",
-	NULL, NULL, NULL
+	cmd_judge_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */

@@ -25,6 +25,8 @@ _scmwq_trace()
 	case ${COMP_WORDS[1]} in
 	replay)
 		case $opt in
+		--format|-f)
+			COMPREPLY=( $(compgen -W "text json" -- "$cur") ); return ;;
 		--driver|-d)
 			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
 		--grace)
@@ -33,11 +35,9 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		--skew)
 			COMPREPLY=(); return ;;
-		--format|-f)
-			COMPREPLY=( $(compgen -W "text json" -- "$cur") ); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --driver= -d --grace= --stall= --skew= --format= -f --strict --quiet -q --verbose -v --progress --no-progress --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --strict --quiet -q --verbose -v --progress --no-progress --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi
@@ -69,7 +69,7 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --driver= -d --grace= --stall= --skew= --quiet -q --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --quiet -q --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi
@@ -97,7 +97,7 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --output= -o --width= -w --color= --time= --driver= -d --grace= --stall= --skew= --quiet -q --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --output= -o --width= -w --color= --time= --quiet -q --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi
