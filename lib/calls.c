@@ -28,8 +28,7 @@ struct scmwq_calls {
 	scmwq_call_fn call_fn;
 	scmwq_finding_fn finding_fn;
 	void *arg;
-	struct cthr **hash;
-	size_t cap, count;
+	struct scmwq_pidmap threads;
 	uint64_t now;
 };
 
@@ -47,79 +46,37 @@ const char *scmwq_wake_path_name(enum scmwq_wake_path p)
 	}
 }
 
-static size_t hash_pid(int pid, size_t cap)
-{
-	return ((uint32_t)pid * 2654435761u) & (cap - 1);
-}
-
 static struct cthr *find(struct scmwq_calls *c, int pid)
 {
-	for (struct cthr *t = c->hash[hash_pid(pid, c->cap)]; t; t = t->hnext)
-		if (t->pid == pid)
-			return t;
-	return NULL;
+	return scmwq_pidmap_find(&c->threads, pid);
 }
 
-static void grow(struct scmwq_calls *c)
+/* Threads with no call open that were quiet for long (many pids). */
+static bool stale(void *node, void *arg)
 {
-	size_t ncap = c->cap * 2;
-	struct cthr **nh = calloc(ncap, sizeof(*nh));
+	struct scmwq_calls *c = arg;
+	struct cthr *t = node;
 
-	if (!nh)
-		return;
-	for (size_t i = 0; i < c->cap; i++)
-		for (struct cthr *t = c->hash[i], *n; t; t = n) {
-			size_t h = hash_pid(t->pid, ncap);
-
-			n = t->hnext;
-			t->hnext = nh[h];
-			nh[h] = t;
-		}
-	free(c->hash);
-	c->hash = nh;
-	c->cap = ncap;
-}
-
-/* Forget threads with no call open that were quiet for long (many pids). */
-static void sweep(struct scmwq_calls *c)
-{
-	for (size_t i = 0; i < c->cap; i++) {
-		struct cthr **pp = &c->hash[i];
-
-		while (*pp) {
-			struct cthr *t = *pp;
-
-			if (!t->open && t->last_ts + 10ULL * 1000000000ULL < c->now) {
-				*pp = t->hnext;
-				free(t);
-				c->count--;
-			} else {
-				pp = &t->hnext;
-			}
-		}
-	}
+	return !t->open && t->last_ts + 10ULL * 1000000000ULL < c->now;
 }
 
 static struct cthr *get(struct scmwq_calls *c, int pid)
 {
 	struct cthr *t = find(c, pid);
-	size_t h;
 
 	if (t)
 		return t;
-	if (c->count >= 65536 && !(c->count % 4096))
-		sweep(c);
-	if (c->count * 2 >= c->cap)
-		grow(c);
+	if (c->threads.count >= 65536 && !(c->threads.count % 4096))
+		scmwq_pidmap_prune(&c->threads, stale, c);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->pid = pid;
 	t->cur = t->last = -1;
-	h = hash_pid(pid, c->cap);
-	t->hnext = c->hash[h];
-	c->hash[h] = t;
-	c->count++;
+	if (scmwq_pidmap_add(&c->threads, t) < 0) {
+		free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -330,10 +287,11 @@ int scmwq_calls_feed(struct scmwq_calls *c, const struct scmwq_event *ev)
 
 void scmwq_calls_finish(struct scmwq_calls *c)
 {
+	struct cthr *t;
+
 	scmwq_model_finish(c->model);
-	for (size_t i = 0; i < c->cap; i++)
-		for (struct cthr *t = c->hash[i]; t; t = t->hnext)
-			end(c, t);
+	scmwq_pidmap_for_each(&c->threads, t)
+		end(c, t);
 }
 
 const struct scmwq_model_stats *scmwq_calls_stats(const struct scmwq_calls *c)
@@ -351,10 +309,9 @@ struct scmwq_calls *scmwq_calls_alloc(const struct scmwq_model_opts *opts, scmwq
 	c->call_fn = call_fn;
 	c->finding_fn = finding_fn;
 	c->arg = arg;
-	c->cap = 256;
-	c->hash = calloc(c->cap, sizeof(*c->hash));
+	c->threads = (struct scmwq_pidmap)SCMWQ_PIDMAP_OF(struct cthr);
 	c->model = scmwq_model_alloc(opts, finding_hook, c);
-	if (!c->hash || !c->model) {
+	if (scmwq_pidmap_init(&c->threads, 256) < 0 || !c->model) {
 		scmwq_calls_free(c);
 		return NULL;
 	}
@@ -367,11 +324,6 @@ void scmwq_calls_free(struct scmwq_calls *c)
 	if (!c)
 		return;
 	scmwq_model_free(c->model);
-	for (size_t i = 0; c->hash && i < c->cap; i++)
-		for (struct cthr *t = c->hash[i], *n; t; t = n) {
-			n = t->hnext;
-			free(t);
-		}
-	free(c->hash);
+	scmwq_pidmap_free(&c->threads);
 	free(c);
 }

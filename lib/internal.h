@@ -141,3 +141,35 @@ int scmwq_truth_write(FILE *out, const struct scmwq_truth *t, const struct scmwq
 /* The live engine (lib/sim_live.c): same contract as scmwq_sim_run(). */
 int scmwq_sim_live_run(const struct scmwq_sim_opts *opts, struct scmwq_sim_result *res,
 		       struct scmwq_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Threads by pid (lib/pidmap.c)                                       */
+
+/*
+ * An intrusive hash of structs keyed by pid: each node has a `struct X
+ * *hnext` link and an `int pid`; the map knows where they are.  The model,
+ * the call tracker and the timeline keep their threads in one.
+ */
+struct scmwq_pidmap {
+	void **hash;
+	size_t cap, count;
+	size_t next_off, pid_off;
+};
+
+#define SCMWQ_PIDMAP_OF(type) \
+	{ .next_off = offsetof(type, hnext), .pid_off = offsetof(type, pid) }
+
+/* Allocate the table (a power of two); -1 when out of memory. */
+int scmwq_pidmap_init(struct scmwq_pidmap *m, size_t cap);
+void *scmwq_pidmap_find(const struct scmwq_pidmap *m, int pid);
+/* Link a new node (its pid set); grows the table when half full.  -1: no table. */
+int scmwq_pidmap_add(struct scmwq_pidmap *m, void *node);
+/* Unlink and free() every node @drop says yes to. */
+void scmwq_pidmap_prune(struct scmwq_pidmap *m, bool (*drop)(void *node, void *arg), void *arg);
+/* free() every node and the table. */
+void scmwq_pidmap_free(struct scmwq_pidmap *m);
+
+/* Every node of @map in @var (a pointer to the node type). */
+#define scmwq_pidmap_for_each(map, var)						\
+	for (size_t _pm_i = 0; _pm_i < (map)->cap; _pm_i++)			\
+		for ((var) = (map)->hash[_pm_i]; (var); (var) = (var)->hnext)

@@ -210,8 +210,7 @@ struct scmwq_model {
 	void *arg;
 	struct scmwq_model_stats st;
 
-	struct thr **thash;
-	size_t tcap, tcount;
+	struct scmwq_pidmap threads;
 	struct wq **whash;
 	size_t wcap;
 
@@ -350,33 +349,7 @@ static size_t hash_int(uint32_t v, size_t cap)
 
 static struct thr *thr_find(struct scmwq_model *m, int pid)
 {
-	for (struct thr *t = m->thash[hash_int((uint32_t)pid, m->tcap)]; t; t = t->hnext)
-		if (t->pid == pid)
-			return t;
-	return NULL;
-}
-
-static void thr_rehash(struct scmwq_model *m)
-{
-	size_t ncap = m->tcap * 2;
-	struct thr **nh = calloc(ncap, sizeof(*nh));
-
-	if (!nh)
-		return;		/* keep the old table: still correct, just slower */
-	for (size_t i = 0; i < m->tcap; i++) {
-		struct thr *t = m->thash[i], *next;
-
-		for (; t; t = next) {
-			size_t h = hash_int((uint32_t)t->pid, ncap);
-
-			next = t->hnext;
-			t->hnext = nh[h];
-			nh[h] = t;
-		}
-	}
-	free(m->thash);
-	m->thash = nh;
-	m->tcap = ncap;
+	return scmwq_pidmap_find(&m->threads, pid);
 }
 
 /*
@@ -392,37 +365,23 @@ static bool thr_quiet(const struct thr *t)
 	return t->st == SCMWQ_ST_IDLE && !t->wq && !t->expect_more && !t->heap_refs && !t->group;
 }
 
-static void thr_sweep(struct scmwq_model *m)
+static bool thr_stale(void *node, void *arg)
 {
-	for (size_t i = 0; i < m->tcap; i++) {
-		struct thr **pp = &m->thash[i];
+	struct scmwq_model *m = arg;
+	struct thr *t = node;
 
-		while (*pp) {
-			struct thr *t = *pp;
-
-			if (thr_quiet(t) && t->last_ts + 10ULL * 1000000000ULL < m->now) {
-				*pp = t->hnext;
-				free(t);
-				m->tcount--;
-			} else {
-				pp = &t->hnext;
-			}
-		}
-	}
+	return thr_quiet(t) && t->last_ts + 10ULL * 1000000000ULL < m->now;
 }
 
 static struct thr *thr_get(struct scmwq_model *m, const struct scmwq_event *ev, bool *created)
 {
 	struct thr *t = thr_find(m, ev->pid);
-	size_t h;
 
 	*created = false;
 	if (t)
 		return t;
-	if (m->tcount >= THR_KEEP && m->tcount % 4096 == 0)
-		thr_sweep(m);
-	if (m->tcount * 2 >= m->tcap)
-		thr_rehash(m);
+	if (m->threads.count >= THR_KEEP && m->threads.count % 4096 == 0)
+		scmwq_pidmap_prune(&m->threads, thr_stale, m);
 	t = calloc(1, sizeof(*t));
 	if (!t) {
 		m->oom = true;
@@ -431,10 +390,11 @@ static struct thr *thr_get(struct scmwq_model *m, const struct scmwq_event *ev, 
 	t->pid = ev->pid;
 	t->st = SCMWQ_ST_IDLE;
 	t->epoch = m->epoch;
-	h = hash_int((uint32_t)t->pid, m->tcap);
-	t->hnext = m->thash[h];
-	m->thash[h] = t;
-	m->tcount++;
+	if (scmwq_pidmap_add(&m->threads, t) < 0) {
+		free(t);
+		m->oom = true;
+		return NULL;
+	}
 	*created = true;
 	return t;
 }
@@ -1652,12 +1612,11 @@ struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq
 		m->o.driver = SCMWQ_DRV_MAINLINE;
 	m->fn = fn;
 	m->arg = arg;
-	m->tcap = 256;
 	m->wcap = 64;
 	m->wq_count = -1;
-	m->thash = calloc(m->tcap, sizeof(*m->thash));
+	m->threads = (struct scmwq_pidmap)SCMWQ_PIDMAP_OF(struct thr);
 	m->whash = calloc(m->wcap, sizeof(*m->whash));
-	if (!m->thash || !m->whash) {
+	if (scmwq_pidmap_init(&m->threads, 256) < 0 || !m->whash) {
 		scmwq_model_free(m);
 		return NULL;
 	}
@@ -1678,17 +1637,12 @@ void scmwq_model_free(struct scmwq_model *m)
 			free(g);
 		}
 	}
-	for (size_t i = 0; m->thash && i < m->tcap; i++)
-		for (struct thr *t = m->thash[i], *n; t; t = n) {
-			n = t->hnext;
-			free(t);
-		}
+	scmwq_pidmap_free(&m->threads);
 	for (size_t i = 0; m->whash && i < m->wcap; i++)
 		for (struct wq *w = m->whash[i], *n; w; w = n) {
 			n = w->hnext;
 			free(w);
 		}
-	free(m->thash);
 	free(m->whash);
 	free(m->heap);
 	free(m);

@@ -43,73 +43,46 @@ void scmwq_timeline_opts_init(struct scmwq_timeline_opts *o)
 /* ------------------------------------------------------------------ */
 /* Threads                                                             */
 
-static size_t hash_pid(int pid, size_t cap)
+struct tl_thread *tl_thread_find(const struct scmwq_pidmap *threads, int pid)
 {
-	return ((uint32_t)pid * 2654435761u) & (cap - 1);
+	return scmwq_pidmap_find(threads, pid);
 }
 
-struct tl_thread *tl_thread_find(const struct tl_threads *t, int pid)
+struct tl_thread *tl_thread_get(struct scmwq_pidmap *threads, int pid)
 {
-	if (!t->hash)
-		return NULL;
-	for (struct tl_thread *th = t->hash[hash_pid(pid, t->cap)]; th; th = th->hnext)
-		if (th->pid == pid)
-			return th;
-	return NULL;
-}
-
-static int threads_grow(struct tl_threads *t)
-{
-	size_t ncap = t->cap ? t->cap * 2 : 64;
-	struct tl_thread **nh = calloc(ncap, sizeof(*nh));
-
-	if (!nh)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++)
-		for (struct tl_thread *th = t->hash[i], *n; th; th = n) {
-			size_t h = hash_pid(th->pid, ncap);
-
-			n = th->hnext;
-			th->hnext = nh[h];
-			nh[h] = th;
-		}
-	free(t->hash);
-	t->hash = nh;
-	t->cap = ncap;
-	return 0;
-}
-
-struct tl_thread *tl_thread_get(struct tl_threads *t, int pid)
-{
-	struct tl_thread *th = tl_thread_find(t, pid);
-	size_t h;
+	struct tl_thread *th = tl_thread_find(threads, pid);
 
 	if (th)
 		return th;
-	if (t->count * 2 >= t->cap && threads_grow(t) < 0)
-		return NULL;
 	th = calloc(1, sizeof(*th));
 	if (!th)
 		return NULL;
 	th->pid = pid;
 	th->lane = -1;
-	h = hash_pid(pid, t->cap);
-	th->hnext = t->hash[h];
-	t->hash[h] = th;
-	t->count++;
+	if (scmwq_pidmap_add(threads, th) < 0) {
+		free(th);
+		return NULL;
+	}
 	return th;
 }
 
-static void threads_free(struct tl_threads *t)
+static void threads_free(struct scmwq_pidmap *threads)
 {
-	for (size_t i = 0; t->hash && i < t->cap; i++)
-		for (struct tl_thread *th = t->hash[i], *n; th; th = n) {
-			n = th->hnext;
-			free(th->pending);
-			free(th);
-		}
-	free(t->hash);
-	memset(t, 0, sizeof(*t));
+	struct tl_thread *th;
+
+	scmwq_pidmap_for_each(threads, th)
+		free(th->pending);
+	scmwq_pidmap_free(threads);
+}
+
+/* Threads inside a call when the --time window opens are in the window. */
+static void mark_in_call(struct tl *t)
+{
+	struct tl_thread *th;
+
+	scmwq_pidmap_for_each(&t->threads, th)
+		if (th->in_call)
+			th->in_window = true;
 }
 
 void tl_thread_label(char *buf, size_t len, const char *comm, int pid)
@@ -301,16 +274,15 @@ static int keep_cmp(const void *a, const void *b)
 
 static int make_lanes(struct tl *t, struct scmwq_error *err)
 {
-	struct tl_thread **v;
+	struct tl_thread **v, *th;
 	size_t n = 0, keep;
 
 	v = calloc(t->threads.count ? t->threads.count : 1, sizeof(*v));
 	if (!v)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	for (size_t i = 0; i < t->threads.cap; i++)
-		for (struct tl_thread *th = t->threads.hash[i]; th; th = th->hnext)
-			if (th->in_window)
-				v[n++] = th;
+	scmwq_pidmap_for_each(&t->threads, th)
+		if (th->in_window)
+			v[n++] = th;
 	keep = n;
 	if (n > TL_MAX_LANES) {
 		qsort(v, n, sizeof(*v), keep_cmp);
@@ -374,10 +346,7 @@ static int scan(struct tl *t, const char *path, struct scmwq_error *err)
 		if (!crossed && ev.ts_ns >= o->from_ns) {
 			/* threads inside a call when the window opens are in it */
 			crossed = true;
-			for (size_t i = 0; i < t->threads.cap; i++)
-				for (th = t->threads.hash[i]; th; th = th->hnext)
-					if (th->in_call)
-						th->in_window = true;
+			mark_in_call(t);
 		}
 		th = tl_thread_get(&t->threads, ev.pid);
 		if (!th) {
@@ -403,12 +372,8 @@ static int scan(struct tl *t, const char *path, struct scmwq_error *err)
 			t->last_ts = ev.ts_ns;
 		any = true;
 	}
-	if (!crossed) {
-		for (size_t i = 0; i < t->threads.cap; i++)
-			for (struct tl_thread *th = t->threads.hash[i]; th; th = th->hnext)
-				if (th->in_call)
-					th->in_window = true;
-	}
+	if (!crossed)
+		mark_in_call(t);
 	scmwq_source_free(src);
 
 	t->empty = !any;
@@ -481,20 +446,20 @@ static void on_call(const struct scmwq_call_rec *rec, void *arg)
 static void flush_pending(struct tl *t)
 {
 	uint64_t end = t->ops->two_pass ? t->last_ts : t->seen_max;
+	struct tl_thread *th;
 
-	for (size_t i = 0; i < t->threads.cap; i++)
-		for (struct tl_thread *th = t->threads.hash[i]; th; th = th->hnext) {
-			uint64_t e;
+	scmwq_pidmap_for_each(&t->threads, th) {
+		uint64_t e;
 
-			if (!th->pending)
-				continue;
-			e = tl_call_last(th->pending);
-			if (end > e)
-				e = end;
-			hand_on(t, th->pending, e, true, false);
-			free(th->pending);
-			th->pending = NULL;
-		}
+		if (!th->pending)
+			continue;
+		e = tl_call_last(th->pending);
+		if (end > e)
+			e = end;
+		hand_on(t, th->pending, e, true, false);
+		free(th->pending);
+		th->pending = NULL;
+	}
 }
 
 static void on_finding(const struct scmwq_finding *f, void *arg)
@@ -596,7 +561,7 @@ static void fix_msg(struct scmwq_error *err, const char *spath)
 int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *o,
 		   struct scmwq_timeline_result *res, struct scmwq_error *err)
 {
-	struct tl t = { 0 };
+	struct tl t = { .threads = SCMWQ_PIDMAP_OF(struct tl_thread) };
 	struct scmwq_replay_opts ro = { 0 };
 	struct scmwq_source *src = NULL;
 	struct diag_fix dfix = { .o = o };

@@ -29,13 +29,8 @@ struct tl_thread {
 	int wake_i;
 };
 
-struct tl_threads {
-	struct tl_thread **hash;
-	size_t cap, count;
-};
-
-struct tl_thread *tl_thread_find(const struct tl_threads *t, int pid);
-struct tl_thread *tl_thread_get(struct tl_threads *t, int pid);
+struct tl_thread *tl_thread_find(const struct scmwq_pidmap *threads, int pid);
+struct tl_thread *tl_thread_get(struct scmwq_pidmap *threads, int pid);
 
 struct tl_lane {
 	int pid;		/* -1: the lane of the other threads */
@@ -89,7 +84,7 @@ struct tl {
 	void *priv;
 	FILE *out;
 	const char *title;	/* the input's name */
-	struct tl_threads threads;
+	struct scmwq_pidmap threads;	/* struct tl_thread by pid */
 	/* first pass */
 	struct tl_lane *lanes;
 	int nlanes;

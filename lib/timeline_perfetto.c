@@ -301,14 +301,14 @@ static void pf_finding(struct tl *t, const struct scmwq_finding *f)
 static int pf_end(struct tl *t, bool failed, struct scmwq_error *err)
 {
 	const struct scmwq_model_stats *s = &t->replay.stats;
+	struct tl_thread *th;
 
 	/* threads whose comm never showed */
-	for (size_t i = 0; i < t->threads.cap; i++)
-		for (struct tl_thread *th = t->threads.hash[i]; th; th = th->hnext)
-			if (!th->named) {
-				snprintf(th->comm, sizeof(th->comm), "<...>");
-				name_thread(t, th->pid, NULL);
-			}
+	scmwq_pidmap_for_each(&t->threads, th)
+		if (!th->named) {
+			snprintf(th->comm, sizeof(th->comm), "<...>");
+			name_thread(t, th->pid, NULL);
+		}
 	fputs("\n],\"otherData\":{\"tool\":\"scmwq-trace timeline\",\"trace\":", t->out);
 	scmwq_json_str(t->out, t->title);
 	fprintf(t->out,
