@@ -59,6 +59,7 @@ struct cmd_judge {
 
 extern const struct argp cmd_judge_argp;
 extern const struct argp_child cmd_judge_children[];
+extern const struct cmd_values cmd_judge_values[];
 
 /* Parse a duration option or fail the argp parse with a usage error. */
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);

@@ -9,14 +9,23 @@
 
 #include "cmd.h"
 
-static const char *option_values(const struct scmwq_cmd *c, const char *long_name)
+static const char *lookup(const struct cmd_values *v, const char *long_name)
 {
-	if (!c->values || !long_name)
-		return NULL;
-	for (const struct cmd_values *v = c->values; v->long_name; v++)
+	for (; v && v->long_name; v++)
 		if (!strcmp(v->long_name, long_name))
 			return v->values;
 	return NULL;
+}
+
+/* The command's own values first, then those of the shared option groups. */
+static const char *option_values(const struct scmwq_cmd *c, const char *long_name)
+{
+	const char *vals;
+
+	if (!long_name)
+		return NULL;
+	vals = lookup(c->values, long_name);
+	return vals ? vals : lookup(cmd_judge_values, long_name);
 }
 
 /* Walk every visible option of a command (argp children included). */

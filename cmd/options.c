@@ -55,6 +55,15 @@ static error_t judge_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp cmd_judge_argp = { judge_options, judge_parse, NULL, NULL, NULL, NULL, NULL };
 
+/* Their values, for completion (completion.c looks here after the command's own). */
+const struct cmd_values cmd_judge_values[] = {
+	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
+	{ "grace", "@none" },
+	{ "stall", "@none" },
+	{ "skew", "@none" },
+	{ NULL, NULL },
+};
+
 const struct argp_child cmd_judge_children[] = {
 	{ &cmd_judge_argp, 0, NULL, 0 },
 	{ 0 }

@@ -364,11 +364,7 @@ static int replay_run(int argc, char **argv)
 }
 
 static const struct cmd_values replay_values[] = {
-	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
 	{ "format", "text json" },
-	{ "grace", "@none" },
-	{ "stall", "@none" },
-	{ "skew", "@none" },
 	{ NULL, NULL },
 };
 

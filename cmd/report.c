@@ -265,10 +265,6 @@ static const struct cmd_values report_values[] = {
 	{ "wq-ctx", "@none" },
 	{ "time", "@none" },
 	{ "min-wait", "@none" },
-	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
-	{ "grace", "@none" },
-	{ "stall", "@none" },
-	{ "skew", "@none" },
 	{ NULL, NULL },
 };
 

@@ -305,10 +305,6 @@ static const struct cmd_values timeline_values[] = {
 	{ "width", "@none" },
 	{ "color", "auto always never" },
 	{ "time", "@none" },
-	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
-	{ "grace", "@none" },
-	{ "stall", "@none" },
-	{ "skew", "@none" },
 	{ NULL, NULL },
 };
 
