@@ -324,7 +324,6 @@ struct scmwq_model_opts {
 	uint64_t grace_ns;		/* default 100 ms */
 	uint64_t stall_ns;		/* default 1 s */
 	uint64_t skew_ns;		/* default 20 us */
-	bool stuck_loops;		/* unused, reserved */
 };
 
 void scmwq_model_opts_init(struct scmwq_model_opts *opts);

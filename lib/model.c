@@ -595,7 +595,7 @@ static int wq_count_uncredited(struct wq *w)
 	return n;
 }
 
-static void end_run(struct scmwq_model *m, struct wq *w, bool at_end)
+static void end_run(struct scmwq_model *m, struct wq *w)
 {
 	struct fbuild b;
 	struct thr fake = { .pid = w->run_pid };
@@ -612,7 +612,6 @@ static void end_run(struct scmwq_model *m, struct wq *w, bool at_end)
 		else
 			emit(m, &b, w->run_epoch, false, NULL);
 	}
-	(void)at_end;
 	w->run = 0;
 	w->run_reported = false;
 }
@@ -811,7 +810,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	}
 
 	/* A real wake: it ends a run of wake-less resumes on this queue. */
-	end_run(m, w, false);
+	end_run(m, w);
 
 	if (all) {
 		int present = wq_count_uncredited(w);
@@ -1579,7 +1578,7 @@ void scmwq_model_finish(struct scmwq_model *m)
 	}
 	for (size_t i = 0; i < m->wcap; i++) {
 		for (struct wq *w = m->whash[i]; w; w = w->hnext) {
-			end_run(m, w, true);
+			end_run(m, w);
 			for (struct thr *t = w->head, *next; t; t = next) {
 				next = t->wnext;
 				if (t->credit == CR_NONE && !t->attributed && !t->resume_pending)

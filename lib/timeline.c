@@ -637,12 +637,23 @@ out:
 	return ret;
 }
 
-void tl_occ_add(struct tl_occ *(*at)(void *arg, int col), void *arg, int c0, int c1, double t0,
-		double col_ns, uint64_t from, uint64_t to, enum tl_kind k, uint32_t ctx, float zero)
+void tl_occ_add(struct tl *t, int (*col)(struct tl *t, uint64_t ts),
+		struct tl_occ *(*at)(struct tl *t, int col), double col_ns, uint64_t from,
+		uint64_t to, enum tl_kind k, uint32_t ctx, float zero)
 {
+	int c0, c1;
+
+	if (from < t->t0)
+		from = t->t0;
+	if (to > t->t1)
+		to = t->t1;
+	if (to < from)
+		return;
+	c0 = col(t, from);
+	c1 = col(t, to);
 	for (int c = c0; c <= c1; c++) {
-		double lo = t0 + c * col_ns, hi = lo + col_ns;
-		struct tl_occ *o = at(arg, c);
+		double lo = (double)t->t0 + c * col_ns, hi = lo + col_ns;
+		struct tl_occ *o = at(t, c);
 		float part;
 
 		if ((double)from > lo)

@@ -61,6 +61,8 @@ struct tl_ops {
 };
 
 /* How long one lane spent in each state within one column (pixel, cell). */
+struct tl;
+
 enum tl_kind { TL_FW, TL_SLEEP, TL_WOKEN };
 
 struct tl_occ {
@@ -70,12 +72,14 @@ struct tl_occ {
 };
 
 /*
- * Spread [from, to) of state @k over columns @c0..@c1 of one lane; column
- * @c covers [t0 + c * col_ns, t0 + (c + 1) * col_ns).  @at returns the
- * column's tally; a zero-length piece counts as @zero ns in @c0.
+ * Spread [from, to) of state @k, clipped to the drawn range, over the
+ * columns of one lane: @col gives a time's column, @at a column's tally;
+ * column c covers [t0 + c * col_ns, t0 + (c + 1) * col_ns).  A zero-length
+ * piece counts as @zero ns in its column.
  */
-void tl_occ_add(struct tl_occ *(*at)(void *arg, int col), void *arg, int c0, int c1, double t0,
-		double col_ns, uint64_t from, uint64_t to, enum tl_kind k, uint32_t ctx, float zero);
+void tl_occ_add(struct tl *t, int (*col)(struct tl *t, uint64_t ts),
+		struct tl_occ *(*at)(struct tl *t, int col), double col_ns, uint64_t from,
+		uint64_t to, enum tl_kind k, uint32_t ctx, float zero);
 
 struct tl {
 	const struct scmwq_timeline_opts *o;

@@ -71,10 +71,8 @@ static int col_of(struct tl *t, uint64_t ts)
 	return (int)c;
 }
 
-static struct tl_occ *occ_at(void *arg, int col)
+static struct tl_occ *occ_at(struct tl *t, int col)
 {
-	struct tl *t = arg;
-
 	return &cell(t, ((struct ascii *)t->priv)->occ_lane, col)->o;
 }
 
@@ -84,18 +82,9 @@ static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum tl
 		     uint32_t ctx)
 {
 	struct ascii *a = t->priv;
-	int c0, c1;
 
-	if (from < t->t0)
-		from = t->t0;
-	if (to > t->t1)
-		to = t->t1;
-	if (to < from)
-		return;
-	c0 = col_of(t, from);
-	c1 = col_of(t, to);
 	a->occ_lane = lane;
-	tl_occ_add(occ_at, t, c0, c1, (double)t->t0, a->col_ns, from, to, k, ctx, 0.5f);
+	tl_occ_add(t, col_of, occ_at, a->col_ns, from, to, k, ctx, 0.5f);
 }
 
 static int ascii_begin(struct tl *t, struct scmwq_error *err)

@@ -240,9 +240,8 @@ static int svg_begin(struct tl *t, struct scmwq_error *err)
 	return 0;
 }
 
-static struct tl_occ *occ_at(void *arg, int px)
+static struct tl_occ *occ_at(struct tl *t, int px)
 {
-	struct tl *t = arg;
 	struct svg *s = t->priv;
 
 	return &s->cells[(size_t)s->occ_lane * s->W + px].o;
@@ -254,18 +253,9 @@ static void add_span(struct tl *t, int lane, uint64_t from, uint64_t to, enum tl
 		     uint32_t ctx)
 {
 	struct svg *s = t->priv;
-	int p0, p1;
 
-	if (from < t->t0)
-		from = t->t0;
-	if (to > t->t1)
-		to = t->t1;
-	if (to < from)
-		return;
-	p0 = px_of(t, from);
-	p1 = px_of(t, to);
 	s->occ_lane = lane;
-	tl_occ_add(occ_at, t, p0, p1, (double)t->t0, s->ns_px, from, to, k, ctx, 1);
+	tl_occ_add(t, px_of, occ_at, s->ns_px, from, to, k, ctx, 1);
 }
 
 static void rect(FILE *f, const char *cls, double x0, double x1, double y, double h,
