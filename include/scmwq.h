@@ -165,6 +165,23 @@ struct scmwq_event {
 };
 
 const char *scmwq_ev_type_name(enum scmwq_ev_type type);
+
+/*
+ * Build an SCM event as its tracepoint fills it: the struct is cleared and
+ * the fields and their `have` bits set; pid, comm, cpu and time are the
+ * caller's.  For the simulator and the generators.
+ */
+void scmwq_event_request(struct scmwq_event *ev, uint64_t smc_id, unsigned int nargs,
+			 uint64_t arg0, uint64_t arg1);
+/* scm_waitq_sleep or scm_waitq_wake_ack (@type) */
+void scmwq_event_waitq(struct scmwq_event *ev, enum scmwq_ev_type type, uint32_t wq_ctx,
+		       uint32_t smc_call_ctx);
+void scmwq_event_resume(struct scmwq_event *ev, uint32_t smc_call_ctx);
+void scmwq_event_get_wq_ctx(struct scmwq_event *ev, uint32_t wq_ctx, uint32_t flags,
+			    uint32_t more_pending);
+/* mainline's scm_smc_done (with res); vendor's has no res: clear SCMWQ_HAVE_RES */
+void scmwq_event_done(struct scmwq_event *ev, uint64_t smc_id, int ret, uint64_t res,
+		      uint64_t res0, uint64_t res1, uint64_t res2);
 const char *scmwq_system_name(enum scmwq_system sys);
 
 /* ------------------------------------------------------------------ */

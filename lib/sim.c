@@ -354,55 +354,41 @@ static void emit(struct sim *s, int ti, struct scmwq_event *ev)
 
 static void ev_request(struct sim *s, int ti, uint64_t smc_id, int nargs, uint64_t arg0)
 {
-	struct scmwq_event ev = { .type = SCMWQ_EV_SMC_REQUEST };
+	struct scmwq_event ev;
 
-	ev.smc_id = smc_id;
-	ev.svc_id = scmwq_smc_svc(smc_id);
-	ev.cmd_id = scmwq_smc_cmd(smc_id);
-	ev.args_cnt = nargs;
-	ev.args[0] = arg0;
-	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS;
+	scmwq_event_request(&ev, smc_id, (unsigned int)nargs, arg0, 0);
 	emit(s, ti, &ev);
 }
 
 static void ev_wq(struct sim *s, int ti, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx)
 {
-	struct scmwq_event ev = { .type = type };
+	struct scmwq_event ev;
 
-	ev.wq_ctx = wq;
-	ev.smc_call_ctx = ctx;
-	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX;
+	scmwq_event_waitq(&ev, type, wq, ctx);
 	emit(s, ti, &ev);
 }
 
 static void ev_resume(struct sim *s, int ti, uint32_t ctx)
 {
-	struct scmwq_event ev = { .type = SCMWQ_EV_RESUME };
+	struct scmwq_event ev;
 
-	ev.smc_call_ctx = ctx;
-	ev.have = SCMWQ_HAVE_CTX;
+	scmwq_event_resume(&ev, ctx);
 	emit(s, ti, &ev);
 }
 
 static void ev_getwq(struct sim *s, uint32_t wq, uint32_t flags, uint32_t more)
 {
-	struct scmwq_event ev = { .type = SCMWQ_EV_GET_WQ_CTX };
+	struct scmwq_event ev;
 
-	ev.wq_ctx = wq;
-	ev.flags = flags;
-	ev.more_pending = more;
-	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_FLAGS | SCMWQ_HAVE_MORE;
+	scmwq_event_get_wq_ctx(&ev, wq, flags, more);
 	emit(s, IRQ, &ev);
 }
 
 static void ev_done(struct sim *s, int ti, uint64_t smc_id, int ret, uint64_t res0)
 {
-	struct scmwq_event ev = { .type = SCMWQ_EV_SMC_DONE };
+	struct scmwq_event ev;
 
-	ev.smc_id = smc_id;
-	ev.ret = ret;
-	ev.res0 = res0;
-	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RET | SCMWQ_HAVE_RES | SCMWQ_HAVE_RES012;
+	scmwq_event_done(&ev, smc_id, ret, 0, res0, 0, 0);
 	emit(s, ti, &ev);
 }
 

@@ -406,25 +406,12 @@ static uint64_t emit(struct lthread *t, struct scmwq_event *ev)
 	return ts;
 }
 
-static void ev_init(struct scmwq_event *ev, enum scmwq_ev_type type)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->type = type;
-}
-
 static uint64_t ev_request(struct lthread *t, uint64_t id, unsigned int nargs, uint64_t a0,
 			   uint64_t a1)
 {
 	struct scmwq_event ev;
 
-	ev_init(&ev, SCMWQ_EV_SMC_REQUEST);
-	ev.smc_id = id;
-	ev.svc_id = (uint8_t)scmwq_smc_svc(id);
-	ev.cmd_id = (uint8_t)scmwq_smc_cmd(id);
-	ev.args_cnt = (uint8_t)nargs;
-	ev.args[0] = a0;
-	ev.args[1] = a1;
-	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS;
+	scmwq_event_request(&ev, id, nargs, a0, a1);
 	return emit(t, &ev);
 }
 
@@ -432,12 +419,7 @@ static uint64_t ev_done(struct lthread *t, uint64_t id, int ret, uint64_t res0, 
 {
 	struct scmwq_event ev;
 
-	ev_init(&ev, SCMWQ_EV_SMC_DONE);
-	ev.smc_id = id;
-	ev.ret = ret;
-	ev.res0 = res0;
-	ev.res1 = res1;
-	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RET | SCMWQ_HAVE_RES | SCMWQ_HAVE_RES012;
+	scmwq_event_done(&ev, id, ret, 0, res0, res1, 0);
 	return emit(t, &ev);
 }
 
@@ -445,10 +427,7 @@ static uint64_t ev_wq(struct lthread *t, enum scmwq_ev_type type, uint32_t wq, u
 {
 	struct scmwq_event ev;
 
-	ev_init(&ev, type);
-	ev.wq_ctx = wq;
-	ev.smc_call_ctx = ctx;
-	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX;
+	scmwq_event_waitq(&ev, type, wq, ctx);
 	return emit(t, &ev);
 }
 
@@ -456,9 +435,7 @@ static uint64_t ev_resume(struct lthread *t, uint32_t ctx)
 {
 	struct scmwq_event ev;
 
-	ev_init(&ev, SCMWQ_EV_RESUME);
-	ev.smc_call_ctx = ctx;
-	ev.have = SCMWQ_HAVE_CTX;
+	scmwq_event_resume(&ev, ctx);
 	return emit(t, &ev);
 }
 
@@ -466,11 +443,7 @@ static uint64_t ev_get_wq_ctx(struct lthread *t, uint32_t wq, uint32_t flags, ui
 {
 	struct scmwq_event ev;
 
-	ev_init(&ev, SCMWQ_EV_GET_WQ_CTX);
-	ev.wq_ctx = wq;
-	ev.flags = flags;
-	ev.more_pending = more;
-	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_FLAGS | SCMWQ_HAVE_MORE;
+	scmwq_event_get_wq_ctx(&ev, wq, flags, more);
 	return emit(t, &ev);
 }
 

@@ -17,9 +17,8 @@ static struct scmwq_event ev;
 static uint64_t now = 100ULL * 1000000000ULL;
 static uint64_t written;
 
-static void put(enum scmwq_ev_type type, int pid, const char *comm)
+static void put(int pid, const char *comm)
 {
-	ev.type = type;
 	ev.sys = SCMWQ_SYS_QCOM_SCM;
 	ev.pid = pid;
 	ev.cpu = pid % 4;
@@ -28,18 +27,6 @@ static void put(enum scmwq_ev_type type, int pid, const char *comm)
 	ev.ts_ns = now;
 	scmwq_text_write_event(stdout, &ev, SCMWQ_SYS_QCOM_SCM);
 	written++;
-}
-
-static void request(int pid, const char *comm, uint64_t id, int nargs, uint64_t arg0)
-{
-	memset(&ev, 0, sizeof(ev));
-	ev.smc_id = id;
-	ev.svc_id = scmwq_smc_svc(id);
-	ev.cmd_id = scmwq_smc_cmd(id);
-	ev.args_cnt = nargs;
-	ev.args[0] = arg0;
-	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS;
-	put(SCMWQ_EV_SMC_REQUEST, pid, comm);
 }
 
 int main(int argc, char **argv)
@@ -68,31 +55,23 @@ int main(int argc, char **argv)
 		bool sleeps = rand_r(&seed) & 1;
 
 		snprintf(comm, sizeof(comm), "worker-%d", pid - 2000);
-		request(pid, comm, id, 1, 0x1000);
+		scmwq_event_request(&ev, id, 1, 0x1000, 0);
+		put(pid, comm);
 		if (sleeps) {
-			memset(&ev, 0, sizeof(ev));
-			ev.wq_ctx = 0;
-			ev.smc_call_ctx = (uint32_t)ctx;
-			ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX;
-			put(SCMWQ_EV_SLEEP, pid, comm);
-			request(60, "irq/41-qcom-scm", SCMWQ_SMC_GET_WQ_CTX, 0, 0);
-			memset(&ev, 0, sizeof(ev));
-			ev.wq_ctx = 0;
-			ev.flags = SCMWQ_WAKE_ONE;
-			ev.more_pending = 0;
-			ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_FLAGS | SCMWQ_HAVE_MORE;
-			put(SCMWQ_EV_GET_WQ_CTX, 60, "irq/41-qcom-scm");
-			memset(&ev, 0, sizeof(ev));
-			ev.smc_call_ctx = (uint32_t)ctx;
-			ev.have = SCMWQ_HAVE_CTX;
-			put(SCMWQ_EV_RESUME, pid, comm);
-			request(pid, comm, SCMWQ_SMC_RESUME, 1, ctx);
+			scmwq_event_waitq(&ev, SCMWQ_EV_SLEEP, 0, (uint32_t)ctx);
+			put(pid, comm);
+			scmwq_event_request(&ev, SCMWQ_SMC_GET_WQ_CTX, 0, 0, 0);
+			put(60, "irq/41-qcom-scm");
+			scmwq_event_get_wq_ctx(&ev, 0, SCMWQ_WAKE_ONE, 0);
+			put(60, "irq/41-qcom-scm");
+			scmwq_event_resume(&ev, (uint32_t)ctx);
+			put(pid, comm);
+			scmwq_event_request(&ev, SCMWQ_SMC_RESUME, 1, ctx, 0);
+			put(pid, comm);
 			ctx++;
 		}
-		memset(&ev, 0, sizeof(ev));
-		ev.smc_id = id;
-		ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RET | SCMWQ_HAVE_RES | SCMWQ_HAVE_RES012;
-		put(SCMWQ_EV_SMC_DONE, pid, comm);
+		scmwq_event_done(&ev, id, 0, 0, 0, 0, 0);
+		put(pid, comm);
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		perror("scmwq-bench-gen");

@@ -389,48 +389,26 @@ static enum scmwq_system driver_system(enum scmwq_driver drv)
 /* Fill the fields of @ev from step @st (pid, cpu, ts, comm left to the caller). */
 static void step_event(const struct step *st, enum scmwq_system sys, struct scmwq_event *ev)
 {
-	ev->sys = sys;
 	switch (st->kind) {
 	case ST_REQUEST:
-		ev->type = SCMWQ_EV_SMC_REQUEST;
-		ev->smc_id = st->v[0];
-		ev->svc_id = scmwq_smc_svc(st->v[0]);
-		ev->cmd_id = scmwq_smc_cmd(st->v[0]);
-		ev->args_cnt = st->nargs;
-		ev->args[0] = st->v[1];
-		ev->args[1] = st->v[2];
-		ev->have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS;
+		scmwq_event_request(ev, st->v[0], st->nargs, st->v[1], st->v[2]);
 		break;
 	case ST_SLEEP:
 	case ST_WAKEACK:
-		ev->type = st->kind == ST_SLEEP ? SCMWQ_EV_SLEEP : SCMWQ_EV_WAKE_ACK;
-		ev->wq_ctx = st->v[0];
-		ev->smc_call_ctx = st->v[1];
-		ev->have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX;
+		scmwq_event_waitq(ev, st->kind == ST_SLEEP ? SCMWQ_EV_SLEEP : SCMWQ_EV_WAKE_ACK,
+				  st->v[0], st->v[1]);
 		break;
 	case ST_RESUME:
-		ev->type = SCMWQ_EV_RESUME;
-		ev->smc_call_ctx = st->v[0];
-		ev->have = SCMWQ_HAVE_CTX;
+		scmwq_event_resume(ev, st->v[0]);
 		break;
 	case ST_GETWQ:
-		ev->type = SCMWQ_EV_GET_WQ_CTX;
-		ev->wq_ctx = st->v[0];
-		ev->flags = st->v[1];
-		ev->more_pending = st->v[2];
-		ev->have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_FLAGS | SCMWQ_HAVE_MORE;
+		scmwq_event_get_wq_ctx(ev, st->v[0], st->v[1], st->v[2]);
 		break;
 	case ST_DONE:
-		ev->type = SCMWQ_EV_SMC_DONE;
-		ev->smc_id = st->v[0];
-		ev->ret = (int)(int64_t)st->v[1];
-		ev->res = st->v[2];
-		ev->res0 = st->v[3];
-		ev->res1 = st->v[4];
-		ev->res2 = st->v[5];
-		ev->have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RET | SCMWQ_HAVE_RES012;
-		if (sys != SCMWQ_SYS_SCM)
-			ev->have |= SCMWQ_HAVE_RES;
+		scmwq_event_done(ev, st->v[0], (int)(int64_t)st->v[1], st->v[2], st->v[3], st->v[4],
+				 st->v[5]);
+		if (sys == SCMWQ_SYS_SCM)
+			ev->have &= ~SCMWQ_HAVE_RES;	/* vendor's scm_smc_done has no res */
 		break;
 	case ST_LOST:
 		ev->type = SCMWQ_EV_LOST;
@@ -440,6 +418,7 @@ static void step_event(const struct step *st, enum scmwq_system sys, struct scmw
 	default:
 		break;
 	}
+	ev->sys = sys;
 }
 
 static int play_text(const struct scenario *scn, enum scmwq_system sys)

@@ -50,67 +50,62 @@ static struct scmwq_event mk(enum scmwq_ev_type type, uint64_t t_us, int pid)
 	return ev;
 }
 
+/* an event built by the library's constructor, at @t_us on @pid */
+static void feed(struct scmwq_event *ev, uint64_t t_us, int pid)
+{
+	ev->ts_ns = base + t_us * US;
+	ev->pid = pid;
+	ev->cpu = pid % 4;
+	snprintf(ev->comm, sizeof(ev->comm), "t%d", pid);
+	scmwq_model_feed(model, ev);
+}
+
 static void req(uint64_t t, int pid, uint64_t id, int nargs, uint64_t arg0)
 {
-	struct scmwq_event ev = mk(SCMWQ_EV_SMC_REQUEST, t, pid);
+	struct scmwq_event ev;
 
-	ev.smc_id = id;
-	ev.svc_id = (id >> 8) & 0xff;
-	ev.cmd_id = id & 0xff;
-	ev.args_cnt = nargs;
-	ev.args[0] = arg0;
-	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS;
-	scmwq_model_feed(model, &ev);
+	scmwq_event_request(&ev, id, (unsigned int)nargs, arg0, 0);
+	feed(&ev, t, pid);
 }
 
 static void slp(uint64_t t, int pid, uint32_t wq, uint32_t ctx)
 {
-	struct scmwq_event ev = mk(SCMWQ_EV_SLEEP, t, pid);
+	struct scmwq_event ev;
 
-	ev.wq_ctx = wq;
-	ev.smc_call_ctx = ctx;
-	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX;
-	scmwq_model_feed(model, &ev);
+	scmwq_event_waitq(&ev, SCMWQ_EV_SLEEP, wq, ctx);
+	feed(&ev, t, pid);
 }
 
 static void res(uint64_t t, int pid, uint32_t ctx)
 {
-	struct scmwq_event ev = mk(SCMWQ_EV_RESUME, t, pid);
+	struct scmwq_event ev;
 
-	ev.smc_call_ctx = ctx;
-	ev.have = SCMWQ_HAVE_CTX;
-	scmwq_model_feed(model, &ev);
+	scmwq_event_resume(&ev, ctx);
+	feed(&ev, t, pid);
 }
 
 static void getwq(uint64_t t, int pid, uint32_t wq, uint32_t flags, uint32_t more)
 {
-	struct scmwq_event ev = mk(SCMWQ_EV_GET_WQ_CTX, t, pid);
+	struct scmwq_event ev;
 
-	ev.wq_ctx = wq;
-	ev.flags = flags;
-	ev.more_pending = more;
-	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_FLAGS | SCMWQ_HAVE_MORE;
-	scmwq_model_feed(model, &ev);
+	scmwq_event_get_wq_ctx(&ev, wq, flags, more);
+	feed(&ev, t, pid);
 }
 
 static void wakeack(uint64_t t, int pid, uint32_t wq, uint32_t ctx)
 {
-	struct scmwq_event ev = mk(SCMWQ_EV_WAKE_ACK, t, pid);
+	struct scmwq_event ev;
 
-	ev.wq_ctx = wq;
-	ev.smc_call_ctx = ctx;
-	ev.have = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX;
-	scmwq_model_feed(model, &ev);
+	scmwq_event_waitq(&ev, SCMWQ_EV_WAKE_ACK, wq, ctx);
+	feed(&ev, t, pid);
 }
 
 static void done(uint64_t t, int pid, uint64_t id, int ret)
 {
-	struct scmwq_event ev = mk(SCMWQ_EV_SMC_DONE, t, pid);
+	struct scmwq_event ev;
 
-	ev.smc_id = id;
-	ev.ret = ret;
-	ev.have = SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RET;
-	scmwq_model_feed(model, &ev);
+	scmwq_event_done(&ev, id, ret, 0, 0, 0, 0);
+	feed(&ev, t, pid);
 }
 
 static void lost(uint64_t t, uint64_t n)
