@@ -11,10 +11,13 @@
 
 #include "scmwq.h"
 
-/* Values an option takes, for completion: "a b c", or NULL. */
+/*
+ * Values an option takes, for completion: "a b c".  Options not listed
+ * complete file names if their argument is a FILE, else nothing.
+ */
 struct cmd_values {
 	const char *long_name;
-	const char *values;	/* space-separated words; "@file" completes files */
+	const char *values;	/* space-separated words to complete */
 };
 
 struct scmwq_cmd {

@@ -17,6 +17,15 @@ static const char *lookup(const struct cmd_values *v, const char *long_name)
 	return NULL;
 }
 
+/*
+ * An option argument with no list of values completes file names when the
+ * argument is a FILE, and nothing otherwise (N, DURATION, ...).
+ */
+static bool takes_file(const struct argp_option *o)
+{
+	return o->arg && strstr(o->arg, "FILE");
+}
+
 /* The command's own values first, then those of the shared option groups. */
 static const char *option_values(const struct scmwq_cmd *c, const char *long_name)
 {
@@ -68,9 +77,9 @@ static void bash_value_case(const struct scmwq_cmd *c, const struct argp_option 
 	printf("\t\t--%s", o->name);
 	if (has_short(o))
 		printf("|-%c", o->key);
-	if (!vals || !strcmp(vals, "@file"))
+	if (!vals && takes_file(o))
 		printf(")\n\t\t\tCOMPREPLY=( $(compgen -f -- \"$cur\") ); return ;;\n");
-	else if (!strcmp(vals, "@none"))
+	else if (!vals)
 		printf(")\n\t\t\tCOMPREPLY=(); return ;;\n");
 	else
 		printf(")\n\t\t\tCOMPREPLY=( $(compgen -W \"%s\" -- \"$cur\") ); return ;;\n", vals);
@@ -160,9 +169,9 @@ static void zsh_opt(const struct scmwq_cmd *c, const struct argp_option *o, void
 	putchar(']');
 	if (takes) {
 		printf(":%s:", o->arg);
-		if (!vals || !strcmp(vals, "@file"))
+		if (!vals && takes_file(o))
 			printf("_files");
-		else if (!strcmp(vals, "@none"))
+		else if (!vals)
 			printf(" ");
 		else
 			printf("(%s)", vals);

@@ -58,9 +58,6 @@ const struct argp cmd_judge_argp = { judge_options, judge_parse, NULL, NULL, NUL
 /* Their values, for completion (completion.c looks here after the command's own). */
 const struct cmd_values cmd_judge_values[] = {
 	{ "driver", "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
-	{ "grace", "@none" },
-	{ "stall", "@none" },
-	{ "skew", "@none" },
 	{ NULL, NULL },
 };
 

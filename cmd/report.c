@@ -260,11 +260,6 @@ static int report_run(int argc, char **argv)
 static const struct cmd_values report_values[] = {
 	{ "format", "text json csv" },
 	{ "unit", "ms us ns" },
-	{ "pid", "@none" },
-	{ "comm", "@none" },
-	{ "wq-ctx", "@none" },
-	{ "time", "@none" },
-	{ "min-wait", "@none" },
 	{ NULL, NULL },
 };
 

@@ -464,13 +464,6 @@ static const struct cmd_values simulate_values[] = {
 		    "ack-ctx-mismatch ebusy-retry-resume get-wq-ctx-std-call sleep-in-atomic-call "
 		    "long-sleep" },
 	{ "format", "qcom_scm scm" },
-	{ "seed", "@none" },
-	{ "calls", "@none" },
-	{ "threads", "@none" },
-	{ "queues", "@none" },
-	{ "duration", "@none" },
-	{ "output", "@file" },
-	{ "truth", "@file" },
 	{ NULL, NULL },
 };
 

@@ -301,10 +301,7 @@ static int timeline_run(int argc, char **argv)
 
 static const struct cmd_values timeline_values[] = {
 	{ "format", "ascii svg perfetto" },
-	{ "output", "@file" },
-	{ "width", "@none" },
 	{ "color", "auto always never" },
-	{ "time", "@none" },
 	{ NULL, NULL },
 };
 
