@@ -85,6 +85,19 @@ static void mark_in_call(struct tl *t)
 			th->in_window = true;
 }
 
+void tl_listed_set(struct tl_listed *l, const struct scmwq_finding *f)
+{
+	l->ts = f->ts_ns;
+	l->sev = f->severity;
+	l->inconclusive = f->inconclusive;
+	l->rule = f->rule;
+	if (f->pid >= 0)
+		tl_thread_label(l->who, sizeof(l->who), f->comm, f->pid);
+	else
+		l->who[0] = 0;
+	snprintf(l->msg, sizeof(l->msg), "%.*s", (int)sizeof(l->msg) - 1, f->message);
+}
+
 void tl_thread_label(char *buf, size_t len, const char *comm, int pid)
 {
 	snprintf(buf, len, "%s-%d", comm && comm[0] ? comm : "<...>", pid);

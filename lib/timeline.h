@@ -63,6 +63,18 @@ struct tl_ops {
 /* How long one lane spent in each state within one column (pixel, cell). */
 struct tl;
 
+/* A finding as the pictures list it under the legend. */
+struct tl_listed {
+	uint64_t ts;
+	enum scmwq_severity sev;
+	bool inconclusive;
+	enum scmwq_rule rule;
+	char who[48];
+	char msg[400];
+};
+
+void tl_listed_set(struct tl_listed *l, const struct scmwq_finding *f);
+
 enum tl_kind { TL_FW, TL_SLEEP, TL_WOKEN };
 
 struct tl_occ {

@@ -31,21 +31,12 @@ struct acell {
 /* More events than this in a column: it shows the state, not the marks. */
 #define BUSY_EVENTS	2
 
-struct alisted {
-	uint64_t ts;
-	enum scmwq_severity sev;
-	bool inconclusive;
-	enum scmwq_rule rule;
-	char who[48];
-	char msg[400];
-};
-
 struct ascii {
 	int width, label_w, plot_w;
 	double col_ns;		/* ns per column */
 	struct acell *cells;	/* nlanes x plot_w */
 	int occ_lane;		/* the lane add_span() is filling */
-	struct alisted list[FINDINGS_LISTED];
+	struct tl_listed list[FINDINGS_LISTED];
 	int nlist;
 	uint64_t nfind, unplaced;
 	uint64_t sleeps_dropped;
@@ -183,7 +174,7 @@ static void ascii_finding(struct tl *t, const struct scmwq_finding *f)
 	struct ascii *a = t->priv;
 	uint8_t m = f->severity == SCMWQ_SEV_ERROR && !f->inconclusive ? M_ERROR : M_WARN;
 	bool placed = false;
-	struct alisted *l;
+	struct tl_listed *l;
 
 	if (f->severity == SCMWQ_SEV_INFO)
 		return;
@@ -196,15 +187,7 @@ static void ascii_finding(struct tl *t, const struct scmwq_finding *f)
 	if (a->nlist >= FINDINGS_LISTED)
 		return;
 	l = &a->list[a->nlist++];
-	l->ts = f->ts_ns;
-	l->sev = f->severity;
-	l->inconclusive = f->inconclusive;
-	l->rule = f->rule;
-	if (f->pid >= 0)
-		tl_thread_label(l->who, sizeof(l->who), f->comm, f->pid);
-	else
-		l->who[0] = 0;
-	snprintf(l->msg, sizeof(l->msg), "%.*s", (int)sizeof(l->msg) - 1, f->message);
+	tl_listed_set(l, f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -433,7 +416,7 @@ static int ascii_end(struct tl *t, bool failed, struct scmwq_error *err)
 	if (a->nfind) {
 		fprintf(t->out, "\nFindings (%llu):\n", (unsigned long long)a->nfind);
 		for (int i = 0; i < a->nlist; i++) {
-			const struct alisted *l = &a->list[i];
+			const struct tl_listed *l = &a->list[i];
 
 			scmwq_format_ts(ts, sizeof(ts), l->ts);
 			tl_fmt_dur(rel, sizeof(rel), l->ts > t->t0 ? l->ts - t->t0 : 0, true);

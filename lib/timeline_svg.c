@@ -60,15 +60,6 @@ struct fmark {
 	char msg[200];
 };
 
-struct listed {
-	uint64_t ts;
-	enum scmwq_severity sev;
-	bool inconclusive;
-	enum scmwq_rule rule;
-	char who[48];
-	char msg[300];
-};
-
 struct svg {
 	int W;			/* plot width */
 	double x0;		/* plot left */
@@ -86,7 +77,7 @@ struct svg {
 	uint64_t labels_dropped, sleeps_dropped, nfind;
 	bool used_woken, used_wake_tick, used_irq, used_ack, used_waker, used_banked;
 	bool used_named, used_agg, used_open, used_warn;
-	struct listed list[LIST_MAX];
+	struct tl_listed list[LIST_MAX];
 	int nlist;
 };
 
@@ -536,7 +527,7 @@ static void svg_finding(struct tl *t, const struct scmwq_finding *f)
 {
 	struct svg *s = t->priv;
 	int lane = tl_lane_of(t, f->pid);
-	struct listed *l;
+	struct tl_listed *l;
 
 	if (f->severity == SCMWQ_SEV_INFO)
 		return;
@@ -551,15 +542,7 @@ static void svg_finding(struct tl *t, const struct scmwq_finding *f)
 	if (s->nlist >= LIST_MAX)
 		return;
 	l = &s->list[s->nlist++];
-	l->ts = f->ts_ns;
-	l->sev = f->severity;
-	l->inconclusive = f->inconclusive;
-	l->rule = f->rule;
-	if (f->pid >= 0)
-		tl_thread_label(l->who, sizeof(l->who), f->comm, f->pid);
-	else
-		l->who[0] = 0;
-	snprintf(l->msg, sizeof(l->msg), "%.*s", (int)sizeof(l->msg) - 1, f->message);
+	tl_listed_set(l, f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1052,7 +1035,7 @@ static int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
 		snprintf(line, sizeof(line), "Findings (%llu)", (unsigned long long)s->nfind);
 		y = text_line(tail, y, "lt", line, 80);
 		for (int i = 0; i < s->nlist; i++) {
-			const struct listed *l = &s->list[i];
+			const struct tl_listed *l = &s->list[i];
 
 			scmwq_format_ts(ts, sizeof(ts), l->ts);
 			tl_fmt_dur(rel, sizeof(rel), l->ts > t->t0 ? l->ts - t->t0 : 0, false);
