@@ -421,6 +421,10 @@ static struct wq *wq_get(struct scmwq_model *m, uint32_t wq_ctx)
 /* ------------------------------------------------------------------ */
 /* Timers                                                              */
 
+/*
+ * The timers' own heap, not lib/heap.c: it runs on replay's per-event path
+ * and the inline compare is worth 7% of replay's time.
+ */
 static bool timer_less(const struct timer *a, const struct timer *b)
 {
 	return a->when < b->when;

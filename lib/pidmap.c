@@ -17,10 +17,6 @@ static int pid_of(const struct scmwq_pidmap *m, const void *node)
 	return *(const int *)((const char *)node + m->pid_off);
 }
 
-static size_t slot(int pid, size_t cap)
-{
-	return ((uint32_t)pid * 2654435761u) & (cap - 1);
-}
 
 int scmwq_pidmap_init(struct scmwq_pidmap *m, size_t cap)
 {
@@ -30,15 +26,6 @@ int scmwq_pidmap_init(struct scmwq_pidmap *m, size_t cap)
 	return m->hash ? 0 : -1;
 }
 
-void *scmwq_pidmap_find(const struct scmwq_pidmap *m, int pid)
-{
-	if (!m->cap)
-		return NULL;
-	for (void *n = m->hash[slot(pid, m->cap)]; n; n = *next_of(m, n))
-		if (pid_of(m, n) == pid)
-			return n;
-	return NULL;
-}
 
 static void grow(struct scmwq_pidmap *m)
 {
@@ -49,7 +36,7 @@ static void grow(struct scmwq_pidmap *m)
 		return;		/* keep the old table: still right, only slower */
 	for (size_t i = 0; i < m->cap; i++)
 		for (void *n = m->hash[i], *next; n; n = next) {
-			size_t h = slot(pid_of(m, n), ncap);
+			size_t h = scmwq_pidmap_slot(pid_of(m, n), ncap);
 
 			next = *next_of(m, n);
 			*next_of(m, n) = nh[h];
@@ -68,7 +55,7 @@ int scmwq_pidmap_add(struct scmwq_pidmap *m, void *node)
 		grow(m);
 	if (!m->cap)
 		return -1;
-	h = slot(pid_of(m, node), m->cap);
+	h = scmwq_pidmap_slot(pid_of(m, node), m->cap);
 	*next_of(m, node) = m->hash[h];
 	m->hash[h] = node;
 	m->count++;

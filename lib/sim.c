@@ -168,8 +168,7 @@ struct sim {
 	int nthr;
 	unsigned int queues;
 	struct sthr thr[MAX_THREADS + FIRST_CLIENT];
-	struct action *heap;
-	size_t hlen, hcap;
+	struct scmwq_heap queue;	/* struct action by (when, seq) */
 	struct comp comp[MAX_QUEUES];
 	struct fwq fwq[MAX_QUEUES];
 	struct pending pend[4 * MAX_THREADS];
@@ -265,69 +264,26 @@ static int outstanding(const struct sim *s)
 /* ------------------------------------------------------------------ */
 /* Event queue                                                         */
 
+static bool action_less(const void *a, const void *b)
+{
+	const struct action *x = a, *y = b;
+
+	return x->when < y->when || (x->when == y->when && x->seq < y->seq);
+}
+
 static void sched_at(struct sim *s, uint64_t when, enum act act, int thr, uint32_t arg)
 {
-	size_t i;
+	struct action a = { when, s->seq++, act, thr, arg };
 
-	if (s->hlen == s->hcap) {
-		size_t ncap = s->hcap ? s->hcap * 2 : 256;
-		struct action *nh = realloc(s->heap, ncap * sizeof(*nh));
-
-		if (!nh) {
-			s->stop = true;
-			scmwq_error_set(s->err, SCMWQ_E_INTERNAL, "out of memory");
-			return;
-		}
-		s->heap = nh;
-		s->hcap = ncap;
-	}
-	i = s->hlen++;
-	s->heap[i] = (struct action){ when, s->seq++, act, thr, arg };
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		struct action tmp;
-
-		if (s->heap[p].when < s->heap[i].when ||
-		    (s->heap[p].when == s->heap[i].when && s->heap[p].seq < s->heap[i].seq))
-			break;
-		tmp = s->heap[i];
-		s->heap[i] = s->heap[p];
-		s->heap[p] = tmp;
-		i = p;
+	if (scmwq_heap_push(&s->queue, &a) < 0) {
+		s->stop = true;
+		scmwq_error_set(s->err, SCMWQ_E_INTERNAL, "out of memory");
 	}
 }
 
 static void sched_in(struct sim *s, uint64_t delay, enum act act, int thr, uint32_t arg)
 {
 	sched_at(s, s->now + delay, act, thr, arg);
-}
-
-static struct action pop(struct sim *s)
-{
-	struct action top = s->heap[0];
-	size_t i = 0;
-
-	s->heap[0] = s->heap[--s->hlen];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-		struct action tmp;
-
-		if (l < s->hlen && (s->heap[l].when < s->heap[m].when ||
-				    (s->heap[l].when == s->heap[m].when &&
-				     s->heap[l].seq < s->heap[m].seq)))
-			m = l;
-		if (r < s->hlen && (s->heap[r].when < s->heap[m].when ||
-				    (s->heap[r].when == s->heap[m].when &&
-				     s->heap[r].seq < s->heap[m].seq)))
-			m = r;
-		if (m == i)
-			break;
-		tmp = s->heap[i];
-		s->heap[i] = s->heap[m];
-		s->heap[m] = tmp;
-		i = m;
-	}
-	return top;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1472,9 +1428,10 @@ static int run_deterministic(struct sim *s)
 		sched_in(s, rnd_range(s, 10 * US, 500 * US), A_CALL, i, 0);
 	sched_in(s, rnd_range(s, 100 * US, 2 * MS), A_HEARTBEAT, HEARTBEAT, 0);
 
-	while (s->hlen && !s->stop) {
-		struct action a = pop(s);
+	while (s->queue.n && !s->stop) {
+		struct action a;
 
+		scmwq_heap_pop(&s->queue, &a);
 		s->now = a.when;
 		for (int r = 0; r < SCMWQ_R__COUNT; r++)
 			if (s->fault[r] == F_ARMED && !s->inflight[r] && s->now >= s->arm_at[r] &&
@@ -1563,10 +1520,11 @@ int scmwq_sim_run(const struct scmwq_sim_opts *o, struct scmwq_sim_result *res,
 	s->err = err;
 	s->sys = opts.format;
 	s->queues = opts.queues;
+	scmwq_heap_init(&s->queue, sizeof(struct action), action_less);
 	ret = run_deterministic(s);
 	if (ret == 0 && opts.truth && scmwq_truth_write(opts.truth, &s->truth, &opts, res) < 0)
 		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the truth file");
-	free(s->heap);
+	scmwq_heap_free(&s->queue);
 	free(s);
 	return ret;
 }

@@ -102,53 +102,33 @@ struct tdat {
 	int long_size;
 	struct tdat_fmt *fmts;
 	int nfmts;
-	struct tdat_cursor *heap;	/* min-heap on (ts, order) */
-	int nheap;
+	struct scmwq_heap cursors;	/* struct tdat_cursor by (ts, order) */
 };
 
 /* ------------------------------------------------------------------ */
 /* Heap of cursors                                                     */
 
-static bool cursor_less(const struct tdat_cursor *a, const struct tdat_cursor *b)
+static bool cursor_less(const void *x, const void *y)
 {
+	const struct tdat_cursor *a = x, *b = y;
+
 	if (a->rec->ts != b->rec->ts)
 		return a->rec->ts < b->rec->ts;
 	return a->order < b->order;
 }
 
-static void heap_down(struct tdat *t, int i)
-{
-	for (;;) {
-		int l = 2 * i + 1, r = l + 1, m = i;
-		struct tdat_cursor tmp;
-
-		if (l < t->nheap && cursor_less(&t->heap[l], &t->heap[m]))
-			m = l;
-		if (r < t->nheap && cursor_less(&t->heap[r], &t->heap[m]))
-			m = r;
-		if (m == i)
-			return;
-		tmp = t->heap[i];
-		t->heap[i] = t->heap[m];
-		t->heap[m] = tmp;
-		i = m;
-	}
-}
-
 /* Replace the top cursor's record by the next one of its CPU. */
 static void heap_advance(struct tdat *t)
 {
-	struct tdat_cursor *c = &t->heap[0];
+	struct tdat_cursor *c = scmwq_heap_top(&t->cursors);
 
 	tracecmd_free_record(c->rec);
 	c->rec = tracecmd_read_data(c->handle, c->cpu);
 	c->lost_done = false;
-	if (!c->rec) {
-		t->heap[0] = t->heap[--t->nheap];
-		if (!t->nheap)
-			return;
-	}
-	heap_down(t, 0);
+	if (!c->rec)
+		scmwq_heap_pop(&t->cursors, NULL);	/* that CPU is done */
+	else
+		scmwq_heap_fix_top(&t->cursors);
 }
 
 /* ------------------------------------------------------------------ */
@@ -366,8 +346,9 @@ static int tdat_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 {
 	struct tdat *t = src->priv;
 
-	while (t->nheap) {
-		struct tdat_cursor *c = &t->heap[0];
+	struct tdat_cursor *c;
+
+	while ((c = scmwq_heap_top(&t->cursors))) {
 		struct tep_record *rec = c->rec;
 
 		if (rec->missed_events && !c->lost_done) {
@@ -396,9 +377,9 @@ static void tdat_close(struct tdat *t)
 {
 	if (!t)
 		return;
-	for (int i = 0; i < t->nheap; i++)
-		tracecmd_free_record(t->heap[i].rec);
-	free(t->heap);
+	for (size_t i = 0; i < t->cursors.n; i++)
+		tracecmd_free_record(((struct tdat_cursor *)scmwq_heap_at(&t->cursors, i))->rec);
+	scmwq_heap_free(&t->cursors);
 	/* instances hold a reference on the top handle: close them first */
 	for (int i = 0; i < t->ninst; i++)
 		tracecmd_close(t->inst[i]);
@@ -481,7 +462,6 @@ static int add_cursors(struct tdat *t, struct tracecmd_input *handle, int *order
 		       struct scmwq_error *err)
 {
 	int cpus = tep_get_cpus(t->tep);
-	struct tdat_cursor *heap;
 
 	/*
 	 * tracecmd_read_data() checks the index against the handle's own CPU
@@ -489,19 +469,16 @@ static int add_cursors(struct tdat *t, struct tracecmd_input *handle, int *order
 	 */
 	if (cpus <= 0)
 		cpus = 256;
-	heap = realloc(t->heap, (t->nheap + cpus) * sizeof(*heap));
-	if (!heap)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	t->heap = heap;
 	for (int cpu = 0; cpu < cpus; cpu++) {
 		struct tep_record *rec = tracecmd_read_data(handle, cpu);
+		struct tdat_cursor c = { .handle = handle, .cpu = cpu, .order = ++*order, .rec = rec };
 
-		(*order)++;
 		if (!rec)
 			continue;
-		t->heap[t->nheap++] = (struct tdat_cursor){
-			.handle = handle, .cpu = cpu, .order = *order, .rec = rec,
-		};
+		if (scmwq_heap_push(&t->cursors, &c) < 0) {
+			tracecmd_free_record(rec);
+			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		}
 	}
 	return 0;
 }
@@ -887,6 +864,7 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 		close(fd);
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	}
+	scmwq_heap_init(&t->cursors, sizeof(struct tdat_cursor), cursor_less);
 
 	if (check_layout(src, fd, err) < 0) {
 		close(fd);
@@ -957,8 +935,6 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 	for (int i = 0; i < t->ninst; i++)
 		if (add_cursors(t, t->inst[i], &order, err) < 0)
 			goto out;
-	for (int i = t->nheap / 2 - 1; i >= 0; i--)
-		heap_down(t, i);
 	ret = 0;
 out:
 	quiet_stdout_end(saved);
