@@ -370,6 +370,27 @@ struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq
 typedef void (*scmwq_wake_fn)(int sleeper_pid, uint32_t wq_ctx, uint64_t wake_ns, int waker_pid,
 			      bool irq, bool banked, void *arg);
 void scmwq_model_set_wake_hook(struct scmwq_model *m, scmwq_wake_fn fn, void *arg);
+/*
+ * A sleeper still in its wait-queue --stall after it slept (monitor): the
+ * model calls the stall hook once per sleep, when its time is reached by
+ * an event or by scmwq_model_advance().
+ */
+struct scmwq_stall {
+	int pid;
+	char comm[SCMWQ_COMM_LEN];
+	uint32_t wq_ctx, smc_call_ctx;
+	bool has_ctx;
+	uint64_t sleep_ns;	/* when it slept */
+	uint64_t now_ns;	/* sleep_ns + --stall */
+	bool woken;		/* a wake was credited to it (it has not resumed) */
+	uint64_t wake_ns;	/* that wake; 0: none */
+	int waker_pid;		/* -1: none or banked */
+	uint64_t wq_wake_ns;	/* the latest wake of its wq_ctx since it slept; 0: none */
+	int wq_waker_pid;
+};
+
+typedef void (*scmwq_stall_fn)(const struct scmwq_stall *s, void *arg);
+void scmwq_model_set_stall_hook(struct scmwq_model *m, scmwq_stall_fn fn, void *arg);
 /* Feed one event; events must come in time order (up to --skew). */
 int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev);
 /*
@@ -504,6 +525,14 @@ struct scmwq_replay_opts {
 	 * and each call goes to call_fn, with finding_arg.
 	 */
 	scmwq_call_fn call_fn;
+	/* monitor: sleepers still asleep after --stall (with finding_arg) */
+	scmwq_stall_fn stall;
+	/*
+	 * --driver=auto holds events back until the trace shows the driver;
+	 * besides the event limit, decide once the held events span this
+	 * much time (monitor; 0: no time limit).
+	 */
+	uint64_t auto_hold_ns;
 };
 
 struct scmwq_replay_result {
@@ -512,6 +541,26 @@ struct scmwq_replay_result {
 	uint64_t events;		/* events read from the source */
 	struct scmwq_model_stats stats;
 };
+
+/*
+ * The judge under scmwq_replay(), one event at a time, for callers that
+ * read events themselves (monitor): the --driver=auto hold-back, then the
+ * model.  Feed events in time order; advance the time when none come.
+ */
+struct scmwq_judge;
+
+struct scmwq_judge *scmwq_judge_alloc(const struct scmwq_replay_opts *opts);
+/* The trace system as the source knows it (for --driver=auto). */
+void scmwq_judge_set_system(struct scmwq_judge *j, enum scmwq_system sys);
+int scmwq_judge_feed(struct scmwq_judge *j, const struct scmwq_event *ev,
+		     struct scmwq_error *err);
+int scmwq_judge_advance(struct scmwq_judge *j, uint64_t now_ns, struct scmwq_error *err);
+/* So far: driver (SCMWQ_DRV_AUTO while undecided), events, model stats. */
+const struct scmwq_replay_result *scmwq_judge_result(struct scmwq_judge *j);
+/* End of the trace: what is still open is judged; @r gets the totals. */
+int scmwq_judge_finish(struct scmwq_judge *j, struct scmwq_replay_result *r,
+		       struct scmwq_error *err);
+void scmwq_judge_free(struct scmwq_judge *j);
 
 /**
  * scmwq_replay - judge a whole trace
@@ -779,10 +828,103 @@ int scmwq_sim_run(const struct scmwq_sim_opts *opts, struct scmwq_sim_result *re
 unsigned int scmwq_sim_fault_drivers(enum scmwq_rule rule, bool live);
 
 /* ------------------------------------------------------------------ */
+/* Live capture from tracefs (record, monitor): lib/capture.c          */
+
+enum scmwq_cap_source {
+	SCMWQ_CAP_AUTO = 0,
+	SCMWQ_CAP_TRACEPOINT,		/* the kernel's qcom_scm or scm tracepoints */
+	SCMWQ_CAP_KPROBE,		/* kprobe events on the qcom_scm driver */
+	SCMWQ_CAP_UPROBE,		/* uprobe events on a program's probe functions */
+};
+
+const char *scmwq_cap_source_name(enum scmwq_cap_source s);
+/* Returns -1 for an unknown name. */
+int scmwq_cap_source_parse(const char *name, enum scmwq_cap_source *s);
+
+struct scmwq_capture_opts {
+	enum scmwq_cap_source source;
+	const char *uprobe_binary;	/* NULL: this program (/proc/self/exe) */
+	bool sched;			/* sched_switch/waking/wakeup, irq_handler_entry */
+	const char *const *events;	/* more "SYSTEM:EVENT", NULL-terminated, or NULL */
+	unsigned long buffer_kb;	/* per-CPU ring buffer; 0: the kernel's default */
+	/* report what was done (cleanups of killed runs, the source picked) */
+	void (*note)(const char *msg, void *arg);
+	void *note_arg;
+};
+
+struct scmwq_capture;
+
+/**
+ * scmwq_capture_open - set up a private tracefs instance, tracing off
+ *
+ * Checks tracefs and privilege (SCMWQ_E_NOPERM: what is missing and how to
+ * get it), removes what killed runs left behind, creates the instance
+ * "scmwq-trace-PID", the dynamic events of the source (group "scmwq_PID")
+ * and enables the events in the instance only.  Tracing stays off until
+ * scmwq_capture_start().  On error everything made so far is removed.
+ */
+struct scmwq_capture *scmwq_capture_open(const struct scmwq_capture_opts *o,
+					 struct scmwq_error *err);
+/*
+ * Print what scmwq_capture_open() would set up (source, why, dynamic event
+ * definitions, events enabled) without changing tracefs.
+ */
+int scmwq_capture_plan(const struct scmwq_capture_opts *o, FILE *out, struct scmwq_error *err);
+enum scmwq_cap_source scmwq_capture_source(const struct scmwq_capture *c);
+/* Why that source: "the kernel has the qcom_scm tracepoints", ... */
+const char *scmwq_capture_why(const struct scmwq_capture *c);
+const char *scmwq_capture_instance(const struct scmwq_capture *c);
+/* Fields or events the source cannot give ("" when none). */
+const char *scmwq_capture_missing(const struct scmwq_capture *c);
+int scmwq_capture_cpus(const struct scmwq_capture *c);
+/* Trace only @pid and its children (set_event_pid, event-fork). */
+int scmwq_capture_follow_pid(struct scmwq_capture *c, int pid, struct scmwq_error *err);
+int scmwq_capture_start(struct scmwq_capture *c, struct scmwq_error *err);
+void scmwq_capture_stop(struct scmwq_capture *c);
+/* Tracing off, instance and dynamic events removed; @c freed. */
+void scmwq_capture_close(struct scmwq_capture *c);
+
+/* Per-CPU ring-buffer figures, from per_cpu/cpuN/stats. */
+struct scmwq_capture_stats {
+	uint64_t events;	/* events read out of the buffers ("read events") */
+	uint64_t overrun;	/* overwritten before they were read */
+	uint64_t dropped;	/* not written (buffer full in non-overwrite mode) */
+	uint64_t bytes;		/* bytes captured (record) */
+};
+
+/*
+ * Record: per-CPU data spliced into temporary files next to @path while
+ * tracing runs, then assembled into a trace.dat (@version 6 or 7).
+ */
+int scmwq_capture_record_begin(struct scmwq_capture *c, const char *path, int version,
+			       struct scmwq_error *err);
+/* Bytes captured so far (for progress). */
+uint64_t scmwq_capture_record_bytes(const struct scmwq_capture *c);
+/*
+ * Stop tracing, flush every CPU's last page and write the file.  @abort
+ * (may be NULL) is polled: when it becomes true the file is left out.
+ */
+int scmwq_capture_record_end(struct scmwq_capture *c, const volatile int *abort,
+			     struct scmwq_capture_stats *st, struct scmwq_error *err);
+
+/* Monitor: events read live from the per-CPU buffers, in time order. */
+int scmwq_capture_live_begin(struct scmwq_capture *c, struct scmwq_error *err);
+/* 1: @ev filled; 0: nothing within @timeout_ms; -1: error. */
+int scmwq_capture_live_next(struct scmwq_capture *c, struct scmwq_event *ev, int timeout_ms,
+			    struct scmwq_error *err);
+/* Trace time up to which every event has been delivered (ns). */
+uint64_t scmwq_capture_live_now(const struct scmwq_capture *c);
+/* After scmwq_capture_stop(): deliver what is left, regardless of time. */
+int scmwq_capture_live_drain(struct scmwq_capture *c, struct scmwq_error *err);
+void scmwq_capture_live_stats(const struct scmwq_capture *c, struct scmwq_capture_stats *st);
+
+/* ------------------------------------------------------------------ */
 /* Small helpers shared by the commands                                */
 
 /* Parse "100ms", "1s", "20us", "500ns", "1.5s" (bare number: ms). */
 int scmwq_parse_duration(const char *s, uint64_t *ns);
+/* "1.500 s", "12.000 ms", "20.0 us": a duration as findings print it. */
+void scmwq_format_duration(char *buf, size_t len, uint64_t ns);
 /* Format a ns timestamp as seconds with 6 (or 9) decimals. */
 void scmwq_format_ts(char *buf, size_t len, uint64_t ts_ns);
 

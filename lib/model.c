@@ -134,6 +134,7 @@ struct thr {
 	bool has_ctx;
 	uint64_t sleep_ts;
 	unsigned int sleep_epoch;
+	uint32_t gen_sleep;	/* bumped at each sleep: the stall timer's */
 	enum credit credit;
 	uint64_t wake_ts;
 	int waker_pid;
@@ -167,6 +168,8 @@ struct wq {
 	uint64_t tok_excess, tok_silent;
 	uint64_t tok_pre;		/* wakes before any sleep seen: may predate the trace */
 	bool seen_sleep;		/* a sleep on it has been seen */
+	uint64_t last_wake_ts;		/* its latest GET_WQ_CTX or WAKE, 0: none */
+	int last_waker_pid;
 	/* a wake that found no sleeper, within --skew of now */
 	bool spur_pending;
 	bool spur_all;
@@ -195,7 +198,7 @@ struct group {			/* one WAKE_ALL and the sleepers it found */
 	int *pids;
 };
 
-enum timer_kind { T_LOST, T_RESUME_SKEW, T_DRAIN, T_GROUP, T_SPUR };
+enum timer_kind { T_LOST, T_RESUME_SKEW, T_DRAIN, T_GROUP, T_SPUR, T_STALL };
 
 struct timer {
 	uint64_t when;
@@ -227,6 +230,8 @@ struct scmwq_model {
 	unsigned int missing_noted;
 	scmwq_wake_fn wake_fn;
 	void *wake_arg;	/* enum scmwq_have bits already noted */
+	scmwq_stall_fn stall_fn;
+	void *stall_arg;
 	uint64_t open_calls;
 	bool oom;
 };
@@ -306,12 +311,7 @@ static void ts_str(char *buf, size_t len, uint64_t ts)
 
 static void dur_str(char *buf, size_t len, uint64_t ns)
 {
-	if (ns >= 1000000000ULL)
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-	else if (ns >= 1000000ULL)
-		snprintf(buf, len, "%.3f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.1f us", ns / 1e3);
+	scmwq_format_duration(buf, len, ns);
 }
 
 /* Emit; @since_epoch: the loss epoch when the evidence began. */
@@ -777,6 +777,8 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	w = wq_get(m, wq_ctx);
 	if (!w)
 		return true;
+	w->last_wake_ts = ev->ts_ns;
+	w->last_waker_pid = waker->pid;
 
 	if (flags == SCMWQ_WAKE_NONE && m->o.driver == SCMWQ_DRV_VENDOR) {
 		if (!m->wake_none_noted) {
@@ -940,6 +942,31 @@ static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const 
 	emit(m, &b, t->more_epoch, at_end, "the trace ended within --grace of it");
 }
 
+/* Asleep for --stall and still in its wait-queue: tell the monitor. */
+static void stall(struct scmwq_model *m, struct thr *t, uint64_t now)
+{
+	struct scmwq_stall s = {
+		.pid = t->pid,
+		.wq_ctx = t->wq_ctx,
+		.has_ctx = t->has_ctx,
+		.smc_call_ctx = t->ctx,
+		.sleep_ns = t->sleep_ts,
+		.now_ns = now,
+		.woken = t->credit != CR_NONE,
+		.wake_ns = t->credit != CR_NONE ? t->wake_ts : 0,
+		.waker_pid = t->credit != CR_NONE ? t->waker_pid : -1,
+	};
+
+	memcpy(s.comm, t->comm, sizeof(s.comm));
+	if (t->wq->last_wake_ts >= t->sleep_ts && t->wq->last_wake_ts) {
+		s.wq_wake_ns = t->wq->last_wake_ts;
+		s.wq_waker_pid = t->wq->last_waker_pid;
+	} else {
+		s.wq_waker_pid = -1;
+	}
+	m->stall_fn(&s, m->stall_arg);
+}
+
 static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 {
 	struct thr *t = tm->obj;
@@ -966,6 +993,10 @@ static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 	case T_SPUR:
 		if (tm->gen == w->gen_spur && w->spur_pending)
 			spurious_confirm(m, w, at_end);
+		break;
+	case T_STALL:
+		if (tm->gen == t->gen_sleep && t->wq && !at_end)
+			stall(m, t, tm->when);
 		break;
 	}
 }
@@ -1120,6 +1151,9 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	t->ctx = ev->smc_call_ctx;
 	t->sleep_ts = ev->ts_ns;
 	t->sleep_epoch = m->epoch;
+	t->gen_sleep++;
+	if (m->stall_fn)
+		timer_add(m, ev->ts_ns + m->o.stall_ns, T_STALL, t->gen_sleep, t);
 	t->ctx_reported = false;
 	t->attributed = false;
 	wq_link(w, t);
@@ -1590,6 +1624,12 @@ void scmwq_model_finish(struct scmwq_model *m)
 			}
 		}
 	}
+}
+
+void scmwq_model_set_stall_hook(struct scmwq_model *m, scmwq_stall_fn fn, void *arg)
+{
+	m->stall_fn = fn;
+	m->stall_arg = arg;
 }
 
 void scmwq_model_set_wake_hook(struct scmwq_model *m, scmwq_wake_fn fn, void *arg)

@@ -33,16 +33,6 @@ static bool decide(enum scmwq_system sys, const struct scmwq_event *ev, struct s
 	return false;
 }
 
-/* No sign of the vendor driver within @where: mainline. */
-static void settle_mainline(struct scmwq_source *src, struct scmwq_replay_result *r,
-			    const char *where)
-{
-	r->driver = SCMWQ_DRV_MAINLINE;
-	snprintf(r->driver_why, sizeof(r->driver_why), "auto: %s and no scm_waitq_wake_ack %s",
-		 scmwq_source_system(src) == SCMWQ_SYS_QCOM_SCM ? "trace system qcom_scm" :
-		 "no trace system scm", where);
-}
-
 /* The judge: the bare model, or the model inside the per-call tracker. */
 struct judge {
 	struct scmwq_model *model;
@@ -83,27 +73,165 @@ static void judge_finish(struct judge *j, struct scmwq_replay_result *r)
 	j->model = NULL;
 }
 
+/* ------------------------------------------------------------------ */
+/* The judge: events in, findings out, one at a time                   */
+
+struct scmwq_judge {
+	struct scmwq_replay_opts opts;
+	struct scmwq_model_opts mo;
+	enum scmwq_system sys;
+	struct judge j;
+	bool started;			/* the model exists: the driver is decided */
+	struct scmwq_event *hold;	/* auto: events held back until it is */
+	size_t nhold;
+	struct scmwq_replay_result r;
+};
+
+struct scmwq_judge *scmwq_judge_alloc(const struct scmwq_replay_opts *opts)
+{
+	struct scmwq_judge *jd = calloc(1, sizeof(*jd));
+
+	if (!jd)
+		return NULL;
+	jd->opts = *opts;
+	jd->mo = opts->model;
+	jd->r.driver = opts->driver;
+	if (opts->driver != SCMWQ_DRV_AUTO)
+		snprintf(jd->r.driver_why, sizeof(jd->r.driver_why), "given with --driver");
+	return jd;
+}
+
+void scmwq_judge_set_system(struct scmwq_judge *jd, enum scmwq_system sys)
+{
+	jd->sys = sys;
+}
+
+static void settle_mainline(struct scmwq_judge *jd, const char *where)
+{
+	jd->r.driver = SCMWQ_DRV_MAINLINE;
+	snprintf(jd->r.driver_why, sizeof(jd->r.driver_why),
+		 "auto: %s and no scm_waitq_wake_ack %s",
+		 jd->sys == SCMWQ_SYS_QCOM_SCM ? "trace system qcom_scm" : "no trace system scm",
+		 where);
+}
+
+/* The driver is known: make the model and feed it what was held back. */
+static int start(struct scmwq_judge *jd, struct scmwq_error *err)
+{
+	jd->mo.driver = jd->r.driver == SCMWQ_DRV_AUTO ? SCMWQ_DRV_MAINLINE : jd->r.driver;
+	if (!judge_alloc(&jd->j, &jd->mo, &jd->opts))
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	if (jd->opts.stall && jd->j.model)
+		scmwq_model_set_stall_hook(jd->j.model, jd->opts.stall, jd->opts.finding_arg);
+	jd->started = true;
+	for (size_t i = 0; i < jd->nhold; i++)
+		if (feed(&jd->j, &jd->hold[i], err) < 0)
+			return -1;
+	jd->nhold = 0;
+	free(jd->hold);
+	jd->hold = NULL;
+	return 0;
+}
+
+int scmwq_judge_feed(struct scmwq_judge *jd, const struct scmwq_event *ev,
+		     struct scmwq_error *err)
+{
+	jd->r.events++;
+	if (jd->opts.progress && !(jd->r.events & 0xffff))
+		jd->opts.progress(jd->r.events, jd->opts.progress_arg);
+	if (jd->started)
+		return feed(&jd->j, ev, err);
+	if (jd->r.driver == SCMWQ_DRV_AUTO && !decide(jd->sys, NULL, &jd->r)) {
+		if (!jd->hold) {
+			jd->hold = malloc(AUTO_HOLD * sizeof(*jd->hold));
+			if (!jd->hold)
+				return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		}
+		jd->hold[jd->nhold++] = *ev;
+		if (!decide(jd->sys, ev, &jd->r)) {
+			if (jd->nhold < AUTO_HOLD)
+				return 0;
+			settle_mainline(jd, "in the first 4096 events");
+		}
+		return start(jd, err);
+	}
+	if (start(jd, err) < 0)
+		return -1;
+	return feed(&jd->j, ev, err);
+}
+
+int scmwq_judge_advance(struct scmwq_judge *jd, uint64_t now_ns, struct scmwq_error *err)
+{
+	if (!jd->started) {
+		uint64_t hold_ns = jd->opts.auto_hold_ns;
+
+		if (!jd->nhold || !hold_ns || now_ns < jd->hold[0].ts_ns + hold_ns)
+			return 0;
+		if (jd->r.driver == SCMWQ_DRV_AUTO) {
+			char where[64];
+			char d[32];
+
+			scmwq_format_duration(d, sizeof(d), hold_ns);
+			snprintf(where, sizeof(where), "in the first %s of events", d);
+			settle_mainline(jd, where);
+		}
+		if (start(jd, err) < 0)
+			return -1;
+	}
+	if (jd->j.model)
+		scmwq_model_advance(jd->j.model, now_ns);
+	return 0;
+}
+
+const struct scmwq_replay_result *scmwq_judge_result(struct scmwq_judge *jd)
+{
+	if (jd->j.model)
+		jd->r.stats = *scmwq_model_stats(jd->j.model);
+	else if (jd->j.calls)
+		jd->r.stats = *scmwq_calls_stats(jd->j.calls);
+	return &jd->r;
+}
+
+int scmwq_judge_finish(struct scmwq_judge *jd, struct scmwq_replay_result *r,
+		       struct scmwq_error *err)
+{
+	int ret = 0;
+
+	if (!jd->started) {
+		if (jd->r.driver == SCMWQ_DRV_AUTO)
+			settle_mainline(jd, "in the trace");
+		ret = start(jd, err);
+	}
+	if (jd->r.driver == SCMWQ_DRV_AUTO)
+		jd->r.driver = SCMWQ_DRV_MAINLINE;
+	judge_finish(&jd->j, &jd->r);
+	*r = jd->r;
+	return ret;
+}
+
+void scmwq_judge_free(struct scmwq_judge *jd)
+{
+	if (!jd)
+		return;
+	if (jd->j.model)
+		scmwq_model_free(jd->j.model);
+	if (jd->j.calls)
+		scmwq_calls_free(jd->j.calls);
+	free(jd->hold);
+	free(jd);
+}
+
 int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		 struct scmwq_replay_result *r, struct scmwq_error *err)
 {
-	struct scmwq_model_opts mo = opts->model;
-	struct judge j = { 0 };
-	bool m = false;
-	struct scmwq_event *hold = NULL;
+	struct scmwq_judge *jd = scmwq_judge_alloc(opts);
+	struct scmwq_error ferr;
 	struct scmwq_event ev;
-	size_t nhold = 0;
 	int ret = 0, rc;
 
 	memset(r, 0, sizeof(*r));
-	r->driver = opts->driver;
-	if (opts->driver != SCMWQ_DRV_AUTO) {
-		snprintf(r->driver_why, sizeof(r->driver_why), "given with --driver");
-	} else if (!decide(scmwq_source_system(src), NULL, r)) {
-		hold = malloc(AUTO_HOLD * sizeof(*hold));
-		if (!hold)
-			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	}
-
+	if (!jd)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	for (;;) {
 		memset(&ev, 0, sizeof(ev));
 		rc = scmwq_source_next(src, &ev, err);
@@ -113,58 +241,15 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		}
 		if (rc == 0)
 			break;
-		r->events++;
-		if (opts->progress && !(r->events & 0xffff))
-			opts->progress(r->events, opts->progress_arg);
-
-		if (!m && r->driver == SCMWQ_DRV_AUTO) {
-			hold[nhold++] = ev;
-			if (!decide(scmwq_source_system(src), &ev, r)) {
-				if (nhold < AUTO_HOLD)
-					continue;
-				settle_mainline(src, r, "in the first 4096 events");
-			}
-		}
-		if (!m) {
-			mo.driver = r->driver;
-			m = judge_alloc(&j, &mo, opts);
-			if (!m) {
-				ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-				break;
-			}
-			for (size_t i = 0; i < nhold; i++)
-				if (feed(&j, &hold[i], err) < 0)
-					goto out;
-			if (nhold) {
-				nhold = 0;
-				continue;	/* ev was the last one held */
-			}
-		}
-		if (feed(&j, &ev, err) < 0) {
+		scmwq_judge_set_system(jd, scmwq_source_system(src));
+		if (scmwq_judge_feed(jd, &ev, err) < 0) {
 			ret = -1;
 			break;
 		}
 	}
-	if (!m) {
-		if (r->driver == SCMWQ_DRV_AUTO)
-			settle_mainline(src, r, "in the trace");
-		mo.driver = r->driver;
-		m = judge_alloc(&j, &mo, opts);
-		if (!m) {
-			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-			goto out;
-		}
-		for (size_t i = 0; i < nhold; i++)
-			if (feed(&j, &hold[i], err) < 0)
-				goto out;
-	}
-	if (r->driver == SCMWQ_DRV_AUTO)
-		r->driver = SCMWQ_DRV_MAINLINE;
-	judge_finish(&j, r);
-	free(hold);
+	scmwq_judge_set_system(jd, scmwq_source_system(src));
+	if (scmwq_judge_finish(jd, r, ret ? &ferr : err) < 0)
+		ret = -1;
+	scmwq_judge_free(jd);
 	return ret;
-out:
-	judge_finish(&j, r);
-	free(hold);
-	return -1;
 }

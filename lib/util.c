@@ -169,6 +169,16 @@ int scmwq_parse_duration(const char *s, uint64_t *ns)
 	return -1;
 }
 
+void scmwq_format_duration(char *buf, size_t len, uint64_t ns)
+{
+	if (ns >= 1000000000ULL)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1000000ULL)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.1f us", ns / 1e3);
+}
+
 void scmwq_format_ts(char *buf, size_t len, uint64_t ts_ns)
 {
 	snprintf(buf, len, "%llu.%06llu", (unsigned long long)(ts_ns / 1000000000ULL),
