@@ -5,7 +5,8 @@
  *
  * Events come out in time order across CPUs and buffer instances through a
  * heap merge of per-CPU cursors: each cursor holds only the next record of
- * its CPU, so memory does not grow with the file.
+ * its CPU, so memory does not grow with the file.  Records become events
+ * in lib/tepconv.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,73 +18,7 @@
 #include <trace-cmd.h>
 
 #include "internal.h"
-
-/* Every field we may read; resolved once per event format at open. */
-enum tdat_field {
-	F_SMC_ID = 0,
-	F_SVC_ID,
-	F_CMD_ID,
-	F_ARGS_CNT,
-	F_ARGS,			/* mainline: unsigned long args[] (dynamic array) */
-	F_ARG0,			/* probe style: arg0 .. arg9 */
-	F_ARG9 = F_ARG0 + SCMWQ_MAX_ARGS - 1,
-	F_WQ_CTX,
-	F_CTX,
-	F_FLAGS,
-	F_MORE,
-	F_RET,
-	F_RES,
-	F_RES0,
-	F_RES1,
-	F_RES2,
-	F_PREV_COMM,
-	F_PREV_PID,
-	F_PREV_STATE,
-	F_NEXT_COMM,
-	F_NEXT_PID,
-	F_COMM,
-	F_PID,
-	F__COUNT,
-};
-
-static const char *const field_names[F__COUNT] = {
-	[F_SMC_ID] = "smc_id", [F_SVC_ID] = "svc_id", [F_CMD_ID] = "cmd_id",
-	[F_ARGS_CNT] = "args_cnt", [F_ARGS] = "args",
-	[F_ARG0 + 0] = "arg0", [F_ARG0 + 1] = "arg1", [F_ARG0 + 2] = "arg2",
-	[F_ARG0 + 3] = "arg3", [F_ARG0 + 4] = "arg4", [F_ARG0 + 5] = "arg5",
-	[F_ARG0 + 6] = "arg6", [F_ARG0 + 7] = "arg7", [F_ARG0 + 8] = "arg8",
-	[F_ARG0 + 9] = "arg9",
-	[F_WQ_CTX] = "wq_ctx", [F_CTX] = "smc_call_ctx", [F_FLAGS] = "flags",
-	[F_MORE] = "more_pending", [F_RET] = "ret", [F_RES] = "res", [F_RES0] = "res0",
-	[F_RES1] = "res1", [F_RES2] = "res2",
-	[F_PREV_COMM] = "prev_comm", [F_PREV_PID] = "prev_pid", [F_PREV_STATE] = "prev_state",
-	[F_NEXT_COMM] = "next_comm", [F_NEXT_PID] = "next_pid",
-	[F_COMM] = "comm", [F_PID] = "pid",
-};
-
-/* Events we read: SCM ones by name in any system, sched ones in "sched". */
-static const struct {
-	const char *name;
-	const char *system;	/* NULL: any system */
-	enum scmwq_ev_type type;
-} wanted[] = {
-	{ "scm_smc_request",	  NULL,	   SCMWQ_EV_SMC_REQUEST },
-	{ "scm_waitq_sleep",	  NULL,	   SCMWQ_EV_SLEEP },
-	{ "scm_waitq_resume",	  NULL,	   SCMWQ_EV_RESUME },
-	{ "scm_waitq_get_wq_ctx", NULL,	   SCMWQ_EV_GET_WQ_CTX },
-	{ "scm_waitq_wake_ack",	  NULL,	   SCMWQ_EV_WAKE_ACK },
-	{ "scm_smc_done",	  NULL,	   SCMWQ_EV_SMC_DONE },
-	{ "sched_switch",	  "sched", SCMWQ_EV_SCHED_SWITCH },
-	{ "sched_waking",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
-	{ "sched_wakeup",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
-};
-
-struct tdat_fmt {
-	int id;
-	enum scmwq_ev_type type;
-	enum scmwq_system sys;
-	struct tep_format_field *f[F__COUNT];
-};
+#include "tepconv.h"
 
 /* One CPU of one buffer, holding its next record. */
 struct tdat_cursor {
@@ -99,9 +34,7 @@ struct tdat {
 	struct tracecmd_input **inst;	/* buffer instances */
 	int ninst;
 	struct tep_handle *tep;
-	int long_size;
-	struct tdat_fmt *fmts;
-	int nfmts;
+	struct scmwq_tepconv *conv;
 	struct scmwq_heap cursors;	/* struct tdat_cursor by (ts, order) */
 };
 
@@ -132,214 +65,6 @@ static void heap_advance(struct tdat *t)
 }
 
 /* ------------------------------------------------------------------ */
-/* Field access, bounded by the record's size                          */
-
-static bool field_ok(const struct tep_record *rec, const struct tep_format_field *f)
-{
-	return f && f->offset >= 0 && f->size > 0 && f->size <= 8 &&
-	       (long)f->offset + f->size <= (long)rec->size;
-}
-
-/* Read a number field; false (and *val = 0) when absent or out of the record. */
-static bool get_num(struct tdat *t, const struct tep_record *rec, const struct tep_format_field *f,
-		    uint64_t *val)
-{
-	*val = 0;
-	if (!field_ok(rec, f) || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC |
-					     TEP_FIELD_IS_STRING)))
-		return false;
-	*val = tep_read_number(t->tep, (const char *)rec->data + f->offset, f->size);
-	return true;
-}
-
-/* A fixed char[] field (comm) into @buf. */
-static bool get_str(const struct tep_record *rec, const struct tep_format_field *f, char *buf,
-		    size_t len)
-{
-	size_t n;
-
-	buf[0] = '\0';
-	if (!f || f->offset < 0 || f->size <= 0 || (long)f->offset + f->size > (long)rec->size)
-		return false;
-	n = strnlen((const char *)rec->data + f->offset, f->size);
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, (const char *)rec->data + f->offset, n);
-	buf[n] = '\0';
-	return true;
-}
-
-/* The dynamic array args[] of the mainline scm_smc_request. */
-static int get_dyn_args(struct tdat *t, const struct tep_record *rec,
-			const struct tep_format_field *f, uint64_t *args)
-{
-	unsigned int off, len, esize, n;
-	uint64_t loc;
-
-	if (!f || f->offset < 0 || (long)f->offset + 4 > (long)rec->size)
-		return -1;
-	loc = tep_read_number(t->tep, (const char *)rec->data + f->offset, 4);
-	off = loc & 0xffff;
-	len = loc >> 16;
-	if (f->flags & TEP_FIELD_IS_RELATIVE)
-		off += f->offset + f->size;
-	esize = f->elementsize ? f->elementsize : (unsigned int)t->long_size;
-	if (esize != 4 && esize != 8)
-		esize = 8;
-	if ((long)off + len > (long)rec->size)
-		return -1;
-	n = len / esize;
-	if (n > SCMWQ_MAX_ARGS)
-		n = SCMWQ_MAX_ARGS;
-	for (unsigned int i = 0; i < n; i++)
-		args[i] = tep_read_number(t->tep, (const char *)rec->data + off + i * esize,
-					  esize);
-	return n;
-}
-
-/*
- * sched_switch prev_state as the kernel prints it: since 4.14 the
- * tracepoint records the "report" state, one bit per letter of "SDTtXZPI"
- * (TASK_REPORT_IDLE = 0x80 is 'I'), 0 is 'R' and TASK_REPORT_MAX (0x100)
- * marks a preempted task ("R+").  Older kernels recorded the raw state,
- * where TASK_IDLE is TASK_UNINTERRUPTIBLE | TASK_NOLOAD (0x402).
- */
-static char decode_prev_state(uint64_t state)
-{
-	static const char letters[] = "SDTtXZPI";
-
-	if ((state & 0x402) == 0x402)
-		return 'I';
-	state &= 0xff;
-	if (!state)
-		return 'R';
-	return letters[__builtin_ctzll(state)];
-}
-
-static const struct tdat_fmt *find_fmt(const struct tdat *t, int id)
-{
-	for (int i = 0; i < t->nfmts; i++)
-		if (t->fmts[i].id == id)
-			return &t->fmts[i];
-	return NULL;
-}
-
-static void set_comm(struct tdat *t, int pid, char *comm)
-{
-	const char *c = tep_data_comm_from_pid(t->tep, pid);
-
-	snprintf(comm, SCMWQ_COMM_LEN, "%s", c ? c : "<...>");
-}
-
-/* Fill @ev from @rec; false if the record is not an event we read. */
-static bool convert(struct tdat *t, struct tep_record *rec, struct scmwq_event *ev)
-{
-	const struct tdat_fmt *fm;
-	uint64_t v;
-	int id;
-
-	if (rec->size <= 0 || !rec->data)
-		return false;
-	id = tep_data_type(t->tep, rec);
-	fm = find_fmt(t, id);
-	if (!fm)
-		return false;
-
-	memset(ev, 0, sizeof(*ev));
-	ev->type = fm->type;
-	ev->sys = fm->sys;
-	ev->ts_ns = rec->ts;
-	ev->cpu = rec->cpu;
-	ev->pid = tep_data_pid(t->tep, rec);
-	ev->where = rec->offset;
-
-	switch (fm->type) {
-	case SCMWQ_EV_SCHED_SWITCH:
-		if (get_num(t, rec, fm->f[F_PREV_PID], &v))
-			ev->pid = (int)v;
-		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
-			set_comm(t, ev->pid, ev->comm);
-		ev->prev_state = get_num(t, rec, fm->f[F_PREV_STATE], &v) ?
-				 decode_prev_state(v) : '?';
-		if (get_num(t, rec, fm->f[F_NEXT_PID], &v))
-			ev->next_pid = (int)v;
-		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
-			set_comm(t, ev->next_pid, ev->next_comm);
-		return true;
-	case SCMWQ_EV_SCHED_WAKEUP:
-		set_comm(t, ev->pid, ev->comm);
-		ev->target_pid = get_num(t, rec, fm->f[F_PID], &v) ? (int)v : -1;
-		/* the woken task's comm, as the text reader keeps it */
-		get_str(rec, fm->f[F_COMM], ev->next_comm, sizeof(ev->next_comm));
-		return true;
-	default:
-		break;
-	}
-
-	set_comm(t, ev->pid, ev->comm);
-	if (get_num(t, rec, fm->f[F_SMC_ID], &ev->smc_id))
-		ev->have |= SCMWQ_HAVE_SMC_ID;
-	if (get_num(t, rec, fm->f[F_SVC_ID], &v)) {
-		ev->svc_id = v;
-		if (get_num(t, rec, fm->f[F_CMD_ID], &v)) {
-			ev->cmd_id = v;
-			ev->have |= SCMWQ_HAVE_SVC_CMD;
-		}
-	}
-	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
-		int n = -1;
-
-		if (fm->f[F_ARGS]) {
-			n = get_dyn_args(t, rec, fm->f[F_ARGS], ev->args);
-		} else {
-			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
-				if (!get_num(t, rec, fm->f[F_ARG0 + i], &ev->args[i]))
-					break;
-				n = i + 1;
-			}
-		}
-		if (get_num(t, rec, fm->f[F_ARGS_CNT], &v))
-			ev->args_cnt = v;
-		else if (n >= 0)
-			ev->args_cnt = n;
-		if (n >= 0)
-			ev->have |= SCMWQ_HAVE_ARGS;
-	}
-	if (get_num(t, rec, fm->f[F_WQ_CTX], &v)) {
-		ev->wq_ctx = v;
-		ev->have |= SCMWQ_HAVE_WQ_CTX;
-	}
-	if (get_num(t, rec, fm->f[F_CTX], &v)) {
-		ev->smc_call_ctx = v;
-		ev->have |= SCMWQ_HAVE_CTX;
-	}
-	if (get_num(t, rec, fm->f[F_FLAGS], &v)) {
-		ev->flags = v;
-		ev->have |= SCMWQ_HAVE_FLAGS;
-	}
-	if (get_num(t, rec, fm->f[F_MORE], &v)) {
-		ev->more_pending = v;
-		ev->have |= SCMWQ_HAVE_MORE;
-	}
-	if (get_num(t, rec, fm->f[F_RET], &v)) {
-		/* int, or a probe's s32/s64: sign-extend from the field's size */
-		int bits = fm->f[F_RET]->size * 8;
-
-		if (bits < 64 && (v & (1ULL << (bits - 1))))
-			v |= ~0ULL << bits;
-		ev->ret = (int)(int64_t)v;
-		ev->have |= SCMWQ_HAVE_RET;
-	}
-	if (get_num(t, rec, fm->f[F_RES], &ev->res))
-		ev->have |= SCMWQ_HAVE_RES;
-	if (get_num(t, rec, fm->f[F_RES0], &ev->res0) |
-	    get_num(t, rec, fm->f[F_RES1], &ev->res1) |
-	    get_num(t, rec, fm->f[F_RES2], &ev->res2))
-		ev->have |= SCMWQ_HAVE_RES012;
-	return true;
-}
-
-/* ------------------------------------------------------------------ */
 /* Source operations                                                   */
 
 static int tdat_next(struct scmwq_source *src, struct scmwq_event *ev, struct scmwq_error *err)
@@ -353,18 +78,11 @@ static int tdat_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 
 		if (rec->missed_events && !c->lost_done) {
 			c->lost_done = true;
-			memset(ev, 0, sizeof(*ev));
-			ev->type = SCMWQ_EV_LOST;
-			ev->loss = SCMWQ_LOSS_EVENTS;
-			ev->lost_count = rec->missed_events > 0 ? rec->missed_events : 0;
-			ev->ts_ns = rec->ts;
-			ev->cpu = rec->cpu;
-			ev->pid = -1;
-			ev->where = rec->offset;
+			scmwq_tepconv_lost(rec, ev);
 			src->lost += ev->lost_count;
 			return 1;
 		}
-		if (convert(t, rec, ev)) {
+		if (scmwq_tepconv_event(t->conv, rec, ev)) {
 			heap_advance(t);
 			return 1;
 		}
@@ -385,7 +103,7 @@ static void tdat_close(struct tdat *t)
 		tracecmd_close(t->inst[i]);
 	free(t->inst);
 	tracecmd_close(t->top);
-	free(t->fmts);
+	scmwq_tepconv_free(t->conv);
 	free(t);
 }
 
@@ -400,62 +118,6 @@ static const struct scmwq_source_ops tdat_ops = {
 	.next = tdat_next,
 	.free = tdat_free,
 };
-
-/* Which of our events this tep event is; -1 if none. */
-static int wanted_index(const struct tep_event *event)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
-		if (strcmp(event->name, wanted[i].name))
-			continue;
-		if (wanted[i].system && (!event->system || strcmp(event->system, wanted[i].system)))
-			continue;
-		return (int)i;
-	}
-	return -1;
-}
-
-static enum scmwq_system system_of(const char *system)
-{
-	if (system && !strcmp(system, "qcom_scm"))
-		return SCMWQ_SYS_QCOM_SCM;
-	if (system && !strcmp(system, "scm"))
-		return SCMWQ_SYS_SCM;
-	return SCMWQ_SYS_UNKNOWN;
-}
-
-/* Find our events among the file's formats and resolve their fields. */
-static int resolve_formats(struct scmwq_source *src, struct tdat *t, struct scmwq_error *err)
-{
-	int count = tep_get_events_count(t->tep);
-	int nscm[3] = { 0 };
-
-	t->fmts = calloc(count > 0 ? count : 1, sizeof(*t->fmts));
-	if (!t->fmts)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	for (int i = 0; i < count; i++) {
-		struct tep_event *event = tep_get_event(t->tep, i);
-		struct tdat_fmt *fm;
-		int w;
-
-		if (!event || !event->name)
-			continue;
-		w = wanted_index(event);
-		if (w < 0)
-			continue;
-		fm = &t->fmts[t->nfmts++];
-		fm->id = event->id;
-		fm->type = wanted[w].type;
-		fm->sys = wanted[w].system ? SCMWQ_SYS_UNKNOWN : system_of(event->system);
-		for (int f = 0; f < F__COUNT; f++)
-			fm->f[f] = tep_find_field(event, field_names[f]);
-		if (!wanted[w].system)
-			nscm[fm->sys]++;
-	}
-	if (nscm[SCMWQ_SYS_QCOM_SCM] || nscm[SCMWQ_SYS_SCM])
-		src->sys = nscm[SCMWQ_SYS_SCM] > nscm[SCMWQ_SYS_QCOM_SCM] ? SCMWQ_SYS_SCM :
-									  SCMWQ_SYS_QCOM_SCM;
-	return 0;
-}
 
 /* Start a cursor on every CPU of @handle that has data. */
 static int add_cursors(struct tdat *t, struct tracecmd_input *handle, int *order,
@@ -900,9 +562,6 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 	}
 	close(fd);
 	t->tep = tracecmd_get_tep(t->top);
-	t->long_size = tep_get_long_size(t->tep);
-	if (t->long_size != 4 && t->long_size != 8)
-		t->long_size = 8;
 
 	/* tracefs instances (trace-cmd -B) are separate buffers of the file */
 	t->ninst = tracecmd_buffer_instances(t->top);
@@ -928,8 +587,10 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 		}
 	}
 
-	if (resolve_formats(src, t, err) < 0)
+	t->conv = scmwq_tepconv_new(t->tep, err);
+	if (!t->conv)
 		goto out;
+	src->sys = scmwq_tepconv_system(t->conv);
 	if (add_cursors(t, t->top, &order, err) < 0)
 		goto out;
 	for (int i = 0; i < t->ninst; i++)

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libtraceevent records to scmwq events: our events' fields are resolved
+ * by name once per format, so that converting a record is a few bounded
+ * reads at known offsets.  Shared by the trace.dat reader (lib/tdat.c) and
+ * the live tracefs reader (lib/live.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "tepconv.h"
+
+/* Every field we may read; resolved once per event format. */
+enum tepconv_field {
+	F_SMC_ID = 0,
+	F_SVC_ID,
+	F_CMD_ID,
+	F_ARGS_CNT,
+	F_ARGS,			/* mainline: unsigned long args[] (dynamic array) */
+	F_ARG0,			/* probe style: arg0 .. arg9 */
+	F_ARG9 = F_ARG0 + SCMWQ_MAX_ARGS - 1,
+	F_WQ_CTX,
+	F_CTX,
+	F_FLAGS,
+	F_MORE,
+	F_RET,
+	F_RES,
+	F_RES0,
+	F_RES1,
+	F_RES2,
+	F_PREV_COMM,
+	F_PREV_PID,
+	F_PREV_STATE,
+	F_NEXT_COMM,
+	F_NEXT_PID,
+	F_COMM,
+	F_PID,
+	F__COUNT,
+};
+
+static const char *const field_names[F__COUNT] = {
+	[F_SMC_ID] = "smc_id", [F_SVC_ID] = "svc_id", [F_CMD_ID] = "cmd_id",
+	[F_ARGS_CNT] = "args_cnt", [F_ARGS] = "args",
+	[F_ARG0 + 0] = "arg0", [F_ARG0 + 1] = "arg1", [F_ARG0 + 2] = "arg2",
+	[F_ARG0 + 3] = "arg3", [F_ARG0 + 4] = "arg4", [F_ARG0 + 5] = "arg5",
+	[F_ARG0 + 6] = "arg6", [F_ARG0 + 7] = "arg7", [F_ARG0 + 8] = "arg8",
+	[F_ARG0 + 9] = "arg9",
+	[F_WQ_CTX] = "wq_ctx", [F_CTX] = "smc_call_ctx", [F_FLAGS] = "flags",
+	[F_MORE] = "more_pending", [F_RET] = "ret", [F_RES] = "res", [F_RES0] = "res0",
+	[F_RES1] = "res1", [F_RES2] = "res2",
+	[F_PREV_COMM] = "prev_comm", [F_PREV_PID] = "prev_pid", [F_PREV_STATE] = "prev_state",
+	[F_NEXT_COMM] = "next_comm", [F_NEXT_PID] = "next_pid",
+	[F_COMM] = "comm", [F_PID] = "pid",
+};
+
+/* Events we read: SCM ones by name in any system, sched ones in "sched". */
+static const struct {
+	const char *name;
+	const char *system;	/* NULL: any system */
+	enum scmwq_ev_type type;
+} wanted[] = {
+	{ "scm_smc_request",	  NULL,	   SCMWQ_EV_SMC_REQUEST },
+	{ "scm_waitq_sleep",	  NULL,	   SCMWQ_EV_SLEEP },
+	{ "scm_waitq_resume",	  NULL,	   SCMWQ_EV_RESUME },
+	{ "scm_waitq_get_wq_ctx", NULL,	   SCMWQ_EV_GET_WQ_CTX },
+	{ "scm_waitq_wake_ack",	  NULL,	   SCMWQ_EV_WAKE_ACK },
+	{ "scm_smc_done",	  NULL,	   SCMWQ_EV_SMC_DONE },
+	{ "sched_switch",	  "sched", SCMWQ_EV_SCHED_SWITCH },
+	{ "sched_waking",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
+	{ "sched_wakeup",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
+};
+
+struct tepconv_fmt {
+	int id;
+	enum scmwq_ev_type type;
+	enum scmwq_system sys;
+	struct tep_format_field *f[F__COUNT];
+};
+
+struct scmwq_tepconv {
+	struct tep_handle *tep;
+	int long_size;
+	enum scmwq_system sys;		/* of the SCM formats, by majority */
+	struct tepconv_fmt *fmts;
+	int nfmts;
+};
+
+/* ------------------------------------------------------------------ */
+/* Field access, bounded by the record's size                          */
+
+static bool field_ok(const struct tep_record *rec, const struct tep_format_field *f)
+{
+	return f && f->offset >= 0 && f->size > 0 && f->size <= 8 &&
+	       (long)f->offset + f->size <= (long)rec->size;
+}
+
+/* Read a number field; false (and *val = 0) when absent or out of the record. */
+static bool get_num(const struct scmwq_tepconv *c, const struct tep_record *rec,
+		    const struct tep_format_field *f, uint64_t *val)
+{
+	*val = 0;
+	if (!field_ok(rec, f) || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC |
+					     TEP_FIELD_IS_STRING)))
+		return false;
+	*val = tep_read_number(c->tep, (const char *)rec->data + f->offset, f->size);
+	return true;
+}
+
+/* A fixed char[] field (comm) into @buf. */
+static bool get_str(const struct tep_record *rec, const struct tep_format_field *f, char *buf,
+		    size_t len)
+{
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f || f->offset < 0 || f->size <= 0 || (long)f->offset + f->size > (long)rec->size)
+		return false;
+	n = strnlen((const char *)rec->data + f->offset, f->size);
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, (const char *)rec->data + f->offset, n);
+	buf[n] = '\0';
+	return true;
+}
+
+/* The dynamic array args[] of the mainline scm_smc_request. */
+static int get_dyn_args(const struct scmwq_tepconv *c, const struct tep_record *rec,
+			const struct tep_format_field *f, uint64_t *args)
+{
+	unsigned int off, len, esize, n;
+	uint64_t loc;
+
+	if (!f || f->offset < 0 || (long)f->offset + 4 > (long)rec->size)
+		return -1;
+	loc = tep_read_number(c->tep, (const char *)rec->data + f->offset, 4);
+	off = loc & 0xffff;
+	len = loc >> 16;
+	if (f->flags & TEP_FIELD_IS_RELATIVE)
+		off += f->offset + f->size;
+	esize = f->elementsize ? f->elementsize : (unsigned int)c->long_size;
+	if (esize != 4 && esize != 8)
+		esize = 8;
+	if ((long)off + len > (long)rec->size)
+		return -1;
+	n = len / esize;
+	if (n > SCMWQ_MAX_ARGS)
+		n = SCMWQ_MAX_ARGS;
+	for (unsigned int i = 0; i < n; i++)
+		args[i] = tep_read_number(c->tep, (const char *)rec->data + off + i * esize,
+					  esize);
+	return n;
+}
+
+/*
+ * sched_switch prev_state as the kernel prints it: since 4.14 the
+ * tracepoint records the "report" state, one bit per letter of "SDTtXZPI"
+ * (TASK_REPORT_IDLE = 0x80 is 'I'), 0 is 'R' and TASK_REPORT_MAX (0x100)
+ * marks a preempted task ("R+").  Older kernels recorded the raw state,
+ * where TASK_IDLE is TASK_UNINTERRUPTIBLE | TASK_NOLOAD (0x402).
+ */
+static char decode_prev_state(uint64_t state)
+{
+	static const char letters[] = "SDTtXZPI";
+
+	if ((state & 0x402) == 0x402)
+		return 'I';
+	state &= 0xff;
+	if (!state)
+		return 'R';
+	return letters[__builtin_ctzll(state)];
+}
+
+static const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
+{
+	for (int i = 0; i < c->nfmts; i++)
+		if (c->fmts[i].id == id)
+			return &c->fmts[i];
+	return NULL;
+}
+
+/* The comm of @pid as the trace knows it (snprintf's result, without its cost). */
+static void set_comm(const struct scmwq_tepconv *c, int pid, char *comm)
+{
+	const char *s = tep_data_comm_from_pid(c->tep, pid);
+	size_t n;
+
+	if (!s)
+		s = "<...>";
+	n = strnlen(s, SCMWQ_COMM_LEN - 1);
+	memcpy(comm, s, n);
+	comm[n] = '\0';
+}
+
+/**
+ * scmwq_tepconv_event - convert one record
+ * @c: the converter
+ * @rec: a record of the converter's tep
+ * @ev: filled when the record is one of our events
+ *
+ * Returns false if the record is not an event we read.
+ */
+bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev)
+{
+	const struct tepconv_fmt *fm;
+	uint64_t v;
+	int id;
+
+	if (rec->size <= 0 || !rec->data)
+		return false;
+	id = tep_data_type(c->tep, rec);
+	fm = find_fmt(c, id);
+	if (!fm)
+		return false;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = fm->type;
+	ev->sys = fm->sys;
+	ev->ts_ns = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pid = tep_data_pid(c->tep, rec);
+	ev->where = rec->offset;
+
+	switch (fm->type) {
+	case SCMWQ_EV_SCHED_SWITCH:
+		if (get_num(c, rec, fm->f[F_PREV_PID], &v))
+			ev->pid = (int)v;
+		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
+			set_comm(c, ev->pid, ev->comm);
+		ev->prev_state = get_num(c, rec, fm->f[F_PREV_STATE], &v) ?
+				 decode_prev_state(v) : '?';
+		if (get_num(c, rec, fm->f[F_NEXT_PID], &v))
+			ev->next_pid = (int)v;
+		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
+			set_comm(c, ev->next_pid, ev->next_comm);
+		return true;
+	case SCMWQ_EV_SCHED_WAKEUP:
+		set_comm(c, ev->pid, ev->comm);
+		ev->target_pid = get_num(c, rec, fm->f[F_PID], &v) ? (int)v : -1;
+		/* the woken task's comm, as the text reader keeps it */
+		get_str(rec, fm->f[F_COMM], ev->next_comm, sizeof(ev->next_comm));
+		return true;
+	default:
+		break;
+	}
+
+	set_comm(c, ev->pid, ev->comm);
+	if (get_num(c, rec, fm->f[F_SMC_ID], &ev->smc_id))
+		ev->have |= SCMWQ_HAVE_SMC_ID;
+	if (get_num(c, rec, fm->f[F_SVC_ID], &v)) {
+		ev->svc_id = v;
+		if (get_num(c, rec, fm->f[F_CMD_ID], &v)) {
+			ev->cmd_id = v;
+			ev->have |= SCMWQ_HAVE_SVC_CMD;
+		}
+	}
+	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
+		int n = -1;
+
+		if (fm->f[F_ARGS]) {
+			n = get_dyn_args(c, rec, fm->f[F_ARGS], ev->args);
+		} else {
+			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
+				if (!get_num(c, rec, fm->f[F_ARG0 + i], &ev->args[i]))
+					break;
+				n = i + 1;
+			}
+		}
+		if (get_num(c, rec, fm->f[F_ARGS_CNT], &v))
+			ev->args_cnt = v;
+		else if (n >= 0)
+			ev->args_cnt = n;
+		if (n >= 0)
+			ev->have |= SCMWQ_HAVE_ARGS;
+	}
+	if (get_num(c, rec, fm->f[F_WQ_CTX], &v)) {
+		ev->wq_ctx = v;
+		ev->have |= SCMWQ_HAVE_WQ_CTX;
+	}
+	if (get_num(c, rec, fm->f[F_CTX], &v)) {
+		ev->smc_call_ctx = v;
+		ev->have |= SCMWQ_HAVE_CTX;
+	}
+	if (get_num(c, rec, fm->f[F_FLAGS], &v)) {
+		ev->flags = v;
+		ev->have |= SCMWQ_HAVE_FLAGS;
+	}
+	if (get_num(c, rec, fm->f[F_MORE], &v)) {
+		ev->more_pending = v;
+		ev->have |= SCMWQ_HAVE_MORE;
+	}
+	if (get_num(c, rec, fm->f[F_RET], &v)) {
+		/* int, or a probe's s32/s64: sign-extend from the field's size */
+		int bits = fm->f[F_RET]->size * 8;
+
+		if (bits < 64 && (v & (1ULL << (bits - 1))))
+			v |= ~0ULL << bits;
+		ev->ret = (int)(int64_t)v;
+		ev->have |= SCMWQ_HAVE_RET;
+	}
+	if (get_num(c, rec, fm->f[F_RES], &ev->res))
+		ev->have |= SCMWQ_HAVE_RES;
+	if (get_num(c, rec, fm->f[F_RES0], &ev->res0) |
+	    get_num(c, rec, fm->f[F_RES1], &ev->res1) |
+	    get_num(c, rec, fm->f[F_RES2], &ev->res2))
+		ev->have |= SCMWQ_HAVE_RES012;
+	return true;
+}
+
+/**
+ * scmwq_tepconv_lost - the loss marker for the events dropped before @rec
+ * @rec: a record with missed_events set
+ * @ev: filled with an SCMWQ_EV_LOST at @rec's time and CPU
+ */
+void scmwq_tepconv_lost(const struct tep_record *rec, struct scmwq_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = SCMWQ_EV_LOST;
+	ev->loss = SCMWQ_LOSS_EVENTS;
+	ev->lost_count = rec->missed_events > 0 ? rec->missed_events : 0;
+	ev->ts_ns = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pid = -1;
+	ev->where = rec->offset;
+}
+
+/* Which of our events this tep event is; -1 if none. */
+static int wanted_index(const struct tep_event *event)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
+		if (strcmp(event->name, wanted[i].name))
+			continue;
+		if (wanted[i].system && (!event->system || strcmp(event->system, wanted[i].system)))
+			continue;
+		return (int)i;
+	}
+	return -1;
+}
+
+static enum scmwq_system system_of(const char *system)
+{
+	if (system && !strcmp(system, "qcom_scm"))
+		return SCMWQ_SYS_QCOM_SCM;
+	if (system && !strcmp(system, "scm"))
+		return SCMWQ_SYS_SCM;
+	return SCMWQ_SYS_UNKNOWN;
+}
+
+/**
+ * scmwq_tepconv_new - find our events among @tep's formats
+ * @tep: the formats (of a trace.dat file or of the local tracefs)
+ * @err: set on failure
+ *
+ * Resolves the fields of each of our events by name, once.  Returns the
+ * converter, or NULL with @err set (SCMWQ_E_INTERNAL) when out of memory.
+ */
+struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_error *err)
+{
+	int count = tep_get_events_count(tep), nwanted = 0;
+	int nscm[3] = { 0 };
+	struct scmwq_tepconv *c;
+
+	/* a live tep has thousands of formats: size the table for ours only */
+	for (int i = 0; i < count; i++) {
+		struct tep_event *event = tep_get_event(tep, i);
+
+		if (event && event->name && wanted_index(event) >= 0)
+			nwanted++;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->fmts = calloc(nwanted ? nwanted : 1, sizeof(*c->fmts));
+	if (!c || !c->fmts) {
+		free(c);
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		return NULL;
+	}
+	c->tep = tep;
+	c->long_size = tep_get_long_size(tep);
+	if (c->long_size != 4 && c->long_size != 8)
+		c->long_size = 8;
+	for (int i = 0; i < count; i++) {
+		struct tep_event *event = tep_get_event(tep, i);
+		struct tepconv_fmt *fm;
+		int w;
+
+		if (!event || !event->name)
+			continue;
+		w = wanted_index(event);
+		if (w < 0 || c->nfmts >= nwanted)
+			continue;
+		fm = &c->fmts[c->nfmts++];
+		fm->id = event->id;
+		fm->type = wanted[w].type;
+		fm->sys = wanted[w].system ? SCMWQ_SYS_UNKNOWN : system_of(event->system);
+		for (int f = 0; f < F__COUNT; f++)
+			fm->f[f] = tep_find_field(event, field_names[f]);
+		if (!wanted[w].system)
+			nscm[fm->sys]++;
+	}
+	if (nscm[SCMWQ_SYS_QCOM_SCM] || nscm[SCMWQ_SYS_SCM])
+		c->sys = nscm[SCMWQ_SYS_SCM] > nscm[SCMWQ_SYS_QCOM_SCM] ? SCMWQ_SYS_SCM :
+									SCMWQ_SYS_QCOM_SCM;
+	return c;
+}
+
+enum scmwq_system scmwq_tepconv_system(const struct scmwq_tepconv *c)
+{
+	return c->sys;
+}
+
+void scmwq_tepconv_free(struct scmwq_tepconv *c)
+{
+	if (!c)
+		return;
+	free(c->fmts);
+	free(c);
+}
+

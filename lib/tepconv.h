@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Turning libtraceevent records into scmwq events (lib/tepconv.c), shared
+ * by the trace.dat reader and the live tracefs reader.  Internal: not
+ * installed.
+ */
+#ifndef SCMWQ_TEPCONV_H
+#define SCMWQ_TEPCONV_H
+
+#include <stdbool.h>
+
+#include <event-parse.h>
+
+#include "scmwq.h"
+
+struct scmwq_tepconv;
+
+/*
+ * Find our events (the SCM ones by name in any system, the sched ones in
+ * "sched") among @tep's formats and resolve their fields by name, once.
+ * @tep stays the caller's and must outlive the converter.  NULL with @err
+ * set (SCMWQ_E_INTERNAL) when out of memory.
+ */
+struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_error *err);
+
+/*
+ * Fill @ev from @rec: type, system, time, CPU, pid, comm and the fields the
+ * format has (with their `have` bits); ev->where is rec->offset.  Returns
+ * false, @ev untouched, when @rec is not one of our events.  Never reads
+ * outside the record.
+ */
+bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec,
+			 struct scmwq_event *ev);
+
+/*
+ * The SCMWQ_EV_LOST event for the events the ring buffer dropped before
+ * @rec (rec->missed_events, non-zero; negative: count unknown, taken as 0).
+ */
+void scmwq_tepconv_lost(const struct tep_record *rec, struct scmwq_event *ev);
+
+/*
+ * The trace system of the SCM events among the formats (the one with more
+ * of them), SCMWQ_SYS_UNKNOWN when there are none.
+ */
+enum scmwq_system scmwq_tepconv_system(const struct scmwq_tepconv *c);
+
+void scmwq_tepconv_free(struct scmwq_tepconv *c);
+
+#endif /* SCMWQ_TEPCONV_H */
