@@ -8,6 +8,7 @@
 #define SCMWQ_CMD_H
 
 #include <argp.h>
+#include <time.h>
 
 #include "scmwq.h"
 
@@ -36,6 +37,8 @@ extern const struct scmwq_cmd cmd_timeline;
 extern const struct scmwq_cmd cmd_model;
 extern const struct scmwq_cmd cmd_simulate;
 extern const struct scmwq_cmd cmd_completion;
+extern const struct scmwq_cmd cmd_record;
+extern const struct scmwq_cmd cmd_monitor;
 
 extern const struct scmwq_cmd *const scmwq_cmds[];
 
@@ -89,6 +92,62 @@ struct cmd_diag {
 };
 
 void cmd_diag_cb(const char *path, uint64_t line, const char *what, void *arg);
+
+/*
+ * record and monitor (cmd/session.c): the capture options as an argp
+ * child (state->child_inputs[i] = the struct cmd_capture), the signals,
+ * and the command to trace after "--".
+ */
+#define CMD_MAX_EVENTS 32
+
+struct cmd_capture {
+	struct scmwq_capture_opts o;
+	const char *events[CMD_MAX_EVENTS + 1];
+	int nevents;
+	uint64_t duration_ns;
+	bool dry_run;
+	bool quiet;
+	char **command;			/* NULL-terminated, or NULL */
+	/* at run time */
+	int sigfd;
+	int stop_signal;
+	struct timespec t0;		/* tracing started */
+	int child;
+	bool child_done;
+	int child_status;
+};
+
+enum cmd_wake {
+	CMD_WAKE_TIMEOUT = 0,
+	CMD_WAKE_SIGNAL,		/* Ctrl-C, SIGTERM, SIGHUP */
+	CMD_WAKE_CHILD,			/* the traced command ended */
+	CMD_WAKE_DURATION,		/* --duration is over */
+};
+
+extern const struct argp cmd_capture_argp;
+extern const struct cmd_values cmd_capture_values[];
+
+void cmd_capture_take_command(struct cmd_capture *c, struct argp_state *state);
+/* Block the stop signals (before any thread starts) into a signalfd. */
+int cmd_capture_signals(struct cmd_capture *c);
+int cmd_capture_open(struct cmd_capture *c, struct scmwq_capture **cap);
+int cmd_capture_dry_run(struct cmd_capture *c);
+/* Start the command (held until tracing is on) and tracing. */
+int cmd_capture_launch(struct cmd_capture *c, struct scmwq_capture *cap,
+		       struct scmwq_error *err);
+enum cmd_wake cmd_capture_wait(struct cmd_capture *c, int timeout_ms);
+/* After the stop: a second Ctrl-C or SIGTERM sets the returned flag. */
+const volatile int *cmd_capture_arm_abort(struct cmd_capture *c);
+/* Seconds since tracing started. */
+double cmd_capture_elapsed(const struct cmd_capture *c);
+/* End the command if it still runs (SIGTERM, then SIGKILL). */
+void cmd_capture_end_command(struct cmd_capture *c);
+const char *cmd_capture_command_status(const struct cmd_capture *c, char *buf, size_t len);
+
+/* A finding as replay prints it: one text line, or one JSON object. */
+void cmd_finding_text(FILE *out, const struct scmwq_finding *f);
+/* @lead: more "key": value, pairs to put first ("" for none) */
+void cmd_finding_json(FILE *out, const struct scmwq_finding *f, const char *lead);
 
 /* Print "scmwq-trace: msg" to stderr. */
 void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

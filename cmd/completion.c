@@ -34,7 +34,9 @@ static const char *option_values(const struct scmwq_cmd *c, const char *long_nam
 	if (!long_name)
 		return NULL;
 	vals = lookup(c->values, long_name);
-	return vals ? vals : lookup(cmd_judge_values, long_name);
+	if (!vals)
+		vals = lookup(cmd_judge_values, long_name);
+	return vals ? vals : lookup(cmd_capture_values, long_name);
 }
 
 /* Walk every visible option of a command (argp children included). */

@@ -26,6 +26,7 @@ const struct scmwq_cmd *const scmwq_cmds[] = {
 	&cmd_timeline,
 	&cmd_model,
 	&cmd_simulate,
+	&cmd_record,
 	&cmd_completion,
 	NULL,
 };

@@ -131,51 +131,15 @@ static void progress_cb(uint64_t events, void *arg)
 
 static void print_finding_text(const struct scmwq_finding *f, struct run *r)
 {
-	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
-	char ts[32];
-
-	scmwq_format_ts(ts, sizeof(ts), f->ts_ns);
 	if (r->multi)
 		printf("%s: ", r->path);
-	printf("%s %-7s %-20s", ts, f->inconclusive ? "incon." : scmwq_severity_name(f->severity),
-	       ri->id);
-	if (f->pid >= 0)
-		printf(" %s-%d", f->comm[0] ? f->comm : "<...>", f->pid);
-	if (f->has_wq_ctx)
-		printf(" wq_ctx=%u", f->wq_ctx);
-	if (f->has_ctx)
-		printf(" smc_call_ctx=%u", f->smc_call_ctx);
-	printf(": %s\n", f->message);
+	cmd_finding_text(stdout, f);
 }
 
 static void print_finding_json(const struct scmwq_finding *f, struct run *r)
 {
-	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
-
-	printf("%s\n    {\"rule\": \"%s\", \"severity\": \"%s\", \"inconclusive\": %s, "
-	       "\"ts_ns\": %llu, \"pid\": ", r->nfindings ? "," : "", ri->id,
-	       scmwq_severity_name(f->severity), f->inconclusive ? "true" : "false",
-	       (unsigned long long)f->ts_ns);
-	if (f->pid >= 0)
-		printf("%d", f->pid);
-	else
-		printf("null");
-	printf(", \"comm\": ");
-	scmwq_json_str(stdout, f->comm);
-	if (f->has_wq_ctx)
-		printf(", \"wq_ctx\": %u", f->wq_ctx);
-	else
-		printf(", \"wq_ctx\": null");
-	if (f->has_ctx)
-		printf(", \"smc_call_ctx\": %u", f->smc_call_ctx);
-	else
-		printf(", \"smc_call_ctx\": null");
-	printf(", \"pids\": [");
-	for (int i = 0; i < f->n_named; i++)
-		printf("%s%d", i ? ", " : "", f->named_pid[i]);
-	printf("], \"message\": ");
-	scmwq_json_str(stdout, f->message);
-	printf("}");
+	printf("%s\n    ", r->nfindings ? "," : "");
+	cmd_finding_json(stdout, f, "");
 }
 
 static void finding_cb(const struct scmwq_finding *f, void *arg)

@@ -18,7 +18,7 @@ _scmwq_trace()
 	fi
 
 	if (( COMP_CWORD == 1 )); then
-		COMPREPLY=( $(compgen -W "replay report timeline model simulate completion help --help --version" -- "$cur") )
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate record completion help --help --version" -- "$cur") )
 		return
 	fi
 
@@ -143,6 +143,29 @@ _scmwq_trace()
 			return
 		fi
 		;;
+	record)
+		case $opt in
+		--output|-o)
+			COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+		--file-version)
+			COMPREPLY=( $(compgen -W "6 7" -- "$cur") ); return ;;
+		--source)
+			COMPREPLY=( $(compgen -W "auto tracepoint kprobe uprobe" -- "$cur") ); return ;;
+		--uprobe-binary)
+			COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+		--event|-e)
+			COMPREPLY=(); return ;;
+		--buffer-size)
+			COMPREPLY=(); return ;;
+		--duration)
+			COMPREPLY=(); return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=( $(compgen -W " --output= -o --file-version= --progress --no-progress --quiet --source= --uprobe-binary= --sched --event= -e --buffer-size= --duration= --dry-run --help" -- "$cur") )
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+			return
+		fi
+		;;
 	completion)
 		case $opt in
 		esac
@@ -153,7 +176,7 @@ _scmwq_trace()
 		fi
 		;;
 	help)
-		COMPREPLY=( $(compgen -W "replay report timeline model simulate completion " -- "$cur") ) ;;
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate record completion " -- "$cur") ) ;;
 	esac
 }
 
