@@ -760,6 +760,8 @@ static void cleanup_stale(const struct scmwq_capture_opts *o, const char *tdir)
 			if (destroy_dyn(dyn[i]) == 0)
 				note(o, "removed dynamic event %s/%s left by a run that was killed "
 				     "(pid %d)", sys, ev, pid);
+			else if (errno == ENOENT)
+				;	/* listed twice (uprobe_events and dynamic_events) */
 			else
 				note(o, "could not remove dynamic event %s/%s left by a killed "
 				     "run: %s", sys, ev, strerror(errno));

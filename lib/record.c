@@ -26,11 +26,11 @@
 /* A file with no name in @path's directory. */
 static int tmpfile_near(const char *path)
 {
-	char dir[PATH_MAX], tmpl[PATH_MAX + 32];
+	char buf[PATH_MAX], dir[PATH_MAX], tmpl[PATH_MAX + 32];
 	int fd;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	snprintf(dir, sizeof(dir), "%s", dirname(dir));
+	snprintf(buf, sizeof(buf), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", dirname(buf));
 	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
 		return fd;

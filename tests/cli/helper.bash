@@ -10,3 +10,40 @@ TRACES=$SCMWQ_TOP/traces
 scmwq() {
 	"$SCMWQ_BIN" "$@"
 }
+
+# Compare truth $1 with replay JSON $2; prints the truth findings replay
+# missed and replay's conclusive errors the truth lacks, one per line
+# ("missed: ..." / "extra: ..."); nothing when they agree.
+truth_vs_replay() {
+	jq -n -r --slurpfile t "$1" --slurpfile r "$2" '
+		def same($f): .rule == $f.rule and .pid == $f.pid and
+			($f.wq_ctx == null or .wq_ctx == $f.wq_ctx) and
+			($f.smc_call_ctx == null or .smc_call_ctx == $f.smc_call_ctx);
+		def show: "\(.rule) pid=\(.pid) wq_ctx=\(.wq_ctx) smc_call_ctx=\(.smc_call_ctx)";
+		($t[0].findings) as $tf
+		| ([$r[0].findings[] | select(.inconclusive == false)]) as $rf
+		| ($tf[] | . as $f | select(any($rf[]; same($f)) | not) | "missed: \(show)"),
+		  ($rf[] | select(.severity == "error") | . as $g
+		   | select(any($tf[]; . as $f | $g | same($f)) | not) | "extra: \(show)")'
+}
+
+# Root, tracefs and uprobe events, or skip saying which is missing.
+TRACEFS=/sys/kernel/tracing
+need_tracefs() {
+	[[ $(id -u) == 0 ]] || skip "needs root to use tracefs"
+	[[ -d $TRACEFS/instances ]] || skip "tracefs is not mounted at $TRACEFS"
+	[[ -e $TRACEFS/uprobe_events ]] || skip "the kernel has no uprobe events (CONFIG_UPROBE_EVENTS)"
+}
+
+# What record and monitor may touch in tracefs, for before/after comparisons:
+# the instances and dynamic events of scmwq-trace runs, and the top-level
+# settings.
+tracefs_state() {
+	local f
+	ls "$TRACEFS/instances" | grep '^scmwq-trace-' || true
+	grep -E '^[a-z]:scmwq_[0-9]+/' "$TRACEFS/dynamic_events" || true
+	for f in tracing_on trace_clock buffer_size_kb current_tracer set_event set_event_pid \
+		 buffer_percent; do
+		[[ -e $TRACEFS/$f ]] && echo "$f: $(cat "$TRACEFS/$f")"
+	done
+}

@@ -18,22 +18,6 @@ stdout_empty() {
 	[[ -z $output ]] || fail "expected no output on stdout, got: ${output:0:300}"
 }
 
-# Compare truth $1 with replay JSON $2; prints the truth findings replay
-# missed and replay's conclusive errors the truth lacks, one per line
-# ("missed: ..." / "extra: ..."); nothing when they agree.
-truth_vs_replay() {
-	jq -n -r --slurpfile t "$1" --slurpfile r "$2" '
-		def same($f): .rule == $f.rule and .pid == $f.pid and
-			($f.wq_ctx == null or .wq_ctx == $f.wq_ctx) and
-			($f.smc_call_ctx == null or .smc_call_ctx == $f.smc_call_ctx);
-		def show: "\(.rule) pid=\(.pid) wq_ctx=\(.wq_ctx) smc_call_ctx=\(.smc_call_ctx)";
-		($t[0].findings) as $tf
-		| ([$r[0].findings[] | select(.inconclusive == false)]) as $rf
-		| ($tf[] | . as $f | select(any($rf[]; same($f)) | not) | "missed: \(show)"),
-		  ($rf[] | select(.severity == "error") | . as $g
-		   | select(any($tf[]; . as $f | $g | same($f)) | not) | "extra: \(show)")'
-}
-
 # The live engine, or skip saying why not.
 need_live() {
 	run --separate-stderr timeout 60 "$SCMWQ_BIN" simulate --live --calls=1 -o /dev/null
