@@ -27,6 +27,7 @@ const struct scmwq_cmd *const scmwq_cmds[] = {
 	&cmd_model,
 	&cmd_simulate,
 	&cmd_record,
+	&cmd_monitor,
 	&cmd_completion,
 	NULL,
 };

@@ -18,7 +18,7 @@ _scmwq_trace()
 	fi
 
 	if (( COMP_CWORD == 1 )); then
-		COMPREPLY=( $(compgen -W "replay report timeline model simulate record completion help --help --version" -- "$cur") )
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate record monitor completion help --help --version" -- "$cur") )
 		return
 	fi
 
@@ -166,6 +166,37 @@ _scmwq_trace()
 			return
 		fi
 		;;
+	monitor)
+		case $opt in
+		--interval)
+			COMPREPLY=(); return ;;
+		--format)
+			COMPREPLY=( $(compgen -W "text json" -- "$cur") ); return ;;
+		--driver|-d)
+			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
+		--grace)
+			COMPREPLY=(); return ;;
+		--stall)
+			COMPREPLY=(); return ;;
+		--skew)
+			COMPREPLY=(); return ;;
+		--source)
+			COMPREPLY=( $(compgen -W "auto tracepoint kprobe uprobe" -- "$cur") ); return ;;
+		--uprobe-binary)
+			COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
+		--event|-e)
+			COMPREPLY=(); return ;;
+		--buffer-size)
+			COMPREPLY=(); return ;;
+		--duration)
+			COMPREPLY=(); return ;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=( $(compgen -W " --interval= --format= --strict --verbose -v --quiet --driver= -d --grace= --stall= --skew= --source= --uprobe-binary= --sched --event= -e --buffer-size= --duration= --dry-run --help" -- "$cur") )
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+			return
+		fi
+		;;
 	completion)
 		case $opt in
 		esac
@@ -176,7 +207,7 @@ _scmwq_trace()
 		fi
 		;;
 	help)
-		COMPREPLY=( $(compgen -W "replay report timeline model simulate record completion " -- "$cur") ) ;;
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate record monitor completion " -- "$cur") ) ;;
 	esac
 }
 

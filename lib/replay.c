@@ -149,9 +149,19 @@ int scmwq_judge_feed(struct scmwq_judge *jd, const struct scmwq_event *ev,
 		}
 		jd->hold[jd->nhold++] = *ev;
 		if (!decide(jd->sys, ev, &jd->r)) {
-			if (jd->nhold < AUTO_HOLD)
+			uint64_t hold_ns = jd->opts.auto_hold_ns;
+
+			if (hold_ns && ev->ts_ns >= jd->hold[0].ts_ns + hold_ns) {
+				char where[64], d[32];
+
+				scmwq_format_duration(d, sizeof(d), hold_ns);
+				snprintf(where, sizeof(where), "in the first %s of events", d);
+				settle_mainline(jd, where);
+			} else if (jd->nhold < AUTO_HOLD) {
 				return 0;
-			settle_mainline(jd, "in the first 4096 events");
+			} else {
+				settle_mainline(jd, "in the first 4096 events");
+			}
 		}
 		return start(jd, err);
 	}
