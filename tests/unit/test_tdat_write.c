@@ -440,16 +440,24 @@ static void fake_meta(struct scmwq_tdat_meta *m, struct scmwq_tdat_cpu *cpu, int
 	}
 }
 
-/* Write @m to @name in the temp dir; 0 or -1 with the reason printed. */
-static int write_to(const char *name, const struct scmwq_tdat_meta *m, struct scmwq_error *err)
+/* Write @m to @name in the temp dir; 0, or -1 with @err set. */
+static int try_write(const char *name, const struct scmwq_tdat_meta *m, struct scmwq_error *err)
 {
 	int fd = new_file(tmp_path(name)), ret;
 
-	if (fd < 0)
-		return -1;
 	memset(err, 0, sizeof(*err));
+	if (fd < 0)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: %s", name, strerror(errno));
 	ret = scmwq_tdat_write(fd, m, err);
 	close(fd);
+	return ret;
+}
+
+/* The same where it must work: the reason printed when it does not. */
+static int write_to(const char *name, const struct scmwq_tdat_meta *m, struct scmwq_error *err)
+{
+	int ret = try_write(name, m, err);
+
 	if (ret < 0)
 		printf("# %s: %s\n", name, err->msg);
 	return ret;
@@ -730,17 +738,17 @@ static void test_errors(void)
 	int fd, p[2];
 
 	fake_meta(&m, cpu, fds, 5);
-	ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
+	ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
 	   strstr(err.msg, "version 5"), "version 5: refused (%s)", err.msg);
 
 	fake_meta(&m, cpu, fds, 6);
 	m.page_size = 3000;
-	ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE,
+	ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE,
 	   "page size 3000: refused (%s)", err.msg);
 
 	fake_meta(&m, cpu, fds, 6);
 	m.page_size = 2 * FPAGE;
-	ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
+	ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
 	   strstr(err.msg, "page size 8192, but the sub-buffers of ") &&
 	   strstr(err.msg, " are 4096 bytes (events/header_page)"),
 	   "a page size that is not header_page's: refused (%s)", err.msg);
@@ -771,7 +779,7 @@ static void test_errors(void)
 
 	fake_meta(&m, cpu, fds, 7);
 	m.tracing_dir = "/nonexistent/tracing";
-	ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_NOINPUT &&
+	ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_NOINPUT &&
 	   !strcmp(err.msg, "/nonexistent/tracing/events/header_page: open: No such file or "
 		   "directory"), "no tracing directory: \"%s\"", err.msg);
 
@@ -781,23 +789,23 @@ static void test_errors(void)
 
 		fake_meta(&m, cpu, fds, 6);
 		m.events = bad;
-		ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
+		ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
 		   strstr(err.msg, "/events/scm/no_such_event: no such event"),
 		   "an unknown event: \"%s\"", err.msg);
 		m.events = dots;
-		ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE,
+		ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE,
 		   "an event name with \"..\": \"%s\"", err.msg);
 	}
 
 	fake_meta(&m, cpu, fds, 6);
 	cpu[1].size = 3 * FPAGE;	/* the file has one page */
-	ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_NOINPUT &&
+	ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_NOINPUT &&
 	   strstr(err.msg, "out.dat: CPU 1 data: ends at 4096 bytes, 12288 expected"),
 	   "CPU data shorter than its size: \"%s\"", err.msg);
 
 	fake_meta(&m, cpu, fds, 6);
 	cpu[1].fd = -1;
-	ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE,
+	ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE,
 	   "CPU data without a file: \"%s\"", err.msg);
 
 	/* the output's size limit: hit while the kernel copies the pages */
@@ -810,7 +818,7 @@ static void test_errors(void)
 			lim = old;
 			lim.rlim_cur = FPAGE + FPAGE / 2;	/* in the first CPU's pages */
 			if (setrlimit(RLIMIT_FSIZE, &lim) == 0) {
-				int r = write_to("e.dat", &m, &err);
+				int r = try_write("e.dat", &m, &err);
 
 				setrlimit(RLIMIT_FSIZE, &old);
 				ok(r < 0 && err.cls == SCMWQ_E_INTERNAL &&
@@ -1284,7 +1292,7 @@ static void record_and_check(const char *tag, int subbuf_kb, const char *const *
 	if (!subbuf_kb) {
 		m.page_size = page_size * 2;
 		m.version = 6;
-		ok(write_to("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
+		ok(try_write("e.dat", &m, &err) < 0 && err.cls == SCMWQ_E_USAGE &&
 		   strstr(err.msg, "sub-buffers"), "a page size that is not the instance's: "
 		   "\"%s\"", err.msg);
 		m.page_size = page_size;
