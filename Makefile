@@ -4,7 +4,8 @@
 #   make check           unit tests, CLI tests (BATS), corpus verdicts
 #   make check-sanitize  the same, built with ASan and UBSan
 #   make install PREFIX=/usr/local DESTDIR=
-#   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh
+#   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh,
+#                        record-bench.sh
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -96,6 +97,7 @@ bench: $(BIN) $(GEN_BIN)
 	BUILD=$(BUILD) bench/replay-bench.sh
 	BUILD=$(BUILD) bench/simulate-bench.sh
 	BUILD=$(BUILD) bench/tdat-bench.sh || [ $$? -eq 77 ]
+	BUILD=$(BUILD) bench/record-bench.sh || [ $$? -eq 77 ]
 
 install: $(BIN) completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -180,14 +181,20 @@ static int record_run(int argc, char **argv)
 		goto out;
 	}
 	if (!p.cap.quiet) {
-		double secs = cmd_capture_elapsed(&p.cap);
+		double secs = cmd_capture_elapsed(&p.cap), cpu;
+		struct rusage ru;
 
+		/* the recorder's own threads, not the traced command */
+		getrusage(RUSAGE_SELF, &ru);
+		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+		      ru.ru_stime.tv_usec / 1e6;
 		cmd_err("%s: %s after %.1f s: %llu events (%.0f/s), %llu lost (%llu overwritten, "
-			"%llu dropped), %.1f MB", p.output, why_stopped(w, &p.cap), secs,
-			(unsigned long long)st.events, secs > 0 ? st.events / secs : 0.0,
+			"%llu dropped), %.1f MB; recorder CPU %.2f s (%.1f%% of one CPU)",
+			p.output, why_stopped(w, &p.cap), secs, (unsigned long long)st.events,
+			secs > 0 ? st.events / secs : 0.0,
 			(unsigned long long)(st.overrun + st.dropped),
 			(unsigned long long)st.overrun, (unsigned long long)st.dropped,
-			st.bytes / 1048576.0);
+			st.bytes / 1048576.0, cpu, secs > 0 ? 100 * cpu / secs : 0.0);
 	}
 out:
 	cmd_capture_end_command(&p.cap);
