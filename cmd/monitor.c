@@ -103,8 +103,9 @@ static const struct argp monitor_argp = {
 	"out.  Monitoring runs until COMMAND exits, --duration is over, or Ctrl-C or SIGTERM, "
 	"and ends with the calls still open judged and the full summary.\n\n"
 	"Exit status as replay's: 0 no error finding, 1 at least one (with --strict also "
-	"warnings and inconclusive ones), 64 bad command line, 66 COMMAND could not be run, "
-	"70 an error while monitoring, 77 no root, no tracefs, or the kernel lacks what the "
+	"warnings and inconclusive ones), 64 bad command line, 65 a ring-buffer page it "
+	"cannot read, 66 COMMAND or a tracefs file could not be opened, 70 an error while "
+	"monitoring, 77 no root, no tracefs, or the kernel lacks what the "
 	"source needs.\n\n"
 	"Examples:\n"
 	"  # watch a device; alert on a call asleep for 2 s\n"
@@ -224,15 +225,17 @@ static void summary(struct mon *m, struct scmwq_judge *j, double secs, bool fina
 		       (unsigned long long)s->inconclusive, (unsigned long long)s->infos);
 	} else {
 		printf("%s %.1f s: %llu events, %llu lost; %llu calls, %llu sleeps, %llu wakes; "
-		       "%llu stalls; %llu errors, %llu warnings, %llu inconclusive%s%s\n",
+		       "%llu stalls; %llu errors, %llu warnings, %llu inconclusive\n",
 		       final ? "monitor: total after" : "monitor:", secs,
 		       (unsigned long long)r->events,
 		       (unsigned long long)(cs.dropped + s->lost_events),
 		       (unsigned long long)s->calls, (unsigned long long)s->sleeps,
 		       (unsigned long long)s->wakes, (unsigned long long)m->stalls,
 		       (unsigned long long)s->errors, (unsigned long long)s->warnings,
-		       (unsigned long long)s->inconclusive, final ? "; driver " : "",
-		       final ? r->driver_why : "");
+		       (unsigned long long)s->inconclusive);
+		if (final)
+			printf("monitor: driver %s (%s)\n", scmwq_driver_name(r->driver),
+			       r->driver_why);
 	}
 	fflush(stdout);
 }

@@ -27,22 +27,22 @@ enum {
 };
 
 static const struct argp_option capture_options[] = {
-	{ NULL, 0, NULL, 0, "Capture:", 1 },
+	{ NULL, 0, NULL, 0, "Capture:", 20 },
 	{ "source", OPT_SOURCE, "SOURCE", 0,
-	  "where the SCM events come from: auto (default), tracepoint, kprobe, uprobe", 1 },
+	  "where the SCM events come from: auto (default), tracepoint, kprobe, uprobe", 20 },
 	{ "uprobe-binary", OPT_UPROBE_BINARY, "FILE", 0,
 	  "the program whose probe functions --source=uprobe traces (default: scmwq-trace "
-	  "itself, whose 'simulate --live' calls them)", 1 },
+	  "itself, whose 'simulate --live' calls them)", 20 },
 	{ "sched", OPT_SCHED, NULL, 0,
 	  "also the scheduler events (sched_switch, sched_waking, sched_wakeup, "
-	  "irq_handler_entry) that report correlates", 1 },
-	{ "event", 'e', "SYSTEM:EVENT", 0, "also this event (repeatable)", 1 },
+	  "irq_handler_entry) that report correlates", 20 },
+	{ "event", 'e', "SYSTEM:EVENT", 0, "also this event (repeatable)", 20 },
 	{ "buffer-size", OPT_BUFFER_SIZE, "KB", 0,
-	  "ring buffer per CPU, in KiB (default: the kernel's)", 1 },
-	{ "duration", OPT_DURATION, "DURATION", 0, "stop after this long (e.g. 30s, 5m)", 1 },
+	  "ring buffer per CPU, in KiB (default: the kernel's)", 20 },
+	{ "duration", OPT_DURATION, "DURATION", 0, "stop after this long (e.g. 30s, 5m)", 20 },
 	{ "dry-run", OPT_DRY_RUN, NULL, 0,
 	  "print the source, the dynamic events and the events it would set up, and change "
-	  "nothing", 1 },
+	  "nothing", 20 },
 	{ 0 }
 };
 

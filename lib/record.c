@@ -178,6 +178,7 @@ int scmwq_capture_record_end(struct scmwq_capture *c, const volatile int *abort,
 	char **stats = NULL;
 	const char **events = NULL;
 	struct scmwq_tdat_meta meta = { 0 };
+	char *idir = NULL;
 	int out = -1, ret = -1;
 
 	scmwq_capture_stop(c);
@@ -238,6 +239,9 @@ int scmwq_capture_record_end(struct scmwq_capture *c, const volatile int *abort,
 	meta.version = c->version;
 	meta.kallsyms = c->plan.source != SCMWQ_CAP_UPROBE;
 	meta.out_name = c->path;
+	/* the instance's header_page: its sub-buffer layout, not the top's */
+	idir = tracefs_instance_get_dir(c->inst);
+	meta.instance_dir = idir;
 
 	out = open(c->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (out < 0) {
@@ -255,6 +259,7 @@ out:
 	free(stats);
 	free(tc);
 	free(events);
+	free(idir);
 	return ret;
 }
 
