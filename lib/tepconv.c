@@ -324,17 +324,27 @@ void scmwq_tepconv_lost(const struct tep_record *rec, struct scmwq_event *ev)
 	ev->where = rec->offset;
 }
 
-/* Which of our events this tep event is; -1 if none. */
-static int wanted_index(const struct tep_event *event)
+/* Which of our events @system/@name is; -1 if none. */
+static int wanted_at(const char *system, const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(wanted); i++) {
-		if (strcmp(event->name, wanted[i].name))
+		if (strcmp(name, wanted[i].name))
 			continue;
-		if (wanted[i].system && (!event->system || strcmp(event->system, wanted[i].system)))
+		if (wanted[i].system && (!system || strcmp(system, wanted[i].system)))
 			continue;
 		return (int)i;
 	}
 	return -1;
+}
+
+static int wanted_index(const struct tep_event *event)
+{
+	return wanted_at(event->system, event->name);
+}
+
+bool scmwq_tepconv_wanted(const char *system, const char *event)
+{
+	return event && wanted_at(system, event) >= 0;
 }
 
 static enum scmwq_system system_of(const char *system)

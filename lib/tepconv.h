@@ -46,4 +46,7 @@ enum scmwq_system scmwq_tepconv_system(const struct scmwq_tepconv *c);
 
 void scmwq_tepconv_free(struct scmwq_tepconv *c);
 
+/* Whether @system/@event is one of the events the converter reads. */
+bool scmwq_tepconv_wanted(const char *system, const char *event);
+
 #endif /* SCMWQ_TEPCONV_H */
