@@ -108,8 +108,6 @@ void scm_smc_done(int ret, uint64_t smc_id, uint64_t res, uint64_t res0, uint64_
 /* ------------------------------------------------------------------ */
 /* end of the probe-point block                                        */
 
-#endif /* SCMWQ_INTERNAL_H */
-
 /* ------------------------------------------------------------------ */
 /* Simulation internals (lib/sim.c, lib/sim_live.c, lib/simtruth.c)    */
 
@@ -218,3 +216,5 @@ void scmwq_heap_pop(struct scmwq_heap *h, void *out);
 void scmwq_heap_fix_top(struct scmwq_heap *h);
 void *scmwq_heap_at(const struct scmwq_heap *h, size_t i);
 void scmwq_heap_free(struct scmwq_heap *h);
+
+#endif /* SCMWQ_INTERNAL_H */
