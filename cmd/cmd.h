@@ -144,11 +144,6 @@ double cmd_capture_elapsed(const struct cmd_capture *c);
 void cmd_capture_end_command(struct cmd_capture *c);
 const char *cmd_capture_command_status(const struct cmd_capture *c, char *buf, size_t len);
 
-/* A finding as replay prints it: one text line, or one JSON object. */
-void cmd_finding_text(FILE *out, const struct scmwq_finding *f);
-/* @lead: more "key": value, pairs to put first ("" for none) */
-void cmd_finding_json(FILE *out, const struct scmwq_finding *f, const char *lead);
-
 /* Print "scmwq-trace: msg" to stderr. */
 void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -139,13 +139,13 @@ static void finding_cb(const struct scmwq_finding *f, void *arg)
 	struct mon *m = arg;
 
 	if (m->p->format == OUT_JSON) {
-		cmd_finding_json(stdout, f, "\"type\": \"finding\", ");
+		scmwq_finding_write_json(stdout, f, "\"type\": \"finding\", ");
 		fputs("\n", stdout);
 	} else {
 		if (f->severity == SCMWQ_SEV_INFO && f->rule != SCMWQ_R_TRACE_NOTE &&
 		    !m->p->verbose)
 			return;
-		cmd_finding_text(stdout, f);
+		scmwq_finding_write_text(stdout, f);
 	}
 	fflush(stdout);
 }

@@ -133,13 +133,13 @@ static void print_finding_text(const struct scmwq_finding *f, struct run *r)
 {
 	if (r->multi)
 		printf("%s: ", r->path);
-	cmd_finding_text(stdout, f);
+	scmwq_finding_write_text(stdout, f);
 }
 
 static void print_finding_json(const struct scmwq_finding *f, struct run *r)
 {
 	printf("%s\n    ", r->nfindings ? "," : "");
-	cmd_finding_json(stdout, f, "");
+	scmwq_finding_write_json(stdout, f, "");
 }
 
 static void finding_cb(const struct scmwq_finding *f, void *arg)

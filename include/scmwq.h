@@ -347,6 +347,11 @@ void scmwq_model_opts_init(struct scmwq_model_opts *opts);
 
 typedef void (*scmwq_finding_fn)(const struct scmwq_finding *f, void *arg);
 
+/* A finding as replay prints it: one text line, ending in a newline. */
+void scmwq_finding_write_text(FILE *out, const struct scmwq_finding *f);
+/* As one JSON object with replay.md's keys; @lead: "key": value, pairs first. */
+void scmwq_finding_write_json(FILE *out, const struct scmwq_finding *f, const char *lead);
+
 struct scmwq_model;
 
 struct scmwq_model_stats {
@@ -880,6 +885,13 @@ int scmwq_capture_cpus(const struct scmwq_capture *c);
 /* Trace only @pid and its children (set_event_pid, event-fork). */
 int scmwq_capture_follow_pid(struct scmwq_capture *c, int pid, struct scmwq_error *err);
 int scmwq_capture_start(struct scmwq_capture *c, struct scmwq_error *err);
+/*
+ * Run @argv (PATH searched) with tracing: it is held until tracing is on,
+ * and for uprobes only it and its children are traced.  *@pid is the
+ * caller's child to wait for.  SCMWQ_E_NOINPUT when it cannot be run.
+ */
+int scmwq_capture_spawn(struct scmwq_capture *c, char *const *argv, int *pid,
+			struct scmwq_error *err);
 void scmwq_capture_stop(struct scmwq_capture *c);
 /* Tracing off, instance and dynamic events removed; @c freed. */
 void scmwq_capture_close(struct scmwq_capture *c);

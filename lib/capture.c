@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -1009,4 +1010,77 @@ void scmwq_capture_close(struct scmwq_capture *c)
 	}
 	free(c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* The command to trace                                                */
+
+int scmwq_capture_spawn(struct scmwq_capture *c, char *const *argv, int *pid,
+			struct scmwq_error *err)
+{
+	int go[2], ex[2];
+	char b = 0;
+	int e = 0;
+	pid_t child;
+
+	if (pipe2(go, O_CLOEXEC))
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "pipe: %s", strerror(errno));
+	if (pipe2(ex, O_CLOEXEC)) {
+		close(go[0]);
+		close(go[1]);
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "pipe: %s", strerror(errno));
+	}
+	child = fork();
+	if (child < 0) {
+		e = errno;
+		close(go[0]);
+		close(go[1]);
+		close(ex[0]);
+		close(ex[1]);
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "fork: %s", strerror(e));
+	}
+	if (child == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		pthread_sigmask(SIG_SETMASK, &none, NULL);
+		close(go[1]);
+		close(ex[0]);
+		/* wait until tracing is on */
+		if (read(go[0], &b, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(ex[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(ex[1]);
+	/* uprobes fire in every process of the program: keep to this one */
+	if (c->plan.source == SCMWQ_CAP_UPROBE && scmwq_capture_follow_pid(c, child, err))
+		goto fail;
+	if (scmwq_capture_start(c, err))
+		goto fail;
+	if (write(go[1], &b, 1) != 1) {
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start %s", argv[0]);
+		goto fail;
+	}
+	close(go[1]);
+	/* the exec either closes ex (success) or reports its errno */
+	if (read(ex[0], &e, sizeof(e)) == sizeof(e)) {
+		close(ex[0]);
+		waitpid(child, NULL, 0);
+		return scmwq_error_set(err, SCMWQ_E_NOINPUT, "cannot run '%s': %s", argv[0],
+				       strerror(e));
+	}
+	close(ex[0]);
+	*pid = child;
+	return 0;
+fail:
+	close(go[1]);
+	close(ex[0]);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return -1;
 }

@@ -1174,46 +1174,6 @@ void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
 
 /* ----------------------------------------------------------- findings */
 
-static void finding_text(FILE *out, const struct scmwq_finding *f)
-{
-	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
-	char ts[32];
-
-	scmwq_format_ts(ts, sizeof(ts), f->ts_ns);
-	fprintf(out, "%s %-7s %-20s", ts,
-		f->inconclusive ? "incon." : scmwq_severity_name(f->severity), ri->id);
-	if (f->pid >= 0)
-		fprintf(out, " %s-%d", f->comm[0] ? f->comm : "<...>", f->pid);
-	if (f->has_wq_ctx)
-		fprintf(out, " wq_ctx=%u", f->wq_ctx);
-	if (f->has_ctx)
-		fprintf(out, " smc_call_ctx=%u", f->smc_call_ctx);
-	fprintf(out, ": %s\n", f->message);
-}
-
-static void finding_json(FILE *out, const struct scmwq_finding *f, bool first)
-{
-	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
-
-	fprintf(out, "%s\n    {\"rule\": \"%s\", \"severity\": \"%s\", \"inconclusive\": %s, "
-		"\"ts_ns\": %" PRIu64, first ? "" : ",", ri->id, scmwq_severity_name(f->severity),
-		f->inconclusive ? "true" : "false", f->ts_ns);
-	if (f->pid >= 0)
-		fprintf(out, ", \"pid\": %d", f->pid);
-	else
-		fprintf(out, ", \"pid\": null");
-	fprintf(out, ", \"comm\": ");
-	scmwq_json_str(out, f->comm);
-	json_u64_or_null(out, "wq_ctx", f->has_wq_ctx, f->wq_ctx);
-	json_u64_or_null(out, "smc_call_ctx", f->has_ctx, f->smc_call_ctx);
-	fprintf(out, ", \"pids\": [");
-	for (int i = 0; i < f->n_named; i++)
-		fprintf(out, "%s%d", i ? ", " : "", f->named_pid[i]);
-	fprintf(out, "], \"message\": ");
-	scmwq_json_str(out, f->message);
-	fprintf(out, "}");
-}
-
 void scmwq_report_finding(const struct scmwq_finding *f, void *arg)
 {
 	struct scmwq_report *r = arg;
@@ -1235,10 +1195,12 @@ void scmwq_report_finding(const struct scmwq_finding *f, void *arg)
 		r->oom = true;
 		return;
 	}
-	if (r->o.format == SCMWQ_REPORT_JSON)
-		finding_json(r->spool, f, !r->spooled);
-	else
-		finding_text(r->spool, f);
+	if (r->o.format == SCMWQ_REPORT_JSON) {
+		fprintf(r->spool, "%s\n    ", r->spooled ? "," : "");
+		scmwq_finding_write_json(r->spool, f, "");
+	} else {
+		scmwq_finding_write_text(r->spool, f);
+	}
 	r->spooled++;
 }
 
