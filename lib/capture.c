@@ -87,21 +87,23 @@ static bool tfile_exists(const char *dir, const char *rel)
 	return access(p, F_OK) == 0;
 }
 
-/* Does the text file @dir/@rel contain @needle? */
-static bool tfile_has(const char *dir, const char *rel, const char *needle)
+/* The whole of a small text file @dir/@rel (malloc'd), or NULL. */
+static char *tfile_read(const char *dir, const char *rel)
 {
-	char p[PATH_MAX], line[1024];
-	bool found = false;
+	char p[PATH_MAX], *text = NULL;
+	size_t cap = 0;
 	FILE *f;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, rel);
 	f = fopen(p, "re");
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, needle) != NULL;
+		return NULL;
+	if (getdelim(&text, &cap, '\0', f) < 0) {
+		free(text);
+		text = NULL;
+	}
 	fclose(f);
-	return found;
+	return text;
 }
 
 /*
@@ -143,28 +145,37 @@ static int find_tracefs(char *dir, size_t len, struct scmwq_error *err)
 	return 0;
 }
 
-/* Is @sym a function in /proc/kallsyms? */
-static bool kallsyms_has(const char *sym)
+/* The qcom_scm driver's functions the kprobe source probes. */
+enum ksym { KS_SMC_CALL, KS_WAIT_WQ, KS_GET_WQ_CTX, KS__COUNT };
+
+static const char *const ksym_names[KS__COUNT] = {
+	[KS_SMC_CALL] = "__scm_smc_call",
+	[KS_WAIT_WQ] = "qcom_scm_wait_for_wq_completion",
+	[KS_GET_WQ_CTX] = "scm_get_wq_ctx",
+};
+
+/* Which of them /proc/kallsyms has: one pass over its many megabytes. */
+static void kallsyms_find(bool found[KS__COUNT])
 {
 	char line[512];
-	bool found = false;
-	size_t n = strlen(sym);
 	FILE *f = fopen("/proc/kallsyms", "re");
 
+	memset(found, 0, KS__COUNT * sizeof(*found));
 	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
+		return;
+	while (fgets(line, sizeof(line), f)) {
 		/* "ffffffff81000000 T name [module]" */
 		char *name = strchr(line, ' ');
 
 		if (!name || !(name = strchr(name + 1, ' ')))
 			continue;
 		name++;
-		found = !strncmp(name, sym, n) && (name[n] == '\n' || name[n] == ' ' ||
-						   name[n] == '\t');
+		name[strcspn(name, " \t\n")] = 0;
+		for (int i = 0; i < KS__COUNT; i++)
+			if (!found[i] && !strcmp(name, ksym_names[i]))
+				found[i] = true;
 	}
 	fclose(f);
-	return found;
 }
 
 /* ------------------------------------------------------------------ */
@@ -340,7 +351,7 @@ static int plan_uprobe(struct cap_plan *p, const struct scmwq_capture_opts *o,
  * How a kprobe reaches a function argument: by its BTF name where the
  * kernel supports that, by $argN, or by the calling convention's register.
  */
-enum karg_mode { KARG_BTF, KARG_NUM, KARG_REG };
+enum karg_mode { KARG_BTF, KARG_NUM, KARG_REG, KARG_NONE };
 
 /* One field: argument @arg (0-based) of the function, or *(arg + @off). */
 struct kfield {
@@ -420,7 +431,8 @@ static void kdef(struct cap_plan *p, enum tracefs_dynevent_type type, const char
 	}
 }
 
-static int plan_kprobe(struct cap_plan *p, const char *tdir, struct scmwq_error *err)
+static int plan_kprobe(struct cap_plan *p, const char *tdir, const bool ks[KS__COUNT],
+		       struct scmwq_error *err)
 {
 	/*
 	 * struct qcom_scm_desc { u32 svc; u32 cmd; u32 arginfo; u64 args[10]; }
@@ -451,33 +463,39 @@ static int plan_kprobe(struct cap_plan *p, const char *tdir, struct scmwq_error 
 	};
 	struct kfield sleep[] = { { "wq_ctx", wq_ctx_arg(), -1, "wq_ctx", "u32" } };
 	const char *const *regs = kernel_regs();
+	char *readme;
 	enum karg_mode mode;
 	bool ret_args;
 
-	if (!kallsyms_has("__scm_smc_call"))
+	if (!ks[KS_SMC_CALL])
 		return scmwq_error_set(err, SCMWQ_E_NOPERM,
 				       "--source=kprobe: __scm_smc_call is not in /proc/kallsyms: "
 				       "this kernel has no qcom_scm driver (CONFIG_QCOM_SCM) or it "
 				       "is not loaded");
-	if (tfile_has(tdir, "README", "<argname>"))
+	/* what the kernel's probe syntax offers, as its README says */
+	readme = tfile_read(tdir, "README");
+	if (readme && strstr(readme, "<argname>"))
 		mode = KARG_BTF;
-	else if (tfile_has(tdir, "README", "$arg<N>"))
+	else if (readme && strstr(readme, "$arg<N>"))
 		mode = KARG_NUM;
 	else if (regs)
 		mode = KARG_REG;
 	else
+		mode = KARG_NONE;
+	/* return probes reading arguments: Linux 6.10 and later */
+	ret_args = readme && strstr(readme, "return probes support: $retval, $arg<N>");
+	free(readme);
+	if (mode == KARG_NONE)
 		return scmwq_error_set(err, SCMWQ_E_NOPERM,
 				       "--source=kprobe: this kernel has neither $argN nor BTF "
 				       "arguments for kprobes, and its architecture's argument "
 				       "registers are not known (x86-64 and arm64 are)");
-	/* return probes reading arguments: Linux 6.10 and later */
-	ret_args = tfile_has(tdir, "README", "return probes support: $retval, $arg<N>");
 
 	kdef(p, TRACEFS_DYNEVENT_KPROBE, "scm_smc_request", "__scm_smc_call", request,
 	     ARRAY_SIZE(request), mode, regs);
 	kdef(p, TRACEFS_DYNEVENT_KRETPROBE, "scm_smc_done", "__scm_smc_call", done,
 	     ret_args ? ARRAY_SIZE(done) : 1, mode, regs);
-	if (kallsyms_has("qcom_scm_wait_for_wq_completion")) {
+	if (ks[KS_WAIT_WQ]) {
 		kdef(p, TRACEFS_DYNEVENT_KPROBE, "scm_waitq_sleep",
 		     "qcom_scm_wait_for_wq_completion", sleep, 1, mode, regs);
 		/* the sleeper returns from the wait just before its RESUME */
@@ -487,7 +505,7 @@ static int plan_kprobe(struct cap_plan *p, const char *tdir, struct scmwq_error 
 		plan_missing(p, "scm_waitq_sleep and scm_waitq_resume "
 			     "(no qcom_scm_wait_for_wq_completion in /proc/kallsyms)");
 	}
-	if (kallsyms_has("scm_get_wq_ctx") && ret_args) {
+	if (ks[KS_GET_WQ_CTX] && ret_args) {
 		kdef(p, TRACEFS_DYNEVENT_KRETPROBE, "scm_waitq_get_wq_ctx", "scm_get_wq_ctx",
 		     get_wq_ctx, ARRAY_SIZE(get_wq_ctx), mode, regs);
 		/* the tracepoint fires only when GET_WQ_CTX succeeded */
@@ -514,16 +532,19 @@ static int make_plan(struct cap_plan *p, const struct scmwq_capture_opts *o, con
 	bool have_kprobe = tfile_exists(tdir, "kprobe_events");
 	bool have_uprobe = tfile_exists(tdir, "uprobe_events");
 	enum scmwq_cap_source s = o->source;
+	bool ks[KS__COUNT] = { false };
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->system, sizeof(p->system), GROUP_PREFIX "%d", (int)getpid());
 
+	if (have_kprobe && ((s == SCMWQ_CAP_AUTO && !tp) || s == SCMWQ_CAP_KPROBE))
+		kallsyms_find(ks);
 	if (s == SCMWQ_CAP_AUTO) {
 		if (tp) {
 			s = SCMWQ_CAP_TRACEPOINT;
 			snprintf(p->why, sizeof(p->why), "the kernel has the %s tracepoints "
 				 "(events/%s)", tp, tp);
-		} else if (have_kprobe && kallsyms_has("__scm_smc_call")) {
+		} else if (have_kprobe && ks[KS_SMC_CALL]) {
 			s = SCMWQ_CAP_KPROBE;
 			snprintf(p->why, sizeof(p->why), "no qcom_scm or scm tracepoints, but the "
 				 "qcom_scm driver is in /proc/kallsyms and kprobe events are "
@@ -561,7 +582,7 @@ static int make_plan(struct cap_plan *p, const struct scmwq_capture_opts *o, con
 					       "--source=kprobe: the kernel has no kprobe events "
 					       "(%s/kprobe_events is absent: it needs "
 					       "CONFIG_KPROBE_EVENTS=y)", tdir);
-		return plan_kprobe(p, tdir, err);
+		return plan_kprobe(p, tdir, ks, err);
 	case SCMWQ_CAP_UPROBE:
 		if (!have_uprobe)
 			return scmwq_error_set(err, SCMWQ_E_NOPERM,
@@ -970,19 +991,30 @@ static uint64_t stat_field(const char *text, const char *key)
 	return 0;
 }
 
+void scmwq_capture_stats_add(struct scmwq_capture_stats *st, const char *text)
+{
+	if (!text)
+		return;
+	st->events += stat_field(text, "read events:");
+	st->overrun += stat_field(text, "overrun:");
+	st->dropped += stat_field(text, "dropped events:");
+}
+
+char *scmwq_capture_cpu_stats(const struct scmwq_capture *c, int cpu)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "per_cpu/cpu%d/stats", cpu);
+	return c->inst ? tracefs_instance_file_read(c->inst, rel, NULL) : NULL;
+}
+
 void scmwq_capture_read_stats(const struct scmwq_capture *c, struct scmwq_capture_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	for (int cpu = 0; c->inst && cpu < c->ncpus; cpu++) {
-		char rel[64], *text;
+	for (int cpu = 0; cpu < c->ncpus; cpu++) {
+		char *text = scmwq_capture_cpu_stats(c, cpu);
 
-		snprintf(rel, sizeof(rel), "per_cpu/cpu%d/stats", cpu);
-		text = tracefs_instance_file_read(c->inst, rel, NULL);
-		if (!text)
-			continue;
-		st->events += stat_field(text, "read events:");
-		st->overrun += stat_field(text, "overrun:");
-		st->dropped += stat_field(text, "dropped events:");
+		scmwq_capture_stats_add(st, text);
 		free(text);
 	}
 }

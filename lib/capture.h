@@ -77,6 +77,9 @@ int scmwq_elf_func_offsets(const char *path, const char *const *syms, int n, uin
 			   int *machine, struct scmwq_error *err);
 /* Sum of the per-CPU stats files of the instance. */
 void scmwq_capture_read_stats(const struct scmwq_capture *c, struct scmwq_capture_stats *st);
+/* The text of CPU @cpu's stats file (malloc'd), and adding one to a sum. */
+char *scmwq_capture_cpu_stats(const struct scmwq_capture *c, int cpu);
+void scmwq_capture_stats_add(struct scmwq_capture_stats *st, const char *text);
 
 /* Stop and free the record / monitor parts (no-ops when not begun). */
 void scmwq_capture_record_free(struct scmwq_capture *c);

@@ -207,11 +207,7 @@ int scmwq_capture_record_end(struct scmwq_capture *c, const volatile int *abort,
 			atomic_fetch_add(&cc->bytes, (uint64_t)n);
 		}
 	}
-	scmwq_capture_read_stats(c, st);
-	st->bytes = scmwq_capture_record_bytes(c);
-	if (abort && *abort)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: not written (aborted)", c->path);
-
+	/* read once: the sums for the caller, the texts for the file's CPUSTAT */
 	tc = calloc(c->ncpus, sizeof(*tc));
 	stats = calloc(c->ncpus, sizeof(*stats));
 	events = calloc(c->plan.nevents + 1, sizeof(*events));
@@ -220,10 +216,15 @@ int scmwq_capture_record_end(struct scmwq_capture *c, const volatile int *abort,
 		goto out;
 	}
 	for (int i = 0; i < c->ncpus; i++) {
-		char rel[64];
-
-		snprintf(rel, sizeof(rel), "per_cpu/cpu%d/stats", i);
-		stats[i] = tracefs_instance_file_read(c->inst, rel, NULL);
+		stats[i] = scmwq_capture_cpu_stats(c, i);
+		scmwq_capture_stats_add(st, stats[i]);
+	}
+	st->bytes = scmwq_capture_record_bytes(c);
+	if (abort && *abort) {
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: not written (aborted)", c->path);
+		goto out;
+	}
+	for (int i = 0; i < c->ncpus; i++) {
 		tc[i].fd = c->cpus[i].fd;
 		tc[i].size = atomic_load(&c->cpus[i].bytes);
 		tc[i].stats = stats[i];
