@@ -27,13 +27,7 @@ command -v trace-cmd >/dev/null || { echo "record-bench: needs trace-cmd" >&2; e
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-{
-	echo "driver mainline"
-	echo "thread T1 bench-client"
-	for ((i = 1; i <= calls; i++)); do
-		printf 'T1 request 0x42000601 0x1000\nT1 sleep 0 %d\nIRQ request 0xc2002403\nIRQ getwq 0 1 0\nT1 resume %d\nT1 request 0x42002402 %d\nT1 done 0x42000601 0 0 0 0 0\n' "$i" "$i" "$i"
-	done
-} >"$tmp/bench.scn"
+"$top/bench/clean-calls.sh" "$calls" >"$tmp/bench.scn"
 emitted=$((calls * 7))
 
 events_in() {	# events replay reads in a trace.dat
@@ -60,13 +54,8 @@ printf '%-34s %10s %10s %9s %12s %9s %8s\n' "recorder / producer" emitted captur
 	-o "$tmp/rec.dat" -- "$gen" --run "$tmp/bench.scn" 2>"$tmp/rec.log"
 report_record "record: scmwq-gen --run" "$tmp/rec.log" "$tmp/rec.dat" "$emitted"
 
-# 2. trace-cmd extract after the same run (uprobes by hand, the same buffer)
-"$top/tests/gen/record-uprobe.sh" "$tmp/bench.scn" "$tmp/x.dat" --buffer-kb "$kb" \
-	>"$tmp/x.log" 2>&1 &
-x_pid=$!
-wait $x_pid
-x_got=$(events_in "$tmp/x.dat")
-# the extract alone, timed: re-run the same steps by hand to time only trace-cmd
+# 2. trace-cmd extract after the same run: uprobes by hand, the same buffer, and
+#    only trace-cmd timed
 inst=scmwq-bench-$$
 grp=scmwq_bench$$
 d=/sys/kernel/tracing
@@ -113,7 +102,6 @@ printf '%-34s %10s %10s %9s %12s %9s %8s\n' "trace-cmd extract: scmwq-gen --run"
 	"$y_got" "$((emitted - y_got))" \
 	"$(awk -v n="$y_got" -v s="$y_secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')" \
 	"${y_cpu}s" "${y_secs}s"
-echo "(record-uprobe.sh, the same extract through the test helper: $x_got events)"
 
 # 3. scmwq-trace record, the live simulator at its highest rate
 "$bin" record --source=uprobe --buffer-size="$kb" --no-progress -o "$tmp/sim.dat" -- \

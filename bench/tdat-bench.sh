@@ -18,13 +18,7 @@ command -v trace-cmd >/dev/null || { echo "tdat-bench: needs trace-cmd" >&2; exi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-{
-	echo "driver mainline"
-	echo "thread T1 bench-client"
-	for ((i = 1; i <= calls; i++)); do
-		printf 'T1 request 0x42000601 0x1000\nT1 sleep 0 %d\nIRQ request 0xc2002403\nIRQ getwq 0 1 0\nT1 resume %d\nT1 request 0x42002402 %d\nT1 done 0x42000601 0 0 0 0 0\n' "$i" "$i" "$i"
-	done
-} >"$tmp/bench.scn"
+"$top/bench/clean-calls.sh" "$calls" >"$tmp/bench.scn"
 
 echo "recording $calls calls ($((calls * 7)) events) through uprobes..." >&2
 rc=0

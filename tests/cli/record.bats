@@ -106,7 +106,7 @@ replay_matches_truth() {
 
 @test "record --source=auto says which source it took and why" {
 	need_tracefs
-	REC_OPTS="--source=auto" run --separate-stderr timeout 60 "$SCMWQ_BIN" record \
+	run --separate-stderr timeout 60 "$SCMWQ_BIN" record --source=auto \
 		--duration=200ms -o "$BATS_TEST_TMPDIR/t.dat"
 	assert_success
 	[[ $stderr == *"source "*": "* ]] || fail "no source line: $stderr"
