@@ -19,7 +19,6 @@
  * or a fatal signal, and what a killed run of it left behind.
  */
 #include <errno.h>
-#include <link.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -34,6 +33,7 @@
 #include "tap.h"
 #include "internal.h"
 #include "live.h"
+#include "probe_fixture.h"
 
 #define INST_PREFIX	"scmwq-test-live-"
 #define GROUP_PREFIX	"scmwq_l"
@@ -153,53 +153,11 @@ static void cleanup_stale(void)
 	tracefs_dynevent_list_free(evs);
 }
 
-struct find {
-	uintptr_t addr;
-	uint64_t off;
-	bool found;
-};
-
-/* The file offset of an address of the main program (PIE or not). */
-static int find_phdr(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct find *f = arg;
-
-	if (info->dlpi_name && info->dlpi_name[0])
-		return 0;		/* a shared object: the program comes first */
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-
-		if (ph->p_type != PT_LOAD || f->addr < start || f->addr >= start + ph->p_filesz)
-			continue;
-		f->off = f->addr - start + ph->p_offset;
-		f->found = true;
-		return 1;
-	}
-	return 1;
-}
-
-static const struct {
-	const char *name;
-	void *fn;
-	const char *args;	/* tests/gen/record-uprobe.sh probe_args(), qcom_scm */
-} probe_defs[] = {
-	{ "scm_smc_request", (void *)scm_smc_request,
-	  "smc_id=%di:x64 svc_id=%si:x8 cmd_id=%dx:x8 args_cnt=%cx:u8 arg0=%r8:x64 arg1=%r9:x64" },
-	{ "scm_waitq_sleep", (void *)scm_waitq_sleep, "wq_ctx=%di:u32 smc_call_ctx=%si:u32" },
-	{ "scm_waitq_resume", (void *)scm_waitq_resume, "smc_call_ctx=%di:u32" },
-	{ "scm_waitq_get_wq_ctx", (void *)scm_waitq_get_wq_ctx,
-	  "wq_ctx=%di:u32 flags=%si:u32 more_pending=%dx:u32" },
-	{ "scm_waitq_wake_ack", (void *)scm_waitq_wake_ack, "wq_ctx=%di:u32 smc_call_ctx=%si:u32" },
-	{ "scm_smc_done", (void *)scm_smc_done,
-	  "ret=%di:s32 smc_id=%si:x64 res=%dx:x64 res0=%cx:x64 res1=%r8:x64 res2=%r9:x64" },
-};
-
 /* NULL when ready; else why the test cannot run here. */
 static const char *setup(char *why, size_t len)
 {
 	char exe[1024], name[64];
-	ssize_t n;
+	uint64_t off[FIXTURE_NPROBES];
 
 #if !defined(__x86_64__)
 	return "the probes' argument registers are known for x86-64 only";
@@ -208,10 +166,8 @@ static const char *setup(char *why, size_t len)
 		return "needs root to use tracefs";
 	if (!tracefs_tracing_dir() || !tracefs_file_exists(NULL, "uprobe_events"))
 		return "no tracefs with uprobe events (CONFIG_UPROBE_EVENTS)";
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return "cannot read /proc/self/exe";
-	exe[n] = '\0';
+	if (fixture_probe_offsets(exe, sizeof(exe), off, why, len))
+		return why;
 
 	cleanup_stale();
 	atexit(cleanup);
@@ -222,20 +178,13 @@ static const char *setup(char *why, size_t len)
 	signal(SIGBUS, on_signal);
 
 	snprintf(group, sizeof(group), GROUP_PREFIX "%d", (int)getpid());
-	for (size_t i = 0; i < ARRAY_SIZE(probe_defs); i++) {
-		struct find f = { .addr = (uintptr_t)probe_defs[i].fn };
-
-		dl_iterate_phdr(find_phdr, &f);
-		if (!f.found) {
-			snprintf(why, len, "cannot find %s in %s", probe_defs[i].name, exe);
-			return why;
-		}
-		probes[nprobes] = tracefs_uprobe_alloc(group, probe_defs[i].name, exe, f.off,
-						       probe_defs[i].args);
+	for (int i = 0; i < FIXTURE_NPROBES; i++) {
+		probes[nprobes] = tracefs_uprobe_alloc(group, fixture_probes[i].name, exe, off[i],
+						       fixture_probes[i].args);
 		if (!probes[nprobes] || tracefs_dynevent_create(probes[nprobes]) < 0) {
 			tracefs_dynevent_free(probes[nprobes]);
 			snprintf(why, len, "cannot add uprobe %s/%s at %s:0x%llx (%s)", group,
-				 probe_defs[i].name, exe, (unsigned long long)f.off,
+				 fixture_probes[i].name, exe, (unsigned long long)off[i],
 				 strerror(errno));
 			return why;
 		}
@@ -363,15 +312,6 @@ static void stream_report(const struct stream *s, uint64_t want, const char *wha
 	ok(!s->wrong_comm, "%s: thread %s's events carry its comm", what, s->comm);
 }
 
-static bool pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 /* ------------------------------------------------------------------ */
 /* (a) two threads, two CPUs                                           */
 
@@ -388,26 +328,13 @@ static void *emit_thread(void *arg)
 	struct emitter *e = arg;
 
 	pthread_setname_np(pthread_self(), e->s->comm);
-	if (e->s->cpu >= 0 && !pin(e->s->cpu))
+	if (e->s->cpu >= 0 && !fixture_pin(e->s->cpu))
 		e->s->cpu = -1;
 	e->tid = gettid_();
 	pthread_barrier_wait(e->go);
 	for (unsigned int i = 0; i < e->sets; i++)
 		emit_set(e->s->t, i);
 	return NULL;
-}
-
-static int pick_cpus(int *cpu)
-{
-	cpu_set_t set;
-	int n = 0;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 0;
-	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
-		if (CPU_ISSET(c, &set))
-			cpu[n++] = c;
-	return n;
 }
 
 /*
@@ -428,7 +355,7 @@ static void test_two_cpus(struct scmwq_live *l, bool backlog)
 	struct scmwq_event ev;
 	uint64_t deadline, last_ts = 0, backwards = 0, others = 0, lost = 0, n = 0;
 	uint64_t switches = 0, t0 = 0, t1 = 0;
-	int cpu[2], ncpu = pick_cpus(cpu), rc = 0, last_cpu = -1;
+	int cpu[2], ncpu = fixture_pick_cpus(cpu), rc = 0, last_cpu = -1;
 
 	if (ncpu == 2) {
 		s[0].cpu = cpu[0];
@@ -596,7 +523,7 @@ static void *flood_thread(void *arg)
 
 	pthread_setname_np(pthread_self(), "live-flood");
 	if (f->cpu >= 0)
-		pin(f->cpu);
+		fixture_pin(f->cpu);
 	f->tid = gettid_();
 	end = mono_ns() + 1000 * MS;
 	do {
@@ -618,8 +545,8 @@ static void measure_rate(struct scmwq_live *l)
 	pthread_t th;
 
 	pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine);
-	if (pick_cpus(cpu) == 2) {
-		pin(cpu[0]);
+	if (fixture_pick_cpus(cpu) == 2) {
+		fixture_pin(cpu[0]);
 		f.cpu = cpu[1];
 	}
 	scmwq_live_stats(l, NULL, &lost0, &pages0);
@@ -662,7 +589,7 @@ static void *burst_thread(void *arg)
 
 	pthread_setname_np(pthread_self(), "live-burst");
 	if (b->cpu >= 0)
-		pin(b->cpu);
+		fixture_pin(b->cpu);
 	b->tid = gettid_();
 	for (unsigned int i = 0; i < b->sets; i++)
 		emit_set(4, i);
@@ -678,7 +605,7 @@ static void test_loss(struct scmwq_live *l)
 	int cpu[2], rc;
 	pthread_t th;
 
-	if (pick_cpus(cpu) >= 1)
+	if (fixture_pick_cpus(cpu) >= 1)
 		b.cpu = cpu[0];
 	if (tracefs_instance_set_buffer_size(inst, 64, -1) < 0) {
 		printf("# cannot shrink the buffer: loss check left out\n");

@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <link.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -35,6 +34,7 @@
 #include "internal.h"
 #include "tdat_write.h"
 #include "tap.h"
+#include "probe_fixture.h"
 
 /* libtracecmd 1.3.1 leaks the trace clock it parses twice (see test_tdat.c) */
 const char *__lsan_default_suppressions(void);
@@ -922,28 +922,13 @@ static bool step_matches(const struct scmwq_event *ev, const struct step *s)
 	}
 }
 
-static const struct {
-	const char *name;
-	void *fn;
-	const char *args;
-} probes[] = {
-	{ "scm_smc_request", (void *)scm_smc_request,
-	  "smc_id=%di:x64 svc_id=%si:x8 cmd_id=%dx:x8 args_cnt=%cx:u8 arg0=%r8:x64 arg1=%r9:x64" },
-	{ "scm_waitq_sleep", (void *)scm_waitq_sleep, "wq_ctx=%di:u32 smc_call_ctx=%si:u32" },
-	{ "scm_waitq_resume", (void *)scm_waitq_resume, "smc_call_ctx=%di:u32" },
-	{ "scm_waitq_get_wq_ctx", (void *)scm_waitq_get_wq_ctx,
-	  "wq_ctx=%di:u32 flags=%si:u32 more_pending=%dx:u32" },
-	{ "scm_waitq_wake_ack", (void *)scm_waitq_wake_ack, "wq_ctx=%di:u32 smc_call_ctx=%si:u32" },
-	{ "scm_smc_done", (void *)scm_smc_done,
-	  "ret=%di:s32 smc_id=%si:x64 res=%dx:x64 res0=%cx:x64 res1=%r8:x64 res2=%r9:x64" },
-};
 
 #define MAX_CPU 512
 
 /* Everything the real test creates, for the clean-up. */
 static struct {
 	struct tracefs_instance *inst;
-	struct tracefs_dynevent *probe[ARRAY_SIZE(probes)];
+	struct tracefs_dynevent *probe[FIXTURE_NPROBES];
 	struct tracefs_cpu *tcpu[MAX_CPU];
 	char group[64];
 	bool enabled;
@@ -966,38 +951,14 @@ static void real_cleanup(void)
 		tracefs_instance_free(rec.inst);
 		rec.inst = NULL;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
+	for (size_t i = 0; i < FIXTURE_NPROBES; i++) {
 		if (!rec.probe[i])
 			continue;
 		if (tracefs_dynevent_destroy(rec.probe[i], false) < 0)
-			printf("# warning: cannot remove uprobe %s/%s\n", rec.group, probes[i].name);
+			printf("# warning: cannot remove uprobe %s/%s\n", rec.group, fixture_probes[i].name);
 		tracefs_dynevent_free(rec.probe[i]);
 		rec.probe[i] = NULL;
 	}
-}
-
-struct find_off {
-	uintptr_t addr;
-	uint64_t off;
-	bool found;
-};
-
-/* The file offset of an address of the main program, from its PT_LOAD segments. */
-static int phdr_cb(struct dl_phdr_info *info, size_t size, void *arg)
-{
-	struct find_off *f = arg;
-	uintptr_t vaddr = f->addr - info->dlpi_addr;
-
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-
-		if (ph->p_type == PT_LOAD && vaddr >= ph->p_vaddr &&
-		    vaddr < ph->p_vaddr + ph->p_filesz) {
-			f->off = vaddr - ph->p_vaddr + ph->p_offset;
-			f->found = true;
-		}
-	}
-	return 1;	/* the first object is the program */
 }
 
 static const char *real_skip_reason(void)
@@ -1019,31 +980,6 @@ static const char *real_skip_reason(void)
 	return NULL;
 }
 
-/* The CPUs we may run on (up to two), to spread the events. */
-static int pick_cpus(int *cpus)
-{
-	cpu_set_t set;
-	int n = 0;
-
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return 0;
-	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
-		if (CPU_ISSET(c, &set))
-			cpus[n++] = c;
-	return n;
-}
-
-static void pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 /* A run of steps of one thread, each on the CPU given for it. */
 struct run {
 	size_t from, to;
@@ -1055,7 +991,7 @@ static void play_run(struct run *r)
 {
 	r->tid = (pid_t)gettid();
 	for (size_t i = r->from; i < r->to; i++) {
-		pin(r->step_cpu[i]);
+		fixture_pin(r->step_cpu[i]);
 		play(&steps[i]);
 	}
 }
@@ -1216,7 +1152,7 @@ static void record_and_check(const char *tag, int subbuf_kb, const char *const *
 	rec.enabled = true;
 
 	/* play, moving between two CPUs */
-	ncpus_run = pick_cpus(cpus);
+	ncpus_run = fixture_pick_cpus(cpus);
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 		step_cpu[i] = ncpus_run ? cpus[i % ncpus_run] : -1;
 	played = play_all(step_cpu, &irq_tid);
@@ -1362,11 +1298,11 @@ out:
 static void test_real(void)
 {
 	const char *why = real_skip_reason();
-	const char *events[ARRAY_SIZE(probes) + 1];
-	char evnames[ARRAY_SIZE(probes)][128];
-	char exe[PATH_MAX], comm[32] = "";
+	const char *events[FIXTURE_NPROBES + 1];
+	char evnames[FIXTURE_NPROBES][128];
+	char exe[PATH_MAX], comm[32] = "", msg[256];
 	int ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
-	ssize_t n;
+	uint64_t off[FIXTURE_NPROBES];
 	FILE *fp;
 
 	if (why) {
@@ -1377,12 +1313,10 @@ static void test_real(void)
 		skip("too many CPUs for this test");
 		return;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0) {
-		ok(0, "readlink /proc/self/exe: %s", strerror(errno));
+	if (fixture_probe_offsets(exe, sizeof(exe), off, msg, sizeof(msg))) {
+		ok(0, "file offsets of the probe functions: %s", msg);
 		return;
 	}
-	exe[n] = '\0';
 	fp = fopen("/proc/self/comm", "r");
 	if (fp) {
 		if (fgets(comm, sizeof(comm), fp))
@@ -1392,31 +1326,24 @@ static void test_real(void)
 	atexit(real_cleanup);
 
 	snprintf(rec.group, sizeof(rec.group), "scmwq_t%d", (int)getpid());
-	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
-		struct find_off f = { .addr = (uintptr_t)probes[i].fn };
-
-		dl_iterate_phdr(phdr_cb, &f);
-		if (!f.found) {
-			ok(0, "file offset of %s in %s", probes[i].name, exe);
-			goto out;
-		}
-		rec.probe[i] = tracefs_uprobe_alloc(rec.group, probes[i].name, exe, f.off,
-						    probes[i].args);
+	for (size_t i = 0; i < FIXTURE_NPROBES; i++) {
+		rec.probe[i] = tracefs_uprobe_alloc(rec.group, fixture_probes[i].name, exe, off[i],
+						    fixture_probes[i].args);
 		if (!rec.probe[i] || tracefs_dynevent_create(rec.probe[i]) < 0) {
 			char *log = tracefs_error_last(NULL);
 
-			ok(0, "uprobe %s/%s at %s:0x%llx: %s", rec.group, probes[i].name, exe,
-			   (unsigned long long)f.off, log ? log : strerror(errno));
+			ok(0, "uprobe %s/%s at %s:0x%llx: %s", rec.group, fixture_probes[i].name, exe,
+			   (unsigned long long)off[i], log ? log : strerror(errno));
 			free(log);
 			if (rec.probe[i])
 				tracefs_dynevent_free(rec.probe[i]);
 			rec.probe[i] = NULL;
 			goto out;
 		}
-		snprintf(evnames[i], sizeof(evnames[i]), "%s/%s", rec.group, probes[i].name);
+		snprintf(evnames[i], sizeof(evnames[i]), "%s/%s", rec.group, fixture_probes[i].name);
 		events[i] = evnames[i];
 	}
-	events[ARRAY_SIZE(probes)] = NULL;
+	events[FIXTURE_NPROBES] = NULL;
 	ok(1, "uprobe events %s/* on %s", rec.group, exe);
 
 	record_and_check("real", 0, events, comm);
