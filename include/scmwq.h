@@ -156,9 +156,17 @@ struct scmwq_event {
 	char next_comm[SCMWQ_COMM_LEN];
 	int target_pid;		/* SCHED_WAKEUP: the woken task */
 
-	/* SCMWQ_EV_LOST */
+	/*
+	 * SCMWQ_EV_LOST.  A loss lies on its CPU between gap_start_ns (that
+	 * CPU's previous event; 0: the trace's start) and gap_end_ns (its next
+	 * event; 0: not known yet, the CPU's next event in the stream).  The
+	 * marker itself may come later in the stream than gap_start_ns: ftrace
+	 * text prints it after the gap.  cpu -1 (SCMWQ_LOSS_OVERWRITTEN): every
+	 * CPU's data begins at its first event.
+	 */
 	enum scmwq_loss loss;
 	uint64_t lost_count;	/* 0: unknown */
+	uint64_t gap_start_ns, gap_end_ns;
 
 	/* where it came from: text line number or trace.dat record offset */
 	uint64_t where;
@@ -231,6 +239,13 @@ enum scmwq_system scmwq_source_system(const struct scmwq_source *src);
 uint64_t scmwq_source_malformed(const struct scmwq_source *src);
 /* Events lost, as far as the container tells (loss markers, missed events). */
 uint64_t scmwq_source_lost(const struct scmwq_source *src);
+/* CPUs of the trace, as its header or file tells (0: unknown). */
+int scmwq_source_cpus(const struct scmwq_source *src);
+/*
+ * Whether the source reports each loss before the events that follow the
+ * loss's start (trace.dat: yes; ftrace text: no, the marker follows the gap).
+ */
+bool scmwq_source_losses_in_order(const struct scmwq_source *src);
 const char *scmwq_source_path(const struct scmwq_source *src);
 void scmwq_source_free(struct scmwq_source *src);
 

@@ -24,6 +24,8 @@ struct scmwq_source {
 	enum scmwq_system sys;		/* from header/formats, or UNKNOWN */
 	uint64_t malformed;
 	uint64_t lost;
+	int cpus;			/* from the header or file; 0: unknown */
+	bool losses_in_order;		/* each loss reported before the events after its start */
 	scmwq_diag_fn diag;
 	void *diag_arg;
 	void *priv;			/* the backend's state */
@@ -51,6 +53,8 @@ enum scmwq_line_kind {
 	SCMWQ_LINE_MALFORMED,	/* *why says what was expected */
 };
 
+#define SCMWQ_TEXT_CPUS	512	/* CPUs whose last line's time is kept */
+
 /* Per-file parsing state (header seen, flag width, units...). */
 struct scmwq_text_ctx {
 	bool seen_header;	/* "# tracer:" or "cpus=" */
@@ -59,6 +63,11 @@ struct scmwq_text_ctx {
 	uint64_t entries_in_buffer, entries_written;
 	uint64_t last_ts;	/* of the last event line: loss markers have none */
 	int flag_width;		/* flags column width from the header; 0: unknown */
+	/*
+	 * The time of each CPU's last line (0: none yet, or a CPU beyond the
+	 * table): a loss marker's gap begins there.
+	 */
+	uint64_t cpu_ts[SCMWQ_TEXT_CPUS];
 };
 
 /**
@@ -71,6 +80,18 @@ struct scmwq_text_ctx {
  */
 enum scmwq_line_kind scmwq_text_parse_line(struct scmwq_text_ctx *ctx, const char *line,
 					   struct scmwq_event *ev, const char **why);
+
+/* ------------------------------------------------------------------ */
+/* The model's hooks for the call tracker (lib/model.c)                */
+
+/*
+ * Called when the model makes a verdict, before it is held for its
+ * evidence (it is released, maybe inconclusive, through the finding
+ * callback later): the call tracker attaches it to the calls still open.
+ */
+void scmwq_model_set_decided_hook(struct scmwq_model *m, scmwq_finding_fn fn, void *arg);
+/* Findings held for their evidence now. */
+size_t scmwq_model_held(const struct scmwq_model *m);
 
 /* ------------------------------------------------------------------ */
 /* trace.dat (lib/tdat.c)                                              */

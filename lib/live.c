@@ -66,6 +66,7 @@ struct live_cpu {
 	int fd;
 	bool queued;			/* has its head in the heap */
 	uint64_t last_ts;		/* of the last record read */
+	uint64_t empty_ns;		/* a sweep found it empty: all before this was read */
 	struct live_queue q;
 };
 
@@ -423,14 +424,28 @@ static int push_event(struct scmwq_live *l, struct live_cpu *c, const struct scm
 	return 0;
 }
 
-/* The loss marker for events the ring buffer dropped before this page. */
+/*
+ * The loss marker for events the ring buffer dropped before this page,
+ * whose first record is at @ts.  The loss began after the CPU's last
+ * record read and after the last sweep that found the CPU empty (what was
+ * written before that was read): the marker goes there, so it comes out
+ * before any event of another CPU from inside the gap.
+ */
 static int push_lost(struct scmwq_live *l, struct live_cpu *c, uint64_t ts, int64_t missed,
 		     struct scmwq_error *err)
 {
 	struct tep_record rec = { .ts = ts, .cpu = c->cpu, .missed_events = missed };
+	uint64_t start = c->last_ts;
 	struct scmwq_event ev;
 
+	if (c->empty_ns > LIVE_SLACK_NS && c->empty_ns - LIVE_SLACK_NS > start)
+		start = c->empty_ns - LIVE_SLACK_NS;
+	if (start > ts)
+		start = ts;
 	scmwq_tepconv_lost(&rec, &ev);
+	ev.ts_ns = start;
+	ev.gap_start_ns = start;
+	ev.gap_end_ns = ts;
 	l->lost += ev.lost_count;
 	return push_event(l, c, &ev, err);
 }
@@ -554,6 +569,8 @@ static int sweep(struct scmwq_live *l, uint64_t t, struct scmwq_error *err)
 			l->more = true;
 			if (c->last_ts < limit)
 				limit = c->last_ts;
+		} else {
+			c->empty_ns = t;
 		}
 	}
 	if (queue_heads(l, err) < 0)

@@ -190,6 +190,16 @@ uint64_t scmwq_source_lost(const struct scmwq_source *src)
 	return src->lost;
 }
 
+int scmwq_source_cpus(const struct scmwq_source *src)
+{
+	return src->cpus;
+}
+
+bool scmwq_source_losses_in_order(const struct scmwq_source *src)
+{
+	return src->losses_in_order;
+}
+
 const char *scmwq_source_path(const struct scmwq_source *src)
 {
 	return src->display;

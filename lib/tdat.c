@@ -26,6 +26,7 @@ struct tdat_cursor {
 	int cpu;			/* index for tracecmd_read_data() */
 	int order;			/* tie-break: buffer then CPU */
 	struct tep_record *rec;
+	uint64_t prev_ts;		/* of its previous record; 0: none */
 	bool lost_done;			/* LOST for rec->missed_events emitted */
 };
 
@@ -35,18 +36,31 @@ struct tdat {
 	int ninst;
 	struct tep_handle *tep;
 	struct scmwq_tepconv *conv;
-	struct scmwq_heap cursors;	/* struct tdat_cursor by (ts, order) */
+	struct scmwq_heap cursors;	/* struct tdat_cursor by (key, order) */
 };
 
 /* ------------------------------------------------------------------ */
 /* Heap of cursors                                                     */
 
+/*
+ * A record that follows a loss sorts at the loss's start, its CPU's
+ * previous record, until the loss is reported: the marker goes out before
+ * any event from inside the gap (replay.md: where a loss lies).
+ */
+static uint64_t cursor_key(const struct tdat_cursor *c)
+{
+	if (c->rec->missed_events && !c->lost_done)
+		return c->prev_ts < c->rec->ts ? c->prev_ts : c->rec->ts;
+	return c->rec->ts;
+}
+
 static bool cursor_less(const void *x, const void *y)
 {
 	const struct tdat_cursor *a = x, *b = y;
+	uint64_t ka = cursor_key(a), kb = cursor_key(b);
 
-	if (a->rec->ts != b->rec->ts)
-		return a->rec->ts < b->rec->ts;
+	if (ka != kb)
+		return ka < kb;
 	return a->order < b->order;
 }
 
@@ -55,6 +69,7 @@ static void heap_advance(struct tdat *t)
 {
 	struct tdat_cursor *c = scmwq_heap_top(&t->cursors);
 
+	c->prev_ts = c->rec->ts;
 	tracecmd_free_record(c->rec);
 	c->rec = tracecmd_read_data(c->handle, c->cpu);
 	c->lost_done = false;
@@ -77,8 +92,12 @@ static int tdat_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 		struct tep_record *rec = c->rec;
 
 		if (rec->missed_events && !c->lost_done) {
-			c->lost_done = true;
 			scmwq_tepconv_lost(rec, ev);
+			ev->ts_ns = cursor_key(c);
+			ev->gap_start_ns = c->prev_ts;
+			ev->gap_end_ns = rec->ts;
+			c->lost_done = true;
+			scmwq_heap_fix_top(&t->cursors);
 			src->lost += ev->lost_count;
 			return 1;
 		}
@@ -591,6 +610,8 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 	if (!t->conv)
 		goto out;
 	src->sys = scmwq_tepconv_system(t->conv);
+	src->cpus = tep_get_cpus(t->tep);
+	src->losses_in_order = true;
 	if (add_cursors(t, t->top, &order, err) < 0)
 		goto out;
 	for (int i = 0; i < t->ninst; i++)

@@ -822,8 +822,14 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 	return r + 1;
 }
 
-static void lost_event(struct scmwq_event *ev, enum scmwq_loss loss, int cpu, uint64_t count,
-		       uint64_t ts)
+/*
+ * A loss marker.  The kernel prints it before the CPU's next event, after
+ * the other CPUs' events from meanwhile: the gap began at that CPU's last
+ * line (the trace's start for a CPU not seen yet); the marker sits in the
+ * stream at the last line's time.
+ */
+static void lost_event(struct scmwq_text_ctx *ctx, struct scmwq_event *ev, enum scmwq_loss loss,
+		       int cpu, uint64_t count)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->type = SCMWQ_EV_LOST;
@@ -831,7 +837,9 @@ static void lost_event(struct scmwq_event *ev, enum scmwq_loss loss, int cpu, ui
 	ev->cpu = cpu;
 	ev->loss = loss;
 	ev->lost_count = count;
-	ev->ts_ns = ts;
+	ev->ts_ns = ctx->last_ts;
+	if (loss == SCMWQ_LOSS_EVENTS && cpu >= 0 && cpu < SCMWQ_TEXT_CPUS)
+		ev->gap_start_ns = ctx->cpu_ts[cpu];
 }
 
 /* "CPU:N [LOST M EVENTS]", "CPU:N [LOST EVENTS]", "CPU:N [M EVENTS DROPPED]" */
@@ -871,7 +879,7 @@ static bool parse_lost_marker(struct scmwq_text_ctx *ctx, const char *p, struct 
 		p++;
 	if (*p)
 		return false;
-	lost_event(ev, SCMWQ_LOSS_EVENTS, cpu, count, ctx->last_ts);
+	lost_event(ctx, ev, SCMWQ_LOSS_EVENTS, cpu, count);
 	return true;
 }
 
@@ -886,7 +894,7 @@ static enum scmwq_line_kind parse_comment(struct scmwq_text_ctx *ctx, const char
 	if (STARTS(p, "##### CPU ")) {
 		c = parse_dec_int(p + 10, &n);
 		if (c && STARTS(c, " buffer started")) {
-			lost_event(ev, SCMWQ_LOSS_CPU_STARTED, n, 0, ctx->last_ts);
+			lost_event(ctx, ev, SCMWQ_LOSS_CPU_STARTED, n, 0);
 			return SCMWQ_LINE_LOST;
 		}
 		return SCMWQ_LINE_SKIP;
@@ -913,7 +921,7 @@ static enum scmwq_line_kind parse_comment(struct scmwq_text_ctx *ctx, const char
 		if (STARTS(c, "#P:") && parse_dec_int(c + 3, &n))
 			ctx->cpus = n;
 		if (written > in) {
-			lost_event(ev, SCMWQ_LOSS_OVERWRITTEN, -1, written - in, 0);
+			lost_event(ctx, ev, SCMWQ_LOSS_OVERWRITTEN, -1, written - in);
 			return SCMWQ_LINE_LOST;
 		}
 	} else if ((c = strstr(p, "CPU#")) != NULL) {
@@ -998,6 +1006,8 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 		return SCMWQ_LINE_MALFORMED;
 	}
 	ctx->last_ts = tmp.ts_ns;
+	if (tmp.cpu < SCMWQ_TEXT_CPUS)
+		ctx->cpu_ts[tmp.cpu] = tmp.ts_ns;
 	if (flag_width >= 4 && flag_width <= 7 && !ctx->flag_width)
 		ctx->flag_width = flag_width;
 
@@ -1291,6 +1301,7 @@ static int text_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 			continue;
 		}
 		kind = parse_line(&t->ctx, line, ev, &why, &info);
+		src->cpus = t->ctx.cpus;
 		switch (kind) {
 		case SCMWQ_LINE_EVENT:
 			ev->where = t->lineno;

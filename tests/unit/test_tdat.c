@@ -303,7 +303,7 @@ static void test_loss(void)
 	struct evlist l;
 	uint64_t sum = 0;
 	size_t nlost = 0, nscm = 0;
-	bool before_ok = true;
+	bool where_ok = true, order_ok = true;
 
 	if (read_all(path_of(rel), &l) < 0) {
 		ok(0, "%s: opens (%s)", rel, l.err.msg);
@@ -311,23 +311,43 @@ static void test_loss(void)
 	}
 	is_int(l.end, 0, "%s: read to the end", rel);
 	for (size_t i = 0; i < l.n; i++) {
-		if (l.ev[i].type == SCMWQ_EV_LOST) {
-			nlost++;
-			sum += l.ev[i].lost_count;
-			/* the marker comes right before the record that reported it */
-			if (i + 1 >= l.n || l.ev[i + 1].ts_ns != l.ev[i].ts_ns ||
-			    l.ev[i + 1].cpu != l.ev[i].cpu || l.ev[i + 1].where != l.ev[i].where)
-				before_ok = false;
-		} else if (is_scm(&l.ev[i])) {
-			nscm++;
+		const struct scmwq_event *e = &l.ev[i];
+		uint64_t prev = 0;
+		size_t j;
+
+		if (i && e->ts_ns < l.ev[i - 1].ts_ns)
+			order_ok = false;
+		if (e->type != SCMWQ_EV_LOST) {
+			if (is_scm(e))
+				nscm++;
+			continue;
 		}
+		nlost++;
+		sum += e->lost_count;
+		/*
+		 * replay.md: a loss lies between its CPU's previous record and its
+		 * next one; the marker stands at the start of that gap, so no
+		 * event from inside the gap comes before it.
+		 */
+		for (j = i; j-- > 0;)
+			if (l.ev[j].cpu == e->cpu && l.ev[j].type != SCMWQ_EV_LOST) {
+				prev = l.ev[j].ts_ns;
+				break;
+			}
+		for (j = i + 1; j < l.n; j++)
+			if (l.ev[j].cpu == e->cpu)
+				break;
+		if (e->ts_ns != e->gap_start_ns || e->gap_start_ns != prev || j == l.n ||
+		    l.ev[j].ts_ns != e->gap_end_ns || l.ev[j].where != e->where)
+			where_ok = false;
 	}
 	ok(nlost > 0 && l.n && l.ev[0].type == SCMWQ_EV_LOST,
 	   "%s: the overwritten start shows as a LOST event first (%zu markers)", rel, nlost);
 	ok(sum > 0 && sum == l.lost, "%s: lost counts (%llu) add up to the source's lost (%llu)",
 	   rel, (unsigned long long)sum, (unsigned long long)l.lost);
-	ok(before_ok, "%s: each LOST marker has the ts, cpu and offset of the record after it",
-	   rel);
+	ok(where_ok, "%s: each LOST marker stands at its gap's start (its CPU's previous record) "
+	   "and names the record after the gap", rel);
+	ok(order_ok, "%s: markers and events come in time order", rel);
 	ok(nscm > 0 && nscm < 6000, "%s: some but not all of the 6000 SCM events survive (%zu)",
 	   rel, nscm);
 	free(l.ev);
