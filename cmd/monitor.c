@@ -157,8 +157,10 @@ static void stall_text(const struct scmwq_stall *s, char *buf, size_t len)
 	scmwq_format_duration(d, sizeof(d), s->now_ns - s->sleep_ns);
 	if (s->woken) {
 		scmwq_format_ts(t, sizeof(t), s->wake_ns);
-		snprintf(buf, len, "asleep on wq_ctx %u for %s: a wake was credited to it at %s "
-			 "(by pid %d) but it has not resumed", s->wq_ctx, d, t, s->waker_pid);
+		snprintf(buf, len, "asleep on wq_ctx %u for %s: woken at %s (by pid %d) and not "
+			 "resumed --grace later; lost-wakeup if it resumes only after a later wake "
+			 "or never, slow-resume if it resumes on this one", s->wq_ctx, d, t,
+			 s->waker_pid);
 	} else if (s->wq_wake_ns) {
 		scmwq_format_ts(t, sizeof(t), s->wq_wake_ns);
 		snprintf(buf, len, "asleep on wq_ctx %u for %s: wq_ctx %u was woken at %s (by "
@@ -320,6 +322,8 @@ static int monitor_run(int argc, char **argv)
 		ret = EXIT_SOFTWARE;
 		goto out;
 	}
+	/* the live reader reports each loss where it begins */
+	scmwq_judge_set_stream(j, scmwq_capture_cpus(m.cap), true);
 	if (scmwq_capture_live_begin(m.cap, &err) || cmd_capture_launch(&p.cap, m.cap, &err)) {
 		cmd_err("%s", err.msg);
 		ret = scmwq_errclass_exit(err.cls);

@@ -187,6 +187,7 @@ static void json_input(struct scmwq_source *src, const char *path, const struct 
 	       (unsigned long long)(src ? scmwq_source_lost(src) : 0),
 	       (unsigned long long)malformed, scmwq_driver_name(res->driver));
 	scmwq_json_str(stdout, res->driver_why);
+	printf(", \"driver_guessed\": %s", res->driver_guessed ? "true" : "false");
 	printf(", \"error\": ");
 	if (failed)
 		scmwq_json_str(stdout, err->msg);

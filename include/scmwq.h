@@ -301,6 +301,7 @@ const char *scmwq_severity_name(enum scmwq_severity sev);
 /* Rule ids of replay.md section 2, plus the info notes. */
 enum scmwq_rule {
 	SCMWQ_R_LOST_WAKEUP = 0,
+	SCMWQ_R_SLOW_RESUME,
 	SCMWQ_R_STRANDED_SLEEPER,
 	SCMWQ_R_DRAIN_ABORTED,
 	SCMWQ_R_WAKE_ALL_REJECTED,
@@ -356,6 +357,22 @@ struct scmwq_model_opts {
 	uint64_t grace_ns;		/* default 100 ms */
 	uint64_t stall_ns;		/* default 1 s */
 	uint64_t skew_ns;		/* default 20 us */
+	/*
+	 * The event stream (set by replay from the source): its CPUs (0:
+	 * unknown) and whether it reports every loss before the events after
+	 * the loss began (trace.dat, live tracefs) or only after its gap
+	 * (ftrace text).  A finding is held until no loss can still turn up
+	 * inside its evidence: with losses reported late, until every CPU has
+	 * passed it (with the CPUs unknown, the end of the trace).
+	 */
+	int ncpus;
+	bool losses_in_order;
+	/*
+	 * The driver is a guess (--driver=auto saw neither a trace system nor a
+	 * scm_waitq_wake_ack): findings that another driver would not make
+	 * are inconclusive and name the alternative.
+	 */
+	bool driver_guessed;
 };
 
 void scmwq_model_opts_init(struct scmwq_model_opts *opts);
@@ -378,6 +395,8 @@ struct scmwq_model_stats {
 	uint64_t losses;	/* loss markers seen */
 	uint64_t errors, warnings, infos, inconclusive;
 	uint64_t open_calls_max; /* peak of calls open at once */
+	uint64_t scm_events;	/* SCM events (not sched, not loss marks): 0 is nothing to judge */
+	uint64_t held_max;	/* peak of findings held for their evidence */
 };
 
 struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq_finding_fn fn,
@@ -557,7 +576,8 @@ struct scmwq_replay_opts {
 
 struct scmwq_replay_result {
 	enum scmwq_driver driver;	/* the driver judged */
-	char driver_why[160];		/* why auto chose it, or "given" */
+	bool driver_guessed;		/* auto had no evidence for it */
+	char driver_why[192];		/* why auto chose it, or "given" */
 	uint64_t events;		/* events read from the source */
 	struct scmwq_model_stats stats;
 };
@@ -572,6 +592,11 @@ struct scmwq_judge;
 struct scmwq_judge *scmwq_judge_alloc(const struct scmwq_replay_opts *opts);
 /* The trace system as the source knows it (for --driver=auto). */
 void scmwq_judge_set_system(struct scmwq_judge *j, enum scmwq_system sys);
+/*
+ * The stream's CPUs (0: unknown) and whether losses come before the events
+ * after their start (see struct scmwq_model_opts); before the first event.
+ */
+void scmwq_judge_set_stream(struct scmwq_judge *j, int ncpus, bool losses_in_order);
 int scmwq_judge_feed(struct scmwq_judge *j, const struct scmwq_event *ev,
 		     struct scmwq_error *err);
 int scmwq_judge_advance(struct scmwq_judge *j, uint64_t now_ns, struct scmwq_error *err);
@@ -593,7 +618,8 @@ void scmwq_judge_free(struct scmwq_judge *j);
  * events are held back (a bounded number) until the trace shows which
  * tracepoint system it has.  Returns 0, or -1 when reading stopped on an
  * error (e.g. a truncated trace.dat): the findings up to there have been
- * reported and the model finished.
+ * reported and the model finished.  A readable trace with no SCM event
+ * at all is an error too (SCMWQ_E_DATA): there was nothing to judge.
  */
 int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		 struct scmwq_replay_result *res, struct scmwq_error *err);
@@ -766,7 +792,7 @@ void scmwq_timeline_opts_init(struct scmwq_timeline_opts *o);
 
 struct scmwq_timeline_result {
 	enum scmwq_driver driver;	/* the driver judged */
-	char driver_why[160];
+	char driver_why[192];
 	uint64_t events;		/* events read (second pass) */
 	uint64_t calls;			/* calls drawn */
 	uint64_t aggregated;		/* svg: calls drawn as per-pixel occupancy */

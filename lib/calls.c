@@ -210,7 +210,8 @@ static void attach(struct scmwq_calls *c, int pid, enum scmwq_rule rule)
 	t->rec.findings[t->rec.n_findings++] = rule;
 }
 
-static void finding_hook(const struct scmwq_finding *f, void *arg)
+/* A verdict as the model makes it: onto the calls it concerns, still open. */
+static void decided_hook(const struct scmwq_finding *f, void *arg)
 {
 	struct scmwq_calls *c = arg;
 
@@ -220,6 +221,13 @@ static void finding_hook(const struct scmwq_finding *f, void *arg)
 		for (int i = 0; i < f->n_named; i++)
 			attach(c, f->named_pid[i], f->rule);
 	}
+}
+
+/* ...and as it is released, once its evidence is complete. */
+static void finding_hook(const struct scmwq_finding *f, void *arg)
+{
+	struct scmwq_calls *c = arg;
+
 	if (c->finding_fn)
 		c->finding_fn(f, c->arg);
 }
@@ -316,6 +324,7 @@ struct scmwq_calls *scmwq_calls_alloc(const struct scmwq_model_opts *opts, scmwq
 		return NULL;
 	}
 	scmwq_model_set_wake_hook(c->model, wake_hook, c);
+	scmwq_model_set_decided_hook(c->model, decided_hook, c);
 	return c;
 }
 

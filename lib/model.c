@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "evidence.h"
 
 #define ST_SAME SCMWQ_ST__COUNT
 
@@ -99,6 +99,8 @@ void scmwq_model_opts_init(struct scmwq_model_opts *opts)
 
 /* ------------------------------------------------------------------ */
 
+#define NO_TIME UINT64_MAX
+
 struct wq;
 struct group;
 
@@ -106,7 +108,7 @@ enum credit {
 	CR_NONE = 0,
 	CR_WAKE,	/* a wake of its own */
 	CR_EXCESS,	/* a token banked by a double wake: premature-resume */
-	CR_SILENT,	/* a banked token already accounted for (spurious, pre-trace) */
+	CR_SILENT,	/* a banked token already accounted for (spurious-wake) */
 };
 
 struct thr {
@@ -116,8 +118,13 @@ struct thr {
 	enum scmwq_call_state st;
 	bool synced;		/* false: joined mid-call, not judged until idle */
 	bool told_joined;
+	/*
+	 * The model's loss epoch at its last event: behind it, a loss came
+	 * since, and the thread may have changed state unseen; its next event
+	 * re-joins it (and tells whether it slept or woke unseen).
+	 */
+	unsigned int loss_epoch;
 	uint64_t last_ts;
-	unsigned int epoch;	/* loss epoch at this thread's last event */
 	unsigned int heap_refs;
 
 	/* the call */
@@ -133,14 +140,16 @@ struct thr {
 	uint32_t wq_ctx, ctx;
 	bool has_ctx;
 	uint64_t sleep_ts;
-	unsigned int sleep_epoch;
+	uint64_t ev_start;	/* its verdicts rest on the trace since then */
+	struct scmwq_doubt *doubt;	/* on whom its wakes were credited to */
 	uint32_t gen_sleep;	/* bumped at each sleep: the stall timer's */
 	enum credit credit;
 	uint64_t wake_ts;
 	int waker_pid;
 	bool wake_irq;
-	unsigned int wake_epoch;
 	uint32_t gen_wake;
+	uint64_t rewake_ts;	/* a later wake on its wq_ctx while woken, not resumed */
+	int rewaker_pid;
 	struct group *group;
 	bool attributed;	/* its stranding belongs to another finding */
 	bool resume_pending;	/* resumed without a token; waiting --skew for a wake */
@@ -155,7 +164,6 @@ struct thr {
 	/* IRQ drain */
 	bool expect_more;
 	uint64_t more_ts;
-	unsigned int more_epoch;
 	uint32_t more_wq;
 	uint32_t gen_drain;
 	bool stdcall_warned;
@@ -167,38 +175,56 @@ struct wq {
 	struct thr *head, *tail;	/* sleepers, oldest first */
 	uint64_t tok_excess, tok_silent;
 	uint64_t tok_pre;		/* wakes before any sleep seen: may predate the trace */
-	bool seen_sleep;		/* a sleep on it has been seen */
+	uint64_t pre_ts;		/* the first of them */
+	int pre_pid;
+	struct scmwq_doubt *pre_doubt;
+	uint64_t tok_unk;		/* tokens banked before a loss: origin unknown */
+	bool seen_sleep;		/* a sleep on it has been seen (since the last loss) */
 	uint64_t last_wake_ts;		/* its latest GET_WQ_CTX or WAKE, 0: none */
 	int last_waker_pid;
 	/* a wake that found no sleeper, within --skew of now */
 	bool spur_pending;
 	bool spur_all;
 	uint64_t spur_ts;
+	struct scmwq_doubt *spur_doubt;
 	int spur_pid;
-	unsigned int spur_epoch;
 	uint32_t gen_spur;
 	/* resumes with no wake at all, in a row */
 	unsigned int run;
 	uint64_t run_ts;
+	uint64_t run_ev_start;
+	struct scmwq_doubt *run_doubt;
 	int run_pid;
 	char run_comm[SCMWQ_COMM_LEN];
 	uint32_t run_ctx;
-	unsigned int run_epoch;
 	bool run_reported;
 	bool invalid_reported;
 };
 
+/* How a sleeper that a WAKE_ALL found came out of it. */
+enum member {
+	M_ASLEEP = 0,
+	M_RESUMED,	/* on the WAKE_ALL (in time, or slow) */
+	M_LOST,		/* only after a later wake, or never */
+	M_LEFT,		/* its call left the wait-queue otherwise */
+};
+
 struct group {			/* one WAKE_ALL and the sleepers it found */
 	uint64_t ts;
+	uint64_t ev_start;
+	struct scmwq_doubt *doubt;
 	uint32_t wq_ctx;
 	int waker_pid;
 	bool irq;
-	unsigned int epoch;
-	int n;
+	bool due;		/* --grace has passed: settle once every member has */
+	int n, asleep;
 	int *pids;
+	uint64_t *resumed_ns;	/* for M_LOST: when it resumed (0: never) */
+	uint64_t *rewake_ns;
+	unsigned char *state;	/* enum member */
 };
 
-enum timer_kind { T_LOST, T_RESUME_SKEW, T_DRAIN, T_GROUP, T_SPUR, T_STALL };
+enum timer_kind { T_LATE, T_RESUME_SKEW, T_DRAIN, T_GROUP, T_SPUR, T_STALL };
 
 struct timer {
 	uint64_t when;
@@ -211,7 +237,10 @@ struct scmwq_model {
 	struct scmwq_model_opts o;
 	scmwq_finding_fn fn;
 	void *arg;
+	scmwq_finding_fn decided_fn;
+	void *decided_arg;
 	struct scmwq_model_stats st;
+	struct scmwq_evidence *ev;
 
 	struct scmwq_pidmap threads;
 	struct wq **whash;
@@ -222,14 +251,20 @@ struct scmwq_model {
 
 	uint64_t now;
 	bool started;
-	unsigned int epoch;		/* bumped at each loss */
-	char loss_desc[128];
-	bool start_incomplete;		/* the trace's start was overwritten */
+	/*
+	 * Bumped at each loss: every thread may have changed state unseen
+	 * until its next event.  While some have not shown themselves again,
+	 * the current doubt is open: wakes credited meanwhile may have been
+	 * for one asleep unseen.
+	 */
+	unsigned int loss_epoch;
+	unsigned int n_unresolved;
+	struct scmwq_doubt *doubt;
 	int32_t wq_count;		/* from GET_INFO, -1 unknown */
 	bool wake_none_noted;
-	unsigned int missing_noted;
+	unsigned int missing_noted;	/* enum scmwq_have bits already noted */
 	scmwq_wake_fn wake_fn;
-	void *wake_arg;	/* enum scmwq_have bits already noted */
+	void *wake_arg;
 	scmwq_stall_fn stall_fn;
 	void *stall_arg;
 	uint64_t open_calls;
@@ -242,6 +277,9 @@ struct scmwq_model {
 struct fbuild {
 	struct scmwq_finding f;
 	size_t len;
+	uint64_t start, end;	/* the evidence: the span of the trace it rests on */
+	struct scmwq_doubt *doubt;	/* ...and who slept on the wait-queue then */
+	bool by_driver;		/* another driver would not make it (a guessed driver) */
 };
 
 static void fb_init(struct fbuild *b, enum scmwq_rule rule, uint64_t ts, const struct thr *t)
@@ -253,6 +291,15 @@ static void fb_init(struct fbuild *b, enum scmwq_rule rule, uint64_t ts, const s
 	b->f.pid = t ? t->pid : -1;
 	if (t)
 		memcpy(b->f.comm, t->comm, sizeof(b->f.comm));
+	b->start = ts;
+	b->end = NO_TIME;
+}
+
+/* The evidence begins at @start (and ends when the verdict is made). */
+static void fb_from(struct fbuild *b, uint64_t start)
+{
+	if (start < b->start)
+		b->start = start;
 }
 
 static void fb_wq(struct fbuild *b, uint32_t wq)
@@ -314,29 +361,79 @@ static void dur_str(char *buf, size_t len, uint64_t ns)
 	scmwq_format_duration(buf, len, ns);
 }
 
-/* Emit; @since_epoch: the loss epoch when the evidence began. */
-static void emit(struct scmwq_model *m, struct fbuild *b, unsigned int since_epoch, bool inconclusive,
-		 const char *why)
+/* A released verdict: count it and hand it on. */
+static void finding_out(const struct scmwq_finding *f, void *arg)
 {
-	struct scmwq_finding *f = &b->f;
+	struct scmwq_model *m = arg;
 
-	if (since_epoch != m->epoch && f->severity != SCMWQ_SEV_INFO) {
-		inconclusive = true;
-		fb_msg(b, " [inconclusive: events were lost in between: %s]", m->loss_desc);
-	} else if (inconclusive && why) {
-		fb_msg(b, " [inconclusive: %s]", why);
-	}
-	f->inconclusive = inconclusive;
-	if (f->severity == SCMWQ_SEV_ERROR && !inconclusive)
+	if (f->severity == SCMWQ_SEV_ERROR && !f->inconclusive)
 		m->st.errors++;
-	else if (f->severity == SCMWQ_SEV_WARNING && !inconclusive)
+	else if (f->severity == SCMWQ_SEV_WARNING && !f->inconclusive)
 		m->st.warnings++;
 	else if (f->severity == SCMWQ_SEV_INFO)
 		m->st.infos++;
-	if (inconclusive)
+	if (f->inconclusive)
 		m->st.inconclusive++;
 	if (m->fn)
 		m->fn(f, m->arg);
+}
+
+/*
+ * A verdict is made: it waits for its evidence to be complete (a loss may
+ * still turn up in it) and goes out from there, in the order made.
+ * @inconclusive with @why: the trace cannot settle it for another reason.
+ */
+static void emit(struct scmwq_model *m, struct fbuild *b, bool inconclusive, const char *why)
+{
+	struct scmwq_finding *f = &b->f;
+
+	if (b->end == NO_TIME || b->end < b->start)
+		b->end = m->now > b->start ? m->now : b->start;
+	if (!inconclusive && b->by_driver && m->o.driver_guessed && f->severity != SCMWQ_SEV_INFO) {
+		inconclusive = true;
+		why = "the driver is a guess (the trace shows no trace system and no "
+		      "scm_waitq_wake_ack); with --driver=vendor, draft-2022 or mainline-6.3 this "
+		      "is no error: give --driver";
+	}
+	if (inconclusive && why)
+		fb_msg(b, " [inconclusive: %s]", why);
+	f->inconclusive = inconclusive;
+	if (m->decided_fn)
+		m->decided_fn(f, m->decided_arg);
+	if (scmwq_evidence_hold(m->ev, f, b->start, b->end, b->doubt) < 0)
+		m->oom = true;
+}
+
+/*
+ * @slot (a sleeper's, a banked wake's) now also rests on the current doubt.
+ * Only one doubt is open at a time; a settled one that was confirmed is
+ * kept, it already makes the verdict inconclusive.
+ */
+static void doubt_join(struct scmwq_doubt **slot, struct scmwq_doubt *cur)
+{
+	if (!cur || *slot == cur)
+		return;
+	if (*slot && (*slot)->confirmed)
+		return;
+	scmwq_doubt_put(*slot);
+	*slot = scmwq_doubt_get(cur);
+}
+
+static void doubt_drop(struct scmwq_doubt **slot)
+{
+	scmwq_doubt_put(*slot);
+	*slot = NULL;
+}
+
+/*
+ * A thread's verdicts about its call rest on the trace since the call
+ * began; an idle thread's, since its last event.
+ */
+static uint64_t call_start(const struct thr *t, uint64_t now)
+{
+	if (t->st != SCMWQ_ST_IDLE && t->call_ts)
+		return t->call_ts;
+	return t->last_ts ? t->last_ts : now;
 }
 
 /* ------------------------------------------------------------------ */
@@ -360,9 +457,10 @@ static struct thr *thr_find(struct scmwq_model *m, int pid)
  */
 #define THR_KEEP 65536
 
-static bool thr_quiet(const struct thr *t)
+static bool thr_quiet(const struct scmwq_model *m, const struct thr *t)
 {
-	return t->st == SCMWQ_ST_IDLE && !t->wq && !t->expect_more && !t->heap_refs && !t->group;
+	return t->st == SCMWQ_ST_IDLE && !t->wq && !t->expect_more && !t->heap_refs && !t->group &&
+	       t->loss_epoch == m->loss_epoch;
 }
 
 static bool thr_stale(void *node, void *arg)
@@ -370,7 +468,7 @@ static bool thr_stale(void *node, void *arg)
 	struct scmwq_model *m = arg;
 	struct thr *t = node;
 
-	return thr_quiet(t) && t->last_ts + 10ULL * 1000000000ULL < m->now;
+	return thr_quiet(m, t) && t->last_ts + 10ULL * 1000000000ULL < m->now;
 }
 
 static struct thr *thr_get(struct scmwq_model *m, const struct scmwq_event *ev, bool *created)
@@ -389,7 +487,7 @@ static struct thr *thr_get(struct scmwq_model *m, const struct scmwq_event *ev, 
 	}
 	t->pid = ev->pid;
 	t->st = SCMWQ_ST_IDLE;
-	t->epoch = m->epoch;
+	t->loss_epoch = m->loss_epoch;
 	if (scmwq_pidmap_add(&m->threads, t) < 0) {
 		free(t);
 		m->oom = true;
@@ -418,6 +516,10 @@ static struct wq *wq_get(struct scmwq_model *m, uint32_t wq_ctx)
 	return w;
 }
 
+#define for_each_wq(m, w)						\
+	for (size_t _wi = 0; _wi < (m)->wcap; _wi++)			\
+		for ((w) = (m)->whash[_wi]; (w); (w) = (w)->hnext)
+
 /* ------------------------------------------------------------------ */
 /* Timers                                                              */
 
@@ -428,6 +530,11 @@ static struct wq *wq_get(struct scmwq_model *m, uint32_t wq_ctx)
 static bool timer_less(const struct timer *a, const struct timer *b)
 {
 	return a->when < b->when;
+}
+
+static bool timer_on_thread(enum timer_kind kind)
+{
+	return kind != T_GROUP && kind != T_SPUR;
 }
 
 static void timer_add(struct scmwq_model *m, uint64_t when, enum timer_kind kind, uint32_t gen,
@@ -459,7 +566,7 @@ static void timer_add(struct scmwq_model *m, uint64_t when, enum timer_kind kind
 		m->heap[p] = tmp;
 		i = p;
 	}
-	if (kind != T_GROUP && kind != T_SPUR)
+	if (timer_on_thread(kind))
 		((struct thr *)obj)->heap_refs++;
 }
 
@@ -484,7 +591,7 @@ static struct timer timer_pop(struct scmwq_model *m)
 		m->heap[s] = tmp;
 		i = s;
 	}
-	if (top.kind != T_GROUP && top.kind != T_SPUR)
+	if (timer_on_thread(top.kind))
 		((struct thr *)top.obj)->heap_refs--;
 	return top;
 }
@@ -504,7 +611,8 @@ static void wq_link(struct wq *w, struct thr *t)
 	w->tail = t;
 }
 
-static void group_leave(struct scmwq_model *m, struct thr *t);
+static void group_member_left(struct scmwq_model *m, struct thr *t, enum member how,
+			      uint64_t resumed);
 
 static void wq_unlink(struct scmwq_model *m, struct thr *t)
 {
@@ -512,6 +620,8 @@ static void wq_unlink(struct scmwq_model *m, struct thr *t)
 
 	if (!w)
 		return;
+	if (t->group)
+		group_member_left(m, t, M_LEFT, 0);
 	if (t->wprev)
 		t->wprev->wnext = t->wnext;
 	else
@@ -525,7 +635,8 @@ static void wq_unlink(struct scmwq_model *m, struct thr *t)
 	t->credit = CR_NONE;
 	t->resume_pending = false;
 	t->attributed = false;
-	group_leave(m, t);
+	t->rewake_ts = 0;
+	doubt_drop(&t->doubt);
 }
 
 static bool wq_ctx_valid(struct scmwq_model *m, uint32_t wq_ctx)
@@ -553,16 +664,14 @@ static const char *wq_ctx_rule_text(struct scmwq_model *m)
 }
 
 static void credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint64_t ts, int waker,
-		   bool irq, unsigned int epoch)
+		   bool irq)
 {
 	if (m->wake_fn)
-		m->wake_fn(t->pid, t->wq_ctx, ts, waker, irq, kind == CR_EXCESS || kind == CR_SILENT,
-			   m->wake_arg);
+		m->wake_fn(t->pid, t->wq_ctx, ts, waker, irq, kind != CR_WAKE, m->wake_arg);
 	t->credit = kind;
 	t->wake_ts = ts;
 	t->waker_pid = waker;
 	t->wake_irq = irq;
-	t->wake_epoch = epoch;
 	if (t->st == SCMWQ_ST_SLEEPING)
 		t->st = SCMWQ_ST_WOKEN;
 	if (t->resume_pending) {
@@ -571,8 +680,8 @@ static void credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint6
 		return;
 	}
 	t->gen_wake++;
-	if (kind == CR_WAKE)
-		timer_add(m, ts + m->o.grace_ns, T_LOST, t->gen_wake, t);
+	if (kind == CR_WAKE && m->stall_fn)
+		timer_add(m, ts + m->o.grace_ns, T_LATE, t->gen_wake, t);
 }
 
 /* The oldest sleeper of @w with no token yet, resumers within --skew first. */
@@ -607,17 +716,41 @@ static void end_run(struct scmwq_model *m, struct wq *w)
 	if (w->run && !w->run_reported) {
 		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
 		fb_init(&b, SCMWQ_R_PREMATURE_RESUME, w->run_ts, &fake);
+		fb_from(&b, w->run_ev_start);
+		b.doubt = w->run_doubt;
 		fb_wq(&b, w->wq_ctx);
 		fb_ctx(&b, w->run_ctx);
 		fb_msg(&b, "resumed from wq_ctx %u with no wake delivered to it%s",
 		       w->wq_ctx, w->run > 1 ? " (and once more after it)" : "");
-		if (m->start_incomplete && !w->seen_sleep)
-			emit(m, &b, w->run_epoch, true, "the trace's start was overwritten");
-		else
-			emit(m, &b, w->run_epoch, false, NULL);
+		emit(m, &b, false, NULL);
 	}
 	w->run = 0;
 	w->run_reported = false;
+	doubt_drop(&w->run_doubt);
+}
+
+/* A resume on a token from before its sleep whose wake found no sleeper. */
+static void pre_resume(struct scmwq_model *m, struct thr *t, struct wq *w, bool unknown)
+{
+	struct fbuild b;
+	char ts[32];
+
+	fb_init(&b, SCMWQ_R_PREMATURE_RESUME, t->resume_ts, t);
+	fb_from(&b, t->ev_start);
+	b.doubt = t->doubt;
+	fb_wq(&b, w->wq_ctx);
+	if (t->has_ctx)
+		fb_ctx(&b, t->ctx);
+	if (unknown) {
+		fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before "
+		       "events were lost", w->wq_ctx);
+	} else {
+		ts_str(ts, sizeof(ts), w->pre_ts);
+		fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before "
+		       "it slept: the wake at %s (pid %d) that found no sleeper there, or one from "
+		       "before the trace", w->wq_ctx, ts, w->pre_pid);
+	}
+	emit(m, &b, false, NULL);
 }
 
 /* A resume that no token backs, after --skew found no late wake for it. */
@@ -627,9 +760,15 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 	struct fbuild b;
 	char ts[32];
 
-	if (w->tok_pre) {
-		/* a wake from before any sleep was seen: it was this one's */
-		w->tok_pre--;
+	if (w->tok_pre || w->tok_unk) {
+		bool unknown = !w->tok_pre;
+
+		if (w->tok_pre)
+			w->tok_pre--;
+		else
+			w->tok_unk--;
+		if (t->synced || t->wq)
+			pre_resume(m, t, w, unknown);
 		wq_unlink(m, t);
 		return;
 	}
@@ -638,7 +777,8 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 		w->run_pid = t->pid;
 		memcpy(w->run_comm, t->comm, sizeof(w->run_comm));
 		w->run_ctx = t->ctx;
-		w->run_epoch = t->sleep_epoch;
+		w->run_ev_start = t->ev_start;
+		doubt_join(&w->run_doubt, t->doubt);
 	}
 	w->run++;
 	if (w->run == 3 && !w->run_reported) {
@@ -647,12 +787,14 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
 		ts_str(ts, sizeof(ts), w->run_ts);
 		fb_init(&b, SCMWQ_R_WAKE_ALL_STUCK, w->run_ts, &fake);
+		/* wakes lost anywhere before could have banked these tokens */
+		fb_from(&b, 0);
 		fb_wq(&b, w->wq_ctx);
 		fb_ctx(&b, w->run_ctx);
 		fb_msg(&b, "sleeps on wq_ctx %u return at once with no wake between them "
 		       "(3 in a row since %s): the completion is stuck done, as after a "
 		       "complete_all() that is never re-initialised", w->wq_ctx, ts);
-		emit(m, &b, w->run_epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		w->run_reported = true;
 	}
 	wq_unlink(m, t);
@@ -665,6 +807,7 @@ static void spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end)
 
 	w->spur_pending = false;
 	fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->spur_ts, waker);
+	b.doubt = w->spur_doubt;
 	fb_wq(&b, w->wq_ctx);
 	fb_msg(&b, "%s delivered to wq_ctx %u, which has no sleeper",
 	       w->spur_all ? "WAKE_ALL" : "a wake", w->wq_ctx);
@@ -672,53 +815,124 @@ static void spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end)
 		fb_msg(&b, "; the token stays banked and the next sleeper passes straight through");
 		w->tok_silent++;
 	}
-	emit(m, &b, w->spur_epoch, at_end, "the trace ended within --skew of the wake");
+	emit(m, &b, at_end, "the trace ended within --skew of the wake");
+	doubt_drop(&w->spur_doubt);
+}
+
+/* Wakes banked at the wq_ctx's first appearance that no sleeper ever took. */
+static void pre_unclaimed(struct scmwq_model *m, struct wq *w)
+{
+	struct thr *waker = thr_find(m, w->pre_pid);
+	struct fbuild b;
+	char d[32];
+
+	fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->pre_ts, waker);
+	b.doubt = w->pre_doubt;
+	fb_wq(&b, w->wq_ctx);
+	dur_str(d, sizeof(d), m->now - w->pre_ts);
+	fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper, and no sleeper from before "
+	       "the trace took it in the %s to its end%s", w->wq_ctx, d,
+	       w->tok_pre > 1 ? " (nor the wakes banked with it)" : "");
+	w->tok_pre = 0;
+	emit(m, &b, m->now - w->pre_ts < m->o.grace_ns,
+	     "the trace ended within --grace of the wake");
+	doubt_drop(&w->pre_doubt);
 }
 
 /* ------------------------------------------------------------------ */
 /* WAKE_ALL groups                                                     */
 
-static void group_leave(struct scmwq_model *m, struct thr *t)
+static int group_index(const struct group *g, int pid)
 {
-	t->group = NULL;
+	for (int i = 0; i < g->n; i++)
+		if (g->pids[i] == pid)
+			return i;
+	return -1;
 }
 
-static void group_fire(struct scmwq_model *m, struct group *g, bool at_end)
+static void group_free(struct group *g)
 {
-	struct fbuild b;
+	scmwq_doubt_put(g->doubt);
+	free(g->pids);
+	free(g->resumed_ns);
+	free(g->rewake_ns);
+	free(g->state);
+	free(g);
+}
+
+/* Every member has come out of it (or the trace ended): the verdict. */
+static void group_settle(struct scmwq_model *m, struct group *g, bool at_end)
+{
 	struct thr *waker = thr_find(m, g->waker_pid);
-	int missed = 0, resumed = 0;
+	int lost = 0, resumed = 0, never = 0;
+	bool short_tail = false;
+	struct fbuild b;
 	char ts[32];
 
 	fb_init(&b, SCMWQ_R_WAKE_ALL_PARTIAL, g->ts, waker);
+	fb_from(&b, g->ev_start);
+	b.doubt = g->doubt;
 	fb_wq(&b, g->wq_ctx);
 	for (int i = 0; i < g->n; i++) {
-		struct thr *t = thr_find(m, g->pids[i]);
+		if (g->state[i] == M_ASLEEP) {
+			/* still asleep at the end of the trace */
+			struct thr *t = thr_find(m, g->pids[i]);
 
-		if (t && t->group == g) {
-			missed++;
-			fb_name(&b, t->pid);
-			t->group = NULL;
-			t->attributed = true;
-		} else {
+			g->state[i] = M_LOST;
+			g->resumed_ns[i] = 0;
+			if (t && t->group == g) {
+				t->group = NULL;
+				t->attributed = true;
+			}
+		}
+		if (g->state[i] == M_LOST) {
+			lost++;
+			fb_name(&b, g->pids[i]);
+			if (!g->resumed_ns[i])
+				never++;
+		} else if (g->state[i] == M_RESUMED) {
 			resumed++;
 		}
 	}
-	if (missed) {
+	if (lost) {
 		ts_str(ts, sizeof(ts), g->ts);
 		fb_msg(&b, "WAKE_ALL on wq_ctx %u at %s (by %s) found %d sleeper%s; only %d "
-		       "resumed within --grace; still asleep:", g->wq_ctx, ts,
+		       "resumed on it; %s:", g->wq_ctx, ts,
 		       g->irq ? "the IRQ drain" : "a WAKE/ACK", g->n, g->n == 1 ? "" : "s",
-		       resumed);
-		fb_named_list(m, &b, missed);
+		       resumed, never == lost ? "still asleep" : "not woken by it");
+		fb_named_list(m, &b, lost);
+		if (never < lost)
+			fb_msg(&b, " (%d resumed only after a later wake)", lost - never);
 		if (m->o.driver == SCMWQ_DRV_MAINLINE_6_3)
 			fb_msg(&b, " (Linux 6.3-6.10 turns WAKE_ALL into a single complete())");
 		else if (m->o.driver == SCMWQ_DRV_VENDOR)
 			fb_msg(&b, " (complete_all() then reinit_completion() raced with a waiter)");
-		emit(m, &b, g->epoch, at_end, "the trace ended within --grace of the WAKE_ALL");
+		short_tail = at_end && never && m->now - g->ts < m->o.grace_ns;
+		emit(m, &b, short_tail, "the trace ended within --grace of the WAKE_ALL");
 	}
-	free(g->pids);
-	free(g);
+	group_free(g);
+}
+
+/*
+ * A member left the WAKE_ALL's wait: resumed on it, resumed only after a
+ * later wake (lost), or left its wait otherwise.
+ */
+static void group_member_left(struct scmwq_model *m, struct thr *t, enum member how,
+			      uint64_t resumed)
+{
+	struct group *g = t->group;
+	int i = group_index(g, t->pid);
+
+	t->group = NULL;
+	if (i < 0 || g->state[i] != M_ASLEEP)
+		return;
+	g->state[i] = how;
+	g->resumed_ns[i] = resumed;
+	g->asleep--;
+	if (how == M_LOST)
+		t->attributed = true;
+	if (g->due && !g->asleep)
+		group_settle(m, g, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -746,6 +960,46 @@ static void msg_named(struct scmwq_model *m, struct fbuild *b, int n)
 	fb_named_list(m, b, n);
 }
 
+/* A WAKE_ALL: one group of the sleepers it finds; returns the tokens it gives. */
+static int wake_all(struct scmwq_model *m, struct thr *waker, struct wq *w, uint64_t ts, bool irq)
+{
+	int present = wq_count_uncredited(w);
+	int tokens = m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ? (present ? 1 : 0) : present;
+	struct group *g;
+
+	if (present > 1 || (present == 1 && tokens == 0)) {
+		g = calloc(1, sizeof(*g));
+		if (g) {
+			g->pids = calloc((size_t)present, sizeof(int));
+			g->resumed_ns = calloc((size_t)present, sizeof(uint64_t));
+			g->rewake_ns = calloc((size_t)present, sizeof(uint64_t));
+			g->state = calloc((size_t)present, 1);
+		}
+		if (g && g->pids && g->resumed_ns && g->rewake_ns && g->state) {
+			g->ts = ts;
+			g->ev_start = ts;
+			g->wq_ctx = w->wq_ctx;
+			g->waker_pid = waker->pid;
+			g->irq = irq;
+			for (struct thr *t = w->head; t; t = t->wnext) {
+				if (t->credit != CR_NONE || t->attributed || t->resume_pending)
+					continue;
+				t->group = g;
+				if (t->ev_start < g->ev_start)
+					g->ev_start = t->ev_start;
+				doubt_join(&g->doubt, t->doubt);
+				g->pids[g->n++] = t->pid;
+			}
+			g->asleep = g->n;
+			timer_add(m, ts + m->o.grace_ns, T_GROUP, 0, g);
+		} else if (g) {
+			group_free(g);
+			m->oom = true;
+		}
+	}
+	return tokens;
+}
+
 /*
  * A wake for @wq_ctx, by GET_WQ_CTX on the IRQ thread (@irq) or by a
  * WAKE/ACK return (flags unknown: WAKE_ONE).  Returns false when the driver
@@ -771,7 +1025,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 			attribute_sleepers(w, &b, &n);
 		if (n)
 			msg_named(m, &b, n);
-		emit(m, &b, waker->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		return !irq;
 	}
 	w = wq_get(m, wq_ctx);
@@ -779,6 +1033,10 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		return true;
 	w->last_wake_ts = ev->ts_ns;
 	w->last_waker_pid = waker->pid;
+	/* sleepers unseen since a loss may be ahead of these in the queue */
+	if (m->doubt)
+		for (struct thr *t = w->head; t; t = t->wnext)
+			doubt_join(&t->doubt, m->doubt);
 
 	if (flags == SCMWQ_WAKE_NONE && m->o.driver == SCMWQ_DRV_VENDOR) {
 		if (!m->wake_none_noted) {
@@ -786,23 +1044,26 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 			fb_wq(&b, wq_ctx);
 			fb_msg(&b, "WAKE_NONE (flags 0) on wq_ctx %u: two wakes arrived close together; "
 			       "nothing to do (further ones not reported)", wq_ctx);
-			emit(m, &b, m->epoch, false, NULL);
+			emit(m, &b, false, NULL);
 			m->wake_none_noted = true;
 		}
 		return true;
 	}
 	if (flags != SCMWQ_WAKE_ONE && flags != SCMWQ_WAKE_ALL) {
+		bool drains_on = m->o.driver == SCMWQ_DRV_VENDOR ||
+				 m->o.driver == SCMWQ_DRV_DRAFT_2022;
+
 		fb_init(&b, SCMWQ_R_INVALID_FLAGS, ev->ts_ns, waker);
 		fb_wq(&b, wq_ctx);
 		fb_msg(&b, "GET_WQ_CTX returned flags %u for wq_ctx %u (expected 1 WAKE_ONE or 2 "
 		       "WAKE_ALL); the driver wakes no one%s", flags, wq_ctx,
-		       m->o.driver == SCMWQ_DRV_VENDOR || m->o.driver == SCMWQ_DRV_DRAFT_2022 ?
-		       "" : " and stops draining");
+		       drains_on ? "" : " and stops draining");
 		attribute_sleepers(w, &b, &n);
 		if (n)
 			msg_named(m, &b, n);
-		emit(m, &b, waker->epoch, false, NULL);
-		return m->o.driver == SCMWQ_DRV_VENDOR || m->o.driver == SCMWQ_DRV_DRAFT_2022;
+		b.by_driver = flags == SCMWQ_WAKE_NONE;	/* WAKE_NONE is benign on vendor */
+		emit(m, &b, false, NULL);
+		return drains_on;
 	}
 	if (all && (m->o.driver == SCMWQ_DRV_MAINLINE || m->o.driver == SCMWQ_DRV_MAINLINE_6_11)) {
 		fb_init(&b, SCMWQ_R_WAKE_ALL_REJECTED, ev->ts_ns, waker);
@@ -811,7 +1072,8 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		       "complete(), the IRQ drain stops", wq_ctx, scmwq_driver_name(m->o.driver));
 		attribute_sleepers(w, &b, &n);
 		msg_named(m, &b, n);
-		emit(m, &b, waker->epoch, false, NULL);
+		b.by_driver = true;
+		emit(m, &b, false, NULL);
 		return false;
 	}
 
@@ -819,46 +1081,25 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	end_run(m, w);
 
 	if (all) {
-		int present = wq_count_uncredited(w);
-		struct group *g;
-
-		tokens = m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ? (present ? 1 : 0) : present;
-		if (present > 1 || (present == 1 && tokens == 0)) {
-			g = calloc(1, sizeof(*g));
-			if (g)
-				g->pids = calloc((size_t)present, sizeof(int));
-			if (g && g->pids) {
-				g->ts = ev->ts_ns;
-				g->wq_ctx = wq_ctx;
-				g->waker_pid = waker->pid;
-				g->irq = irq;
-				g->epoch = m->epoch;
-				for (struct thr *t = w->head; t; t = t->wnext) {
-					if (t->credit != CR_NONE || t->attributed || t->resume_pending)
-						continue;
-					t->group = g;
-					g->pids[g->n++] = t->pid;
-				}
-				timer_add(m, ev->ts_ns + m->o.grace_ns, T_GROUP, 0, g);
-			} else if (g) {
-				free(g);
-				m->oom = true;
-			}
-		}
-		if (!present) {
+		tokens = wake_all(m, waker, w, ev->ts_ns, irq);
+		if (!wq_count_uncredited(w) && !tokens) {
 			/*
-			 * complete_all() with no sleeper: nothing banked (reinit).
-			 * Spurious only if no one sleeps there (all may be woken
-			 * already) and a sleeper from before the trace is ruled out.
+			 * complete_all() with no sleeper left to take it: nothing
+			 * banked (reinit).  A sleeper that has its wake but has
+			 * not resumed may have lost it: this one wakes it again.
 			 */
-			if (w->head || !w->seen_sleep)
+			for (struct thr *t = w->head; t; t = t->wnext)
+				if (t->credit == CR_WAKE && !t->resume_pending && !t->rewake_ts) {
+					t->rewake_ts = ev->ts_ns;
+					t->rewaker_pid = waker->pid;
+				}
+			if (w->head || !w->seen_sleep || m->doubt)
 				return true;
 			if (!w->spur_pending) {
 				w->spur_pending = true;
 				w->spur_all = true;
 				w->spur_ts = ev->ts_ns;
 				w->spur_pid = waker->pid;
-				w->spur_epoch = m->epoch;
 				w->gen_spur++;
 				timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
 			}
@@ -873,18 +1114,33 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 
 		if (!t)
 			break;
-		credit(m, t, CR_WAKE, ev->ts_ns, waker->pid, irq, m->epoch);
+		credit(m, t, CR_WAKE, ev->ts_ns, waker->pid, irq);
 		tokens--;
 	}
 	if (tokens <= 0)
 		return true;
 	if (w->head) {
-		/* Every sleeper already has its wake: a double wake, banked. */
+		/*
+		 * Every sleeper already has its wake: a double wake, banked.  A
+		 * sleeper woken before that has not resumed may have lost its
+		 * wake: if it resumes late, it is this one that woke it.
+		 */
+		for (struct thr *t = w->head; t; t = t->wnext)
+			if (t->credit == CR_WAKE && !t->resume_pending && !t->rewake_ts) {
+				t->rewake_ts = ev->ts_ns;
+				t->rewaker_pid = waker->pid;
+			}
 		w->tok_excess += tokens;
 		return true;
 	}
-	if (!w->seen_sleep) {
-		/* Its sleeper may predate the trace: bank it, say nothing. */
+	if (!w->seen_sleep || m->doubt) {
+		/* Its sleeper may predate the trace or a loss: bank it, say nothing yet. */
+		if (!w->tok_pre) {
+			w->pre_ts = ev->ts_ns;
+			w->pre_pid = waker->pid;
+			doubt_drop(&w->pre_doubt);
+		}
+		doubt_join(&w->pre_doubt, m->doubt);
 		w->tok_pre += tokens;
 		return true;
 	}
@@ -896,7 +1152,6 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	w->spur_all = false;
 	w->spur_ts = ev->ts_ns;
 	w->spur_pid = waker->pid;
-	w->spur_epoch = m->epoch;
 	w->gen_spur++;
 	timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
 	return true;
@@ -905,26 +1160,39 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 /* ------------------------------------------------------------------ */
 /* Timers firing                                                       */
 
-static void fire_lost(struct scmwq_model *m, struct thr *t, bool at_end)
+/* A sleeper woken and not resumed: lost-wakeup, when the evidence says so. */
+static void lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, bool at_end)
 {
 	struct fbuild b;
-	char ts[32], d[32];
+	char ts[32], ts2[32], d[32];
 
 	ts_str(ts, sizeof(ts), t->wake_ts);
-	dur_str(d, sizeof(d), m->o.grace_ns);
 	fb_init(&b, SCMWQ_R_LOST_WAKEUP, t->sleep_ts, t);
+	fb_from(&b, t->ev_start);
+	b.doubt = t->doubt;
 	fb_wq(&b, t->wq_ctx);
 	if (t->has_ctx)
 		fb_ctx(&b, t->ctx);
-	fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but never resumed within %s", t->wq_ctx,
-	       ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid, d);
+	fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but did not resume on it: ", t->wq_ctx,
+	       ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid);
+	if (resumed) {
+		ts_str(ts2, sizeof(ts2), t->rewake_ts);
+		dur_str(d, sizeof(d), resumed - t->wake_ts);
+		fb_msg(&b, "it resumed %s later, only after a later wake at %s (pid %d)", d, ts2,
+		       t->rewaker_pid);
+	} else {
+		dur_str(d, sizeof(d), m->now - t->wake_ts);
+		fb_msg(&b, "it was still asleep %s later, at the end of the trace", d);
+	}
 	t->attributed = true;
-	emit(m, &b, t->sleep_epoch, at_end, "the trace ended within --grace of the wake");
+	emit(m, &b, at_end && m->now - t->wake_ts < m->o.grace_ns,
+	     "the trace ended within --grace of the wake");
 }
 
 static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const char *how)
 {
 	struct fbuild b;
+	struct wq *w;
 	int n = 0;
 
 	t->expect_more = false;
@@ -932,17 +1200,17 @@ static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const 
 	fb_wq(&b, t->more_wq);
 	fb_msg(&b, "GET_WQ_CTX for wq_ctx %u said more_pending=1, but %s", t->more_wq, how);
 	/* Whoever sleeps uncredited now may be one the drain never reached. */
-	for (size_t i = 0; i < m->wcap; i++)
-		for (struct wq *w = m->whash[i]; w; w = w->hnext)
-			attribute_sleepers(w, &b, &n);
+	for_each_wq(m, w)
+		attribute_sleepers(w, &b, &n);
 	if (n) {
 		fb_msg(&b, "; left asleep:");
 		fb_named_list(m, &b, n);
 	}
-	emit(m, &b, t->more_epoch, at_end, "the trace ended within --grace of it");
+	b.end = t->more_ts + m->o.grace_ns;
+	emit(m, &b, at_end, "the trace ended within --grace of it");
 }
 
-/* Asleep for --stall and still in its wait-queue: tell the monitor. */
+/* Asleep for --stall, or woken --grace ago and not resumed: tell the monitor. */
 static void stall(struct scmwq_model *m, struct thr *t, uint64_t now)
 {
 	struct scmwq_stall s = {
@@ -971,12 +1239,14 @@ static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 {
 	struct thr *t = tm->obj;
 	struct wq *w = tm->obj;
+	struct group *g = tm->obj;
 
 	switch (tm->kind) {
-	case T_LOST:
-		if (tm->gen == t->gen_wake && t->wq && t->credit == CR_WAKE && !t->attributed &&
-		    !t->group && !t->resume_pending)
-			fire_lost(m, t, at_end);
+	case T_LATE:
+		/* woken --grace ago and not resumed: the monitor hears it now */
+		if (tm->gen == t->gen_wake && t->wq && t->credit == CR_WAKE && !t->resume_pending &&
+		    !at_end && m->stall_fn)
+			stall(m, t, tm->when);
 		break;
 	case T_RESUME_SKEW:
 		if (tm->gen == t->gen_resume && t->resume_pending && t->wq)
@@ -988,7 +1258,9 @@ static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 						       : "no further GET_WQ_CTX followed within --grace");
 		break;
 	case T_GROUP:
-		group_fire(m, tm->obj, at_end);
+		g->due = true;
+		if (!g->asleep || at_end)
+			group_settle(m, g, at_end);
 		break;
 	case T_SPUR:
 		if (tm->gen == w->gen_spur && w->spur_pending)
@@ -1006,6 +1278,9 @@ static void run_timers(struct scmwq_model *m, uint64_t now)
 	while (m->hlen && m->heap[0].when < now) {
 		struct timer tm = timer_pop(m);
 
+		/* the trace's time has reached the deadline: the verdict is made there */
+		if (tm.when > m->now)
+			m->now = tm.when;
 		fire(m, &tm, false);
 	}
 }
@@ -1063,16 +1338,25 @@ static enum scmwq_input classify(const struct thr *t, const struct scmwq_event *
 	return in;
 }
 
+/* A finding about @t's call, from what its call has shown so far. */
+static void fb_call(struct fbuild *b, enum scmwq_rule rule, const struct scmwq_event *ev,
+		    const struct thr *t)
+{
+	fb_init(b, rule, ev->ts_ns, t);
+	fb_from(b, call_start(t, ev->ts_ns));
+}
+
 static void unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
 		       enum scmwq_input in)
 {
 	struct fbuild b;
 
-	fb_init(&b, SCMWQ_R_UNEXPECTED_EVENT, ev->ts_ns, t);
+	fb_call(&b, SCMWQ_R_UNEXPECTED_EVENT, ev, t);
 	if (t->wq) {
 		fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
 			fb_ctx(&b, t->ctx);
+		fb_from(&b, t->ev_start);
 	}
 	fb_msg(&b, "%s (%s) not allowed in state %s", scmwq_ev_type_name(ev->type),
 	       scmwq_input_name(in), scmwq_state_name(t->st));
@@ -1082,7 +1366,7 @@ static void unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_
 					m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ||
 					m->o.driver == SCMWQ_DRV_MAINLINE_6_11))
 		fb_msg(&b, "; mainline drivers have no WAKE/ACK (try --driver=vendor)");
-	emit(m, &b, t->epoch, false, NULL);
+	emit(m, &b, false, NULL);
 }
 
 /* Leave a sleep abnormally (the call failed, or the model resynchronises). */
@@ -1101,23 +1385,24 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	if (t->wq && t->resume_pending)
 		nowake_resume(m, t);	/* settle the previous resume first */
 	if (t->synced && (t->st == SCMWQ_ST_SLEEPING || t->st == SCMWQ_ST_WOKEN)) {
-		fb_init(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev->ts_ns, t);
+		fb_call(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev, t);
+		fb_from(&b, t->sleep_ts);
 		fb_wq(&b, ev->wq_ctx);
 		fb_ctx(&b, ev->smc_call_ctx);
 		fb_msg(&b, "second sleep (wq_ctx %u, smc_call_ctx %u) while already asleep on "
 		       "wq_ctx %u, smc_call_ctx %u", ev->wq_ctx, ev->smc_call_ctx, t->wq_ctx, t->ctx);
-		emit(m, &b, t->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		t->attributed = true;
 	}
 	drop_sleep(m, t);
 	if (t->synced && t->st != SCMWQ_ST_SLEEPING && t->st != SCMWQ_ST_WOKEN &&
 	    (t->call_id & SCMWQ_SMC_FAST_BIT) && t->st == SCMWQ_ST_IN_FW) {
-		fb_init(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev->ts_ns, t);
+		fb_call(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev, t);
 		fb_wq(&b, ev->wq_ctx);
 		fb_ctx(&b, ev->smc_call_ctx);
 		fb_msg(&b, "WAITQ_SLEEP returned to fast call 0x%08" PRIx64 ", which cannot sleep; "
 		       "the call fails with -EINVAL", t->call_id);
-		emit(m, &b, t->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		return;		/* stays in_fw: the call fails */
 	}
 	if (!wq_ctx_valid(m, ev->wq_ctx)) {
@@ -1126,7 +1411,7 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 		fb_ctx(&b, ev->smc_call_ctx);
 		fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u: %s; the call fails with -EINVAL while "
 		       "firmware still holds it queued", ev->wq_ctx, wq_ctx_rule_text(m));
-		emit(m, &b, t->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		if (t->synced && t->st == SCMWQ_ST_IN_FW)
 			t->slept_since_req = true;
 		return;
@@ -1150,59 +1435,123 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	t->has_ctx = ev->have & SCMWQ_HAVE_CTX;
 	t->ctx = ev->smc_call_ctx;
 	t->sleep_ts = ev->ts_ns;
-	t->sleep_epoch = m->epoch;
+	t->ev_start = ev->ts_ns;
+	doubt_drop(&t->doubt);
+	t->doubt = scmwq_doubt_get(m->doubt);
 	t->gen_sleep++;
 	if (m->stall_fn)
 		timer_add(m, ev->ts_ns + m->o.stall_ns, T_STALL, t->gen_sleep, t);
 	t->ctx_reported = false;
 	t->attributed = false;
+	t->rewake_ts = 0;
 	wq_link(w, t);
 
 	/* A wake that found no sleeper within --skew before: it was for us. */
 	if (w->spur_pending && ev->ts_ns <= w->spur_ts + m->o.skew_ns) {
 		w->spur_pending = false;
 		w->gen_spur++;
-		credit(m, t, CR_WAKE, w->spur_ts, w->spur_pid, true, w->spur_epoch);
+		credit(m, t, CR_WAKE, w->spur_ts, w->spur_pid, true);
 		return;
 	}
 	if (w->tok_silent) {
 		w->tok_silent--;
-		credit(m, t, CR_SILENT, ev->ts_ns, -1, false, m->epoch);
+		credit(m, t, CR_SILENT, ev->ts_ns, -1, false);
 	} else if (w->tok_excess) {
 		w->tok_excess--;
-		credit(m, t, CR_EXCESS, ev->ts_ns, -1, false, m->epoch);
+		credit(m, t, CR_EXCESS, ev->ts_ns, -1, false);
+	}
+}
+
+/* A resume on a wake of its own: on time, slow, or only after a later wake. */
+static void resume_woken(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	uint64_t late = ev->ts_ns - t->wake_ts;
+	bool relost = t->rewake_ts && late > m->o.grace_ns;
+	struct fbuild b;
+	char d[32], ts[32];
+
+	if (relost && t->wq->tok_excess)
+		t->wq->tok_excess--;	/* the later wake's token: it was this one's */
+	if (t->group) {
+		struct group *g = t->group;
+		bool lost = relost || (t->wake_ts > g->ts && ev->ts_ns - g->ts > m->o.grace_ns);
+
+		if (lost) {
+			int i = group_index(g, t->pid);
+
+			if (i >= 0)
+				g->rewake_ns[i] = t->rewake_ts ? t->rewake_ts : t->wake_ts;
+			group_member_left(m, t, M_LOST, ev->ts_ns);
+			return;
+		}
+		group_member_left(m, t, M_RESUMED, ev->ts_ns);
+	} else if (relost) {
+		lost_wakeup(m, t, ev->ts_ns, false);
+		return;
+	}
+	if (late > m->o.grace_ns) {
+		ts_str(ts, sizeof(ts), t->wake_ts);
+		dur_str(d, sizeof(d), late);
+		fb_init(&b, SCMWQ_R_SLOW_RESUME, t->wake_ts, t);
+		fb_from(&b, t->ev_start);
+		b.doubt = t->doubt;
+		fb_wq(&b, t->wq_ctx);
+		if (t->has_ctx)
+			fb_ctx(&b, t->ctx);
+		fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d); resumed %s later (more than "
+		       "--grace), with no further wake in between: slow to run again, the wake "
+		       "was not lost", t->wq_ctx, ts,
+		       t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid, d);
+		emit(m, &b, false, NULL);
+	}
+	if (ev->ts_ns - t->sleep_ts > m->o.stall_ns) {
+		dur_str(d, sizeof(d), ev->ts_ns - t->sleep_ts);
+		fb_init(&b, SCMWQ_R_LONG_SLEEP, t->sleep_ts, t);
+		fb_wq(&b, t->wq_ctx);
+		if (t->has_ctx)
+			fb_ctx(&b, t->ctx);
+		fb_msg(&b, "slept %s on wq_ctx %u (longer than --stall)", d, t->wq_ctx);
+		emit(m, &b, false, NULL);
+	}
+}
+
+/* It slept before the trace (or a loss) began: its wake may be banked anywhere. */
+static void resume_unseen(struct scmwq_model *m)
+{
+	struct wq *w;
+
+	for_each_wq(m, w) {
+		if (w->tok_pre) {
+			w->tok_pre--;
+			return;
+		}
+	}
+	for_each_wq(m, w) {
+		if (w->tok_unk) {
+			w->tok_unk--;
+			return;
+		}
 	}
 }
 
 static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
 	struct fbuild b;
-	char d[32];
 
 	if (!t->wq && !t->synced) {
-		/* it slept before the trace began: its wake may be banked */
-		for (size_t i = 0; i < m->wcap; i++)
-			for (struct wq *w = m->whash[i]; w; w = w->hnext)
-				if (w->tok_pre) {
-					w->tok_pre--;
-					goto consumed;
-				}
-consumed:
+		resume_unseen(m);
 		t->st = SCMWQ_ST_RESUMING;
 		return;
 	}
 	if (!t->wq) {
-		if (t->synced) {
-			bool retry = t->st == SCMWQ_ST_IN_FW && t->last_req == SCMWQ_IN_REQ_RESUME &&
-				     !t->slept_since_req;
+		bool retry = t->st == SCMWQ_ST_IN_FW && t->last_req == SCMWQ_IN_REQ_RESUME &&
+			     !t->slept_since_req;
 
-			fb_init(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP,
-				ev->ts_ns, t);
-			fb_ctx(&b, ev->smc_call_ctx);
-			fb_msg(&b, "scm_waitq_resume(smc_call_ctx %u) with no sleep before it "
-			       "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
-			emit(m, &b, t->epoch, false, NULL);
-		}
+		fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
+		fb_ctx(&b, ev->smc_call_ctx);
+		fb_msg(&b, "scm_waitq_resume(smc_call_ctx %u) with no sleep before it "
+		       "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
+		emit(m, &b, false, NULL);
 		t->has_ctx = false;	/* no sleep of its own to compare the RESUME with */
 		t->st = SCMWQ_ST_RESUMING;
 		return;
@@ -1210,35 +1559,30 @@ consumed:
 
 	if (t->synced && (ev->have & SCMWQ_HAVE_CTX) && t->has_ctx && ev->smc_call_ctx != t->ctx) {
 		fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
+		fb_from(&b, t->sleep_ts);
 		fb_wq(&b, t->wq_ctx);
 		fb_ctx(&b, t->ctx);
 		fb_msg(&b, "resumes with smc_call_ctx %u, but it slept with smc_call_ctx %u on "
 		       "wq_ctx %u", ev->smc_call_ctx, t->ctx, t->wq_ctx);
-		emit(m, &b, t->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		t->ctx_reported = true;
 	}
 	t->st = SCMWQ_ST_RESUMING;
 
 	switch (t->credit) {
 	case CR_WAKE:
-		if (ev->ts_ns - t->sleep_ts > m->o.stall_ns) {
-			dur_str(d, sizeof(d), ev->ts_ns - t->sleep_ts);
-			fb_init(&b, SCMWQ_R_LONG_SLEEP, t->sleep_ts, t);
-			fb_wq(&b, t->wq_ctx);
-			if (t->has_ctx)
-				fb_ctx(&b, t->ctx);
-			fb_msg(&b, "slept %s on wq_ctx %u (longer than --stall)", d, t->wq_ctx);
-			emit(m, &b, t->sleep_epoch, false, NULL);
-		}
+		resume_woken(m, t, ev);
 		break;
 	case CR_EXCESS:
 		fb_init(&b, SCMWQ_R_PREMATURE_RESUME, ev->ts_ns, t);
+		fb_from(&b, t->ev_start);
+		b.doubt = t->doubt;
 		fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
 			fb_ctx(&b, t->ctx);
 		fb_msg(&b, "resumed on a token banked on wq_ctx %u before it slept (a double wake), "
 		       "not on a wake of its own", t->wq_ctx);
-		emit(m, &b, t->sleep_epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		break;
 	case CR_SILENT:
 		break;
@@ -1251,9 +1595,6 @@ consumed:
 		t->gen_resume++;
 		timer_add(m, ev->ts_ns + m->o.skew_ns, T_RESUME_SKEW, t->gen_resume, t);
 		return;
-	}
-	if (t->group) {
-		t->group = NULL;
 	}
 	wq_unlink(m, t);
 }
@@ -1271,7 +1612,7 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 			       "can park it, and the IRQ thread deadlocks; since 2024 it is a fast "
 			       "call (0xc2002403) (further ones on this thread not reported)",
 			       ev->smc_id);
-			emit(m, &b, t->epoch, false, NULL);
+			emit(m, &b, false, NULL);
 			t->stdcall_warned = true;
 		}
 		if (t->expect_more) {
@@ -1294,26 +1635,26 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 		if (in == SCMWQ_IN_REQ_RESUME && t->has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
 		    ev->args_cnt >= 1 && ev->args[0] != t->ctx && !t->ctx_reported) {
 			fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
+			fb_from(&b, t->sleep_ts);
 			fb_wq(&b, t->wq_ctx);
 			fb_ctx(&b, t->ctx);
 			fb_msg(&b, "RESUME carries smc_call_ctx %" PRIu64 ", but the call slept with "
 			       "smc_call_ctx %u on wq_ctx %u", ev->args[0], t->ctx, t->wq_ctx);
-			emit(m, &b, t->epoch, false, NULL);
+			emit(m, &b, false, NULL);
 		}
 		if (in == SCMWQ_IN_REQ_ACK && t->ack_has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
 		    ev->args_cnt >= 1 && ev->args[0] != t->ack_ctx) {
-			fb_init(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev->ts_ns, t);
+			fb_call(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev, t);
 			fb_ctx(&b, t->ack_ctx);
 			fb_msg(&b, "ACK carries smc_call_ctx %" PRIu64 ", but the WAKE returned "
 			       "smc_call_ctx %u", ev->args[0], t->ack_ctx);
-			emit(m, &b, t->epoch, false, NULL);
+			emit(m, &b, false, NULL);
 		}
 		t->st = to;
 	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IN_FW) {
 		bool retry = t->last_req == SCMWQ_IN_REQ_RESUME && !t->slept_since_req;
 
-		fb_init(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP,
-			ev->ts_ns, t);
+		fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
 		if (retry)
 			fb_msg(&b, "RESUME re-sent with no new sleep since the last RESUME: the "
 			       "EBUSY retry must re-send the original call 0x%08" PRIx64 "",
@@ -1321,11 +1662,11 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 		else
 			fb_msg(&b, "RESUME request in call 0x%08" PRIx64 " with no sleep before it",
 			       t->call_id);
-		emit(m, &b, t->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IDLE) {
-		fb_init(&b, SCMWQ_R_RESUME_WITHOUT_SLEEP, ev->ts_ns, t);
+		fb_call(&b, SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
 		fb_msg(&b, "RESUME request outside any call, with no sleep before it");
-		emit(m, &b, t->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 		t->st = SCMWQ_ST_IN_FW;
 	} else {
 		unexpected(m, t, ev, in);
@@ -1364,6 +1705,34 @@ static void on_wake_ack(struct scmwq_model *m, struct thr *t, const struct scmwq
 	deliver(m, t, ev, ev->wq_ctx, SCMWQ_WAKE_ONE, false);
 }
 
+#define RET_EINVAL (-22)
+
+/*
+ * Linux 6.20+ checks wq_ctx against the GET_INFO count, which a trace
+ * rarely shows (GET_INFO runs at probe time): a call that fails with
+ * -EINVAL right after its WAITQ_SLEEP, with no resume, was rejected there.
+ */
+static bool rejected_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	struct fbuild b;
+
+	/* wq_ctx 0 is below any count */
+	if (m->o.driver != SCMWQ_DRV_MAINLINE || m->wq_count >= 0 || !t->wq || !t->wq_ctx ||
+	    t->st != SCMWQ_ST_SLEEPING || !(ev->have & SCMWQ_HAVE_RET) || ev->ret != RET_EINVAL)
+		return false;
+	fb_call(&b, SCMWQ_R_INVALID_WQ_CTX, ev, t);
+	b.f.ts_ns = t->sleep_ts;
+	fb_wq(&b, t->wq_ctx);
+	if (t->has_ctx)
+		fb_ctx(&b, t->ctx);
+	fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u, and the call failed with -EINVAL with no wake or "
+	       "resume: the driver rejected wq_ctx %u (not below the count GET_INFO reported; "
+	       "the GET_INFO is not in the trace) while firmware still holds the call queued",
+	       t->wq_ctx, t->wq_ctx);
+	emit(m, &b, false, NULL);
+	return true;
+}
+
 static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
 	enum scmwq_call_state to;
@@ -1374,7 +1743,10 @@ static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_eve
 		t->st = SCMWQ_ST_IDLE;
 		return;
 	}
-	if (lookup(t->st, SCMWQ_IN_DONE, &to) < 0) {
+	if (rejected_sleep(m, t, ev)) {
+		drop_sleep(m, t);
+		to = SCMWQ_ST_IDLE;
+	} else if (lookup(t->st, SCMWQ_IN_DONE, &to) < 0) {
 		unexpected(m, t, ev, SCMWQ_IN_DONE);
 		drop_sleep(m, t);
 		to = SCMWQ_ST_IDLE;
@@ -1382,6 +1754,8 @@ static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_eve
 	if (t->call_id == SCMWQ_SMC_GET_INFO && ev->ret == 0 && (ev->have & SCMWQ_HAVE_RES012) &&
 	    m->o.driver == SCMWQ_DRV_MAINLINE)
 		m->wq_count = (int32_t)(ev->res0 & 0x7fffffff);
+	if (m->open_calls)
+		m->open_calls--;
 	t->st = to;
 }
 
@@ -1399,45 +1773,59 @@ static void on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scm
 		t->expect_more = true;
 		t->more_ts = ev->ts_ns;
 		t->more_wq = ev->wq_ctx;
-		t->more_epoch = m->epoch;
 		t->gen_drain++;
 		timer_add(m, ev->ts_ns + m->o.grace_ns, T_DRAIN, t->gen_drain, t);
 	}
 }
 
+/*
+ * A loss: the findings whose evidence it lies in become inconclusive as
+ * they are released (lib/evidence.c).  The model resynchronises as at a
+ * trace's start: banked tokens lose their origin, a wake that finds no
+ * sleeper is banked for one that may predate the loss, and every thread
+ * is judged again from its next call.  Until each has shown itself again
+ * it may be asleep unseen, ahead of those that sleep after it.
+ */
 static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 {
-	char ts[32];
+	uint64_t start = ev->loss == SCMWQ_LOSS_EVENTS ? ev->gap_start_ns : 0;
+	struct wq *w;
 
-	m->epoch++;
 	m->st.losses++;
 	m->st.lost_events += ev->lost_count;
-	ts_str(ts, sizeof(ts), ev->ts_ns);
+	if (scmwq_evidence_loss(m->ev, ev) < 0)
+		m->oom = true;
 	if (m->st.losses == 1) {
 		struct fbuild b;
+		char ts[32];
 
+		ts_str(ts, sizeof(ts), start);
 		fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
-		fb_msg(&b, "the trace lost data (first at %s); findings whose evidence spans a "
-		       "loss are inconclusive", ts);
-		emit(m, &b, m->epoch, false, NULL);
-	}
-	switch (ev->loss) {
-	case SCMWQ_LOSS_OVERWRITTEN:
-		m->start_incomplete = true;
-		snprintf(m->loss_desc, sizeof(m->loss_desc),
-			 "the trace's start was overwritten (%" PRIu64 " events)", ev->lost_count);
-		break;
-	case SCMWQ_LOSS_CPU_STARTED:
-		snprintf(m->loss_desc, sizeof(m->loss_desc), "CPU %d's buffer starts late, at %s",
-			 ev->cpu, ts);
-		break;
-	default:
-		if (ev->lost_count)
-			snprintf(m->loss_desc, sizeof(m->loss_desc), "CPU %d lost %" PRIu64
-				 " events at %s", ev->cpu, ev->lost_count, ts);
+		if (ev->loss == SCMWQ_LOSS_EVENTS)
+			fb_msg(&b, "the trace lost data (first on CPU %d, after %s); findings whose "
+			       "evidence spans a loss are inconclusive", ev->cpu, ts);
 		else
-			snprintf(m->loss_desc, sizeof(m->loss_desc), "CPU %d lost events at %s",
-				 ev->cpu, ts);
+			fb_msg(&b, "the trace's start was overwritten; findings whose evidence "
+			       "reaches back before a CPU's first event are inconclusive");
+		emit(m, &b, false, NULL);
+	}
+	for_each_wq(m, w) {
+		end_run(m, w);
+		w->tok_unk += w->tok_excess + w->tok_silent;
+		w->tok_excess = w->tok_silent = 0;
+		w->seen_sleep = false;
+	}
+	/* every thread now may have changed state unseen */
+	m->loss_epoch++;
+	m->n_unresolved = (unsigned int)m->threads.count;
+	if (!m->n_unresolved)
+		return;
+	if (!m->doubt) {
+		m->doubt = scmwq_doubt_new(start);
+		if (!m->doubt)
+			m->oom = true;
+	} else if (start < m->doubt->since) {
+		m->doubt->since = start;
 	}
 }
 
@@ -1474,7 +1862,23 @@ static void note_missing(struct scmwq_model *m, const struct scmwq_event *ev)
 		m->missing_noted |= key;
 		fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
 		fb_msg(&b, "%s", needs[i].what);
-		emit(m, &b, m->epoch, false, NULL);
+		emit(m, &b, false, NULL);
+	}
+}
+
+/* Does @ev begin a call (or the IRQ drain), so that the thread can be judged from it? */
+static bool starts_call(const struct thr *t, const struct scmwq_event *ev)
+{
+	enum scmwq_input in;
+
+	switch (ev->type) {
+	case SCMWQ_EV_SMC_REQUEST:
+		in = classify_request(t, ev);
+		return in == SCMWQ_IN_REQ_CALL || in == SCMWQ_IN_REQ_GET_WQ_CTX;
+	case SCMWQ_EV_GET_WQ_CTX:
+		return true;
+	default:
+		return false;
 	}
 }
 
@@ -1482,27 +1886,75 @@ static void note_missing(struct scmwq_model *m, const struct scmwq_event *ev)
 static void join(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
 	struct fbuild b;
-	bool clean;
 
-	switch (ev->type) {
-	case SCMWQ_EV_SMC_REQUEST:
-		clean = classify_request(t, ev) == SCMWQ_IN_REQ_CALL ||
-			classify_request(t, ev) == SCMWQ_IN_REQ_GET_WQ_CTX;
-		break;
-	case SCMWQ_EV_GET_WQ_CTX:
-		clean = true;
-		break;
-	default:
-		clean = false;
-	}
-	t->synced = clean;
-	if (!clean && !t->told_joined) {
+	t->synced = starts_call(t, ev);
+	if (!t->synced && !t->told_joined) {
 		t->told_joined = true;
 		fb_init(&b, SCMWQ_R_JOINED_MID_CALL, ev->ts_ns, t);
 		fb_msg(&b, "first seen in the middle of a call (%s); not judged until that call ends",
 		       scmwq_ev_type_name(ev->type));
-		emit(m, &b, m->epoch, false, NULL);
+		emit(m, &b, false, NULL);
 	}
+}
+
+/* Every thread has shown itself since the losses: the doubt is settled. */
+static void settle_doubt(struct scmwq_model *m)
+{
+	if (!m->doubt)
+		return;
+	m->doubt->settled = true;
+	doubt_drop(&m->doubt);
+	scmwq_evidence_release(m->ev, false);
+}
+
+/* @t slept or woke unseen during the losses: the doubt is confirmed. */
+static void confirm_doubt(struct scmwq_model *m, const struct thr *t, bool woke)
+{
+	if (!m->doubt || m->doubt->confirmed)
+		return;
+	m->doubt->confirmed = true;
+	m->doubt->pid = t->pid;
+	m->doubt->woke = woke;
+}
+
+/* Is @ev the resume of a sleep (its resume, or its RESUME)? */
+static bool resumes(const struct thr *t, const struct scmwq_event *ev)
+{
+	return ev->type == SCMWQ_EV_RESUME ||
+	       (ev->type == SCMWQ_EV_SMC_REQUEST && classify_request(t, ev) == SCMWQ_IN_REQ_RESUME);
+}
+
+/*
+ * The first event of a thread since a loss: judge it again from a call it
+ * is seen to begin.  A sleeper whose next event is no resume woke unseen;
+ * a thread not known asleep that resumes slept unseen: either way a wake
+ * credited meanwhile may have been misplaced.
+ */
+static void rejoin(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	bool resuming = resumes(t, ev);
+
+	t->loss_epoch = m->loss_epoch;
+	if (t->wq && !resuming) {
+		confirm_doubt(m, t, true);
+		drop_sleep(m, t);
+	} else if (!t->wq && resuming) {
+		confirm_doubt(m, t, false);
+	}
+	if (t->expect_more && ev->type != SCMWQ_EV_SMC_REQUEST && ev->type != SCMWQ_EV_GET_WQ_CTX) {
+		t->expect_more = false;
+		t->gen_drain++;
+	}
+	if (starts_call(t, ev)) {
+		if (t->st != SCMWQ_ST_IDLE && m->open_calls)
+			m->open_calls--;
+		t->st = SCMWQ_ST_IDLE;
+		t->synced = true;
+	} else {
+		t->synced = false;
+	}
+	if (m->n_unresolved && !--m->n_unresolved)
+		settle_doubt(m);
 }
 
 int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
@@ -1512,19 +1964,23 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 
 	if (m->oom)
 		return -1;
-	if (ev->type == SCMWQ_EV_SCHED_SWITCH || ev->type == SCMWQ_EV_SCHED_WAKEUP ||
-	    ev->type == SCMWQ_EV_NONE || ev->type >= SCMWQ_EV__COUNT)
+	if (ev->type == SCMWQ_EV_NONE || ev->type >= SCMWQ_EV__COUNT)
 		return 0;
-	m->st.events++;
 	if (ev->ts_ns > m->now || !m->started) {
 		run_timers(m, ev->ts_ns);
 		m->now = ev->ts_ns;
 		m->started = true;
 	}
 	if (ev->type == SCMWQ_EV_LOST) {
+		m->st.events++;
 		on_loss(m, ev);
-		return 0;
+		return m->oom ? -1 : 0;
 	}
+	scmwq_evidence_event(m->ev, ev->cpu, ev->ts_ns);
+	if (ev->type == SCMWQ_EV_SCHED_SWITCH || ev->type == SCMWQ_EV_SCHED_WAKEUP)
+		return 0;
+	m->st.events++;
+	m->st.scm_events++;
 
 	note_missing(m, ev);
 	t = thr_get(m, ev, &created);
@@ -1533,16 +1989,13 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 	if (ev->comm[0])
 		memcpy(t->comm, ev->comm, sizeof(t->comm));
 	t->comm[sizeof(t->comm) - 1] = '\0';
-	if (created)
+	if (created) {
+		/* first seen resuming after a loss: it may have slept in the loss */
+		if (m->doubt && resumes(t, ev))
+			confirm_doubt(m, t, false);
 		join(m, t, ev);
-	else if (!t->synced && t->epoch != m->epoch)
-		t->epoch = m->epoch;
-
-	/* A loss since this thread's last event: it may have missed a step. */
-	if (t->synced && t->epoch != m->epoch && t->st != SCMWQ_ST_IDLE &&
-	    ev->type != SCMWQ_EV_GET_WQ_CTX) {
-		/* Re-join: judge it again from its next call. */
-		t->synced = false;
+	} else if (t->loss_epoch != m->loss_epoch) {
+		rejoin(m, t, ev);
 	}
 
 	switch (ev->type) {
@@ -1568,7 +2021,6 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 		break;
 	}
 	t->last_ts = ev->ts_ns;
-	t->epoch = m->epoch;
 	return m->oom ? -1 : 0;
 }
 
@@ -1578,6 +2030,7 @@ void scmwq_model_advance(struct scmwq_model *m, uint64_t now_ns)
 		run_timers(m, now_ns);
 		m->now = now_ns;
 	}
+	scmwq_evidence_advance(m->ev, now_ns);
 }
 
 static void strand(struct scmwq_model *m, struct thr *t)
@@ -1589,6 +2042,8 @@ static void strand(struct scmwq_model *m, struct thr *t)
 	dur_str(d, sizeof(d), waited);
 	dur_str(s, sizeof(s), m->o.stall_ns);
 	fb_init(&b, SCMWQ_R_STRANDED_SLEEPER, t->sleep_ts, t);
+	fb_from(&b, t->ev_start);
+	b.doubt = t->doubt;
 	fb_wq(&b, t->wq_ctx);
 	if (t->has_ctx)
 		fb_ctx(&b, t->ctx);
@@ -1600,30 +2055,54 @@ static void strand(struct scmwq_model *m, struct thr *t)
 		char why[96];
 
 		snprintf(why, sizeof(why), "the trace ended before --stall (%s) was over", s);
-		emit(m, &b, t->sleep_epoch, true, why);
+		emit(m, &b, true, why);
 	} else {
-		emit(m, &b, t->sleep_epoch, false, NULL);
+		emit(m, &b, false, NULL);
 	}
+}
+
+static uint64_t held_max(const struct scmwq_model *m)
+{
+	size_t max;
+
+	scmwq_evidence_held(m->ev, &max);
+	return max;
 }
 
 void scmwq_model_finish(struct scmwq_model *m)
 {
+	struct wq *w;
+
 	/* What waits on time that the trace never reached. */
 	while (m->hlen) {
 		struct timer tm = timer_pop(m);
 
 		fire(m, &tm, true);
 	}
-	for (size_t i = 0; i < m->wcap; i++) {
-		for (struct wq *w = m->whash[i]; w; w = w->hnext) {
-			end_run(m, w);
-			for (struct thr *t = w->head, *next; t; t = next) {
-				next = t->wnext;
-				if (t->credit == CR_NONE && !t->attributed && !t->resume_pending)
-					strand(m, t);
-			}
+	for_each_wq(m, w) {
+		end_run(m, w);
+		for (struct thr *t = w->head, *next; t; t = next) {
+			next = t->wnext;
+			/* a WAKE_ALL past --grace still waiting for a member: settle it */
+			if (t->group && t->group->due)
+				group_settle(m, t->group, true);
+			if (t->resume_pending || t->attributed || t->group)
+				continue;
+			if (t->credit == CR_WAKE)
+				lost_wakeup(m, t, 0, true);
+			else if (t->credit == CR_NONE)
+				strand(m, t);
 		}
+		if (w->tok_pre)
+			pre_unclaimed(m, w);
 	}
+	/* threads not seen again since a loss never showed they slept unseen */
+	if (m->doubt) {
+		m->doubt->settled = true;
+		doubt_drop(&m->doubt);
+	}
+	scmwq_evidence_release(m->ev, true);
+	m->st.held_max = held_max(m);
 }
 
 void scmwq_model_set_stall_hook(struct scmwq_model *m, scmwq_stall_fn fn, void *arg)
@@ -1638,9 +2117,20 @@ void scmwq_model_set_wake_hook(struct scmwq_model *m, scmwq_wake_fn fn, void *ar
 	m->wake_arg = arg;
 }
 
+void scmwq_model_set_decided_hook(struct scmwq_model *m, scmwq_finding_fn fn, void *arg)
+{
+	m->decided_fn = fn;
+	m->decided_arg = arg;
+}
+
 const struct scmwq_model_stats *scmwq_model_stats(const struct scmwq_model *m)
 {
 	return &m->st;
+}
+
+size_t scmwq_model_held(const struct scmwq_model *m)
+{
+	return scmwq_evidence_held(m->ev, NULL);
 }
 
 struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq_finding_fn fn,
@@ -1659,7 +2149,8 @@ struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq
 	m->wq_count = -1;
 	m->threads = (struct scmwq_pidmap)SCMWQ_PIDMAP_OF(struct thr);
 	m->whash = calloc(m->wcap, sizeof(*m->whash));
-	if (scmwq_pidmap_init(&m->threads, 256) < 0 || !m->whash) {
+	m->ev = scmwq_evidence_alloc(opts->ncpus, opts->losses_in_order, finding_out, m);
+	if (scmwq_pidmap_init(&m->threads, 256) < 0 || !m->whash || !m->ev) {
 		scmwq_model_free(m);
 		return NULL;
 	}
@@ -1668,25 +2159,50 @@ struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq
 
 void scmwq_model_free(struct scmwq_model *m)
 {
+	struct thr *t;
+
 	if (!m)
 		return;
+	/* groups are reached through their timer, or, when due, through a member */
 	while (m->hlen) {
 		struct timer tm = timer_pop(m);
+		struct group *g = tm.obj;
 
-		if (tm.kind == T_GROUP) {
-			struct group *g = tm.obj;
+		if (tm.kind != T_GROUP)
+			continue;
+		if (g->asleep)
+			g->due = true;
+		else
+			group_free(g);
+	}
+	if (m->threads.hash) {
+		scmwq_pidmap_for_each(&m->threads, t) {
+			struct group *g = t->group;
 
-			free(g->pids);
-			free(g);
+			doubt_drop(&t->doubt);
+			if (!g)
+				continue;
+			for (int i = 0; i < g->n; i++) {
+				struct thr *o = thr_find(m, g->pids[i]);
+
+				if (o && o->group == g)
+					o->group = NULL;
+			}
+			group_free(g);
 		}
 	}
 	scmwq_pidmap_free(&m->threads);
 	for (size_t i = 0; m->whash && i < m->wcap; i++)
 		for (struct wq *w = m->whash[i], *n; w; w = n) {
 			n = w->hnext;
+			scmwq_doubt_put(w->pre_doubt);
+			scmwq_doubt_put(w->spur_doubt);
+			scmwq_doubt_put(w->run_doubt);
 			free(w);
 		}
+	scmwq_doubt_put(m->doubt);
 	free(m->whash);
 	free(m->heap);
+	scmwq_evidence_free(m->ev);
 	free(m);
 }

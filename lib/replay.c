@@ -80,6 +80,8 @@ struct scmwq_judge {
 	struct scmwq_replay_opts opts;
 	struct scmwq_model_opts mo;
 	enum scmwq_system sys;
+	int ncpus;
+	bool in_order;
 	struct judge j;
 	bool started;			/* the model exists: the driver is decided */
 	struct scmwq_event *hold;	/* auto: events held back until it is */
@@ -106,19 +108,37 @@ void scmwq_judge_set_system(struct scmwq_judge *jd, enum scmwq_system sys)
 	jd->sys = sys;
 }
 
+void scmwq_judge_set_stream(struct scmwq_judge *jd, int ncpus, bool losses_in_order)
+{
+	jd->ncpus = ncpus;
+	jd->in_order = losses_in_order;
+}
+
+/*
+ * No scm_waitq_wake_ack: mainline.  With trace system qcom_scm that is what
+ * the trace shows (only Linux 6.20+ has those tracepoints); with no trace
+ * system at all (probe events) it is a guess, and said as one.
+ */
 static void settle_mainline(struct scmwq_judge *jd, const char *where)
 {
 	jd->r.driver = SCMWQ_DRV_MAINLINE;
-	snprintf(jd->r.driver_why, sizeof(jd->r.driver_why),
-		 "auto: %s and no scm_waitq_wake_ack %s",
-		 jd->sys == SCMWQ_SYS_QCOM_SCM ? "trace system qcom_scm" : "no trace system scm",
-		 where);
+	jd->r.driver_guessed = jd->sys != SCMWQ_SYS_QCOM_SCM;
+	if (jd->r.driver_guessed)
+		snprintf(jd->r.driver_why, sizeof(jd->r.driver_why),
+			 "auto: a guess: the trace shows no trace system and no "
+			 "scm_waitq_wake_ack %s; give --driver unless it is Linux 6.20+", where);
+	else
+		snprintf(jd->r.driver_why, sizeof(jd->r.driver_why),
+			 "auto: trace system qcom_scm and no scm_waitq_wake_ack %s", where);
 }
 
 /* The driver is known: make the model and feed it what was held back. */
 static int start(struct scmwq_judge *jd, struct scmwq_error *err)
 {
 	jd->mo.driver = jd->r.driver == SCMWQ_DRV_AUTO ? SCMWQ_DRV_MAINLINE : jd->r.driver;
+	jd->mo.ncpus = jd->ncpus;
+	jd->mo.losses_in_order = jd->in_order;
+	jd->mo.driver_guessed = jd->r.driver_guessed;
 	if (!judge_alloc(&jd->j, &jd->mo, &jd->opts))
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	if (jd->opts.stall && jd->j.model)
@@ -252,6 +272,7 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		if (rc == 0)
 			break;
 		scmwq_judge_set_system(jd, scmwq_source_system(src));
+		scmwq_judge_set_stream(jd, scmwq_source_cpus(src), scmwq_source_losses_in_order(src));
 		if (scmwq_judge_feed(jd, &ev, err) < 0) {
 			ret = -1;
 			break;
@@ -261,5 +282,12 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 	if (scmwq_judge_finish(jd, r, ret ? &ferr : err) < 0)
 		ret = -1;
 	scmwq_judge_free(jd);
+	/* nothing to judge is not a pass (replay.md section 1) */
+	if (!ret && !r->stats.scm_events)
+		ret = scmwq_error_set(err, SCMWQ_E_DATA,
+				      "%s: no SCM event (scm_smc_request, scm_waitq_*, scm_smc_done) "
+				      "in %llu event%s read: nothing to judge; were the qcom_scm or "
+				      "scm events recorded?", scmwq_source_path(src),
+				      (unsigned long long)r->events, r->events == 1 ? "" : "s");
 	return ret;
 }

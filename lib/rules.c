@@ -10,7 +10,10 @@
 
 static const struct scmwq_rule_info rules[SCMWQ_R__COUNT] = {
 	[SCMWQ_R_LOST_WAKEUP] = { "lost-wakeup", SCMWQ_SEV_ERROR,
-		"a wake was delivered to the sleeper's wq_ctx, yet it never resumed within --grace" },
+		"a wake was delivered to the sleeper's wq_ctx, yet it did not resume on it: it "
+		"resumed only after a later wake, or never" },
+	[SCMWQ_R_SLOW_RESUME] = { "slow-resume", SCMWQ_SEV_WARNING,
+		"woken, and resumed on that same wake, but more than --grace after it" },
 	[SCMWQ_R_STRANDED_SLEEPER] = { "stranded-sleeper", SCMWQ_SEV_ERROR,
 		"a sleeper got no wake at all for --stall or to the end of the trace" },
 	[SCMWQ_R_DRAIN_ABORTED] = { "drain-aborted", SCMWQ_SEV_ERROR,

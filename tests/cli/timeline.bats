@@ -407,7 +407,7 @@ sim_trace() {
 	jq -e '[.traceEvents[] | select(.ph == "i")] | length == 1
 	       and .[0].name == "lost-wakeup" and .[0].s == "t" and .[0].pid == 1000
 	       and .[0].args.severity == "error"
-	       and (.[0].args.message | test("never resumed"))' "$j"
+	       and (.[0].args.message | test("did not resume on it"))' "$j"
 	# a WAKE_ALL race: on the IRQ thread and on the sleeper it left
 	scmwq timeline -f perfetto "$WAP" >"$j"
 	jq -e '[.traceEvents[] | select(.ph == "i" and .name == "wake-all-partial")] | length == 2' "$j"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "scmwq.h"
+#include "internal.h"
 
 #define US 1000ULL
 #define MS 1000000ULL
@@ -27,14 +27,23 @@ static void collect(const struct scmwq_finding *f, void *arg)
 static struct scmwq_model *model;
 static uint64_t base = 100 * S;
 
-static void start(enum scmwq_driver drv)
+/* @ncpus, @in_order: the stream (0, false: the CPUs unknown, losses seen late) */
+static void start_stream(enum scmwq_driver drv, int ncpus, bool in_order, bool guessed)
 {
 	struct scmwq_model_opts o;
 
 	scmwq_model_opts_init(&o);
 	o.driver = drv;
+	o.ncpus = ncpus;
+	o.losses_in_order = in_order;
+	o.driver_guessed = guessed;
 	nfound = 0;
 	model = scmwq_model_alloc(&o, collect, NULL);
+}
+
+static void start(enum scmwq_driver drv)
+{
+	start_stream(drv, 0, false, false);
 }
 
 static struct scmwq_event mk(enum scmwq_ev_type type, uint64_t t_us, int pid)
@@ -108,10 +117,16 @@ static void done(uint64_t t, int pid, uint64_t id, int ret)
 	feed(&ev, t, pid);
 }
 
-static void lost(uint64_t t, uint64_t n)
+/*
+ * A loss marker at @t in the stream: @n events of @cpu lost after @gap_us
+ * (that CPU's previous event), before its next one.
+ */
+static void lost(uint64_t t, int cpu, uint64_t gap_us, uint64_t n)
 {
 	struct scmwq_event ev = mk(SCMWQ_EV_LOST, t, -1);
 
+	ev.cpu = cpu;
+	ev.gap_start_ns = base + gap_us * US;
 	ev.lost_count = n;
 	scmwq_model_feed(model, &ev);
 }
@@ -291,7 +306,7 @@ static void test_rules(void)
 	req(100, 101, 0x42000601, 0, 0);
 	slp(110, 101, 0, 7);
 	irq(120, 0, 1, 0);
-	lost(150, 12);
+	lost(150, 101 % 4, 110, 12);	/* on the sleeper's CPU, after its sleep */
 	req(300000, 102, 0x42000602, 0, 0);
 	finish();
 	ok(count_rule("lost-wakeup", false) == 1 && count_rule("lost-wakeup", true) == 0,
@@ -589,10 +604,260 @@ static void test_missing_fields(void)
 	   "it says what it could not check");
 }
 
+/* Woken but late, or woken and lost (replay.md section 1). */
+static void test_late_or_lost(void)
+{
+	const struct scmwq_finding *f;
+
+	/* woken at 122 us, scheduled 150 ms later, no other wake: slow */
+	start(SCMWQ_DRV_MAINLINE);
+	call_irq(0, 101, 0, 1);
+	req(100, 101, 0x42000601, 0, 0);
+	slp(110, 101, 0, 7);
+	irq(120, 0, 1, 0);
+	res(150120, 101, 7);
+	req(150121, 101, SCMWQ_SMC_RESUME, 1, 7);
+	done(150130, 101, 0x42000601, 0);
+	call_irq(160000, 102, 0, 8);
+	finish();
+	expect_only("slow-resume", "woken once, resumed 150 ms later: a late wake, not a lost one");
+	f = get("slow-resume");
+	ok(f && f->severity == SCMWQ_SEV_WARNING && f->pid == 101 && f->wq_ctx == 0 &&
+	   f->smc_call_ctx == 7 && strstr(f->message, "149.998 ms later"),
+	   "slow-resume is a warning on the sleeper, with how late");
+	ok(!get("lost-wakeup"), "no lost-wakeup for a late resume");
+
+	/* woken, not resumed; a later wake; resumed only after it: re-lost */
+	start(SCMWQ_DRV_MAINLINE);
+	call_irq(0, 101, 0, 1);
+	req(100, 101, 0x42000601, 0, 0);
+	slp(110, 101, 0, 7);
+	irq(120, 0, 1, 0);
+	irq(300000, 0, 1, 0);
+	res(300020, 101, 7);
+	req(300021, 101, SCMWQ_SMC_RESUME, 1, 7);
+	done(300030, 101, 0x42000601, 0);
+	call_irq(310000, 102, 0, 8);	/* the next sleeper: its own wake, no banked one */
+	finish();
+	expect_only("lost-wakeup", "resumed only after a later wake");
+	f = get("lost-wakeup");
+	ok(f && f->pid == 101 && strstr(f->message, "only after a later wake at 100.300002"),
+	   "the message names the later wake that woke it");
+	ok(!get("premature-resume") && !get("spurious-wake"),
+	   "the later wake was the sleeper's: no token is left banked for the next one");
+
+	/* two sleepers: the second wake is the second sleeper's, not a re-wake */
+	start(SCMWQ_DRV_VENDOR);
+	req(100, 101, 0x42000601, 0, 0);
+	slp(110, 101, 0, 7);
+	req(111, 102, 0x42000602, 0, 0);
+	slp(112, 102, 0, 8);
+	irq(120, 0, 1, 0);
+	irq(130, 0, 1, 0);
+	res(140, 102, 8);
+	req(141, 102, SCMWQ_SMC_RESUME, 1, 8);
+	done(150, 102, 0x42000602, 0);
+	res(200120, 101, 7);
+	req(200121, 101, SCMWQ_SMC_RESUME, 1, 7);
+	done(200130, 101, 0x42000601, 0);
+	finish();
+	expect_only("slow-resume", "a later wake taken by another sleeper does not make it lost");
+
+	/* WAKE_ALL: one member slow, one lost (re-woken later), one on time */
+	start(SCMWQ_DRV_VENDOR);
+	req(100, 101, 0x42000601, 0, 0);
+	slp(110, 101, 3, 7);
+	req(111, 102, 0x42000602, 0, 0);
+	slp(112, 102, 3, 8);
+	req(113, 103, 0x42000603, 0, 0);
+	slp(114, 103, 3, 9);
+	irq(120, 3, 2, 0);
+	res(140, 103, 9);
+	req(141, 103, SCMWQ_SMC_RESUME, 1, 9);
+	done(150, 103, 0x42000603, 0);
+	res(180000, 101, 7);		/* 180 ms late, nothing in between */
+	req(180001, 101, SCMWQ_SMC_RESUME, 1, 7);
+	done(180010, 101, 0x42000601, 0);
+	irq(400000, 3, 1, 0);		/* 102 went back to sleep: this wakes it */
+	res(400010, 102, 8);
+	req(400011, 102, SCMWQ_SMC_RESUME, 1, 8);
+	done(400020, 102, 0x42000602, 0);
+	finish();
+	f = get("wake-all-partial");
+	ok(count_rule("wake-all-partial", true) == 1 && f && f->n_named == 1 &&
+	   f->named_pid[0] == 102 && strstr(f->message, "resumed only after a later wake"),
+	   "wake-all-partial names only the member that resumed after a later wake");
+	ok(count_rule("slow-resume", true) == 1 && get("slow-resume")->pid == 101,
+	   "the slow member is a slow-resume");
+	ok(!get("lost-wakeup"), "the lost member gets no lost-wakeup of its own");
+}
+
+/* Tokens from before the trace (replay.md section 1). */
+static void test_pre_trace_tokens(void)
+{
+	const struct scmwq_finding *f;
+
+	/* a wake at wq_ctx 5's first appearance, then a sleeper passes through on it */
+	start(SCMWQ_DRV_VENDOR);
+	irq(100, 5, 1, 0);
+	req(200, 101, 0x42000601, 0, 0);
+	slp(210, 101, 5, 7);
+	res(215, 101, 7);
+	req(216, 101, SCMWQ_SMC_RESUME, 1, 7);
+	done(230, 101, 0x42000601, 0);
+	finish();
+	expect_only("premature-resume", "a sleeper took the token banked at the trace's start");
+	f = get("premature-resume");
+	ok(f && f->pid == 101 && strstr(f->message, "no wake of its own") &&
+	   strstr(f->message, "100.000102"), "it names the wake that banked the token");
+	ok(!get("spurious-wake"), "one root cause is one finding: no spurious-wake as well");
+
+	/* ...taken by a sleeper from before the trace: nothing to say */
+	start(SCMWQ_DRV_VENDOR);
+	irq(100, 5, 1, 0);
+	res(150, 101, 7);
+	req(151, 101, SCMWQ_SMC_RESUME, 1, 7);
+	done(160, 101, 0x42000601, 0);
+	finish();
+	expect_clean("the wake at the start was for a sleeper from before the trace");
+
+	/* ...taken by no one to the end: a spurious wake after all */
+	start(SCMWQ_DRV_VENDOR);
+	irq(100, 5, 1, 0);
+	call_irq(200, 102, 1, 8);
+	req(300000, 103, 0x42000603, 0, 0);
+	done(300010, 103, 0x42000603, 0);
+	finish();
+	expect_only("spurious-wake", "no sleeper from before the trace took the early wake");
+}
+
+/* --driver=auto without evidence: driver-dependent findings are inconclusive */
+static void test_guessed_driver(void)
+{
+	const struct scmwq_finding *f;
+
+	for (int guessed = 0; guessed < 2; guessed++) {
+		start_stream(SCMWQ_DRV_MAINLINE, 0, false, guessed);
+		req(100, 101, 0x42000601, 0, 0);
+		slp(110, 101, 0, 7);
+		irq(120, 0, 2, 0);
+		req(2 * S / US, 104, 0x42000603, 0, 0);
+		finish();
+		f = get("wake-all-rejected");
+		if (!guessed)
+			ok(f && !f->inconclusive, "wake-all-rejected on a given mainline driver");
+		else
+			ok(f && f->inconclusive && strstr(f->message, "the driver is a guess") &&
+			   strstr(f->message, "--driver=vendor"),
+			   "on a guessed one it is inconclusive and names the alternative");
+	}
+}
+
+/* Losses, with their markers after the gap (ftrace text) or at its start. */
+static void test_losses(void)
+{
+	int before;
+
+	/*
+	 * The IRQ thread (pid 50, CPU 2) said more_pending=1 at 42 us; its next
+	 * GET_WQ_CTX was lost.  The text marker comes only before CPU 2's next
+	 * event, at 300 ms, long after drain-aborted's --grace: the verdict
+	 * must wait for it.
+	 */
+	for (int marker = 0; marker < 2; marker++) {
+		start_stream(SCMWQ_DRV_MAINLINE, 4, false, false);
+		req(0, 100, 0x42000601, 0, 0);
+		done(5, 100, 0x42000601, 0);
+		req(10, 103, 0x42000601, 0, 0);
+		done(15, 103, 0x42000601, 0);
+		req(20, 101, 0x42000601, 0, 0);
+		slp(30, 101, 0, 7);
+		irq(40, 0, 1, 1);
+		res(60, 101, 7);
+		req(61, 101, SCMWQ_SMC_RESUME, 1, 7);
+		done(70, 101, 0x42000601, 0);
+		for (uint64_t t = 1000; t < 300000; t += 50000) {
+			req(t, 100, 0x42000601, 0, 0);
+			done(t + 5, 100, 0x42000601, 0);
+			req(t + 10, 101, 0x42000601, 0, 0);
+			done(t + 15, 101, 0x42000601, 0);
+			req(t + 20, 103, 0x42000601, 0, 0);
+			done(t + 25, 103, 0x42000601, 0);
+		}
+		before = nfound;
+		if (marker) {
+			ok(before == 0 && scmwq_model_held(model) == 1,
+			   "drain-aborted is held while CPU 2 has not passed its evidence");
+			lost(300000, 2, 42, 5);
+		}
+		req(300001, 50, SCMWQ_SMC_GET_WQ_CTX, 0, 0);
+		getwq(300003, 50, 1, 1, 0);
+		finish();
+		if (marker)
+			ok(count_rule("drain-aborted", true) == 0 &&
+			   count_rule("drain-aborted", false) == 1,
+			   "a loss marked after the gap makes the held verdict inconclusive");
+		else
+			ok(count_rule("drain-aborted", true) == 1, "without the loss it is an error");
+	}
+
+	/* losses at their start (trace.dat): released as soon as time has passed */
+	start_stream(SCMWQ_DRV_MAINLINE, 4, true, false);
+	req(20, 101, 0x42000601, 0, 0);
+	slp(30, 101, 0, 7);
+	irq(40, 0, 1, 1);
+	res(60, 101, 7);
+	req(200000, 100, 0x42000601, 0, 0);
+	ok(nfound == 1 && scmwq_model_held(model) == 0,
+	   "with losses in order a verdict goes out once the stream passed it");
+	finish();
+
+	/*
+	 * A thread asleep unseen: 106 (CPU 2) began a call and slept while CPU
+	 * 2 lost its events; 107 sleeps on wq_ctx 0 after the marker and the
+	 * next wake is credited to it; 106 then resumes: that wake may have
+	 * been 106's.  Or 106 shows up with a new call: it did not sleep unseen.
+	 */
+	for (int unseen = 0; unseen < 2; unseen++) {
+		start_stream(SCMWQ_DRV_VENDOR, 4, false, false);
+		req(0, 106, 0x42000601, 0, 0);
+		done(5, 106, 0x42000601, 0);
+		req(10, 104, 0x42000601, 0, 0);
+		done(15, 104, 0x42000601, 0);
+		lost(100, 2, 5, 3);
+		req(101, 110, 0x42000602, 0, 0);	/* CPU 2's next event */
+		done(102, 110, 0x42000602, 0);
+		req(200, 107, 0x42000602, 0, 0);
+		slp(210, 107, 0, 8);
+		irq(300, 0, 1, 0);
+		if (unseen) {
+			res(320, 106, 3);
+			req(321, 106, SCMWQ_SMC_RESUME, 1, 3);
+		} else {
+			req(320, 106, 0x42000603, 0, 0);
+		}
+		req(400, 104, 0x42000601, 0, 0);
+		req(500000, 105, 0x42000601, 0, 0);
+		finish();
+		if (unseen)
+			ok(count_rule("lost-wakeup", true) == 0 &&
+			   count_rule("lost-wakeup", false) == 1 &&
+			   strstr(get("lost-wakeup")->message, "had slept unseen"),
+			   "a thread that slept unseen during a loss makes the credit inconclusive");
+		else
+			ok(count_rule("lost-wakeup", true) == 1,
+			   "when every thread shows it did not sleep unseen, the verdict stands");
+	}
+}
+
 int main(void)
 {
 	test_missing_fields();
 	test_clean();
 	test_rules();
+	test_late_or_lost();
+	test_pre_trace_tokens();
+	test_guessed_driver();
+	test_losses();
 	return tap_done();
 }
