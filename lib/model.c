@@ -124,6 +124,11 @@ struct thr {
 	 * re-joins it (and tells whether it slept or woke unseen).
 	 */
 	unsigned int loss_epoch;
+	/*
+	 * ...and at its last event since the losses' gaps ended: behind it,
+	 * it may still be asleep or awake unseen (counted in n_unresolved).
+	 */
+	unsigned int resolved_epoch;
 	uint64_t last_ts;
 	unsigned int heap_refs;
 
@@ -178,7 +183,13 @@ struct wq {
 	uint64_t pre_ts;		/* the first of them */
 	int pre_pid;
 	struct scmwq_doubt *pre_doubt;
-	uint64_t tok_unk;		/* tokens banked before a loss: origin unknown */
+	/*
+	 * Tokens whose origin a loss hides: banked before it, or by a wake
+	 * while events were being lost (their sleeper's resume may be among
+	 * them).  Never taken at a sleep, only by a resume with no wake.
+	 */
+	uint64_t tok_unk;
+	uint64_t unk_since;		/* the earliest of them, or of their loss */
 	bool seen_sleep;		/* a sleep on it has been seen (since the last loss) */
 	uint64_t last_wake_ts;		/* its latest GET_WQ_CTX or WAKE, 0: none */
 	int last_waker_pid;
@@ -259,6 +270,7 @@ struct scmwq_model {
 	 */
 	unsigned int loss_epoch;
 	unsigned int n_unresolved;
+	uint64_t doubt_until;		/* the losses' gaps end here: threads seen after, resolved */
 	struct scmwq_doubt *doubt;
 	int32_t wq_count;		/* from GET_INFO, -1 unknown */
 	bool wake_none_noted;
@@ -460,7 +472,7 @@ static struct thr *thr_find(struct scmwq_model *m, int pid)
 static bool thr_quiet(const struct scmwq_model *m, const struct thr *t)
 {
 	return t->st == SCMWQ_ST_IDLE && !t->wq && !t->expect_more && !t->heap_refs && !t->group &&
-	       t->loss_epoch == m->loss_epoch;
+	       t->loss_epoch == m->loss_epoch && t->resolved_epoch == m->loss_epoch;
 }
 
 static bool thr_stale(void *node, void *arg)
@@ -488,6 +500,7 @@ static struct thr *thr_get(struct scmwq_model *m, const struct scmwq_event *ev, 
 	t->pid = ev->pid;
 	t->st = SCMWQ_ST_IDLE;
 	t->loss_epoch = m->loss_epoch;
+	t->resolved_epoch = m->loss_epoch;
 	if (scmwq_pidmap_add(&m->threads, t) < 0) {
 		free(t);
 		m->oom = true;
@@ -742,9 +755,11 @@ static void pre_resume(struct scmwq_model *m, struct thr *t, struct wq *w, bool 
 	if (t->has_ctx)
 		fb_ctx(&b, t->ctx);
 	if (unknown) {
-		fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before "
+		fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked where "
 		       "events were lost", w->wq_ctx);
+		fb_from(&b, w->unk_since);
 	} else {
+		fb_from(&b, w->pre_ts);
 		ts_str(ts, sizeof(ts), w->pre_ts);
 		fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before "
 		       "it slept: the wake at %s (pid %d) that found no sleeper there, or one from "
@@ -960,6 +975,13 @@ static void msg_named(struct scmwq_model *m, struct fbuild *b, int n)
 	fb_named_list(m, b, n);
 }
 
+static void bank_unknown(struct wq *w, uint64_t tokens, uint64_t since)
+{
+	if (!w->tok_unk || since < w->unk_since)
+		w->unk_since = since;
+	w->tok_unk += tokens;
+}
+
 /* A WAKE_ALL: one group of the sleepers it finds; returns the tokens it gives. */
 static int wake_all(struct scmwq_model *m, struct thr *waker, struct wq *w, uint64_t ts, bool irq)
 {
@@ -1130,7 +1152,19 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 				t->rewake_ts = ev->ts_ns;
 				t->rewaker_pid = waker->pid;
 			}
-		w->tok_excess += tokens;
+		/*
+		 * ...unless events are being lost here, or a thread may sleep
+		 * unseen: then the sleeper it woke may be one the trace lost.
+		 */
+		if (m->doubt || scmwq_evidence_lost(m->ev, ev->ts_ns, ev->ts_ns, NULL, 0))
+			bank_unknown(w, tokens, ev->ts_ns);
+		else
+			w->tok_excess += tokens;
+		return true;
+	}
+	if (scmwq_evidence_lost(m->ev, ev->ts_ns, ev->ts_ns, NULL, 0)) {
+		/* while events are being lost: its sleeper's events may be among them */
+		bank_unknown(w, tokens, ev->ts_ns);
 		return true;
 	}
 	if (!w->seen_sleep || m->doubt) {
@@ -1492,7 +1526,7 @@ static void resume_woken(struct scmwq_model *m, struct thr *t, const struct scmw
 	if (late > m->o.grace_ns) {
 		ts_str(ts, sizeof(ts), t->wake_ts);
 		dur_str(d, sizeof(d), late);
-		fb_init(&b, SCMWQ_R_SLOW_RESUME, t->wake_ts, t);
+		fb_init(&b, SCMWQ_R_SLOW_RESUME, t->sleep_ts, t);
 		fb_from(&b, t->ev_start);
 		b.doubt = t->doubt;
 		fb_wq(&b, t->wq_ctx);
@@ -1788,7 +1822,7 @@ static void on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scm
  */
 static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 {
-	uint64_t start = ev->loss == SCMWQ_LOSS_EVENTS ? ev->gap_start_ns : 0;
+	uint64_t start = ev->loss == SCMWQ_LOSS_EVENTS ? ev->gap_start_ns : 0, end;
 	struct wq *w;
 
 	m->st.losses++;
@@ -1811,12 +1845,23 @@ static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 	}
 	for_each_wq(m, w) {
 		end_run(m, w);
-		w->tok_unk += w->tok_excess + w->tok_silent;
+		/* a wake that found no sleeper just before: settle it now, its token too */
+		if (w->spur_pending)
+			spurious_confirm(m, w, false);
+		if (w->tok_excess + w->tok_silent)
+			bank_unknown(w, w->tok_excess + w->tok_silent, start);
 		w->tok_excess = w->tok_silent = 0;
 		w->seen_sleep = false;
 	}
-	/* every thread now may have changed state unseen */
+	/*
+	 * Every thread now may have changed state unseen, until it shows
+	 * itself after the gap (ftrace text reports a loss at its end; the
+	 * others know where it ends).
+	 */
 	m->loss_epoch++;
+	end = ev->gap_end_ns > ev->ts_ns ? ev->gap_end_ns : ev->ts_ns;
+	if (end > m->doubt_until)
+		m->doubt_until = end;
 	m->n_unresolved = (unsigned int)m->threads.count;
 	if (!m->n_unresolved)
 		return;
@@ -1925,22 +1970,29 @@ static bool resumes(const struct thr *t, const struct scmwq_event *ev)
 }
 
 /*
+ * While a doubt is open: a known sleeper whose next event is no resume woke
+ * unseen; a thread not known asleep that resumes slept unseen.  Either way
+ * a wake credited meanwhile may have been misplaced.
+ */
+static void check_unseen(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	if (t->wq && !resumes(t, ev))
+		confirm_doubt(m, t, true);
+	else if (!t->wq && (ev->type == SCMWQ_EV_RESUME ||
+			    (resumes(t, ev) && t->st != SCMWQ_ST_RESUMING)))
+		confirm_doubt(m, t, false);
+}
+
+/*
  * The first event of a thread since a loss: judge it again from a call it
- * is seen to begin.  A sleeper whose next event is no resume woke unseen;
- * a thread not known asleep that resumes slept unseen: either way a wake
- * credited meanwhile may have been misplaced.
+ * is seen to begin; a sleeper whose next event is no resume left its
+ * wait-queue unseen.
  */
 static void rejoin(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
-	bool resuming = resumes(t, ev);
-
 	t->loss_epoch = m->loss_epoch;
-	if (t->wq && !resuming) {
-		confirm_doubt(m, t, true);
+	if (t->wq && !resumes(t, ev))
 		drop_sleep(m, t);
-	} else if (!t->wq && resuming) {
-		confirm_doubt(m, t, false);
-	}
 	if (t->expect_more && ev->type != SCMWQ_EV_SMC_REQUEST && ev->type != SCMWQ_EV_GET_WQ_CTX) {
 		t->expect_more = false;
 		t->gen_drain++;
@@ -1953,6 +2005,12 @@ static void rejoin(struct scmwq_model *m, struct thr *t, const struct scmwq_even
 	} else {
 		t->synced = false;
 	}
+}
+
+/* A thread seen after the losses' gaps: it is no longer unseen. */
+static void resolve(struct scmwq_model *m, struct thr *t)
+{
+	t->resolved_epoch = m->loss_epoch;
 	if (m->n_unresolved && !--m->n_unresolved)
 		settle_doubt(m);
 }
@@ -1989,14 +2047,14 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 	if (ev->comm[0])
 		memcpy(t->comm, ev->comm, sizeof(t->comm));
 	t->comm[sizeof(t->comm) - 1] = '\0';
-	if (created) {
-		/* first seen resuming after a loss: it may have slept in the loss */
-		if (m->doubt && resumes(t, ev))
-			confirm_doubt(m, t, false);
+	if (m->doubt)
+		check_unseen(m, t, ev);
+	if (created)
 		join(m, t, ev);
-	} else if (t->loss_epoch != m->loss_epoch) {
+	else if (t->loss_epoch != m->loss_epoch)
 		rejoin(m, t, ev);
-	}
+	if (t->resolved_epoch != m->loss_epoch && ev->ts_ns >= m->doubt_until)
+		resolve(m, t);
 
 	switch (ev->type) {
 	case SCMWQ_EV_SMC_REQUEST:

@@ -199,6 +199,76 @@ replay_matches_truth() {
 	replay_matches_truth "$d/t.dat" "$d/r2.json" "$d/t.json"
 }
 
+# Busy loops on every CPU, at the tests' own priority, until stop_hogs.
+start_hogs() {
+	hog_pids=()
+	for _ in $(seq "$(nproc)"); do
+		(while :; do :; done) &
+		hog_pids+=($!)
+	done
+}
+
+stop_hogs() {
+	[[ ${#hog_pids[@]} -gt 0 ]] && kill "${hog_pids[@]}" 2>/dev/null
+	wait "${hog_pids[@]}" 2>/dev/null || true
+	hog_pids=()
+	true
+}
+
+teardown() {
+	stop_hogs
+}
+
+@test "with every CPU busy, a recording still replays to the truth (late wakes are not lost ones)" {
+	need_tracefs
+	local d=$BATS_TEST_TMPDIR
+	start_hogs
+	record_sim -d vendor --inject=stranded-sleeper --inject=long-sleep --queues=4
+	local rc=$status
+	stop_hogs
+	[[ $rc -eq 0 ]] || fail "record exited $rc: $stderr"
+	[[ $(jq '.findings | length' "$d/t.json") -ge 2 ]] || fail "the truth has no findings"
+	replay_matches_truth "$d/t.dat" "$d/r.json" "$d/t.json"
+	replay_matches_truth "$d/sim.txt" "$d/r2.json" "$d/t.json"
+}
+
+@test "a real ring-buffer overrun (the recorder stopped under a small buffer): no conclusive false finding" {
+	need_tracefs
+	local d=$BATS_TEST_TMPDIR gen=$SCMWQ_BUILD/tests/scmwq-gen rec
+	[[ -x $gen ]] || skip "no $gen (make)"
+	"$SCMWQ_TOP/bench/clean-calls.sh" 20000 >"$d/s.scn"
+	"$SCMWQ_BIN" record --source=uprobe --uprobe-binary="$gen" --buffer-size=64 \
+		-o "$d/l.dat" -- "$gen" --run "$d/s.scn" 2>"$d/rec.err" &
+	rec=$!
+	for _ in $(seq 100); do
+		grep -q "recording into" "$d/rec.err" && break
+		sleep 0.1
+	done
+	sleep 0.5
+	# the recorder stops reading while the calls go on: the buffers overflow
+	kill -STOP "$rec"
+	sleep 1.5
+	kill -CONT "$rec"
+	wait "$rec" || fail "record failed: $(cat "$d/rec.err")"
+	[[ $(cat "$d/rec.err") =~ ([0-9]+)\ lost\ \(([0-9]+)\ overwritten ]] || fail "$(cat "$d/rec.err")"
+	[[ ${BASH_REMATCH[2]} -gt 0 ]] || fail "no overrun happened: $(cat "$d/rec.err")"
+	# every call of the scenario is clean: any conclusive finding is false
+	run --separate-stderr scmwq replay --driver=mainline -f json "$d/l.dat"
+	assert_success
+	echo "$output" | jq -e '.summary.losses >= 1 and .input.lost_events > 0 and
+		.summary.errors == 0 and .summary.warnings == 0 and
+		([.findings[] | select(.severity != "info" and (.inconclusive | not))] | length == 0) and
+		([.findings[] | select(.rule == "trace-note" and (.message | test("lost data")))]
+		 | length == 1)' >/dev/null || fail "$(echo "$output" | jq -c '.summary, .input')"
+	# the same through trace-cmd's text, where each marker follows its gap
+	trace-cmd report -i "$d/l.dat" >"$d/l.txt" 2>/dev/null || fail "trace-cmd report failed"
+	grep -q "EVENTS DROPPED" "$d/l.txt" || fail "trace-cmd report shows no loss"
+	run --separate-stderr scmwq replay --driver=mainline -f json "$d/l.txt"
+	assert_success
+	echo "$output" | jq -e '.summary.errors == 0 and .summary.warnings == 0 and
+		.summary.losses >= 1' >/dev/null || fail "$(echo "$output" | jq -c '.summary')"
+}
+
 # ------------------------------------------------------------------ ways out
 
 # Start a long recording of simulate --live in the background: $rec_pid.
