@@ -73,6 +73,19 @@ enum scmwq_line_kind scmwq_text_parse_line(struct scmwq_text_ctx *ctx, const cha
 					   struct scmwq_event *ev, const char **why);
 
 /* ------------------------------------------------------------------ */
+/* Vendor scm_smc_request arguments (lib/vendor_args.c)                */
+
+/*
+ * Parse " x2:(hex:0xH decimal:D) x3:(...)..." (at most @len bytes, up to a
+ * NUL): the argument text the vendor kernel prints after args_cnt and
+ * keeps in the string field `out`.  args[0] is x2.  @expect: args_cnt, or
+ * -1.  Returns the number of arguments listed (only the first
+ * SCMWQ_MAX_ARGS are stored), or -1 with *@why saying what was expected.
+ */
+int scmwq_vendor_args_parse(const char *s, size_t len, int expect, uint64_t *args,
+			    const char **why);
+
+/* ------------------------------------------------------------------ */
 /* trace.dat (lib/tdat.c)                                              */
 
 /*
