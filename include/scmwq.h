@@ -254,7 +254,10 @@ int scmwq_text_write_header(FILE *out, int cpus, uint64_t entries);
  *
  * The line has the layout of /sys/kernel/tracing/trace with the 5-column
  * flags field ("d..1."), microsecond timestamps and the fields exactly as
- * the tracepoint's TP_printk of traces.md section 1 prints them.
+ * the tracepoint's TP_printk of traces.md section 1 prints them: an
+ * scm_smc_request keeps at most 6 arguments (args_cnt clamped as the
+ * kernel does), mainline's as "args:{0x1f,0x2}", the vendor's numbered by
+ * register from x2 (" x2:(hex:0x0000001f decimal:31)" is args[0]).
  */
 int scmwq_text_write_event(FILE *out, const struct scmwq_event *ev, enum scmwq_system sys);
 
