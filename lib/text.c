@@ -359,6 +359,48 @@ static const char *skip_value(const char *p)
 }
 
 /*
+ * A dynamic array as libtraceevent prints a field raw (`trace-cmd report
+ * -R`, and after "[FAILED TO PARSE]"): "ARRAY[1f, 00, 00, 00, 00, 00, 00,
+ * 00]", its bytes in memory order.  Mainline's args[] holds args_cnt
+ * (@cnt; -1 unknown) unsigned longs: their size is the bytes over the
+ * count (4 or 8), little endian (arm64 and x86 alike).
+ */
+static const char *parse_byte_array(const char *p, int cnt, struct scmwq_event *ev,
+				    unsigned int *n)
+{
+	unsigned char b[8 * SCMWQ_MAX_ARGS];
+	size_t nb = 0, esize;
+
+	for (p += 6; *p != ']'; p += 2, nb++) {
+		int hi, lo;
+
+		if (nb && (p[0] != ',' || p[1] != ' '))
+			return NULL;
+		p += nb ? 2 : 0;
+		if ((hi = hex_val(p[0])) < 0 || (lo = hex_val(p[1])) < 0 || nb >= 4096)
+			return NULL;
+		if (nb < sizeof(b))
+			b[nb] = (unsigned char)(hi << 4 | lo);
+	}
+	if (cnt < 0)
+		cnt = nb % 8 ? (int)nb / 4 : (int)nb / 8;
+	if (!cnt || nb % cnt) {
+		*n = 0;
+		return nb ? NULL : p + 1;
+	}
+	esize = nb / cnt;
+	if (esize != 4 && esize != 8)
+		return NULL;
+	*n = cnt < SCMWQ_MAX_ARGS ? (unsigned int)cnt : SCMWQ_MAX_ARGS;
+	for (unsigned int i = 0; i < *n; i++) {
+		ev->args[i] = 0;
+		for (size_t j = 0; j < esize && i * esize + j < sizeof(b); j++)
+			ev->args[i] |= (uint64_t)b[i * esize + j] << (8 * j);
+	}
+	return p + 1;
+}
+
+/*
  * Vendor arguments: the rest of the line from the ' ' before "x2:" (@sp)
  * is the tracepoint's `out` text, " x2:(hex:0x0000001f decimal:31) x3:...",
  * parsed by the shared parser (lib/vendor_args.c): x2 is args[0].  Spaces
@@ -431,6 +473,12 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 		if (!p)
 			return false;
 		*probe = true;
+	} else if (STARTS(p, "[FAILED TO PARSE]")) {
+		/*
+		 * trace-cmd report, when libtraceevent cannot use the print
+		 * fmt (mainline's __print_dynamic_array): the raw fields follow.
+		 */
+		p += 17;
 	}
 	for (;;) {
 		const char *k;
@@ -461,7 +509,10 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 				return false;
 			continue;
 		case K_ARGS:
-			p = parse_arg_array(p, ev, &nargs);
+			if (STARTS(p, "ARRAY["))
+				p = parse_byte_array(p, cnt_seen ? ev->args_cnt : -1, ev, &nargs);
+			else
+				p = parse_arg_array(p, ev, &nargs);
 			if (!p)
 				return false;
 			ev->have |= SCMWQ_HAVE_ARGS;

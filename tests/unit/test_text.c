@@ -389,6 +389,36 @@ static void test_vendor_args(void)
 		     "vendor arguments on a resume");
 }
 
+/*
+ * `trace-cmd report` prints mainline scm_smc_request as "[FAILED TO PARSE]"
+ * and the raw fields (libtraceevent does not know __print_dynamic_array),
+ * `trace-cmd report -R` prints the raw fields of every event: args[] as the
+ * bytes of its unsigned longs.
+ */
+static void test_report_raw(void)
+{
+	is_event(KW "100.000000: scm_smc_request:      [FAILED TO PARSE] smc_id=1107297793 "
+		 "svc_id=6 cmd_id=1 args_cnt=1 args=ARRAY[00, 10, 00, 00, 00, 00, 00, 00]",
+		 SCMWQ_EV_SMC_REQUEST, "FAILED TO PARSE");
+	ok(ev.smc_id == 0x42000601, "FAILED TO PARSE: smc_id in decimal");
+	is_int(ev.args_cnt, 1, "FAILED TO PARSE: args_cnt");
+	ok(ev.have & SCMWQ_HAVE_ARGS, "FAILED TO PARSE: has its arguments");
+	is_int(ev.args[0], 0x1000, "FAILED TO PARSE: args[0] from its 8 bytes, little endian");
+	is_event(KW "100.000000: scm_smc_request:       smc_id=1107305474 svc_id=36 cmd_id=2 "
+		 "args_cnt=2 args=ARRAY[1f, 00, 00, 00, 02, 00, 00, 00]", SCMWQ_EV_SMC_REQUEST,
+		 "report -R, 4-byte longs");
+	ok(ev.args[0] == 0x1f && ev.args[1] == 2, "report -R, 4-byte longs: args[0], args[1]");
+	is_event(KW "100.000000: scm_smc_request:       smc_id=3254789123 svc_id=36 cmd_id=3 "
+		 "args_cnt=0 args=ARRAY[]", SCMWQ_EV_SMC_REQUEST, "report -R, no args");
+	ok((ev.have & SCMWQ_HAVE_ARGS) && ev.args_cnt == 0, "report -R, no args: known, none");
+	is_int(parse1(KW "100.000000: scm_smc_request:       smc_id=1 svc_id=0 cmd_id=1 "
+		      "args_cnt=1 args=ARRAY[00, 10, 00]"), SCMWQ_LINE_MALFORMED,
+	       "report -R: 3 bytes for one long: malformed");
+	is_int(parse1(KW "100.000000: scm_smc_request:       smc_id=1 svc_id=0 cmd_id=1 "
+		      "args_cnt=1 args=ARRAY[00, 1"), SCMWQ_LINE_MALFORMED,
+	       "report -R: a cut array: malformed");
+}
+
 static void test_vendor(void)
 {
 	is_event(KW "1.000000: scm_smc_request: smc_id:0x42000c05 "
@@ -1061,6 +1091,7 @@ int main(void)
 	test_mainline();
 	test_vendor();
 	test_vendor_args();
+	test_report_raw();
 	test_probes();
 	test_sched();
 	test_lost();
