@@ -17,8 +17,8 @@
  */
 #include "internal.h"
 
-static const char WHY_SYNTAX[] =
-	"scm_smc_request: expected vendor arguments \" x2:(hex:0xH decimal:D)\", \" x3:(...)\", ...";
+static const char WHY_SYNTAX[] = "scm_smc_request: expected vendor arguments "
+				 "\" x2:(hex:0xH decimal:D)\", \" x3:(...)\", ...";
 static const char WHY_FROM_X2[] =
 	"scm_smc_request: vendor arguments are numbered from x2 (the registers of the arguments; "
 	"the kernel never prints x0 or x1)";
