@@ -2,10 +2,19 @@
 # Every sample in traces/ gives the verdict its scenario's note states.
 # Each traces/scenarios/NAME.scn has a line
 #   # expect: driver=D exit=E rules=R1,R2|none [inconclusive=N] [text-only]
-# and every file made from it (traces/NAME.qcom_scm.txt, NAME.scm.txt,
-# NAME.dat, NAME.uprobe.txt) is replayed with --driver=D: the exit status,
-# the set of conclusive error and warning rules, and the inconclusive count
-# must match.  Prints TAP.
+# and every file made from it (traces/NAME.qcom_scm.txt, NAME.scm.txt, the
+# kernel-format NAME.qcom_scm.dat and NAME.scm.dat, NAME.dat, NAME.uprobe.txt)
+# is replayed with --driver=D: the exit status, the set of conclusive error
+# and warning rules, and the inconclusive count must match.  Every scenario
+# must have its kernel-format trace.dat files (no NAME.qcom_scm.dat for one
+# with a wakeack step: mainline has no scm_waitq_wake_ack tracepoint).
+#
+# A scenario may name files whose verdict is known to be wrong today
+# because of the model, not of the file:
+#   # known-model-issue: SUFFIX[,SUFFIX...] REASON
+# (SUFFIX as in NAME.SUFFIX, e.g. scm.dat).  Those are reported as skipped
+# while they still differ, and fail once they give the verdict, so that the
+# line is removed with the fix.  Prints TAP.
 set -u
 top=${SCMWQ_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${SCMWQ_BIN:-$top/build/scmwq-trace}
@@ -13,7 +22,7 @@ n=0
 fails=0
 
 check() {
-	local file=$1 drv=$2 exit_want=$3 rules_want=$4 inc_want=$5 out got_exit rules inc
+	local file=$1 drv=$2 exit_want=$3 rules_want=$4 inc_want=$5 known=${6:-} out got_exit rules inc
 	n=$((n + 1))
 	out=$("$bin" replay --driver="$drv" --format=json "$file" 2>/dev/null)
 	got_exit=$?
@@ -21,6 +30,16 @@ check() {
 		.severity != "info") | .rule] | unique | if length == 0 then "none" else join(",") end' \
 		2>/dev/null)
 	inc=$(printf '%s' "$out" | jq -r '.summary.inconclusive' 2>/dev/null)
+	if [ -n "$known" ]; then
+		if [ "$got_exit" = "$exit_want" ] && [ "$rules" = "$rules_want" ] &&
+		   { [ -z "$inc_want" ] || [ "$inc" = "$inc_want" ]; }; then
+			echo "not ok $n - ${file#"$top"/}: gives its verdict now: remove the known-model-issue line of its scenario"
+			fails=$((fails + 1))
+		else
+			echo "ok $n - ${file#"$top"/}: want exit $exit_want rules $rules_want, got exit $got_exit rules ${rules:-?} # skip known model issue: $known"
+		fi
+		return
+	fi
 	if [ "$got_exit" = "$exit_want" ] && [ "$rules" = "$rules_want" ] &&
 	   { [ -z "$inc_want" ] || [ "$inc" = "$inc_want" ]; }; then
 		echo "ok $n - ${file#"$top"/}: exit $got_exit, rules $rules"
@@ -37,13 +56,32 @@ for scn in "$top"/traces/scenarios/*.scn; do
 	ex=$(sed -n 's/.* exit=\([^ ]*\).*/\1/p' <<<"$exp")
 	rules=$(sed -n 's/.* rules=\([^ ]*\).*/\1/p' <<<"$exp")
 	inc=$(sed -n 's/.* inconclusive=\([^ ]*\).*/\1/p' <<<"$exp")
+	known=$(sed -n 's/^# known-model-issue: *//p' "$scn" | head -1)
 	found=0
-	# NAME.*.dat: the same recording converted (version 6, compressed)
+	# NAME.*.dat: the kernel-format ones, and the recording converted (v6, compressed)
 	for f in "$top/traces/$name".qcom_scm.txt "$top/traces/$name".scm.txt \
 		 "$top/traces/$name".dat "$top/traces/$name".*.dat "$top/traces/$name".uprobe.txt; do
 		[ -f "$f" ] || continue
 		found=1
-		check "$f" "$drv" "$ex" "$rules" "$inc"
+		why=""
+		for sfx in $(tr ',' ' ' <<<"${known%% *}"); do
+			[ "${f#"$top/traces/$name."}" = "$sfx" ] && why=${known#* }
+		done
+		check "$f" "$drv" "$ex" "$rules" "$inc" "$why"
+	done
+	# the kernel-format trace.dat files (tests/gen/make-corpus.sh --text-only)
+	for sys in qcom_scm scm; do
+		if [ $sys = qcom_scm ] &&
+		   grep -Eq '^[[:space:]]*[^#[:space:]]+[[:space:]]+wakeack([[:space:]]|$)' "$scn"; then
+			continue
+		fi
+		n=$((n + 1))
+		if [ -f "$top/traces/$name.$sys.dat" ]; then
+			echo "ok $n - $name has a trace.dat in the $sys kernel formats"
+		else
+			echo "not ok $n - $name has no $name.$sys.dat (tests/gen/make-corpus.sh --text-only)"
+			fails=$((fails + 1))
+		fi
 	done
 	if [ $found = 0 ]; then
 		n=$((n + 1))
