@@ -217,14 +217,15 @@ static void summary(struct mon *m, struct scmwq_judge *j, double secs, bool fina
 		       "\"events\": %llu, \"lost_events\": %llu, \"driver\": \"%s\", "
 		       "\"calls\": %llu, \"sleeps\": %llu, \"wakes\": %llu, \"stalls\": %llu, "
 		       "\"errors\": %llu, \"warnings\": %llu, \"inconclusive\": %llu, "
-		       "\"infos\": %llu}\n", final ? "true" : "false", secs,
+		       "\"infos\": %llu, \"garbled_records\": %llu}\n", final ? "true" : "false", secs,
 		       (unsigned long long)r->events,
 		       (unsigned long long)(cs.dropped + s->lost_events),
 		       r->driver == SCMWQ_DRV_AUTO ? "undecided" : scmwq_driver_name(r->driver),
 		       (unsigned long long)s->calls, (unsigned long long)s->sleeps,
 		       (unsigned long long)s->wakes, (unsigned long long)m->stalls,
 		       (unsigned long long)s->errors, (unsigned long long)s->warnings,
-		       (unsigned long long)s->inconclusive, (unsigned long long)s->infos);
+		       (unsigned long long)s->inconclusive, (unsigned long long)s->infos,
+		       (unsigned long long)cs.garbled);
 	} else {
 		printf("%s %.1f s: %llu events, %llu lost; %llu calls, %llu sleeps, %llu wakes; "
 		       "%llu stalls; %llu errors, %llu warnings, %llu inconclusive\n",
@@ -238,6 +239,10 @@ static void summary(struct mon *m, struct scmwq_judge *j, double secs, bool fina
 		if (final)
 			printf("monitor: driver %s (%s)\n", scmwq_driver_name(r->driver),
 			       r->driver_why);
+		if (final && cs.garbled)
+			printf("monitor: %llu records with fields that could not be read (the "
+			       "first: %s)\n", (unsigned long long)cs.garbled,
+			       scmwq_capture_live_garbled(m->cap));
 	}
 	fflush(stdout);
 }

@@ -269,7 +269,10 @@ int scmwq_text_write_header(FILE *out, int cpus, uint64_t entries);
  *
  * The line has the layout of /sys/kernel/tracing/trace with the 5-column
  * flags field ("d..1."), microsecond timestamps and the fields exactly as
- * the tracepoint's TP_printk of traces.md section 1 prints them.
+ * the tracepoint's TP_printk of traces.md section 1 prints them: an
+ * scm_smc_request keeps at most 6 arguments (args_cnt clamped as the
+ * kernel does), mainline's as "args:{0x1f,0x2}", the vendor's numbered by
+ * register from x2 (" x2:(hex:0x0000001f decimal:31)" is args[0]).
  */
 int scmwq_text_write_event(FILE *out, const struct scmwq_event *ev, enum scmwq_system sys);
 
@@ -943,6 +946,7 @@ struct scmwq_capture_stats {
 	uint64_t overrun;	/* overwritten before they were read */
 	uint64_t dropped;	/* not written (buffer full in non-overwrite mode) */
 	uint64_t bytes;		/* bytes captured (record) */
+	uint64_t garbled;	/* monitor: records whose fields could not be read */
 };
 
 /*
@@ -970,6 +974,8 @@ uint64_t scmwq_capture_live_now(const struct scmwq_capture *c);
 /* After scmwq_capture_stop(): deliver what is left, regardless of time. */
 int scmwq_capture_live_drain(struct scmwq_capture *c, struct scmwq_error *err);
 void scmwq_capture_live_stats(const struct scmwq_capture *c, struct scmwq_capture_stats *st);
+/* Why the first record counted in scmwq_capture_stats.garbled was; NULL: none. */
+const char *scmwq_capture_live_garbled(const struct scmwq_capture *c);
 
 /* ------------------------------------------------------------------ */
 /* Small helpers shared by the commands                                */

@@ -94,6 +94,19 @@ void scmwq_model_set_decided_hook(struct scmwq_model *m, scmwq_finding_fn fn, vo
 size_t scmwq_model_held(const struct scmwq_model *m);
 
 /* ------------------------------------------------------------------ */
+/* Vendor scm_smc_request arguments (lib/vendor_args.c)                */
+
+/*
+ * Parse " x2:(hex:0xH decimal:D) x3:(...)..." (at most @len bytes, up to a
+ * NUL): the argument text the vendor kernel prints after args_cnt and
+ * keeps in the string field `out`.  args[0] is x2.  @expect: args_cnt, or
+ * -1.  Returns the number of arguments listed (only the first
+ * SCMWQ_MAX_ARGS are stored), or -1 with *@why saying what was expected.
+ */
+int scmwq_vendor_args_parse(const char *s, size_t len, int expect, uint64_t *args,
+			    const char **why);
+
+/* ------------------------------------------------------------------ */
 /* trace.dat (lib/tdat.c)                                              */
 
 /*

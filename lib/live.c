@@ -110,6 +110,8 @@ struct scmwq_live {
 	bool more;			/* a CPU was left with data: sweep at once */
 	bool drained;
 	uint64_t events, lost, pages, seq;
+	uint64_t garbled;		/* records whose fields could not be read */
+	char first_garbled[160];
 	struct scmwq_pidmap comms;	/* struct live_comm */
 	uint64_t comms_pruned;		/* when */
 	char *cmdlines_path;		/* the kernel's saved_cmdlines */
@@ -689,6 +691,14 @@ int scmwq_live_drain(struct scmwq_live *l, struct scmwq_error *err)
 	return 0;
 }
 
+void scmwq_live_garbled(const struct scmwq_live *l, uint64_t *garbled, const char **first)
+{
+	if (garbled)
+		*garbled = l->garbled;
+	if (first)
+		*first = l->garbled ? l->first_garbled : NULL;
+}
+
 void scmwq_live_stats(const struct scmwq_live *l, uint64_t *events, uint64_t *lost,
 		      uint64_t *pages)
 {
@@ -766,6 +776,15 @@ static int set_clock(struct scmwq_live *l, struct tracefs_instance *inst,
 	return 0;
 }
 
+/* A record whose fields tepconv could not read (a garbled vendor `out`): counted. */
+static void live_diag(uint64_t offset, const char *what, void *arg)
+{
+	struct scmwq_live *l = arg;
+
+	if (!l->garbled++)
+		snprintf(l->first_garbled, sizeof(l->first_garbled), "%s", what);
+}
+
 /*
  * The formats of the systems that hold our events, and of "sched": not
  * all the kernel's thousands of formats.
@@ -818,6 +837,7 @@ static int load_formats(struct scmwq_live *l, struct tracefs_instance *inst,
 	l->conv = scmwq_tepconv_new(l->tep, err);
 	if (!l->conv)
 		return -1;
+	scmwq_tepconv_set_diag(l->conv, live_diag, l);
 	if (!l->kbuf)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	return 0;

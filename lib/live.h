@@ -82,6 +82,8 @@ int scmwq_live_drain(struct scmwq_live *l, struct scmwq_error *err);
  * did not store counts 0, like in a trace.dat); @pages: sub-buffer pages
  * read.  Any pointer may be NULL.
  */
+/* @garbled (may be NULL): records whose fields could not be read; @first: the first why */
+void scmwq_live_garbled(const struct scmwq_live *l, uint64_t *garbled, const char **first);
 void scmwq_live_stats(const struct scmwq_live *l, uint64_t *events, uint64_t *lost,
 		      uint64_t *pages);
 

@@ -33,8 +33,19 @@ void scmwq_capture_live_stats(const struct scmwq_capture *c, struct scmwq_captur
 	uint64_t pages = 0;
 
 	scmwq_capture_read_stats(c, st);
-	if (c->live)
+	if (c->live) {
 		scmwq_live_stats(c->live, &st->events, &st->dropped, &pages);
+		scmwq_live_garbled(c->live, &st->garbled, NULL);
+	}
+}
+
+const char *scmwq_capture_live_garbled(const struct scmwq_capture *c)
+{
+	const char *first = NULL;
+
+	if (c->live)
+		scmwq_live_garbled(c->live, NULL, &first);
+	return first;
 }
 
 void scmwq_capture_live_free(struct scmwq_capture *c)

@@ -138,6 +138,12 @@ static const struct scmwq_source_ops tdat_ops = {
 	.free = tdat_free,
 };
 
+/* A garbled record of ours: reported like a malformed text line, at its file offset. */
+static void tdat_diag(uint64_t offset, const char *what, void *arg)
+{
+	scmwq_source_diag(arg, offset, what);
+}
+
 /* Start a cursor on every CPU of @handle that has data. */
 static int add_cursors(struct tdat *t, struct tracecmd_input *handle, int *order,
 		       struct scmwq_error *err)
@@ -609,6 +615,7 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 	t->conv = scmwq_tepconv_new(t->tep, err);
 	if (!t->conv)
 		goto out;
+	scmwq_tepconv_set_diag(t->conv, tdat_diag, src);
 	src->sys = scmwq_tepconv_system(t->conv);
 	src->cpus = tep_get_cpus(t->tep);
 	src->losses_in_order = true;

@@ -5,6 +5,8 @@
  * reads at known offsets.  Shared by the trace.dat reader (lib/tdat.c) and
  * the live tracefs reader (lib/live.c).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,7 @@ enum tepconv_field {
 	F_CMD_ID,
 	F_ARGS_CNT,
 	F_ARGS,			/* mainline: unsigned long args[] (dynamic array) */
+	F_OUT,			/* vendor: char out[], the argument text (dynamic array) */
 	F_ARG0,			/* probe style: arg0 .. arg9 */
 	F_ARG9 = F_ARG0 + SCMWQ_MAX_ARGS - 1,
 	F_WQ_CTX,
@@ -41,7 +44,7 @@ enum tepconv_field {
 
 static const char *const field_names[F__COUNT] = {
 	[F_SMC_ID] = "smc_id", [F_SVC_ID] = "svc_id", [F_CMD_ID] = "cmd_id",
-	[F_ARGS_CNT] = "args_cnt", [F_ARGS] = "args",
+	[F_ARGS_CNT] = "args_cnt", [F_ARGS] = "args", [F_OUT] = "out",
 	[F_ARG0 + 0] = "arg0", [F_ARG0 + 1] = "arg1", [F_ARG0 + 2] = "arg2",
 	[F_ARG0 + 3] = "arg3", [F_ARG0 + 4] = "arg4", [F_ARG0 + 5] = "arg5",
 	[F_ARG0 + 6] = "arg6", [F_ARG0 + 7] = "arg7", [F_ARG0 + 8] = "arg8",
@@ -84,6 +87,9 @@ struct scmwq_tepconv {
 	enum scmwq_system sys;		/* of the SCM formats, by majority */
 	struct tepconv_fmt *fmts;
 	int nfmts;
+	scmwq_tepconv_diag_fn diag;	/* records that are ours but garbled */
+	void *diag_arg;
+	char msg[512];			/* the diag's sentence */
 };
 
 /* ------------------------------------------------------------------ */
@@ -124,15 +130,61 @@ static bool get_str(const struct tep_record *rec, const struct tep_format_field 
 	return true;
 }
 
-/* The dynamic array args[] of the mainline scm_smc_request. */
-static int get_dyn_args(const struct scmwq_tepconv *c, const struct tep_record *rec,
-			const struct tep_format_field *f, uint64_t *args)
+/* @s (@len bytes) for a message, \xNN for the unprintable; "..." when cut (@size >= 8). */
+static void quote(char *buf, size_t size, const char *s, size_t len)
+{
+	size_t o = 0, i;
+
+	for (i = 0; i < len && o + 8 <= size; i++) {
+		unsigned char ch = s[i];
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
+			buf[o++] = ch;
+		else
+			o += snprintf(buf + o, size - o, "\\x%02x", ch);
+	}
+	if (i < len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+}
+
+/* Tell the diag callback that @rec's field is garbled. */
+static void garbled(struct scmwq_tepconv *c, const struct tep_record *rec, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void garbled(struct scmwq_tepconv *c, const struct tep_record *rec, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!c->diag)
+		return;
+	n = snprintf(c->msg, sizeof(c->msg), "record at offset %llu: ",
+		     (unsigned long long)rec->offset);
+	va_start(ap, fmt);
+	vsnprintf(c->msg + n, sizeof(c->msg) - n, fmt, ap);
+	va_end(ap);
+	c->diag(rec->offset, c->msg, c->diag_arg);
+}
+
+/*
+ * The mainline scm_smc_request's `__data_loc unsigned long[] args`: n
+ * elements of the long size of the trace, n being args_cnt.  Read within
+ * the record; returns n, or -1 (and the diag callback is told why).
+ */
+static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+			const struct tep_format_field *f, int expect, uint64_t *args)
 {
 	unsigned int off, len, esize, n;
 	uint64_t loc;
 
-	if (!f || f->offset < 0 || (long)f->offset + 4 > (long)rec->size)
+	if (f->offset < 0 || f->size != 4 || (long)f->offset + 4 > (long)rec->size) {
+		garbled(c, rec, "scm_smc_request: the args field (offset %d, %d bytes) is not a "
+			"data_loc within the record's %d bytes", f->offset, f->size, rec->size);
 		return -1;
+	}
 	loc = tep_read_number(c->tep, (const char *)rec->data + f->offset, 4);
 	off = loc & 0xffff;
 	len = loc >> 16;
@@ -141,14 +193,79 @@ static int get_dyn_args(const struct scmwq_tepconv *c, const struct tep_record *
 	esize = f->elementsize ? f->elementsize : (unsigned int)c->long_size;
 	if (esize != 4 && esize != 8)
 		esize = 8;
-	if ((long)off + len > (long)rec->size)
+	if ((long)off + len > (long)rec->size) {
+		garbled(c, rec, "scm_smc_request: the args field's data_loc (offset %u, length %u) "
+			"points outside the record's %d bytes", off, len, rec->size);
 		return -1;
+	}
+	if (len % esize || (expect >= 0 && len / esize != (unsigned int)expect)) {
+		garbled(c, rec, "scm_smc_request: args[] has %u bytes, expected args_cnt (%d) "
+			"elements of %u bytes", len, expect, esize);
+		return -1;
+	}
 	n = len / esize;
-	if (n > SCMWQ_MAX_ARGS)
-		n = SCMWQ_MAX_ARGS;
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n && i < SCMWQ_MAX_ARGS; i++)
 		args[i] = tep_read_number(c->tep, (const char *)rec->data + off + i * esize,
 					  esize);
+	return n;
+}
+
+/*
+ * The vendor scm_smc_request's `out`: the argument text " x2:(hex:0x..
+ * decimal:..) x3:(...)" (lib/vendor_args.c) in a string field, normally
+ * `__data_loc char[] out` ((length << 16) | offset; the kernel reserves
+ * args_cnt * 64 + 1 bytes and leaves whatever was there after the NUL).
+ * Read within the record; returns the arguments listed, or -1 (and the
+ * diag callback is told why) when the field is garbled.
+ */
+static int get_out_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+			const struct tep_format_field *f, int expect, uint64_t *args)
+{
+	unsigned int off, len;
+	const char *why, *s;
+	int n;
+
+	if (f->offset < 0 || f->size <= 0 || (long)f->offset + f->size > (long)rec->size) {
+		garbled(c, rec, "scm_smc_request: the out field (offset %d, %d bytes) does not "
+			"fit in the record's %d bytes", f->offset, f->size, rec->size);
+		return -1;
+	}
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+		uint64_t loc;
+
+		if (f->size != 4) {
+			garbled(c, rec, "scm_smc_request: the out field's data_loc has %d bytes, "
+				"expected 4", f->size);
+			return -1;
+		}
+		loc = tep_read_number(c->tep, (const char *)rec->data + f->offset, 4);
+		off = loc & 0xffff;
+		len = loc >> 16;
+		if (f->flags & TEP_FIELD_IS_RELATIVE)
+			off += f->offset + f->size;
+		if ((long)off + len > (long)rec->size) {
+			garbled(c, rec, "scm_smc_request: the out field's data_loc (offset %u, "
+				"length %u) points outside the record's %d bytes", off, len,
+				rec->size);
+			return -1;
+		}
+	} else {
+		off = f->offset;	/* a fixed char out[N] */
+		len = f->size;
+	}
+	s = (const char *)rec->data + off;
+	if (!memchr(s, '\0', len)) {
+		garbled(c, rec, "scm_smc_request: the out text is not NUL-terminated within its "
+			"%u bytes", len);
+		return -1;
+	}
+	n = scmwq_vendor_args_parse(s, len, expect, args, &why);
+	if (n < 0) {
+		char text[160];
+
+		quote(text, sizeof(text), s, strnlen(s, len));
+		garbled(c, rec, "%s; the record has args_cnt:%d and out \"%s\"", why, expect, text);
+	}
 	return n;
 }
 
@@ -255,10 +372,13 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 		}
 	}
 	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
+		int cnt = get_num(c, rec, fm->f[F_ARGS_CNT], &v) ? (int)v : -1;
 		int n = -1;
 
 		if (fm->f[F_ARGS]) {
-			n = get_dyn_args(c, rec, fm->f[F_ARGS], ev->args);
+			n = get_dyn_args(c, rec, fm->f[F_ARGS], cnt, ev->args);
+		} else if (fm->f[F_OUT] && (fm->f[F_OUT]->flags & TEP_FIELD_IS_STRING)) {
+			n = get_out_args(c, rec, fm->f[F_OUT], cnt, ev->args);
 		} else {
 			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
 				if (!get_num(c, rec, fm->f[F_ARG0 + i], &ev->args[i]))
@@ -417,6 +537,23 @@ struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_err
 enum scmwq_system scmwq_tepconv_system(const struct scmwq_tepconv *c)
 {
 	return c->sys;
+}
+
+/**
+ * scmwq_tepconv_set_diag - be told of records of ours that are garbled
+ * @c: the converter
+ * @fn: called with the record's offset and a sentence naming it and what
+ *      was expected (NULL: nobody is told)
+ * @arg: passed to @fn
+ *
+ * Such records still convert, without the fields that could not be read
+ * (e.g. a vendor scm_smc_request whose `out` text does not parse has no
+ * SCMWQ_HAVE_ARGS).
+ */
+void scmwq_tepconv_set_diag(struct scmwq_tepconv *c, scmwq_tepconv_diag_fn fn, void *arg)
+{
+	c->diag = fn;
+	c->diag_arg = arg;
 }
 
 void scmwq_tepconv_free(struct scmwq_tepconv *c)

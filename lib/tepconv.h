@@ -44,6 +44,16 @@ void scmwq_tepconv_lost(const struct tep_record *rec, struct scmwq_event *ev);
  */
 enum scmwq_system scmwq_tepconv_system(const struct scmwq_tepconv *c);
 
+/*
+ * A record of one of our events that is garbled (e.g. a vendor `out`
+ * argument text that does not parse): @offset is the record's offset
+ * (rec->offset: in the file for trace.dat), @what a sentence naming it and
+ * saying what was expected.  The record still converts, without what could
+ * not be read.
+ */
+typedef void (*scmwq_tepconv_diag_fn)(uint64_t offset, const char *what, void *arg);
+void scmwq_tepconv_set_diag(struct scmwq_tepconv *c, scmwq_tepconv_diag_fn fn, void *arg);
+
 void scmwq_tepconv_free(struct scmwq_tepconv *c);
 
 /* Whether @system/@event is one of the events the converter reads. */

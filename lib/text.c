@@ -22,6 +22,9 @@
 
 static const char WHY_GRAMMAR[] = "expected TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS";
 static const char WHY_CUT[] = "last line is cut off (interrupted capture?); ignored";
+static const char WHY_VENDOR_ARGS[] =
+	"scm_smc_request: expected the vendor arguments \" x2:(hex:0xH decimal:D) x3:(...)...\" "
+	"at the end, after args_cnt:N";
 
 /* ------------------------------------------------------------------ */
 /* Character and number scanning                                       */
@@ -245,7 +248,8 @@ enum fkey {
 	K_CMD_ID,
 	K_ARGS_CNT,
 	K_ARGS,
-	K_ARGN,		/* x0.. (vendor) or arg0.. (probes) */
+	K_ARGN,		/* arg0.. (probes) */
+	K_XN,		/* x2.. (vendor: the argument's register) */
 	K_WQ_CTX,
 	K_CTX,
 	K_FLAGS,
@@ -316,7 +320,7 @@ static enum fkey field_key(const char *k, size_t len, unsigned int *idx)
 			v = v * 10 + (*d - '0');
 		}
 		*idx = v;
-		return K_ARGN;
+		return k[0] == 'x' ? K_XN : K_ARGN;
 	}
 	return K_UNKNOWN;
 }
@@ -354,22 +358,68 @@ static const char *skip_value(const char *p)
 	return NULL;
 }
 
-/* Vendor argument: "(hex:0x00000007 decimal:7)"; takes the hex value. */
-static const char *parse_vendor_arg(const char *p, uint64_t *v)
+/*
+ * A dynamic array as libtraceevent prints a field raw (`trace-cmd report
+ * -R`, and after "[FAILED TO PARSE]"): "ARRAY[1f, 00, 00, 00, 00, 00, 00,
+ * 00]", its bytes in memory order.  Mainline's args[] holds args_cnt
+ * (@cnt; -1 unknown) unsigned longs: their size is the bytes over the
+ * count (4 or 8), little endian (arm64 and x86 alike).
+ */
+static const char *parse_byte_array(const char *p, int cnt, struct scmwq_event *ev,
+				    unsigned int *n)
 {
-	uint64_t dec;
+	unsigned char b[8 * SCMWQ_MAX_ARGS];
+	size_t nb = 0, esize;
 
-	if (!STARTS(p, "(hex:"))
-		return NULL;
-	p = parse_uint(p + 5, v);
-	if (!p)
-		return NULL;
-	if (*p == ' ' && STARTS(p + 1, "decimal:")) {
-		p = parse_int(p + 9, &dec);
-		if (!p)
+	for (p += 6; *p != ']'; p += 2, nb++) {
+		int hi, lo;
+
+		if (nb && (p[0] != ',' || p[1] != ' '))
 			return NULL;
+		p += nb ? 2 : 0;
+		if ((hi = hex_val(p[0])) < 0 || (lo = hex_val(p[1])) < 0 || nb >= 4096)
+			return NULL;
+		if (nb < sizeof(b))
+			b[nb] = (unsigned char)(hi << 4 | lo);
 	}
-	return *p == ')' ? p + 1 : NULL;
+	if (cnt < 0)
+		cnt = nb % 8 ? (int)nb / 4 : (int)nb / 8;
+	if (!cnt || nb % cnt) {
+		*n = 0;
+		return nb ? NULL : p + 1;
+	}
+	esize = nb / cnt;
+	if (esize != 4 && esize != 8)
+		return NULL;
+	*n = cnt < SCMWQ_MAX_ARGS ? (unsigned int)cnt : SCMWQ_MAX_ARGS;
+	for (unsigned int i = 0; i < *n; i++) {
+		ev->args[i] = 0;
+		for (size_t j = 0; j < esize && i * esize + j < sizeof(b); j++)
+			ev->args[i] |= (uint64_t)b[i * esize + j] << (8 * j);
+	}
+	return p + 1;
+}
+
+/*
+ * Vendor arguments: the rest of the line from the ' ' before "x2:" (@sp)
+ * is the tracepoint's `out` text, " x2:(hex:0x0000001f decimal:31) x3:...",
+ * parsed by the shared parser (lib/vendor_args.c): x2 is args[0].  Spaces
+ * pasted after it are allowed.  @cnt: args_cnt when seen before, else -1.
+ * Returns the end of the line, or NULL with *@why set.
+ */
+static const char *parse_vendor_args(const char *sp, int cnt, struct scmwq_event *ev,
+				     unsigned int *n, const char **why)
+{
+	const char *e = sp + strlen(sp);
+	int got;
+
+	while (e > sp && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	got = scmwq_vendor_args_parse(sp, e - sp, cnt, ev->args, why);
+	if (got < 0)
+		return NULL;
+	*n = got < SCMWQ_MAX_ARGS ? (unsigned int)got : SCMWQ_MAX_ARGS;
+	return sp + strlen(sp);
 }
 
 /* Mainline argument array: "{0x1,0x2}" or "{}". */
@@ -403,13 +453,14 @@ static const char *parse_arg_array(const char *p, struct scmwq_event *ev, unsign
 }
 
 /*
- * Fields of an SCM event, by name.  Returns false if a field is garbled;
- * sets *probe for probe-style lines and *cue to the system the print
- * format gives away.
+ * Fields of an SCM event, by name.  Returns false if a field is garbled
+ * (*why may then say more than the event's usual sentence); sets *probe
+ * for probe-style lines and *cue to the system the print format gives away.
  */
 static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event *ev,
-			     bool *probe, enum scmwq_system *cue)
+			     bool *probe, enum scmwq_system *cue, const char **why)
 {
+	const char *start = p;
 	unsigned int nargs = 0, idx = 0, res_seen = 0;
 	bool res_decimal = false, first = true, args_listed = false, cnt_seen = false;
 	uint64_t v;
@@ -422,6 +473,12 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 		if (!p)
 			return false;
 		*probe = true;
+	} else if (STARTS(p, "[FAILED TO PARSE]")) {
+		/*
+		 * trace-cmd report, when libtraceevent cannot use the print
+		 * fmt (mainline's __print_dynamic_array): the raw fields follow.
+		 */
+		p += 17;
 	}
 	for (;;) {
 		const char *k;
@@ -452,20 +509,38 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 				return false;
 			continue;
 		case K_ARGS:
-			p = parse_arg_array(p, ev, &nargs);
+			if (STARTS(p, "ARRAY["))
+				p = parse_byte_array(p, cnt_seen ? ev->args_cnt : -1, ev, &nargs);
+			else
+				p = parse_arg_array(p, ev, &nargs);
 			if (!p)
 				return false;
 			ev->have |= SCMWQ_HAVE_ARGS;
 			args_listed = true;
 			*cue = SCMWQ_SYS_QCOM_SCM;
 			break;
-		case K_ARGN:
-			if (*p == '(') {
-				p = parse_vendor_arg(p, &v);
-				*cue = SCMWQ_SYS_SCM;
-			} else {
-				p = parse_int(p, &v);
+		case K_XN:
+			if (sep == '=') {
+				/* a probe's own field named xN: not the vendor's text */
+				p = skip_value(p);
+				if (!p)
+					return false;
+				continue;
 			}
+			if (tev != TEV_REQUEST || nargs || k == start || k[-1] != ' ') {
+				*why = WHY_VENDOR_ARGS;
+				return false;
+			}
+			p = parse_vendor_args(k - 1, cnt_seen ? ev->args_cnt : -1, ev, &nargs,
+					      why);
+			if (!p)
+				return false;
+			ev->have |= SCMWQ_HAVE_ARGS;
+			args_listed = true;
+			*cue = SCMWQ_SYS_SCM;
+			break;
+		case K_ARGN:
+			p = parse_int(p, &v);
 			if (!p)
 				return false;
 			if (idx < SCMWQ_MAX_ARGS) {
@@ -553,6 +628,15 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 		ev->have |= SCMWQ_HAVE_RES012;
 
 	if (tev == TEV_REQUEST) {
+		/*
+		 * Vendor format, args_cnt:N with N > 0 and no argument text:
+		 * what `trace-cmd report` prints (libtraceevent ignores the
+		 * "(char *)" cast before the text in the print fmt).  The
+		 * arguments are unknown, not zero.
+		 */
+		if (!*probe && *cue == SCMWQ_SYS_SCM && cnt_seen && !args_listed &&
+		    ev->args_cnt)
+			ev->have &= ~SCMWQ_HAVE_ARGS;
 		if (args_listed && !cnt_seen)
 			ev->args_cnt = (uint8_t)nargs;
 		if (!(ev->have & SCMWQ_HAVE_SVC_CMD) && (ev->have & SCMWQ_HAVE_SMC_ID)) {
@@ -1055,6 +1139,7 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 	ev->pid = tmp.pid;
 	ev->cpu = tmp.cpu;
 	memcpy(ev->comm, tmp.comm, sizeof(ev->comm));
+	*why = NULL;
 
 	switch (events[ei].tev) {
 	case TEV_SWITCH:
@@ -1069,7 +1154,7 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 		break;
 	}
 
-	if (!parse_scm_fields(fields, events[ei].tev, ev, &probe, &cue))
+	if (!parse_scm_fields(fields, events[ei].tev, ev, &probe, &cue, why))
 		goto bad;
 	if (!probe) {
 		static const unsigned int need[] = {
@@ -1098,7 +1183,8 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 	ev->sys = cue;
 	return SCMWQ_LINE_EVENT;
 bad:
-	*why = events[ei].why;
+	if (!*why)
+		*why = events[ei].why;
 	return SCMWQ_LINE_MALFORMED;
 }
 

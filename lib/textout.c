@@ -37,25 +37,33 @@ int scmwq_text_write_header(FILE *out, int cpus, uint64_t entries)
 	return r < 0 ? -1 : 0;
 }
 
-/* "scm_smc_request" fields, mainline or vendor. */
+/* Both tracepoints keep at most 6 arguments: min_t(u8, smc->args[1] & 0xF, 6). */
+#define KERNEL_MAX_ARGS	6
+
+/*
+ * "scm_smc_request" fields, mainline or vendor.  args_cnt is what the
+ * tracepoint stores, the count clamped to 6.  The vendor arguments are
+ * numbered by their register, from x2: the kernel prints smc->args[2 + i]
+ * as "x%u" with i + 2, so args[0] is x2.
+ */
 static int write_request(FILE *out, const struct scmwq_event *ev, bool vendor)
 {
-	unsigned int n = ev->args_cnt < SCMWQ_MAX_ARGS ? ev->args_cnt : SCMWQ_MAX_ARGS;
+	unsigned int n = ev->args_cnt < KERNEL_MAX_ARGS ? ev->args_cnt : KERNEL_MAX_ARGS;
 
 	if (vendor) {
 		if (fprintf(out, "smc_id:0x%08llx svc_id:0x%02x, cmd_id:0x%02x, args_cnt:%u",
-			    (unsigned long long)ev->smc_id, ev->svc_id, ev->cmd_id,
-			    ev->args_cnt) < 0)
+			    (unsigned long long)ev->smc_id, ev->svc_id, ev->cmd_id, n) < 0)
 			return -1;
 		for (unsigned int i = 0; i < n; i++)
-			if (fprintf(out, " x%u:(hex:0x%08llx decimal:%llu)", i,
+			if (fprintf(out, " x%u:(hex:0x%08llx decimal:%llu)", i + 2,
 				    (unsigned long long)ev->args[i],
 				    (unsigned long long)ev->args[i]) < 0)
 				return -1;
 		return 0;
 	}
+	/* __print_dynamic_array(args, sizeof(unsigned long)): "{0x1f,0x2}", "{}" */
 	if (fprintf(out, "smc_id:0x%08llx svc_id:0x%02x cmd_id:0x%02x args_cnt:%u args:{",
-		    (unsigned long long)ev->smc_id, ev->svc_id, ev->cmd_id, ev->args_cnt) < 0)
+		    (unsigned long long)ev->smc_id, ev->svc_id, ev->cmd_id, n) < 0)
 		return -1;
 	for (unsigned int i = 0; i < n; i++)
 		if (fprintf(out, "%s0x%llx", i ? "," : "", (unsigned long long)ev->args[i]) < 0)

@@ -2,10 +2,13 @@
 # Every sample in traces/ gives the verdict its scenario's note states.
 # Each traces/scenarios/NAME.scn has a line
 #   # expect: driver=D exit=E rules=R1,R2|none [inconclusive=N] [text-only]
-# and every file made from it (traces/NAME.qcom_scm.txt, NAME.scm.txt,
-# NAME.dat, NAME.uprobe.txt) is replayed with --driver=D: the exit status,
-# the set of conclusive error and warning rules, and the inconclusive count
-# must match.  Prints TAP.
+# and every file made from it (traces/NAME.qcom_scm.txt, NAME.scm.txt, the
+# kernel-format NAME.qcom_scm.dat and NAME.scm.dat, NAME.dat, NAME.uprobe.txt)
+# is replayed with --driver=D: the exit status, the set of conclusive error
+# and warning rules, and the inconclusive count must match.  Every scenario
+# must have its kernel-format trace.dat files (no NAME.qcom_scm.dat for one
+# with a wakeack step: mainline has no scm_waitq_wake_ack tracepoint).
+# Prints TAP.
 set -u
 top=${SCMWQ_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 bin=${SCMWQ_BIN:-$top/build/scmwq-trace}
@@ -38,12 +41,26 @@ for scn in "$top"/traces/scenarios/*.scn; do
 	rules=$(sed -n 's/.* rules=\([^ ]*\).*/\1/p' <<<"$exp")
 	inc=$(sed -n 's/.* inconclusive=\([^ ]*\).*/\1/p' <<<"$exp")
 	found=0
-	# NAME.*.dat: the same recording converted (version 6, compressed)
+	# NAME.*.dat: the kernel-format ones, and the recording converted (v6, compressed)
 	for f in "$top/traces/$name".qcom_scm.txt "$top/traces/$name".scm.txt \
 		 "$top/traces/$name".dat "$top/traces/$name".*.dat "$top/traces/$name".uprobe.txt; do
 		[ -f "$f" ] || continue
 		found=1
 		check "$f" "$drv" "$ex" "$rules" "$inc"
+	done
+	# the kernel-format trace.dat files (tests/gen/make-corpus.sh --text-only)
+	for sys in qcom_scm scm; do
+		if [ $sys = qcom_scm ] &&
+		   grep -Eq '^[[:space:]]*[^#[:space:]]+[[:space:]]+wakeack([[:space:]]|$)' "$scn"; then
+			continue
+		fi
+		n=$((n + 1))
+		if [ -f "$top/traces/$name.$sys.dat" ]; then
+			echo "ok $n - $name has a trace.dat in the $sys kernel formats"
+		else
+			echo "not ok $n - $name has no $name.$sys.dat (tests/gen/make-corpus.sh --text-only)"
+			fails=$((fails + 1))
+		fi
 	done
 	if [ $found = 0 ]; then
 		n=$((n + 1))

@@ -219,14 +219,15 @@ need_live() {
 		scmwq simulate -d "$d" --calls=100 -o "$f"
 		grep -qE 'scm_smc_request: smc_id:0x[0-9a-f]{8} svc_id:0x[0-9a-f]{2} cmd_id:0x[0-9a-f]{2} args_cnt:[0-9]+ args:\{' "$f" ||
 			fail "$d: no mainline-style scm_smc_request line"
-		grep -q 'x0:(hex:' "$f" && fail "$d: vendor-style arguments"
+		grep -q 'x2:(hex:' "$f" && fail "$d: vendor-style arguments"
 		grep -q 'scm_waitq_wake_ack' "$f" && fail "$d: a WAKE/ACK on a mainline driver"
 	done
 	for d in vendor draft-2022; do
 		f=$BATS_TEST_TMPDIR/$d.txt
 		scmwq simulate -d "$d" --calls=300 -o "$f"
-		grep -qE 'scm_smc_request: smc_id:0x[0-9a-f]{8} svc_id:0x[0-9a-f]{2}, cmd_id:0x[0-9a-f]{2}, args_cnt:[0-9]+ x0:\(hex:0x[0-9a-f]{8} decimal:[0-9]+\)' "$f" ||
+		grep -qE 'scm_smc_request: smc_id:0x[0-9a-f]{8} svc_id:0x[0-9a-f]{2}, cmd_id:0x[0-9a-f]{2}, args_cnt:[0-9]+ x2:\(hex:0x[0-9a-f]{8} decimal:[0-9]+\)' "$f" ||
 			fail "$d: no vendor-style scm_smc_request line"
+		grep -qE ' x[01]:\(' "$f" && fail "$d: an argument numbered x0 or x1 (the kernel numbers them by register, from x2)"
 		grep -q 'args:{' "$f" && fail "$d: mainline-style arguments"
 		grep -q 'scm_waitq_wake_ack: wq_ctx:' "$f" || fail "$d: no scm_waitq_wake_ack in 300 calls"
 	done
@@ -235,11 +236,11 @@ need_live() {
 
 @test "--format=scm on mainline and --format=qcom_scm on vendor switch the print format" {
 	scmwq simulate --calls=100 --format=scm -o "$BATS_TEST_TMPDIR/a.txt"
-	grep -q 'x0:(hex:' "$BATS_TEST_TMPDIR/a.txt" || fail "--format=scm: no vendor-style args"
+	grep -q 'x2:(hex:' "$BATS_TEST_TMPDIR/a.txt" || fail "--format=scm: no vendor-style args"
 	grep -q 'args:{' "$BATS_TEST_TMPDIR/a.txt" && fail "--format=scm: mainline-style args"
 	scmwq simulate -d vendor --calls=100 --format=qcom_scm -o "$BATS_TEST_TMPDIR/b.txt"
 	grep -q 'args:{' "$BATS_TEST_TMPDIR/b.txt" || fail "--format=qcom_scm: no mainline-style args"
-	grep -q 'x0:(hex:' "$BATS_TEST_TMPDIR/b.txt" && fail "--format=qcom_scm: vendor-style args"
+	grep -q 'x2:(hex:' "$BATS_TEST_TMPDIR/b.txt" && fail "--format=qcom_scm: vendor-style args"
 	# the same run otherwise: the same events
 	scmwq simulate --calls=100 -o "$BATS_TEST_TMPDIR/c.txt"
 	[[ $(grep -vc '^#' "$BATS_TEST_TMPDIR/a.txt") == $(grep -vc '^#' "$BATS_TEST_TMPDIR/c.txt") ]] ||

@@ -21,7 +21,9 @@ calls, sleeps, wakes of protocol.md), played in order by
 | file | how |
 |---|---|
 | `NAME.qcom_scm.txt` | `scmwq-gen --text=qcom_scm`: ftrace text with the mainline print formats, virtual time |
-| `NAME.scm.txt` | `scmwq-gen --text=scm`: the same with the vendor (`scm`) print formats |
+| `NAME.scm.txt` | `scmwq-gen --text=scm`: the same with the vendor (`scm`) print formats: arguments numbered by register from `x2` |
+| `NAME.qcom_scm.dat` | `scmwq-gen --dat=qcom_scm`: the same events and times as a trace.dat in the mainline kernel's exact event formats (`tests/support/kdat.c`: the format files of `qcom_scm`, arguments in `__data_loc unsigned long[] args`), as `trace-cmd record -e qcom_scm` writes it on a device; a `lost N` step is a page flagged with N missed events.  None for a scenario with a `wakeack` step: mainline has no `scm_waitq_wake_ack` |
+| `NAME.scm.dat` | `scmwq-gen --dat=scm`: the same in the vendor kernel's formats (`scm`, arguments as text in `__data_loc char[] out`, `scm_smc_done` without `res`) |
 | `NAME.dat` | a real recording: `tests/gen/record-uprobe.sh` adds uprobe events in group `qcom_scm` or `scm`, named and shaped like the tracepoints, on the functions of `scmwq-gen --run` (real threads), enables them in a private tracefs instance, and saves the ring buffer with `trace-cmd extract` (trace.dat version 7) |
 | `NAME.uprobe.txt` | the kernel's own text of that recording (`instances/*/trace`: probe-style `key=value` lines) |
 
@@ -33,7 +35,13 @@ must say so and judge only what it can). `clean-vendor.dat` also has the
 scheduler events.
 
 Regenerate everything with `tests/gen/make-corpus.sh` (root, tracefs with
-uprobes), then `tests/gen/corpus-readme.sh`.
+uprobes; `--text-only` makes the texts and the kernel-format trace.dat
+files, which need no root), then `tests/gen/corpus-readme.sh`.
+
+A scenario may carry a `# known-model-issue: SUFFIXES REASON` line: those
+of its files give a wrong verdict today because of the model, not of the
+file; `tests/corpus.tap.sh` reports them as skipped until they give the
+scenario's verdict, and then fails until the line is removed.
 
 ## Pictures
 
@@ -58,10 +66,12 @@ for scn in scenarios/*.scn; do
 	rules=$(sed -n 's/.* rules=\([^ ]*\).*/\1/p' <<<"$exp")
 	inc=$(sed -n 's/.* inconclusive=\([^ ]*\).*/\1/p' <<<"$exp")
 	[ -n "$inc" ] && rules="$rules ($inc inconclusive)"
+	known=$(sed -n 's/^# known-model-issue: *//p' "$scn" | head -1)
 	# the note: comment lines before the expect line, minus the name
 	note=$(sed -n '/^# expect:/q; s/^# \{0,1\}//p' "$scn" | tr '\n' ' ' |
 		sed "s/^$name: //; s/  */ /g; s/ *$//")
 	files=$(ls "$name".* 2>/dev/null | sed 's/^/`/; s/$/`/' | paste -sd' ' -)
+	[ -n "$known" ] && note="$note Known model issue (${known%% *}): ${known#* }."
 	echo "| \`$name\` | $drv | $ex | $rules | $note Files: $files |"
 done
 }

@@ -5,10 +5,19 @@
 #
 #   make-corpus.sh [--text-only | --dat-only] [SCENARIO...]
 #
+# --text-only makes what needs no root (the texts and the kernel-format
+# trace.dat files), --dat-only only the recordings.
+#
 # For each scenario traces/scenarios/NAME.scn (or each one given; the
 # recordings not for those marked text-only in their "# expect:" line):
 #   traces/NAME.qcom_scm.txt   ftrace text, mainline print format (scmwq-gen --text)
 #   traces/NAME.scm.txt        ftrace text, vendor print format
+#   traces/NAME.qcom_scm.dat   trace.dat in the mainline kernel's exact event
+#                              formats (scmwq-gen --dat, tests/support/kdat.c),
+#                              the same events and times as the text; none for
+#                              a scenario with a wakeack step (mainline has no
+#                              scm_waitq_wake_ack tracepoint)
+#   traces/NAME.scm.dat        the same in the vendor kernel's formats
 #   traces/NAME.dat            a real recording through the kernel: uprobe
 #                              events on scmwq-gen --run, trace-cmd extract,
 #                              version 7, not compressed (record-uprobe.sh)
@@ -23,8 +32,9 @@
 #                                   missed-events counts
 #
 # The recordings need root, tracefs and uprobes; without them they are
-# skipped with a message and the text files are still made.  clean-vendor
-# is recorded with the scheduler events (--sched).
+# skipped with a message and the text and kernel-format trace.dat files are
+# still made (--text-only: only those).  clean-vendor is recorded with the
+# scheduler events (--sched).
 #
 # Run from anywhere; build first: make build/tests/scmwq-gen
 
@@ -60,6 +70,11 @@ if [ ! -x "$GEN" ]; then
 	exit 1
 fi
 
+# A scenario with a wakeack step (WAITQ_WAKE and ACK: vendor kernels only)
+has_wakeack() {
+	grep -Eq '^[[:space:]]*[^#[:space:]]+[[:space:]]+wakeack([[:space:]]|$)' "$1"
+}
+
 status=0
 can_record=$DO_DAT
 if [ "$DO_DAT" = 1 ] && [ "$(id -u)" != 0 ]; then
@@ -79,10 +94,24 @@ for scn in "${SCNS[@]}"; do
 				echo "make-corpus.sh: $scn: scmwq-gen --text=$sys failed" >&2
 				status=1
 			fi
+			if [ "$sys" = qcom_scm ] && has_wakeack "$scn"; then
+				rm -f "$OUT/$name.$sys.dat"
+				echo "make-corpus.sh: $name has a wakeack step: no $name.$sys.dat" \
+					"(mainline has no scm_waitq_wake_ack tracepoint)" >&2
+				continue
+			fi
+			if "$GEN" --dat="$sys" "$OUT/$name.$sys.dat.tmp" "$scn"; then
+				mv "$OUT/$name.$sys.dat.tmp" "$OUT/$name.$sys.dat"
+				echo "make-corpus.sh: $OUT/$name.$sys.dat" >&2
+			else
+				rm -f "$OUT/$name.$sys.dat.tmp"
+				echo "make-corpus.sh: $scn: scmwq-gen --dat=$sys failed" >&2
+				status=1
+			fi
 		done
 	fi
 	[ "$can_record" = 1 ] || continue
-	# "lost" steps exist only in text: such scenarios say text-only
+	# real threads cannot lose events: "lost" steps make a scenario text-only
 	if grep -q '^# expect:.*text-only' "$scn" ||
 	   grep -Eq '^[[:space:]]*lost([[:space:]]|$)' "$scn"; then
 		echo "make-corpus.sh: $name is text-only: no recording" >&2

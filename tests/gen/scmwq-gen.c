@@ -3,6 +3,10 @@
  * scmwq-gen: play a scenario (.scn) of SCM wait-queue events.
  *
  *   scmwq-gen --text[=qcom_scm|scm] SCENARIO   ftrace text on stdout, virtual time
+ *   scmwq-gen --dat=qcom_scm|scm [--dat-version=6|7] FILE SCENARIO
+ *                                              a trace.dat in the kernel's exact
+ *                                              formats (tests/support/kdat.c), the
+ *                                              same events and times as --text
  *   scmwq-gen --run SCENARIO                   real threads call the probe points of
  *                                              lib/probes.c (for uprobes)
  *   scmwq-gen --check SCENARIO                 validate only
@@ -17,8 +21,13 @@
  *   T getwq WQ FLAGS MORE
  *   T wakeack WQ CTX
  *   T done SMC_ID RET [RES RES0 RES1 RES2]
- *   T wait DURATION              real sleep (--run) / virtual time (--text)
- *   lost N                       --text only: a "CPU:0 [LOST N EVENTS]" marker
+ *   T wait DURATION              real sleep (--run) / virtual time (--text, --dat)
+ *   lost N                       N events lost on the CPU of the next event step, as
+ *                                the kernel reports a loss with that CPU's next
+ *                                record: --text prints "CPU:C [LOST N EVENTS]" before
+ *                                it, --dat starts its page flagged with N missed
+ *                                events (N 0: a count the kernel could not store);
+ *                                --run cannot lose events and skips it
  *
  * Steps run strictly in file order.  Errors are reported as FILE:LINE: message
  * and exit with status 65.
@@ -35,6 +44,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "kdat.h"
 
 #define EX_USAGE	64
 #define EX_DATAERR	65
@@ -421,12 +431,29 @@ static void step_event(const struct step *st, enum scmwq_system sys, struct scmw
 	ev->sys = sys;
 }
 
-static int play_text(const struct scenario *scn, enum scmwq_system sys)
+static int thread_cpu(int thread)
+{
+	return thread % TEXT_CPUS;
+}
+
+/* The CPU a "lost" step at @i applies to: that of the next event step (CPU 0: none). */
+static int lost_cpu(const struct scenario *scn, int i)
+{
+	for (int j = i + 1; j < scn->nsteps; j++)
+		if (scn->steps[j].kind != ST_WAIT && scn->steps[j].kind != ST_LOST)
+			return thread_cpu(scn->steps[j].thread);
+	return 0;
+}
+
+/*
+ * Play the scenario in virtual time (from 100 s, +10 us per event step,
+ * waits added): each event to @out.
+ */
+static int play_virtual(const struct scenario *scn, enum scmwq_system sys,
+			int (*out)(const struct scmwq_event *ev, void *arg), void *arg)
 {
 	uint64_t ts = START_NS;
 
-	if (scmwq_text_write_header(stdout, TEXT_CPUS, scn->nevents) < 0)
-		return -1;
 	for (int i = 0; i < scn->nsteps; i++) {
 		const struct step *st = &scn->steps[i];
 		struct scmwq_event ev;
@@ -441,17 +468,54 @@ static int play_text(const struct scenario *scn, enum scmwq_system sys)
 		ev.where = st->line;
 		if (st->thread >= 0) {
 			ev.pid = PID_BASE + st->thread;
-			ev.cpu = st->thread % TEXT_CPUS;
+			ev.cpu = thread_cpu(st->thread);
 			snprintf(ev.comm, sizeof(ev.comm), "%s", scn->threads[st->thread].comm);
 		} else {
-			ev.pid = 0;
-			ev.cpu = 0;
+			ev.pid = -1;
+			ev.cpu = lost_cpu(scn, i);
 		}
-		if (scmwq_text_write_event(stdout, &ev, sys) < 0)
+		if (out(&ev, arg) < 0)
 			return -1;
 		ts += STEP_NS;
 	}
+	return 0;
+}
+
+static int text_out(const struct scmwq_event *ev, void *arg)
+{
+	return scmwq_text_write_event(stdout, ev, *(enum scmwq_system *)arg);
+}
+
+static int play_text(const struct scenario *scn, enum scmwq_system sys)
+{
+	if (scmwq_text_write_header(stdout, TEXT_CPUS, scn->nevents) < 0 ||
+	    play_virtual(scn, sys, text_out, &sys) < 0)
+		return -1;
 	return fflush(stdout) ? -1 : 0;
+}
+
+static int dat_out(const struct scmwq_event *ev, void *arg)
+{
+	return kdat_add(arg, ev);
+}
+
+static int play_dat(const struct scenario *scn, enum scmwq_system sys, const char *path,
+		    int version)
+{
+	struct scmwq_error err = { 0 };
+	struct kdat *k = kdat_open(path, sys, TEXT_CPUS, version, &err);
+
+	if (!k) {
+		fprintf(stderr, "scmwq-gen: %s\n", err.msg);
+		return -1;
+	}
+	/* a failed kdat_add() fails kdat_close() too, with the reason */
+	play_virtual(scn, sys, dat_out, k);
+	if (kdat_close(k, &err) < 0) {
+		fprintf(stderr, "scmwq-gen: %s\n", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -581,12 +645,17 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: scmwq-gen --text[=qcom_scm|scm] SCENARIO\n"
+		"       scmwq-gen --dat=qcom_scm|scm [--dat-version=6|7] FILE SCENARIO\n"
 		"       scmwq-gen --run SCENARIO\n"
 		"       scmwq-gen --check SCENARIO\n"
 		"\n"
 		"  --text[=SYS]  write ftrace text to stdout (virtual time from 100 s, +10us per\n"
 		"                step); SYS defaults to the scenario's driver: vendor and\n"
 		"                draft-2022 print as system scm, others as qcom_scm\n"
+		"  --dat=SYS     write FILE, a trace.dat whose event formats are the kernel's\n"
+		"                qcom_scm or scm ones, with the events and times of --text;\n"
+		"                a \"lost N\" step is a page flagged with N missed events\n"
+		"  --dat-version=V  trace.dat file version 6 or 7 (default 7)\n"
 		"  --run         play with one real thread per declared thread, calling the\n"
 		"                probe functions scm_smc_request() ... (for uprobes)\n"
 		"  --check       validate the scenario only\n"
@@ -595,13 +664,16 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	enum { M_NONE, M_TEXT, M_RUN, M_CHECK } mode = M_NONE;
+	enum { M_NONE, M_TEXT, M_DAT, M_RUN, M_CHECK } mode = M_NONE;
 	enum scmwq_system sys = SCMWQ_SYS_UNKNOWN;
 	static struct scenario scn;
+	const char *dat_path = NULL;
 	bool list = false;
-	int opt, ret;
+	int opt, ret, version = 7;
 	static const struct option opts[] = {
 		{ "text", optional_argument, NULL, 't' },
+		{ "dat", required_argument, NULL, 'd' },
+		{ "dat-version", required_argument, NULL, 'V' },
 		{ "run", no_argument, NULL, 'r' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "list-threads", no_argument, NULL, 'l' },
@@ -626,6 +698,27 @@ int main(int argc, char **argv)
 				return EX_USAGE;
 			}
 			break;
+		case 'd':
+			mode = M_DAT;
+			if (!strcmp(optarg, "qcom_scm")) {
+				sys = SCMWQ_SYS_QCOM_SCM;
+			} else if (!strcmp(optarg, "scm")) {
+				sys = SCMWQ_SYS_SCM;
+			} else {
+				fprintf(stderr,
+					"scmwq-gen: --dat: expected qcom_scm or scm, got \"%s\"\n",
+					optarg);
+				return EX_USAGE;
+			}
+			break;
+		case 'V':
+			if (strcmp(optarg, "6") && strcmp(optarg, "7")) {
+				fprintf(stderr, "scmwq-gen: --dat-version: expected 6 or 7, got "
+					"\"%s\"\n", optarg);
+				return EX_USAGE;
+			}
+			version = optarg[0] - '0';
+			break;
 		case 'r':
 			mode = M_RUN;
 			break;
@@ -643,7 +736,9 @@ int main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if ((mode == M_NONE && !list) || optind != argc - 1) {
+	if (mode == M_DAT && optind == argc - 2)
+		dat_path = argv[optind++];
+	if ((mode == M_NONE && !list) || optind != argc - 1 || (mode == M_DAT && !dat_path)) {
 		usage(stderr);
 		return EX_USAGE;
 	}
@@ -665,6 +760,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "scmwq-gen: cannot write the text trace\n");
 			return EX_SOFTWARE;
 		}
+		break;
+	case M_DAT:
+		if (play_dat(&scn, sys, dat_path, version) < 0)
+			return EX_SOFTWARE;
 		break;
 	case M_RUN:
 		if (play_run(&scn) < 0)

@@ -283,19 +283,155 @@ static void test_mainline(void)
 	       "mainline done: have");
 }
 
+/* A vendor request line with @args after "args_cnt:@cnt". */
+static enum scmwq_line_kind vendor_req(unsigned int cnt, const char *args)
+{
+	char line[1024];
+
+	snprintf(line, sizeof(line), KW "1.000000: scm_smc_request: smc_id:0x42002402 "
+		 "svc_id:0x24, cmd_id:0x02, args_cnt:%u%s", cnt, args);
+	return parse1(line);
+}
+
+#define is_malformed(kind, phrase, what)                                               \
+	do {                                                                           \
+		is_int(kind, SCMWQ_LINE_MALFORMED, "%s: malformed", what);             \
+		ok(why && strstr(why, phrase), "%s: says \"%s\"", what, phrase);        \
+		if (why && !strstr(why, phrase))                                       \
+			printf("#   why: %s\n", why);                                 \
+	} while (0)
+
+/*
+ * The vendor kernel numbers its arguments by register, from x2: a RESUME
+ * for smc_call_ctx 31 prints "args_cnt:1 x2:(hex:0x0000001f decimal:31)",
+ * and x2 is args[0] (traces.md section 1).
+ */
+static void test_vendor_args(void)
+{
+	static const char six[] =
+		" x2:(hex:0x0000001f decimal:31) x3:(hex:0x00000002 decimal:2)"
+		" x4:(hex:0xffffffff00000001 decimal:18446744069414584321)"
+		" x5:(hex:0x00000000 decimal:0) x6:(hex:0x0000abcd decimal:43981)"
+		" x7:(hex:0xffffffffffffffff decimal:18446744073709551615)";
+	static const uint64_t want[6] = { 31, 2, 0xffffffff00000001ULL, 0, 0xabcd, UINT64_MAX };
+	char many[1024];
+	size_t n = 0;
+
+	is_int(vendor_req(1, " x2:(hex:0x0000001f decimal:31)"), SCMWQ_LINE_EVENT,
+	       "vendor RESUME x2: an event");
+	is_int(ev.args_cnt, 1, "vendor RESUME x2: args_cnt");
+	is_int(ev.args[0], 31, "vendor RESUME x2: the smc_call_ctx is args[0]");
+	ok(ev.have & SCMWQ_HAVE_ARGS, "vendor RESUME x2: has its arguments");
+	is_int(ev.sys, SCMWQ_SYS_SCM, "vendor RESUME x2: system scm");
+
+	is_int(vendor_req(6, six), SCMWQ_LINE_EVENT, "vendor x2..x7: an event");
+	is_int(ev.args_cnt, 6, "vendor x2..x7: args_cnt");
+	for (int i = 0; i < 6; i++)
+		ok(ev.args[i] == want[i], "vendor x2..x7: x%d is args[%d]", i + 2, i);
+
+	is_int(vendor_req(1, " x2:(hex:0x0000001f decimal:31)  \t"), SCMWQ_LINE_EVENT,
+	       "vendor: spaces pasted after the arguments");
+
+	/* more than SCMWQ_MAX_ARGS: the first ones are kept, nothing overflows */
+	for (int i = 0; i < SCMWQ_MAX_ARGS + 3; i++)
+		n += snprintf(many + n, sizeof(many) - n, " x%d:(hex:0x%08x decimal:%d)", i + 2,
+			      100 + i, 100 + i);
+	memset(&ev, 0xa5, sizeof(ev));
+	is_int(vendor_req(SCMWQ_MAX_ARGS + 3, many), SCMWQ_LINE_EVENT,
+	       "vendor, %d arguments: an event", SCMWQ_MAX_ARGS + 3);
+	is_int(ev.args_cnt, SCMWQ_MAX_ARGS + 3, "vendor, %d arguments: args_cnt",
+	       SCMWQ_MAX_ARGS + 3);
+	is_int(ev.args[SCMWQ_MAX_ARGS - 1], 100 + SCMWQ_MAX_ARGS - 1,
+	       "vendor, %d arguments: the last one kept", SCMWQ_MAX_ARGS + 3);
+
+	/* what `trace-cmd report` prints: libtraceevent drops the cast text */
+	is_int(vendor_req(1, ""), SCMWQ_LINE_EVENT, "vendor, args_cnt:1 and no text: an event");
+	ok(!(ev.have & SCMWQ_HAVE_ARGS), "vendor, args_cnt:1 and no text: arguments unknown");
+	is_int(vendor_req(0, ""), SCMWQ_LINE_EVENT, "vendor, args_cnt:0: an event");
+	ok(ev.have & SCMWQ_HAVE_ARGS, "vendor, args_cnt:0: no arguments, known");
+
+	/* `trace-cmd report -R`: the raw field out= holds the text */
+	is_event(KW "1.000000: scm_smc_request: smc_id=0x42002402 svc_id=0x24 cmd_id=0x02 "
+		 "args_cnt=1 out= x2:(hex:0x0000001f decimal:31)", SCMWQ_EV_SMC_REQUEST,
+		 "report -R: vendor out field");
+	is_int(ev.args[0], 31, "report -R: x2 is args[0]");
+	ok(ev.have & SCMWQ_HAVE_ARGS, "report -R: has its arguments");
+
+	is_malformed(vendor_req(1, " x0:(hex:0x0000001f decimal:31)"),
+		     "numbered from x2", "vendor x0");
+	is_malformed(vendor_req(2, " x1:(hex:0x0000001f decimal:31) x2:(hex:0x00000002 decimal:2)"),
+		     "numbered from x2", "vendor x1");
+	is_malformed(vendor_req(1, " x3:(hex:0x0000001f decimal:31)"), "in order",
+		     "vendor, first is x3");
+	is_malformed(vendor_req(2, " x2:(hex:0x0000001f decimal:31) x4:(hex:0x00000002 decimal:2)"),
+		     "in order", "vendor, x2 then x4");
+	is_malformed(vendor_req(1, " x2:(hex:0x0000001f decimal:30)"), "hex and decimal",
+		     "vendor, hex 31 decimal 30");
+	is_malformed(vendor_req(2, " x2:(hex:0x0000001f decimal:31)"), "args_cnt differs",
+		     "vendor, args_cnt:2 and one argument");
+	is_malformed(vendor_req(1, " x2:(hex:0x0000001f decimal:31) x3:(hex:0x2 decimal:2)"),
+		     "args_cnt differs", "vendor, args_cnt:1 and two arguments");
+	is_malformed(vendor_req(1, " x2:(hex:0x0000001f decimal:"), "expected vendor arguments",
+		     "vendor, cut in the decimal");
+	is_malformed(vendor_req(1, " x2:(hex:0x0000001f)"), "expected vendor arguments",
+		     "vendor, no decimal");
+	is_malformed(vendor_req(1, " x2:31"), "expected vendor arguments", "vendor, bare value");
+	is_malformed(vendor_req(1, " x2:(hex:0x0000001f decimal:31) junk"),
+		     "expected vendor arguments", "vendor, junk after");
+	is_malformed(vendor_req(1, " x2:(hex:0x10000000000000000 decimal:1)"),
+		     "expected vendor arguments", "vendor, 17 hex digits");
+	is_malformed(vendor_req(1, " x2:(hex:0x1 decimal:18446744073709551616)"),
+		     "expected vendor arguments", "vendor, decimal overflows");
+	is_malformed(vendor_req(1, ",x2:(hex:0x0000001f decimal:31)"), "at the end, after args_cnt",
+		     "vendor, comma before x2");
+	is_malformed(parse1(KW "1.000000: scm_waitq_resume: smc_call_ctx:7 "
+			    "x2:(hex:0x00000007 decimal:7)"), "after args_cnt",
+		     "vendor arguments on a resume");
+}
+
+/*
+ * `trace-cmd report` prints mainline scm_smc_request as "[FAILED TO PARSE]"
+ * and the raw fields (libtraceevent does not know __print_dynamic_array),
+ * `trace-cmd report -R` prints the raw fields of every event: args[] as the
+ * bytes of its unsigned longs.
+ */
+static void test_report_raw(void)
+{
+	is_event(KW "100.000000: scm_smc_request:      [FAILED TO PARSE] smc_id=1107297793 "
+		 "svc_id=6 cmd_id=1 args_cnt=1 args=ARRAY[00, 10, 00, 00, 00, 00, 00, 00]",
+		 SCMWQ_EV_SMC_REQUEST, "FAILED TO PARSE");
+	ok(ev.smc_id == 0x42000601, "FAILED TO PARSE: smc_id in decimal");
+	is_int(ev.args_cnt, 1, "FAILED TO PARSE: args_cnt");
+	ok(ev.have & SCMWQ_HAVE_ARGS, "FAILED TO PARSE: has its arguments");
+	is_int(ev.args[0], 0x1000, "FAILED TO PARSE: args[0] from its 8 bytes, little endian");
+	is_event(KW "100.000000: scm_smc_request:       smc_id=1107305474 svc_id=36 cmd_id=2 "
+		 "args_cnt=2 args=ARRAY[1f, 00, 00, 00, 02, 00, 00, 00]", SCMWQ_EV_SMC_REQUEST,
+		 "report -R, 4-byte longs");
+	ok(ev.args[0] == 0x1f && ev.args[1] == 2, "report -R, 4-byte longs: args[0], args[1]");
+	is_event(KW "100.000000: scm_smc_request:       smc_id=3254789123 svc_id=36 cmd_id=3 "
+		 "args_cnt=0 args=ARRAY[]", SCMWQ_EV_SMC_REQUEST, "report -R, no args");
+	ok((ev.have & SCMWQ_HAVE_ARGS) && ev.args_cnt == 0, "report -R, no args: known, none");
+	is_int(parse1(KW "100.000000: scm_smc_request:       smc_id=1 svc_id=0 cmd_id=1 "
+		      "args_cnt=1 args=ARRAY[00, 10, 00]"), SCMWQ_LINE_MALFORMED,
+	       "report -R: 3 bytes for one long: malformed");
+	is_int(parse1(KW "100.000000: scm_smc_request:       smc_id=1 svc_id=0 cmd_id=1 "
+		      "args_cnt=1 args=ARRAY[00, 1"), SCMWQ_LINE_MALFORMED,
+	       "report -R: a cut array: malformed");
+}
+
 static void test_vendor(void)
 {
 	is_event(KW "1.000000: scm_smc_request: smc_id:0x42000c05 "
-		 "svc_id:0x0c, cmd_id:0x05, args_cnt:2 x0:(hex:0x00000007 decimal:7) "
-		 "x1:(hex:0xffffffff00000001 decimal:18446744069414584321)",
+		 "svc_id:0x0c, cmd_id:0x05, args_cnt:2 x2:(hex:0x00000007 decimal:7) "
+		 "x3:(hex:0xffffffff00000001 decimal:18446744069414584321)",
 		 SCMWQ_EV_SMC_REQUEST, "vendor request");
 	is_int(ev.sys, SCMWQ_SYS_SCM, "vendor request: system");
 	is_int(ev.smc_id, 0x42000c05, "vendor request: smc_id");
 	is_int(ev.svc_id, 0x0c, "vendor request: svc_id");
 	is_int(ev.cmd_id, 0x05, "vendor request: cmd_id");
 	is_int(ev.args_cnt, 2, "vendor request: args_cnt");
-	is_int(ev.args[0], 7, "vendor request: x0");
-	ok(ev.args[1] == 0xffffffff00000001ULL, "vendor request: x1");
+	is_int(ev.args[0], 7, "vendor request: x2 is args[0]");
+	ok(ev.args[1] == 0xffffffff00000001ULL, "vendor request: x3 is args[1]");
 	is_int(ev.have, SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS,
 	       "vendor request: have");
 	is_event(KW "1.000000: scm_smc_request: smc_id:0x42002402 "
@@ -442,6 +578,8 @@ static void test_lost(void)
 }
 
 #define WHY_REQ "scm_smc_request: expected smc_id:0xN svc_id:0xN cmd_id:0xN args_cnt:N args:{...}"
+#define WHY_VSYNTAX \
+	"scm_smc_request: expected vendor arguments \" x2:(hex:0xH decimal:D)\", \" x3:(...)\", ..."
 
 static void test_malformed(void)
 {
@@ -481,7 +619,7 @@ static void test_malformed(void)
 		  "args:{0x1,", WHY_REQ },
 		{ KW "1234.567890: scm_smc_request: smc_id:0x1 args:{0x1}x", WHY_REQ },
 		{ KW "1234.567890: scm_smc_request: smc_id:0x1 "
-		  "x0:(hex:0x1 decimal:", WHY_REQ },
+		  "x2:(hex:0x1 decimal:", WHY_VSYNTAX },
 		{ KW "1234.567890: scm_smc_request: smc_id:"
 		  "0x1234567890abcdef12", WHY_REQ },
 		{ KW "1234.567890: scm_smc_request: (sym+0x0/0x40 "
@@ -511,8 +649,8 @@ static void test_fuzz(void)
 		"qcom_scm:scm_smc_request: "
 		"smc_id:0x42002402 svc_id:0x24 cmd_id:0x02 args_cnt:2 args:{0x7,0x1f}",
 		KW "1.000000: scm_smc_request: smc_id:0x42000c05 "
-		"svc_id:0x0c, cmd_id:0x05, args_cnt:2 x0:(hex:0x00000007 decimal:7) "
-		"x1:(hex:0x00000001 decimal:1)",
+		"svc_id:0x0c, cmd_id:0x05, args_cnt:2 x2:(hex:0x00000007 decimal:7) "
+		"x3:(hex:0x00000001 decimal:1)",
 		KW "1.000000: scm_smc_done: smc_id:0x42000c05, "
 		"ret:-12 res_to_callee:0xffffffffffffffff res0:0x0 res1:0x10 res2:0xabc",
 		KW "1.000000: scm_smc_done: "
@@ -952,6 +1090,8 @@ int main(void)
 	test_columns();
 	test_mainline();
 	test_vendor();
+	test_vendor_args();
+	test_report_raw();
 	test_probes();
 	test_sched();
 	test_lost();

@@ -65,8 +65,24 @@ static void test_exact(void)
 	is_str(write_ev(&ev, SCMWQ_SYS_SCM, &r),
 	       KW1 "scm_smc_request: "
 	       "smc_id:0x42002402 svc_id:0x24, cmd_id:0x02, args_cnt:2 "
-	       "x0:(hex:0x00000007 decimal:7) x1:(hex:0x00abcdef decimal:11259375)\n",
-	       "exact: vendor request");
+	       "x2:(hex:0x00000007 decimal:7) x3:(hex:0x00abcdef decimal:11259375)\n",
+	       "exact: vendor request, arguments numbered by register from x2");
+	/* the tracepoints keep at most 6 arguments, and say so in args_cnt */
+	ev.args_cnt = 8;
+	for (int i = 0; i < 8; i++)
+		ev.args[i] = i + 1;
+	is_str(write_ev(&ev, SCMWQ_SYS_SCM, &r),
+	       KW1 "scm_smc_request: "
+	       "smc_id:0x42002402 svc_id:0x24, cmd_id:0x02, args_cnt:6 "
+	       "x2:(hex:0x00000001 decimal:1) x3:(hex:0x00000002 decimal:2) "
+	       "x4:(hex:0x00000003 decimal:3) x5:(hex:0x00000004 decimal:4) "
+	       "x6:(hex:0x00000005 decimal:5) x7:(hex:0x00000006 decimal:6)\n",
+	       "exact: vendor request, 8 arguments kept as the kernel's 6");
+	is_str(write_ev(&ev, SCMWQ_SYS_QCOM_SCM, &r),
+	       KW1 "scm_smc_request: "
+	       "smc_id:0x42002402 svc_id:0x24 cmd_id:0x02 args_cnt:6 "
+	       "args:{0x1,0x2,0x3,0x4,0x5,0x6}\n",
+	       "exact: mainline request, 8 arguments kept as the kernel's 6");
 	ev.args_cnt = 0;
 	ev.smc_id = 1;
 	ev.svc_id = 0;
@@ -267,10 +283,10 @@ static void test_round_trip(void)
 		ev.svc_id = 0x24;
 		ev.cmd_id = 0x03;
 		round_trip(&ev, sys, "request, no args");
-		ev.args_cnt = SCMWQ_MAX_ARGS;
-		for (int i = 0; i < SCMWQ_MAX_ARGS; i++)
-			ev.args[i] = 0x1ULL << (i * 6);
-		ev.args[9] = UINT64_MAX;
+		ev.args_cnt = 6;	/* the most the tracepoints keep */
+		for (int i = 0; i < 6; i++)
+			ev.args[i] = 0x1ULL << (i * 12);
+		ev.args[5] = UINT64_MAX;
 		round_trip(&ev, sys, "request, all args");
 		ev.args_cnt = 1;
 		ev.smc_id = SCMWQ_SMC_INTERRUPTED;
