@@ -129,6 +129,10 @@ struct sthr {
 	uint32_t ack_ctx;
 	uint64_t sleep_ts;
 	uint64_t think;		/* mean think time */
+	/* evidence of the truth */
+	uint64_t call_ts;	/* the call's first scm_smc_request; 0: none yet */
+	int n_until_done;	/* truth findings whose evidence ends with this call */
+	int until_done[4];
 };
 
 struct pending {		/* a wake firmware has to deliver */
@@ -198,6 +202,12 @@ struct sim {
 	int premature_wq;	/* premature-resume: the banked wq, -1 none */
 	uint64_t last_progress;	/* when a client last finished a call */
 	uint64_t give_up;	/* a fault that cannot be set up by then: error */
+	/* evidence of the truth */
+	uint64_t burst_ts;	/* the IRQ burst in progress began */
+	uint64_t premature_from;	/* premature-resume: the double wake's evidence */
+	uint64_t stuck_from;	/* wake-all-stuck: the WAKE_ALL's evidence */
+	/* per wait-queue and thread: its latest call that slept there */
+	uint64_t slept_call[MAX_QUEUES][MAX_THREADS + FIRST_CLIENT];
 };
 
 static uint64_t rnd(struct sim *s)
@@ -368,6 +378,63 @@ static struct scmwq_truth_item *fill(struct scmwq_truth_item *it, struct sim *s,
 }
 
 /*
+ * The evidence of a finding: the span of the trace its verdict rests on,
+ * for the loss matrix (tests/unit/test_lossmatrix.c) to tell which losses
+ * may hide it.  Generous rather than tight: it starts at the first
+ * scm_smc_request of the earliest call involved (for IRQ-path findings,
+ * every call in progress and the IRQ burst) and ends where the verdict is
+ * decided, at the end of the trace for a sleeper that never resumes.
+ */
+static uint64_t min_nz(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* The earliest start of a client call in progress (0: none), or @from if earlier. */
+static uint64_t calls_in_progress(struct sim *s, uint64_t from)
+{
+	for (int i = FIRST_CLIENT; i < s->nthr; i++)
+		if (s->thr[i].in_call)
+			from = min_nz(from, s->thr[i].call_ts);
+	return from;
+}
+
+static void evidence(struct sim *s, struct scmwq_truth_item *it, enum scmwq_rule r, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+	uint64_t from;
+
+	if (ti == IRQ) {
+		from = calls_in_progress(s, s->burst_ts);
+		if (r == SCMWQ_R_SPURIOUS_WAKE && it->has_wq_ctx) {
+			/* "no sleeper": every thread that last slept there has resumed */
+			for (int i = 0; i < s->nthr; i++)
+				from = min_nz(from, s->slept_call[it->wq_ctx % MAX_QUEUES][i]);
+		}
+		it->evidence_start_ns = from ? from : s->now;
+		/* their sleepers never resume */
+		if (r == SCMWQ_R_DRAIN_ABORTED || r == SCMWQ_R_WAKE_ALL_REJECTED ||
+		    r == SCMWQ_R_WAKE_ALL_PARTIAL)
+			it->evidence_end_ns = SCMWQ_TRUTH_TO_END;
+		else
+			it->evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
+		return;
+	}
+	from = t->call_ts;
+	if (r == SCMWQ_R_INVALID_WQ_CTX && s->o->driver == SCMWQ_DRV_MAINLINE)
+		from = START_NS;	/* the wait-queue count, from GET_INFO */
+	else if (r == SCMWQ_R_PREMATURE_RESUME)
+		from = min_nz(from, s->premature_from);
+	else if (r == SCMWQ_R_WAKE_ALL_STUCK)
+		from = min_nz(from, s->stuck_from);
+	it->evidence_start_ns = from ? from : s->now;
+	/* to the end of its call; a call that never ends: the end of the trace */
+	it->evidence_end_ns = SCMWQ_TRUTH_TO_END;
+	if (t->in_call && t->n_until_done < (int)ARRAY_SIZE(t->until_done))
+		t->until_done[t->n_until_done++] = (int)(it - s->truth.findings);
+}
+
+/*
  * A fault happened: record it and the finding replay must report, and
  * keep the trace going long enough for replay to be sure.
  */
@@ -377,9 +444,13 @@ static void happened(struct sim *s, enum scmwq_rule r, int ti, uint64_t ts, bool
 	struct scmwq_truth_item *f = fill(scmwq_truth_fault(&s->truth, r), s, ti, s->now, wq,
 					  wq_ctx, has_ctx, ctx);
 
+	struct scmwq_truth_item *it;
+
 	if (f)
 		snprintf(f->detail, sizeof(f->detail), "%s", detail);
-	fill(scmwq_truth_finding(&s->truth, r), s, ti, ts, wq, wq_ctx, has_ctx, ctx);
+	it = fill(scmwq_truth_finding(&s->truth, r), s, ti, ts, wq, wq_ctx, has_ctx, ctx);
+	if (it)
+		evidence(s, it, r, ti);
 	s->fault[r] = F_DONE;
 	s->inflight[r] = false;
 	s->res->faults++;
@@ -879,6 +950,10 @@ static void finish_call(struct sim *s, int ti, int ret)
 
 	ev_done(s, ti, t->smc_id, ret, 0);
 	t->in_call = false;
+	for (int i = 0; i < t->n_until_done; i++)
+		s->truth.findings[t->until_done[i]].evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
+	t->n_until_done = 0;
+	t->call_ts = 0;
 	s->res->calls++;
 	s->last_progress = s->now;
 	if (has_global_mutex(s) && s->lock_holder == ti) {
@@ -930,6 +1005,8 @@ static void a_enter(struct sim *s, int ti)
 {
 	struct sthr *t = &s->thr[ti];
 
+	if (!t->call_ts)
+		t->call_ts = s->now;
 	if (t->reentry) {
 		/* mainline logs 0x1; vendor kernels log the original id again */
 		uint64_t id = t->kind == K_RESUME ? SCMWQ_SMC_RESUME :
@@ -955,6 +1032,7 @@ static void sleep_on(struct sim *s, int ti)
 
 	ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 	t->sleep_ts = s->now;
+	s->slept_call[t->r_wq % MAX_QUEUES][ti] = t->call_ts;
 	if (armed(s, SCMWQ_R_SLEEP_WHILE_SLEEPING)) {
 		ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 		happened(s, SCMWQ_R_SLEEP_WHILE_SLEEPING, ti, s->now, true, t->r_wq, true,
@@ -1159,6 +1237,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		case SCMWQ_DRV_DRAFT_2022:
 			complete_all(s, p.wq, false);
 			if (s->fault[SCMWQ_R_WAKE_ALL_STUCK] == F_ARMED) {
+				s->stuck_from = calls_in_progress(s, s->burst_ts);
 				/* the next call parked here finds the completion done */
 				s->fwq[p.wq].stuck = true;
 				s->force_park = true;
@@ -1204,6 +1283,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		break;
 	case SCMWQ_R_PREMATURE_RESUME:
 		/* the second wake was banked: the next sleeper here passes through */
+		s->premature_from = calls_in_progress(s, s->burst_ts);
 		s->premature_wq = (int)p.wq;
 		s->force_park = true;
 		s->force_wq = p.wq;
@@ -1237,6 +1317,7 @@ static void a_irq(struct sim *s)
 		return;
 	}
 	s->irq_busy = true;
+	s->burst_ts = s->now;
 	sched_in(s, rnd_range(s, 1 * US, 3 * US), A_DRAIN, IRQ, 0);
 }
 
