@@ -131,6 +131,7 @@ struct sthr {
 	uint64_t think;		/* mean think time */
 	/* evidence of the truth */
 	uint64_t call_ts;	/* the call's first scm_smc_request; 0: none yet */
+	uint64_t prev_done;	/* its previous call's scm_smc_done; 0: none */
 	int n_until_done;	/* truth findings whose evidence ends with this call */
 	int until_done[4];
 };
@@ -380,14 +381,26 @@ static struct scmwq_truth_item *fill(struct scmwq_truth_item *it, struct sim *s,
 /*
  * The evidence of a finding: the span of the trace its verdict rests on,
  * for the loss matrix (tests/unit/test_lossmatrix.c) to tell which losses
- * may hide it.  Generous rather than tight: it starts at the first
- * scm_smc_request of the earliest call involved (for IRQ-path findings,
- * every call in progress and the IRQ burst) and ends where the verdict is
- * decided, at the end of the trace for a sleeper that never resumes.
+ * may hide it.  Generous rather than tight: it starts with the earliest
+ * call involved (for IRQ-path findings, every call in progress and the IRQ
+ * burst) and ends where the verdict is decided, at the end of the trace for
+ * a sleeper that never resumes.
  */
 static uint64_t min_nz(uint64_t a, uint64_t b)
 {
 	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/*
+ * Where the evidence of @t's call begins: the end of its previous call
+ * (what shows that this request starts a new call), or the call's first
+ * scm_smc_request when it is the thread's first.  0: not in a call.
+ */
+static uint64_t call_from(const struct sthr *t)
+{
+	if (!t->call_ts)
+		return 0;
+	return t->prev_done ? t->prev_done : t->call_ts;
 }
 
 /* The earliest start of a client call in progress (0: none), or @from if earlier. */
@@ -395,7 +408,7 @@ static uint64_t calls_in_progress(struct sim *s, uint64_t from)
 {
 	for (int i = FIRST_CLIENT; i < s->nthr; i++)
 		if (s->thr[i].in_call)
-			from = min_nz(from, s->thr[i].call_ts);
+			from = min_nz(from, call_from(&s->thr[i]));
 	return from;
 }
 
@@ -420,7 +433,7 @@ static void evidence(struct sim *s, struct scmwq_truth_item *it, enum scmwq_rule
 			it->evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
 		return;
 	}
-	from = t->call_ts;
+	from = call_from(t);
 	if (r == SCMWQ_R_INVALID_WQ_CTX && s->o->driver == SCMWQ_DRV_MAINLINE)
 		from = START_NS;	/* the wait-queue count, from GET_INFO */
 	else if (r == SCMWQ_R_PREMATURE_RESUME)
@@ -954,6 +967,7 @@ static void finish_call(struct sim *s, int ti, int ret)
 		s->truth.findings[t->until_done[i]].evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
 	t->n_until_done = 0;
 	t->call_ts = 0;
+	t->prev_done = s->now;
 	s->res->calls++;
 	s->last_progress = s->now;
 	if (has_global_mutex(s) && s->lock_holder == ti) {
@@ -1032,7 +1046,7 @@ static void sleep_on(struct sim *s, int ti)
 
 	ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 	t->sleep_ts = s->now;
-	s->slept_call[t->r_wq % MAX_QUEUES][ti] = t->call_ts;
+	s->slept_call[t->r_wq % MAX_QUEUES][ti] = call_from(t);
 	if (armed(s, SCMWQ_R_SLEEP_WHILE_SLEEPING)) {
 		ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 		happened(s, SCMWQ_R_SLEEP_WHILE_SLEEPING, ti, s->now, true, t->r_wq, true,

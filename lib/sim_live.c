@@ -115,7 +115,8 @@ struct lthread {
 	enum fkind fault;
 	uint64_t group_resume;		/* WAKE_ALL member: its resume, 0 none */
 	struct lthread *fnext;		/* next sleeper on the same wq */
-	uint64_t call_ts;		/* the call's first scm_smc_request (fw_lock) */
+	/* (fw_lock) the evidence of its call begins: its previous scm_smc_done, or the first request */
+	uint64_t call_from, prev_done;
 };
 
 /* One wait-queue: the driver's completion and firmware's side of it. */
@@ -627,7 +628,7 @@ static struct fwret fw_enter(struct live *L, struct lthread *c, enum fw_op op, u
 	case OP_CALL:
 		c->ctx = ++L->next_ctx;
 		c->fault = FK_NONE;
-		c->call_ts = ts;
+		c->call_from = c->prev_done ? c->prev_done : ts;
 		if (rng_pct(&L->fw_rng, INTR_PCT)) {
 			r = (struct fwret){ SCMWQ_RET_INTERRUPTED, 0, 0, 0 };
 			break;
@@ -675,8 +676,8 @@ static void wake_all_fire(struct live *L, struct lfault *f, struct fwq *q)
 		q->inflight++;
 		if (f->n_group < MAX_GROUP)
 			f->group[f->n_group++] = s;
-		if (!f->ev_start || (s->call_ts && s->call_ts < f->ev_start))
-			f->ev_start = s->call_ts;
+		if (!f->ev_start || (s->call_from && s->call_from < f->ev_start))
+			f->ev_start = s->call_from;
 	}
 	f->fired = true;
 	wake_push(L, true, f->wq, SCMWQ_WAKE_ALL, 0);
@@ -702,7 +703,7 @@ static void fw_asleep(struct live *L, struct lthread *c, uint64_t ts)
 	c->deadline = now + rng_range(&L->fw_rng, HOLD_MIN, HOLD_MAX);
 	if (f && (c->fault == FK_STRAND || c->fault == FK_LONG) && f->target == c) {
 		fault_record(f, c, ts, c->wq, c->ctx);
-		f->ev_start = c->call_ts;
+		f->ev_start = c->call_from;
 		if (c->fault == FK_STRAND) {
 			c->deadline = UINT64_MAX;	/* its IRQ is never raised */
 			f->until = ts + STRAND_KEEP;
@@ -925,10 +926,11 @@ out:
 	return ret;
 }
 
-/* A long sleep's evidence ends with its call's scm_smc_done at @ts. */
+/* @c's call ended at @ts: a long sleep's evidence ends with it. */
 static void call_done(struct live *L, struct lthread *c, uint64_t ts)
 {
 	pthread_mutex_lock(&L->fw_lock);
+	c->prev_done = ts;
 	for (int i = 0; i < L->nfaults; i++) {
 		struct lfault *f = &L->faults[i];
 
