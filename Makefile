@@ -73,6 +73,15 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
+# The loss matrix: its variant writers, and the trace.dat fixture writer when it is there.
+KDAT_SRC := $(wildcard tests/support/kdat.c)
+LOSSMATRIX_SRC := tests/unit/test_lossmatrix.c tests/unit/lossvar.c $(KDAT_SRC)
+$(BUILD)/tests/test_lossmatrix: $(LOSSMATRIX_SRC) tests/unit/lossvar.h tests/unit/tap.h \
+		$(KDAT_SRC:.c=.h) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(if $(KDAT_SRC),-Itests/support -DHAVE_KDAT) $(LDFLAGS) \
+		-o $@ $(LOSSMATRIX_SRC) $(LIB_A) $(LDLIBS)
+
 $(BUILD)/tests/%: tests/gen/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O1 -fno-inline $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)

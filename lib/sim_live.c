@@ -115,7 +115,7 @@ struct lthread {
 	enum fkind fault;
 	uint64_t group_resume;		/* WAKE_ALL member: its resume, 0 none */
 	struct lthread *fnext;		/* next sleeper on the same wq */
-	/* (fw_lock) the evidence of its call begins: its previous scm_smc_done, or the first request */
+	/* (fw_lock) its call's evidence begins: its previous scm_smc_done, or its first request */
 	uint64_t call_from, prev_done;
 };
 
