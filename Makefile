@@ -52,13 +52,16 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 GEN_SRC  := $(sort $(wildcard tests/gen/*.c))
 GEN_BIN  := $(GEN_SRC:tests/gen/%.c=$(BUILD)/tests/%)
+# test support code (fixture writers), linked into the unit tests and generators
+SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
 MAN1     := $(sort $(wildcard man/*.1))
 MAN7     := $(sort $(wildcard man/*.7))
 
 all: $(BIN) $(UNIT_BIN) $(GEN_BIN) completions
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h lib/*.h cmd/*.h)
+$(BUILD)/%.o: %.c $(wildcard include/*.h lib/*.h cmd/*.h tests/support/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -69,22 +72,15 @@ $(LIB_A): $(LIB_OBJ)
 $(BIN): $(CMD_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIB_A) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(CFLAGS) -Itests/unit -Itests/support $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIB_A) \
+		$(LDLIBS)
 
-# The loss matrix: its variant writers, and the trace.dat fixture writer when it is there.
-KDAT_SRC := $(wildcard tests/support/kdat.c)
-LOSSMATRIX_SRC := tests/unit/test_lossmatrix.c tests/unit/lossvar.c $(KDAT_SRC)
-$(BUILD)/tests/test_lossmatrix: $(LOSSMATRIX_SRC) tests/unit/lossvar.h tests/unit/tap.h \
-		$(KDAT_SRC:.c=.h) $(LIB_A)
+$(BUILD)/tests/%: tests/gen/%.c $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(if $(KDAT_SRC),-Itests/support -DHAVE_KDAT) $(LDFLAGS) \
-		-o $@ $(LOSSMATRIX_SRC) $(LIB_A) $(LDLIBS)
-
-$(BUILD)/tests/%: tests/gen/%.c $(LIB_A)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -O1 -fno-inline $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(CC) $(CFLAGS) -O1 -fno-inline -Itests/support $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) \
+		$(LIB_A) $(LDLIBS)
 
 # Completions are generated from the option tables of the binary itself.
 completions: completions/scmwq-trace.bash completions/_scmwq-trace
