@@ -48,6 +48,7 @@
  *   SCMWQ_LOSS_FORMATS=text,trace.dat      which writers (default both)
  *   SCMWQ_LOSS_KEEP=N         failing variants kept on disk (default 0: all)
  *   SCMWQ_LOSS_VERBOSE=1      a line per failing variant
+ *   TMPDIR                    where trace.dat variants are staged (default /dev/shm)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -286,7 +287,8 @@ static void collect(const struct scmwq_finding *f, void *arg)
 	fd->f[fd->n++] = *f;
 }
 
-static int replay_file(const char *path, enum scmwq_driver drv, struct found *fd,
+/* Replay @path as @drv: its findings in @fd, the events its source says were lost in @lost. */
+static int replay_file(const char *path, enum scmwq_driver drv, struct found *fd, uint64_t *lost,
 		       struct scmwq_error *err)
 {
 	struct scmwq_replay_opts ro;
@@ -304,6 +306,7 @@ static int replay_file(const char *path, enum scmwq_driver drv, struct found *fd
 	ro.finding = collect;
 	ro.finding_arg = fd;
 	r = scmwq_replay(src, &ro, &rr, err);
+	*lost = scmwq_source_lost(src);
 	scmwq_source_free(src);
 	if (!r && fd->oom)
 		r = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
@@ -787,8 +790,8 @@ static void keep_failure(const struct lv_trace *t, const struct var *var, const 
 		return;
 	if (mkdir(fail_dir, 0755) < 0 && errno != EEXIST)
 		return;
-	snprintf(base, sizeof(base), "%s/%s-%s-seed%" PRIu64 "-v%02d-%s", fail_dir, drv, fault,
-		 seed, vid, var->v.n ? cat_name[var->cat] : "control");
+	snprintf(base, sizeof(base), "%s/%s-%s-seed%" PRIu64 "-v%02d-%s-%s", fail_dir, drv, fault,
+		 seed, vid, var->v.n ? cat_name[var->cat] : "control", w->ext);
 	snprintf(path, sizeof(path), "%s.%s", base, w->ext);
 	if (w->write(t, &var->v, path, &err) < 0)
 		return;
@@ -834,9 +837,7 @@ static void keep_failure(const struct lv_trace *t, const struct var *var, const 
 	fclose(fp);
 }
 
-/* ------------------------------------------------------------------ */
-/* One run                                                             */
-
+/* A file in memory, and a path that opens it */
 struct memfile {
 	int fd;
 	char path[64];
@@ -851,6 +852,180 @@ static int memfile_open(struct memfile *m, const char *name)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* The variants themselves, on a trace small enough to write out       */
+
+/* ftrace text of events on CPUs 0/1 at 1..6 us: 0 1 0 1 1 0; its lines in @line */
+static char *tiny_trace(size_t *len, char line[6][256])
+{
+	static const int cpus[6] = { 0, 1, 0, 1, 1, 0 };
+	char *text = NULL;
+	FILE *fp = open_memstream(&text, len);
+
+	if (!fp)
+		return NULL;
+	scmwq_text_write_header(fp, 2, 0);
+	for (int i = 0; i < 6; i++) {
+		struct scmwq_event ev;
+		FILE *lf = fmemopen(line[i], 256, "w");
+
+		scmwq_event_request(&ev, 0x42000101, 1, (uint64_t)i, 0);
+		ev.ts_ns = 100000000000ULL + 1000ULL * (uint64_t)(i + 1);
+		ev.cpu = cpus[i];
+		ev.pid = 100 + cpus[i];
+		snprintf(ev.comm, sizeof(ev.comm), "client-%d", cpus[i]);
+		scmwq_text_write_event(fp, &ev, SCMWQ_SYS_QCOM_SCM);
+		if (lf) {
+			scmwq_text_write_event(lf, &ev, SCMWQ_SYS_QCOM_SCM);
+			fclose(lf);
+		}
+	}
+	fclose(fp);
+	return text;
+}
+
+/* The text writer's output of @v, or NULL. */
+static char *text_of(const struct lv_trace *t, const struct lv_variant *v, struct memfile *mf)
+{
+	struct scmwq_error err = { 0 };
+	struct stat st;
+	char *buf;
+
+	if (lv_writer_text.write(t, v, mf->path, &err) < 0 || fstat(mf->fd, &st) < 0)
+		return NULL;
+	buf = calloc(1, (size_t)st.st_size + 1);
+	if (buf && pread(mf->fd, buf, (size_t)st.st_size, 0) != st.st_size) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Events (and loss markers) as a source reads @path: "0 1 1 1 L0:1 0" */
+static void read_back(const char *path, char *out, size_t len, uint64_t *lost)
+{
+	struct scmwq_error err = { 0 };
+	struct scmwq_source *src = scmwq_source_open(path, NULL, NULL, &err);
+	struct scmwq_event ev;
+	size_t n = 0;
+
+	out[0] = '\0';
+	*lost = 0;
+	if (!src) {
+		snprintf(out, len, "cannot open: %.200s", err.msg);
+		return;
+	}
+	while (scmwq_source_next(src, &ev, &err) == 1 && n < len) {
+		if (ev.type == SCMWQ_EV_LOST)
+			n += (size_t)snprintf(out + n, len - n, "%sL%d:%llu", n ? " " : "", ev.cpu,
+					      (unsigned long long)ev.lost_count);
+		else
+			n += (size_t)snprintf(out + n, len - n, "%s%llu", n ? " " : "",
+					      (unsigned long long)(ev.ts_ns / 1000 % 1000));
+	}
+	*lost = scmwq_source_lost(src);
+	scmwq_source_free(src);
+}
+
+static void selftest(struct memfile *mf)
+{
+	char line[6][256] = { { 0 } }, want[4096], got[512], *out;
+	size_t len, hdr;
+	char *text = tiny_trace(&len, line);
+	struct scmwq_error err = { 0 };
+	struct lv_variant a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+	struct lv_trace t;
+	uint64_t from, to, lost;
+
+	if (!text || lv_trace_read(&t, text, len, &err) < 0) {
+		ok(0, "variants: the small trace reads back: %s", err.msg);
+		free(text);
+		return;
+	}
+	ok(t.n == 6 && t.ncpus == 2 && t.cpu_n[0] == 3 && t.cpu_n[1] == 3,
+	   "variants: the small trace reads back as 6 events on 2 CPUs");
+	ok(!lv_add_loss(&t, &d, 0, 2, 1) && lv_add_loss(&t, &d, 0, 1, 5) && d.loss[0].count == 1 &&
+	   !lv_add_loss(&t, &d, 0, 0, 1),
+	   "variants: no loss of a CPU's last event (nothing would report it), one loss per CPU");
+
+	/* one event of CPU 0 lost: the marker comes with CPU 0's next event */
+	lv_add_loss(&t, &a, 0, 1, 1);
+	lv_gap(&t, &a.loss[0], &from, &to);
+	is_int((long long)(to - from), 5000, "variants: the gap runs from CPU 0's previous kept "
+	       "event to its next one");
+	snprintf(want, sizeof(want), "%s%s%s%sCPU:0 [LOST 1 EVENTS]\n%s", line[0], line[1], line[3],
+		 line[4], line[5]);
+	out = text_of(&t, &a, mf);
+	is_str(out, want, "variants: text, a loss: trace_pipe with the marker right before the "
+	       "CPU's next event, after the other CPU's events meanwhile");
+	free(out);
+	read_back(mf->path, got, sizeof(got), &lost);
+	is_str(got, "1 2 4 5 L0:1 6", "variants: the text source reads the loss where it is");
+
+	/* the oldest two events of CPU 1 overwritten: the trace file after an overrun */
+	lv_add_loss(&t, &b, 1, 0, 2);
+	hdr = t.header_len;
+	out = text_of(&t, &b, mf);
+	ok(out && strstr(out, "# entries-in-buffer/entries-written: 4/6   #P:2\n") &&
+	   !strncmp(out + hdr, line[0], strlen(line[0])),
+	   "variants: text, a cut start: the header says 4 of 6 entries are in the buffer");
+	snprintf(want, sizeof(want), "%s%s##### CPU 1 buffer started ####\n%s%s", line[0], line[2],
+		 line[4], line[5]);
+	is_str(out ? out + hdr : NULL, want, "variants: text, a cut start: \"buffer started\" "
+	       "before each CPU's first line but the output's first");
+	free(out);
+	lv_add_loss(&t, &c, 0, 0, 1);
+	out = text_of(&t, &c, mf);
+	/* CPU 1's first line is the output's first: no marker for it */
+	snprintf(want, sizeof(want), "%s##### CPU 0 buffer started ####\n%s%s%s%s", line[1],
+		 line[2], line[3], line[4], line[5]);
+	is_str(out ? out + hdr : NULL, want, "variants: text, a cut start of CPU 0: CPU 1 "
+	       "starts the output, CPU 0 gets the marker");
+	free(out);
+
+	if (lv_writer_tdat) {
+		char path[4200], cmd[4400], buf[512], prev[512] = "";
+		const char *tmp = getenv("TMPDIR");
+		bool seen = false, right = false;
+		FILE *p;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/lossmatrix-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		fd = mkstemp(path);
+		if (fd >= 0)
+			close(fd);
+		ok(fd >= 0 && lv_writer_tdat->write(&t, &a, path, &err) == 0,
+		   "variants: trace.dat, a loss: written %s", err.msg);
+		read_back(path, got, sizeof(got), &lost);
+		ok(!strcmp(got, "1 2 4 5 L0:1 6") && lost == 1,
+		   "variants: the trace.dat source reads the loss where it is (%s)", got);
+		/* an independent reader: trace-cmd report, where it is installed */
+		snprintf(cmd, sizeof(cmd), "trace-cmd report '%s' 2>/dev/null", path);
+		p = access("/usr/bin/trace-cmd", X_OK) == 0 ? popen(cmd, "r") : NULL;
+		while (p && fgets(buf, sizeof(buf), p)) {
+			if (strstr(prev, "CPU:0 [1 EVENTS DROPPED]")) {
+				seen = true;
+				right = strstr(buf, "[000]") && strstr(buf, "100.000006");
+			}
+			snprintf(prev, sizeof(prev), "%s", buf);
+		}
+		if (p && pclose(p) == 0)
+			ok(seen && right, "variants: trace-cmd report prints \"CPU:0 [1 EVENTS "
+			   "DROPPED]\" right before CPU 0's next event");
+		else
+			printf("ok %d - variants: trace-cmd report # skip trace-cmd is not "
+			       "installed\n", ++tap_n);
+		if (fd >= 0)
+			unlink(path);
+	}
+	lv_trace_free(&t);
+	free(text);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* One run                                                             */
+
 static const struct lv_writer *writers[2];
 static int n_writers;
 
@@ -863,13 +1038,21 @@ static void one_variant(struct group *gr, const struct lv_trace *t, const struct
 	struct scmwq_error err = { 0 };
 	struct verdict vd;
 	bool control = var->v.n == 0;
+	uint64_t lost = 0, want = t->n - lv_kept(t, &var->v);
 
 	memset(&vd, 0, sizeof(vd));
-	if (w->write(t, &var->v, mf->path, &err) < 0 || replay_file(mf->path, drv, fd, &err) < 0) {
+	if (w->write(t, &var->v, mf->path, &err) < 0 ||
+	    replay_file(mf->path, drv, fd, &lost, &err) < 0) {
 		vd.error = true;
 		why(&vd, "%s variant: %s", w->name, err.msg);
 	} else {
 		judge(t, &var->v, tr, fd, &vd);
+		/* the source must see every loss, or the model cannot be judged on it */
+		if (lost != want) {
+			vd.error = true;
+			why(&vd, "%sthe %s source reports %" PRIu64 " lost events, %" PRIu64
+			    " were lost", vd.why[0] ? "; " : "", w->name, lost, want);
+		}
 		if (control && vd.untouched != vd.unt_conc) {
 			vd.missed += vd.untouched - vd.unt_conc;
 			why(&vd, "%sthe lossless trace does not give every truth finding "
@@ -1111,13 +1294,19 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	config();
+	/*
+	 * The trace.dat writer stages each file in a temporary directory:
+	 * on tmpfs when TMPDIR does not say otherwise (a disk costs 4x here).
+	 */
+	if (!getenv("TMPDIR") && access("/dev/shm", W_OK | X_OK) == 0)
+		setenv("TMPDIR", "/dev/shm", 0);
 	if (cfg.text)
 		writers[n_writers++] = &lv_writer_text;
 	if (cfg.tdat && lv_writer_tdat)
 		writers[n_writers++] = lv_writer_tdat;
 	if (cfg.tdat && !lv_writer_tdat)
 		printf("ok %d - trace.dat variants # skip the trace.dat fixture writer "
-		       "(tests/support/kdat.c) is not built in\n", ++tap_n);
+		       "(tests/support/kdat.c) is not there\n", ++tap_n);
 	if (!n_writers) {
 		printf("1..0 # skip SCMWQ_LOSS_FORMATS names no writer\n");
 		return 0;
@@ -1127,6 +1316,7 @@ int main(void)
 		return tap_done();
 	}
 	clear_fail_dir();
+	selftest(&mf);
 
 	for (size_t d = 0; d < ARRAY_SIZE(drivers); d++) {
 		one_group(drivers[d], SCMWQ_R__COUNT, &mf, &fd);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Loss variants of a trace, for the loss matrix (test_lossmatrix.c): a
+ * Loss variants of a trace, for the loss matrix (tests/unit/test_lossmatrix.c): a
  * trace held in memory as its events (and, for ftrace text, its lines),
  * a variant that removes runs of one CPU's events, and writers that put
  * the variant down as the kernel would have written it, with the kernel's
@@ -127,8 +127,9 @@ struct lv_writer {
  */
 extern const struct lv_writer lv_writer_text;
 /*
- * trace.dat, when tests/support/kdat.c is built in (HAVE_KDAT): a loss is
- * a new page of its CPU flagged with missed events; NULL without it.
+ * trace.dat, when tests/support/kdat.c is there: a loss makes its CPU's
+ * next record start a new page flagged with missed events (with the
+ * count), as the kernel does; NULL without it.
  */
 extern const struct lv_writer *const lv_writer_tdat;
 
