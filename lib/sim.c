@@ -129,6 +129,7 @@ struct sthr {
 	uint32_t ack_ctx;
 	uint64_t sleep_ts;
 	uint64_t think;		/* mean think time */
+	bool long_sleep;	/* this call's sleep is the long-sleep fault: it must end */
 	/* evidence of the truth */
 	uint64_t call_ts;	/* the call's first scm_smc_request; 0: none yet */
 	uint64_t prev_done;	/* its previous call's scm_smc_done; 0: none */
@@ -522,7 +523,7 @@ static void complete_one(struct sim *s, uint32_t wq)
 		return;
 	}
 	ti = comp_pop(c);
-	if (armed(s, SCMWQ_R_LOST_WAKEUP)) {
+	if (armed(s, SCMWQ_R_LOST_WAKEUP) && !s->thr[ti].long_sleep) {
 		struct sthr *t = &s->thr[ti];
 
 		t->frozen = true;
@@ -829,6 +830,7 @@ static enum resp fw_park(struct sim *s, int ti, int wq)
 	if (!t->fast && q->nparked == 1 && !q->nreleased && !q->in_sleep &&
 	    !comp_of(s, (uint32_t)wq)->nwait && armed(s, SCMWQ_R_LONG_SLEEP)) {
 		hold = SEC + 200 * MS;
+		t->long_sleep = true;
 		q->no_park_until = s->now + hold + MS;	/* no one else shares the queue */
 		happened(s, SCMWQ_R_LONG_SLEEP, ti, s->now + 10 * US, true, t->wq, true, t->ctx,
 			 "the resource stayed busy for 1.2 s: firmware woke the call only then");
@@ -963,6 +965,7 @@ static void finish_call(struct sim *s, int ti, int ret)
 
 	ev_done(s, ti, t->smc_id, ret, 0);
 	t->in_call = false;
+	t->long_sleep = false;
 	for (int i = 0; i < t->n_until_done; i++)
 		s->truth.findings[t->until_done[i]].evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
 	t->n_until_done = 0;

@@ -729,6 +729,7 @@ static struct {
 	uint64_t variants, by_fmt[2], false_err, untouched, unt_rep, unt_conc, touched, tou_rep;
 	uint64_t errors, failing, kept_files, runs, runs_skipped;
 	uint64_t var_false, irq_vars, irq_var_false;	/* variants with a false error */
+	uint64_t fmt_false[2], fmt_untouched[2], fmt_unt_rep[2], fmt_failing[2];
 	uint64_t false_by_rule[SCMWQ_R__COUNT];
 	char false_example[SCMWQ_R__COUNT][400];
 	uint64_t cat_variants[C__COUNT], cat_false[C__COUNT], cat_missed[C__COUNT];
@@ -1063,6 +1064,10 @@ static void one_variant(struct group *gr, const struct lv_trace *t, const struct
 		on_irq |= var->v.loss[i].cpu == irq_cpu;
 	if (!control) {
 		tot.variants++;
+		tot.fmt_false[wi] += (uint64_t)vd.false_err;
+		tot.fmt_untouched[wi] += (uint64_t)vd.untouched;
+		tot.fmt_unt_rep[wi] += (uint64_t)vd.unt_rep;
+		tot.fmt_failing[wi] += vd.error || vd.false_err || vd.missed;
 		tot.var_false += vd.false_err > 0;
 		tot.irq_vars += on_irq;
 		tot.irq_var_false += on_irq && vd.false_err > 0;
@@ -1266,6 +1271,11 @@ static void summary(FILE *out)
 		tot.variants ? 100.0 * (double)tot.var_false / (double)tot.variants : 0.0,
 		tot.irq_var_false, tot.irq_vars,
 		tot.irq_vars ? 100.0 * (double)tot.irq_var_false / (double)tot.irq_vars : 0.0);
+	for (int wi = 0; wi < n_writers; wi++)
+		fprintf(out, "# loss matrix as %s: %" PRIu64 " variants, %" PRIu64 " failing, %" PRIu64
+			" conclusive errors not in the truth, recall %" PRIu64 "/%" PRIu64 "\n",
+			writers[wi]->name, tot.by_fmt[wi], tot.fmt_failing[wi], tot.fmt_false[wi],
+			tot.fmt_unt_rep[wi], tot.fmt_untouched[wi]);
 	fprintf(out, "# loss matrix by kind:");
 	for (int c = 0; c < C__COUNT; c++)
 		fprintf(out, " %s %" PRIu64 " variants %" PRIu64 " false %" PRIu64 " missed%s",
