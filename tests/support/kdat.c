@@ -834,8 +834,9 @@ int kdat_add(struct kdat *k, const struct scmwq_event *ev)
 		if (k->ev[i].fmt->type == ev->type)
 			ke = &k->ev[i];
 	if (!ke)
-		return fail(k, "%s events have no format in system %s",
-			    scmwq_ev_type_name(ev->type), scmwq_system_name(k->sys));
+		return fail(k, "%s events have no format in system %s%s",
+			    scmwq_ev_type_name(ev->type), scmwq_system_name(k->sys),
+			    ev->type == SCMWQ_EV_WAKE_ACK ? " (mainline has no such tracepoint)" : "");
 	if (c->any && ev->ts_ns < c->last_ts)
 		return fail(k, "CPU %d: event at %llu ns after one at %llu ns: events must come in "
 			    "time order per CPU", ev->cpu, (unsigned long long)ev->ts_ns,
