@@ -398,6 +398,28 @@ static void loss_around(struct gen *g, struct lv_variant *v, int cpu, size_t pos
 		lv_add_loss(g->t, v, cpu, first ? first : 1, k);
 }
 
+/*
+ * Is the truth's span whole?  It holds the finding, ends by the trace's
+ * end, and for a client thread's finding covers the whole call: from the
+ * thread's previous scm_smc_done (the text has microseconds).  NULL: yes.
+ */
+static const char *span_wrong(const struct lv_trace *t, const struct truth *tr,
+			      const struct tfind *f, int irq_pid)
+{
+	uint64_t prev = 0;
+
+	if (f->e0 > f->ts || f->ts > f->e1 || f->e1 > tr->end_ns)
+		return "does not hold the finding within the trace";
+	if (f->pid < 0 || f->pid == irq_pid)
+		return NULL;
+	for (size_t i = 0; i < t->n && t->ev[i].ts_ns < f->ts; i++)
+		if (t->ev[i].pid == f->pid && t->ev[i].type == SCMWQ_EV_SMC_DONE)
+			prev = t->ev[i].ts_ns;
+	if (prev && f->e0 >= prev + 1000)
+		return "begins after the thread's previous call ended";
+	return NULL;
+}
+
 static int cpu_of_pid(const struct lv_trace *t, int pid)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -1127,7 +1149,7 @@ static void one_run(struct group *gr, enum scmwq_driver drv, enum scmwq_rule fau
 	struct truth tr;
 	struct gen g;
 	struct var control;
-	int rc;
+	int rc, irq_pid = -1;
 
 	memset(&g, 0, sizeof(g));
 	if (!out || !tout) {
@@ -1183,11 +1205,18 @@ static void one_run(struct group *gr, enum scmwq_driver drv, enum scmwq_rule fau
 	for (size_t i = 0; i < t.n; i++)
 		if (!strncmp(t.ev[i].comm, "irq/", 4) && strstr(t.ev[i].comm, "qcom-scm")) {
 			g.irq_cpu = t.ev[i].cpu;
+			irq_pid = t.ev[i].pid;
 			break;
 		}
 	for (int j = 0; j < tr.n; j++) {
 		struct tfind *f = &tr.f[j];
+		const char *wrong = span_wrong(&t, &tr, f, irq_pid);
 
+		if (wrong) {
+			note(gr, "\n#   seed %" PRIu64 ": the truth's evidence span of %s pid %d %s",
+			     seed, scmwq_rule_info(f->rule)->id, f->pid, wrong);
+			gr->errors++;
+		}
 		f->cpu = f->pid >= 0 ? cpu_of_pid(&t, f->pid) : -1;
 		if (f->cpu < 0)
 			f->cpu = g.irq_cpu >= 0 ? g.irq_cpu : 0;
