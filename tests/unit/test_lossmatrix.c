@@ -1213,8 +1213,8 @@ static void one_run(struct group *gr, enum scmwq_driver drv, enum scmwq_rule fau
 		const char *wrong = span_wrong(&t, &tr, f, irq_pid);
 
 		if (wrong) {
-			note(gr, "\n#   seed %" PRIu64 ": the truth's evidence span of %s pid %d %s",
-			     seed, scmwq_rule_info(f->rule)->id, f->pid, wrong);
+			note(gr, "\n#   seed %" PRIu64 ": the truth's evidence span of %s pid %d "
+			     "%s", seed, scmwq_rule_info(f->rule)->id, f->pid, wrong);
 			gr->errors++;
 		}
 		f->cpu = f->pid >= 0 ? cpu_of_pid(&t, f->pid) : -1;
@@ -1301,8 +1301,9 @@ static void summary(FILE *out)
 		tot.irq_var_false, tot.irq_vars,
 		tot.irq_vars ? 100.0 * (double)tot.irq_var_false / (double)tot.irq_vars : 0.0);
 	for (int wi = 0; wi < n_writers; wi++)
-		fprintf(out, "# loss matrix as %s: %" PRIu64 " variants, %" PRIu64 " failing, %" PRIu64
-			" conclusive errors not in the truth, recall %" PRIu64 "/%" PRIu64 "\n",
+		fprintf(out, "# loss matrix as %s: %" PRIu64 " variants, %" PRIu64 " failing, "
+			"%" PRIu64 " conclusive errors not in the truth, "
+			"recall %" PRIu64 "/%" PRIu64 "\n",
 			writers[wi]->name, tot.by_fmt[wi], tot.fmt_failing[wi], tot.fmt_false[wi],
 			tot.fmt_unt_rep[wi], tot.fmt_untouched[wi]);
 	fprintf(out, "# loss matrix by kind:");
