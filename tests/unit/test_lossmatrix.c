@@ -567,7 +567,7 @@ static void gen_irq(struct gen *g)
 		v = start(g, C_IRQ, "%zu events of the IRQ thread's CPU %d from a GET_WQ_CTX at "
 			  "%" PRIu64, k, c, lv_cpu_ts(t, c, pick));
 		/* from its request (the event before it on the IRQ thread), or a little earlier */
-		if (v && pick >= 2)
+		if (v && pick >= 3)
 			lv_add_loss(t, v, c, pick - 1 - rnd_below(&g->rng, 2), k);
 		commit(g, v);
 	}
