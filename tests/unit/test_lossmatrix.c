@@ -17,7 +17,8 @@
  *
  * K is 1, a few or many.  Each variant is replayed (the simulator's
  * driver, replay's defaults) as ftrace text and, when the trace.dat
- * fixture writer is built in, as trace.dat, and judged against the truth
+ * fixture writer is there, as trace.dat (by default every other variant
+ * of the runs of the first seed), and judged against the truth
  * as tests/sim-matrix.tap.sh does: a replay finding matches a truth
  * finding when rule and pid agree, and wq_ctx and smc_call_ctx wherever
  * the truth gives them.
@@ -37,6 +38,9 @@
  *
  *   SCMWQ_LOSS_SEEDS=N        seeds 1..N for each fault (default 2)
  *   SCMWQ_LOSS_CLEAN_SEEDS=N  seeds 1..N of clean runs (default 3)
+ *   SCMWQ_LOSS_DAT_SEEDS=N    the runs of seeds 1..N as trace.dat too (default 1)
+ *   SCMWQ_LOSS_DAT_EVERY=N    of those, every Nth variant (default 2; a trace.dat
+ *                             costs 30 texts under make check-sanitize)
  *   SCMWQ_LOSS_SPREAD=N       spread positions per run (default 3)
  *   SCMWQ_LOSS_FINDINGS=N     truth findings per run with evidence positions (default 2)
  *   SCMWQ_LOSS_IRQ=N          positions on the IRQ thread's CPU (default 2)
@@ -69,7 +73,8 @@
 /* Settings                                                            */
 
 static struct {
-	unsigned int seeds, clean_seeds, spread, findings, irq, cuts, multi, calls, keep;
+	unsigned int seeds, clean_seeds, dat_seeds, dat_every;
+	unsigned int spread, findings, irq, cuts, multi, calls, keep;
 	uint64_t tol_ns;
 	const char *only;
 	bool text, tdat, verbose;
@@ -94,6 +99,10 @@ static void config(void)
 
 	cfg.seeds = env_uint("SCMWQ_LOSS_SEEDS", 2);
 	cfg.clean_seeds = env_uint("SCMWQ_LOSS_CLEAN_SEEDS", 3);
+	cfg.dat_seeds = env_uint("SCMWQ_LOSS_DAT_SEEDS", 1);
+	cfg.dat_every = env_uint("SCMWQ_LOSS_DAT_EVERY", 2);
+	if (!cfg.dat_every)
+		cfg.dat_every = 1;
 	cfg.spread = env_uint("SCMWQ_LOSS_SPREAD", 3);
 	cfg.findings = env_uint("SCMWQ_LOSS_FINDINGS", 2);
 	cfg.irq = env_uint("SCMWQ_LOSS_IRQ", 2);
@@ -1235,11 +1244,16 @@ static void one_run(struct group *gr, enum scmwq_driver drv, enum scmwq_rule fau
 	memset(&control, 0, sizeof(control));
 	snprintf(control.v.what, sizeof(control.v.what), "the lossless trace");
 	for (int wi = 0; wi < n_writers; wi++) {
+		bool all = writers[wi] == &lv_writer_text;
+
+		if (!all && seed > cfg.dat_seeds)
+			continue;
 		one_variant(gr, &t, &tr, &control, 0, writers[wi], wi, drv, seed, g.irq_cpu, mf,
 			    fd);
 		for (int i = 0; i < g.n; i++)
-			one_variant(gr, &t, &tr, &g.vars[i], i + 1, writers[wi], wi, drv, seed,
-				    g.irq_cpu, mf, fd);
+			if (all || i % (int)cfg.dat_every == 0)
+				one_variant(gr, &t, &tr, &g.vars[i], i + 1, writers[wi], wi, drv,
+					    seed, g.irq_cpu, mf, fd);
 	}
 	lv_trace_free(&t);
 out:
