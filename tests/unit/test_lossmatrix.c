@@ -4,7 +4,8 @@
  * events?  For every driver, clean runs and every fault `simulate --inject`
  * accepts for it, over a few seeds: simulate in process, read the trace
  * back with the library's text source, and make variants that lose events
- * the way a ring buffer does, written as the kernel writes them (lossvar.h):
+ * the way a ring buffer does, written as the kernel writes them
+ * (tests/support/lossvar.h):
  *
  *   spread    one run of K events of one CPU, over the whole trace;
  *   evidence  the same just before, over and just after each truth
@@ -18,10 +19,11 @@
  * K is 1, a few or many.  Each variant is replayed (the simulator's
  * driver, replay's defaults) as ftrace text and, when the trace.dat
  * fixture writer is there, as trace.dat (by default every other variant
- * of the runs of the first seed), and judged against the truth
- * as tests/sim-matrix.tap.sh does: a replay finding matches a truth
- * finding when rule and pid agree, and wq_ctx and smc_call_ctx wherever
- * the truth gives them.
+ * of the first seed's runs), and judged against the truth as
+ * tests/sim-matrix.tap.sh does: a replay finding matches a truth finding
+ * when rule and pid agree, and wq_ctx and smc_call_ctx wherever the truth
+ * gives them.  The lossless trace is replayed too, through each writer:
+ * it must give exactly the truth, or the harness is at fault.
  *
  *   - a conclusive (not inconclusive) error finding that matches no truth
  *     finding is a false error: there must be none;
@@ -34,7 +36,9 @@
  * misses no untouched truth finding; then the summary, also written to
  * $SCMWQ_BUILD/loss-matrix.txt, and every failing variant's trace with a
  * .why file in $SCMWQ_BUILD/loss-matrix-failures/ to replay by hand.
- * The same environment gives the same variants.
+ * The same environment gives the same variants, so one run's can be had
+ * again alone, e.g. SCMWQ_LOSS_ONLY=mainline/clean/1 SCMWQ_BUILD=/tmp
+ * build/tests/test_lossmatrix.
  *
  *   SCMWQ_LOSS_SEEDS=N        seeds 1..N for each fault (default 2)
  *   SCMWQ_LOSS_CLEAN_SEEDS=N  seeds 1..N of clean runs (default 3)
@@ -647,8 +651,7 @@ static void gen_multi(struct gen *g)
 			order[c] = order[r];
 			order[r] = tmp;
 		}
-		v = start(g, C_MULTI, "%d losses on CPUs %d,%d%s%s", n, order[0], order[1],
-			  n > 2 ? ",..." : "", near ? " near a finding" : "");
+		v = start(g, C_MULTI, "losses");
 		for (int i = 0; i < n && v; i++) {
 			int c = order[i];
 			size_t k = pick_k(g);
@@ -666,6 +669,17 @@ static void gen_multi(struct gen *g)
 				at = t0 + rnd_below(&g->rng, span + 1);
 			}
 			loss_around(g, v, c, lv_cpu_at(t, c, at), k);
+		}
+		if (v) {
+			/* say what it became: "3 losses: CPU 2 (5 events), ..." */
+			size_t len = (size_t)snprintf(v->what, sizeof(v->what), "%d losses%s:",
+						      v->n, near ? " near a finding" : "");
+
+			for (int i = 0; i < v->n && len < sizeof(v->what); i++)
+				len += (size_t)snprintf(v->what + len, sizeof(v->what) - len,
+							"%s CPU %d (%zu events%s)", i ? "," : "",
+							v->loss[i].cpu, v->loss[i].count,
+							v->loss[i].first ? "" : " at its start");
 		}
 		commit(g, v);
 	}
