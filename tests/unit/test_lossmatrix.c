@@ -690,8 +690,7 @@ static void gen_multi(struct gen *g)
 
 struct verdict {
 	int false_err, untouched, unt_rep, unt_conc, touched, tou_rep, missed;
-	enum scmwq_rule false_rule[8];
-	int n_false_rule;
+	int false_by_rule[SCMWQ_R__COUNT];
 	bool error;			/* the variant could not be written or read */
 	char why[1024];
 };
@@ -737,8 +736,7 @@ static void judge(const struct lv_trace *t, const struct lv_variant *v, const st
 		if (known)
 			continue;
 		vd->false_err++;
-		if (vd->n_false_rule < (int)ARRAY_SIZE(vd->false_rule))
-			vd->false_rule[vd->n_false_rule++] = f->rule;
+		vd->false_by_rule[f->rule]++;
 		why(vd, "%sconclusive %s pid %d not in the truth", vd->why[0] ? "; " : "",
 		    scmwq_rule_info(f->rule)->id, f->pid);
 	}
@@ -775,7 +773,7 @@ static struct {
 	uint64_t errors, failing, kept_files, runs, runs_skipped;
 	uint64_t var_false, irq_vars, irq_var_false;	/* variants with a false error */
 	uint64_t fmt_false[2], fmt_untouched[2], fmt_unt_rep[2], fmt_failing[2];
-	uint64_t false_by_rule[SCMWQ_R__COUNT];
+	uint64_t false_by_rule[SCMWQ_R__COUNT], false_vars_by_rule[SCMWQ_R__COUNT];
 	char false_example[SCMWQ_R__COUNT][400];
 	uint64_t cat_variants[C__COUNT], cat_false[C__COUNT], cat_missed[C__COUNT];
 } tot;
@@ -1127,14 +1125,16 @@ static void one_variant(struct group *gr, const struct lv_trace *t, const struct
 		tot.tou_rep += (uint64_t)vd.tou_rep;
 		tot.cat_false[var->cat] += (uint64_t)vd.false_err;
 		tot.cat_missed[var->cat] += (uint64_t)vd.missed;
-		for (int i = 0; i < vd.n_false_rule; i++) {
-			enum scmwq_rule r = vd.false_rule[i];
-
-			if (!tot.false_by_rule[r]++)
+		for (int r = 0; r < SCMWQ_R__COUNT; r++) {
+			if (!vd.false_by_rule[r])
+				continue;
+			if (!tot.false_by_rule[r])
 				snprintf(tot.false_example[r], sizeof(tot.false_example[r]),
 					 "--driver=%s %s seed %" PRIu64 " variant %d (%s, %s): %s",
 					 gr->drv, gr->fault, seed, vid, w->name, cat_name[var->cat],
 					 var->v.what);
+			tot.false_by_rule[r] += (uint64_t)vd.false_by_rule[r];
+			tot.false_vars_by_rule[r]++;
 		}
 	}
 	gr->false_err += (uint64_t)vd.false_err;
@@ -1346,8 +1346,9 @@ static void summary(FILE *out)
 			fprintf(out, "# conclusive errors not in the truth, by rule (first "
 				"example):\n");
 		any = true;
-		fprintf(out, "#   %s: %" PRIu64 " (%s)\n", scmwq_rule_info(r)->id,
-			tot.false_by_rule[r], tot.false_example[r]);
+		fprintf(out, "#   %s: %" PRIu64 " in %" PRIu64 " variants (e.g. %s)\n",
+			scmwq_rule_info(r)->id, tot.false_by_rule[r], tot.false_vars_by_rule[r],
+			tot.false_example[r]);
 	}
 }
 
