@@ -154,7 +154,19 @@ struct scmwq_truth_item {
 	bool has_wq_ctx, has_ctx;
 	uint32_t wq_ctx, smc_call_ctx;
 	char detail[200];	/* faults: the mechanism, in a sentence */
+	/*
+	 * Findings: the span of the trace the verdict rests on, as the
+	 * simulator knows it: from the first scm_smc_request of the earliest
+	 * call involved to where the verdict is decided (replay's default
+	 * --grace, --stall and --skew); SCMWQ_TRUTH_TO_END: the end of the
+	 * trace (a sleeper that never resumes).
+	 */
+	uint64_t evidence_start_ns, evidence_end_ns;
 };
+
+#define SCMWQ_TRUTH_TO_END UINT64_MAX
+/* How long a verdict at an event waits for events of other CPUs (replay's --skew). */
+#define SCMWQ_TRUTH_SKEW_NS (20ULL * 1000)
 
 struct scmwq_truth {
 	int n_faults, n_findings;

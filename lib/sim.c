@@ -129,6 +129,12 @@ struct sthr {
 	uint32_t ack_ctx;
 	uint64_t sleep_ts;
 	uint64_t think;		/* mean think time */
+	bool long_sleep;	/* this call's sleep is the long-sleep fault: it must end */
+	/* evidence of the truth */
+	uint64_t call_ts;	/* the call's first scm_smc_request; 0: none yet */
+	uint64_t prev_done;	/* its previous call's scm_smc_done; 0: none */
+	int n_until_done;	/* truth findings whose evidence ends with this call */
+	int until_done[4];
 };
 
 struct pending {		/* a wake firmware has to deliver */
@@ -198,6 +204,12 @@ struct sim {
 	int premature_wq;	/* premature-resume: the banked wq, -1 none */
 	uint64_t last_progress;	/* when a client last finished a call */
 	uint64_t give_up;	/* a fault that cannot be set up by then: error */
+	/* evidence of the truth */
+	uint64_t burst_ts;	/* the IRQ burst in progress began */
+	uint64_t premature_from;	/* premature-resume: the double wake's evidence */
+	uint64_t stuck_from;	/* wake-all-stuck: the WAKE_ALL's evidence */
+	/* per wait-queue and thread: its latest call that slept there */
+	uint64_t slept_call[MAX_QUEUES][MAX_THREADS + FIRST_CLIENT];
 };
 
 static uint64_t rnd(struct sim *s)
@@ -368,6 +380,75 @@ static struct scmwq_truth_item *fill(struct scmwq_truth_item *it, struct sim *s,
 }
 
 /*
+ * The evidence of a finding: the span of the trace its verdict rests on,
+ * for the loss matrix (tests/unit/test_lossmatrix.c) to tell which losses
+ * may hide it.  Generous rather than tight: it starts with the earliest
+ * call involved (for IRQ-path findings, every call in progress and the IRQ
+ * burst) and ends where the verdict is decided, at the end of the trace for
+ * a sleeper that never resumes.
+ */
+static uint64_t min_nz(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/*
+ * Where the evidence of @t's call begins: the end of its previous call
+ * (what shows that this request starts a new call), or the call's first
+ * scm_smc_request when it is the thread's first.  0: not in a call.
+ */
+static uint64_t call_from(const struct sthr *t)
+{
+	if (!t->call_ts)
+		return 0;
+	return t->prev_done ? t->prev_done : t->call_ts;
+}
+
+/* The earliest start of a client call in progress (0: none), or @from if earlier. */
+static uint64_t calls_in_progress(struct sim *s, uint64_t from)
+{
+	for (int i = FIRST_CLIENT; i < s->nthr; i++)
+		if (s->thr[i].in_call)
+			from = min_nz(from, call_from(&s->thr[i]));
+	return from;
+}
+
+static void evidence(struct sim *s, struct scmwq_truth_item *it, enum scmwq_rule r, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+	uint64_t from;
+
+	if (ti == IRQ) {
+		from = calls_in_progress(s, s->burst_ts);
+		if (r == SCMWQ_R_SPURIOUS_WAKE && it->has_wq_ctx) {
+			/* "no sleeper": every thread that last slept there has resumed */
+			for (int i = 0; i < s->nthr; i++)
+				from = min_nz(from, s->slept_call[it->wq_ctx % MAX_QUEUES][i]);
+		}
+		it->evidence_start_ns = from ? from : s->now;
+		/* their sleepers never resume */
+		if (r == SCMWQ_R_DRAIN_ABORTED || r == SCMWQ_R_WAKE_ALL_REJECTED ||
+		    r == SCMWQ_R_WAKE_ALL_PARTIAL)
+			it->evidence_end_ns = SCMWQ_TRUTH_TO_END;
+		else
+			it->evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
+		return;
+	}
+	from = call_from(t);
+	if (r == SCMWQ_R_INVALID_WQ_CTX && s->o->driver == SCMWQ_DRV_MAINLINE)
+		from = START_NS;	/* the wait-queue count, from GET_INFO */
+	else if (r == SCMWQ_R_PREMATURE_RESUME)
+		from = min_nz(from, s->premature_from);
+	else if (r == SCMWQ_R_WAKE_ALL_STUCK)
+		from = min_nz(from, s->stuck_from);
+	it->evidence_start_ns = from ? from : s->now;
+	/* to the end of its call; a call that never ends: the end of the trace */
+	it->evidence_end_ns = SCMWQ_TRUTH_TO_END;
+	if (t->in_call && t->n_until_done < (int)ARRAY_SIZE(t->until_done))
+		t->until_done[t->n_until_done++] = (int)(it - s->truth.findings);
+}
+
+/*
  * A fault happened: record it and the finding replay must report, and
  * keep the trace going long enough for replay to be sure.
  */
@@ -377,9 +458,13 @@ static void happened(struct sim *s, enum scmwq_rule r, int ti, uint64_t ts, bool
 	struct scmwq_truth_item *f = fill(scmwq_truth_fault(&s->truth, r), s, ti, s->now, wq,
 					  wq_ctx, has_ctx, ctx);
 
+	struct scmwq_truth_item *it;
+
 	if (f)
 		snprintf(f->detail, sizeof(f->detail), "%s", detail);
-	fill(scmwq_truth_finding(&s->truth, r), s, ti, ts, wq, wq_ctx, has_ctx, ctx);
+	it = fill(scmwq_truth_finding(&s->truth, r), s, ti, ts, wq, wq_ctx, has_ctx, ctx);
+	if (it)
+		evidence(s, it, r, ti);
 	s->fault[r] = F_DONE;
 	s->inflight[r] = false;
 	s->res->faults++;
@@ -438,7 +523,7 @@ static void complete_one(struct sim *s, uint32_t wq)
 		return;
 	}
 	ti = comp_pop(c);
-	if (armed(s, SCMWQ_R_LOST_WAKEUP)) {
+	if (armed(s, SCMWQ_R_LOST_WAKEUP) && !s->thr[ti].long_sleep) {
 		struct sthr *t = &s->thr[ti];
 
 		t->frozen = true;
@@ -745,6 +830,7 @@ static enum resp fw_park(struct sim *s, int ti, int wq)
 	if (!t->fast && q->nparked == 1 && !q->nreleased && !q->in_sleep &&
 	    !comp_of(s, (uint32_t)wq)->nwait && armed(s, SCMWQ_R_LONG_SLEEP)) {
 		hold = SEC + 200 * MS;
+		t->long_sleep = true;
 		q->no_park_until = s->now + hold + MS;	/* no one else shares the queue */
 		happened(s, SCMWQ_R_LONG_SLEEP, ti, s->now + 10 * US, true, t->wq, true, t->ctx,
 			 "the resource stayed busy for 1.2 s: firmware woke the call only then");
@@ -879,6 +965,12 @@ static void finish_call(struct sim *s, int ti, int ret)
 
 	ev_done(s, ti, t->smc_id, ret, 0);
 	t->in_call = false;
+	t->long_sleep = false;
+	for (int i = 0; i < t->n_until_done; i++)
+		s->truth.findings[t->until_done[i]].evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
+	t->n_until_done = 0;
+	t->call_ts = 0;
+	t->prev_done = s->now;
 	s->res->calls++;
 	s->last_progress = s->now;
 	if (has_global_mutex(s) && s->lock_holder == ti) {
@@ -930,6 +1022,8 @@ static void a_enter(struct sim *s, int ti)
 {
 	struct sthr *t = &s->thr[ti];
 
+	if (!t->call_ts)
+		t->call_ts = s->now;
 	if (t->reentry) {
 		/* mainline logs 0x1; vendor kernels log the original id again */
 		uint64_t id = t->kind == K_RESUME ? SCMWQ_SMC_RESUME :
@@ -955,6 +1049,7 @@ static void sleep_on(struct sim *s, int ti)
 
 	ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 	t->sleep_ts = s->now;
+	s->slept_call[t->r_wq % MAX_QUEUES][ti] = call_from(t);
 	if (armed(s, SCMWQ_R_SLEEP_WHILE_SLEEPING)) {
 		ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 		happened(s, SCMWQ_R_SLEEP_WHILE_SLEEPING, ti, s->now, true, t->r_wq, true,
@@ -1159,6 +1254,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		case SCMWQ_DRV_DRAFT_2022:
 			complete_all(s, p.wq, false);
 			if (s->fault[SCMWQ_R_WAKE_ALL_STUCK] == F_ARMED) {
+				s->stuck_from = calls_in_progress(s, s->burst_ts);
 				/* the next call parked here finds the completion done */
 				s->fwq[p.wq].stuck = true;
 				s->force_park = true;
@@ -1204,6 +1300,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		break;
 	case SCMWQ_R_PREMATURE_RESUME:
 		/* the second wake was banked: the next sleeper here passes through */
+		s->premature_from = calls_in_progress(s, s->burst_ts);
 		s->premature_wq = (int)p.wq;
 		s->force_park = true;
 		s->force_wq = p.wq;
@@ -1237,6 +1334,7 @@ static void a_irq(struct sim *s)
 		return;
 	}
 	s->irq_busy = true;
+	s->burst_ts = s->now;
 	sched_in(s, rnd_range(s, 1 * US, 3 * US), A_DRAIN, IRQ, 0);
 }
 

@@ -115,6 +115,8 @@ struct lthread {
 	enum fkind fault;
 	uint64_t group_resume;		/* WAKE_ALL member: its resume, 0 none */
 	struct lthread *fnext;		/* next sleeper on the same wq */
+	/* (fw_lock) its call's evidence begins: its previous scm_smc_done, or its first request */
+	uint64_t call_from, prev_done;
 };
 
 /* One wait-queue: the driver's completion and firmware's side of it. */
@@ -150,6 +152,8 @@ struct lfault {
 	struct lthread *target;
 	int n_group, n_lost;
 	struct lthread *group[MAX_GROUP];
+	/* the truth's evidence span (simtruth.c); end 0: the end of the trace */
+	uint64_t ev_start, ev_end;
 };
 
 struct live {
@@ -624,6 +628,7 @@ static struct fwret fw_enter(struct live *L, struct lthread *c, enum fw_op op, u
 	case OP_CALL:
 		c->ctx = ++L->next_ctx;
 		c->fault = FK_NONE;
+		c->call_from = c->prev_done ? c->prev_done : ts;
 		if (rng_pct(&L->fw_rng, INTR_PCT)) {
 			r = (struct fwret){ SCMWQ_RET_INTERRUPTED, 0, 0, 0 };
 			break;
@@ -671,6 +676,8 @@ static void wake_all_fire(struct live *L, struct lfault *f, struct fwq *q)
 		q->inflight++;
 		if (f->n_group < MAX_GROUP)
 			f->group[f->n_group++] = s;
+		if (!f->ev_start || (s->call_from && s->call_from < f->ev_start))
+			f->ev_start = s->call_from;
 	}
 	f->fired = true;
 	wake_push(L, true, f->wq, SCMWQ_WAKE_ALL, 0);
@@ -696,6 +703,7 @@ static void fw_asleep(struct live *L, struct lthread *c, uint64_t ts)
 	c->deadline = now + rng_range(&L->fw_rng, HOLD_MIN, HOLD_MAX);
 	if (f && (c->fault == FK_STRAND || c->fault == FK_LONG) && f->target == c) {
 		fault_record(f, c, ts, c->wq, c->ctx);
+		f->ev_start = c->call_from;
 		if (c->fault == FK_STRAND) {
 			c->deadline = UINT64_MAX;	/* its IRQ is never raised */
 			f->until = ts + STRAND_KEEP;
@@ -918,6 +926,20 @@ out:
 	return ret;
 }
 
+/* @c's call ended at @ts: a long sleep's evidence ends with it. */
+static void call_done(struct live *L, struct lthread *c, uint64_t ts)
+{
+	pthread_mutex_lock(&L->fw_lock);
+	c->prev_done = ts;
+	for (int i = 0; i < L->nfaults; i++) {
+		struct lfault *f = &L->faults[i];
+
+		if (f->kind == FK_LONG && f->target == c && f->ended && !f->ev_end && ts)
+			f->ev_end = ts + SCMWQ_TRUTH_SKEW_NS;
+	}
+	pthread_mutex_unlock(&L->fw_lock);
+}
+
 /* One SCM call, from the request to scm_smc_done.  -1: the run ended. */
 static int client_call(struct lthread *c)
 {
@@ -927,8 +949,8 @@ static int client_call(struct lthread *c)
 	struct fwret r;
 	uint64_t ts;
 
-	ev_request(c, id, 2, a0, a1);
-	r = fw_enter(L, c, OP_CALL, 0);
+	ts = ev_request(c, id, 2, a0, a1);
+	r = fw_enter(L, c, OP_CALL, ts);
 	for (;;) {
 		switch (r.ret) {
 		case SCMWQ_RET_INTERRUPTED:
@@ -955,7 +977,8 @@ static int client_call(struct lthread *c)
 			r = fw_enter(L, c, OP_RESUME, ts);
 			break;
 		default:
-			ev_done(c, id, 0, 0, 0);
+			ts = ev_done(c, id, 0, 0, 0);
+			call_done(L, c, ts);
 			return 0;
 		}
 	}
@@ -1224,6 +1247,9 @@ static struct scmwq_truth_item *truth_copy(struct scmwq_truth_item *it, const st
 	it->wq_ctx = f->wq;
 	it->has_ctx = with_ctx;
 	it->smc_call_ctx = with_ctx ? f->ctx : 0;
+	/* (written for findings only) from the calls involved, to the end unless known */
+	it->evidence_start_ns = f->ev_start ? f->ev_start / NS_US * NS_US : it->ts_ns;
+	it->evidence_end_ns = f->kind == FK_LONG && f->ev_end ? f->ev_end : SCMWQ_TRUTH_TO_END;
 	return it;
 }
 

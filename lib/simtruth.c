@@ -19,6 +19,7 @@ static struct scmwq_truth_item *add(struct scmwq_truth_item *arr, int *n, int ca
 	memset(it, 0, sizeof(*it));
 	it->rule = rule;
 	it->pid = -1;
+	it->evidence_end_ns = SCMWQ_TRUTH_TO_END;	/* until told: the whole trace */
 	return it;
 }
 
@@ -32,7 +33,8 @@ struct scmwq_truth_item *scmwq_truth_finding(struct scmwq_truth *t, enum scmwq_r
 	return add(t->findings, &t->n_findings, (int)ARRAY_SIZE(t->findings), rule);
 }
 
-static void item(FILE *out, const struct scmwq_truth_item *it, bool fault)
+/* @end_ns: the trace's last event, where a span "to the end" ends */
+static void item(FILE *out, const struct scmwq_truth_item *it, bool fault, uint64_t end_ns)
 {
 	const struct scmwq_rule_info *ri = scmwq_rule_info(it->rule);
 
@@ -57,6 +59,12 @@ static void item(FILE *out, const struct scmwq_truth_item *it, bool fault)
 	if (fault) {
 		fputs(", \"detail\": ", out);
 		scmwq_json_str(out, it->detail);
+	} else {
+		uint64_t end = it->evidence_end_ns < end_ns ? it->evidence_end_ns : end_ns;
+		uint64_t start = it->evidence_start_ns < end ? it->evidence_start_ns : end;
+
+		fprintf(out, ", \"evidence_start_ns\": %" PRIu64 ", \"evidence_end_ns\": %" PRIu64,
+			start, end);
 	}
 	fputc('}', out);
 }
@@ -72,12 +80,12 @@ int scmwq_truth_write(FILE *out, const struct scmwq_truth *t, const struct scmwq
 		res->end_ns);
 	for (int i = 0; i < t->n_faults; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		item(out, &t->faults[i], true);
+		item(out, &t->faults[i], true, res->end_ns);
 	}
 	fputs("],\n \"findings\": [", out);
 	for (int i = 0; i < t->n_findings; i++) {
 		fputs(i ? ",\n  " : "\n  ", out);
-		item(out, &t->findings[i], false);
+		item(out, &t->findings[i], false, res->end_ns);
 	}
 	fputs("]}\n", out);
 	return fflush(out) || ferror(out) ? -1 : 0;
