@@ -1041,8 +1041,10 @@ static void selftest(struct memfile *mf)
 		ok(fd >= 0 && lv_writer_tdat->write(&t, &a, path, &err) == 0,
 		   "variants: trace.dat, a loss: written %s", err.msg);
 		read_back(path, got, sizeof(got), &lost);
-		ok(!strcmp(got, "1 2 4 5 L0:1 6") && lost == 1,
-		   "variants: the trace.dat source reads the loss where it is (%s)", got);
+		/* the record after the gap carries the loss; the source puts it at the gap's start */
+		ok(!strcmp(got, "1 L0:1 2 4 5 6") && lost == 1,
+		   "variants: the trace.dat source reads the loss where its gap begins, after CPU "
+		   "0's previous record (%s)", got);
 		/* an independent reader: trace-cmd report, where it is installed */
 		snprintf(cmd, sizeof(cmd), "trace-cmd report '%s' 2>/dev/null", path);
 		p = access("/usr/bin/trace-cmd", X_OK) == 0 ? popen(cmd, "r") : NULL;
