@@ -155,6 +155,8 @@ struct thr {
 	uint32_t gen_wake;
 	uint64_t rewake_ts;	/* a later wake on its wq_ctx while woken, not resumed */
 	int rewaker_pid;
+	/* the doubt open when its wake was credited (identity only; NULL: none) */
+	const struct scmwq_doubt *credit_doubt;
 	struct group *group;
 	bool attributed;	/* its stranding belongs to another finding */
 	bool resume_pending;	/* resumed without a token; waiting --skew for a wake */
@@ -178,10 +180,17 @@ struct wq {
 	struct wq *hnext;
 	uint32_t wq_ctx;
 	struct thr *head, *tail;	/* sleepers, oldest first */
+	/*
+	 * When the sleepers now on it began to queue (it was last empty):
+	 * which wake a sleeper gets depends on every credit to those ahead
+	 * of it, so its verdicts reach back to there.
+	 */
+	uint64_t busy_since;
 	uint64_t tok_excess, tok_silent;
 	uint64_t tok_pre;		/* wakes before any sleep seen: may predate the trace */
 	uint64_t pre_ts;		/* the first of them */
 	int pre_pid;
+	bool pre_claimed;		/* a sleeper of the trace took one: they were spurious */
 	struct scmwq_doubt *pre_doubt;
 	/*
 	 * Tokens whose origin a loss hides: banked before it, or by a wake
@@ -189,7 +198,6 @@ struct wq {
 	 * them).  Never taken at a sleep, only by a resume with no wake.
 	 */
 	uint64_t tok_unk;
-	uint64_t unk_since;		/* the earliest of them, or of their loss */
 	bool seen_sleep;		/* a sleep on it has been seen (since the last loss) */
 	uint64_t last_wake_ts;		/* its latest GET_WQ_CTX or WAKE, 0: none */
 	int last_waker_pid;
@@ -614,6 +622,10 @@ static struct timer timer_pop(struct scmwq_model *m)
 
 static void wq_link(struct wq *w, struct thr *t)
 {
+	if (!w->head)
+		w->busy_since = t->ev_start;
+	else if (w->busy_since < t->ev_start)
+		t->ev_start = w->busy_since;
 	t->wq = w;
 	t->wnext = NULL;
 	t->wprev = w->tail;
@@ -685,6 +697,7 @@ static void credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint6
 	t->wake_ts = ts;
 	t->waker_pid = waker;
 	t->wake_irq = irq;
+	t->credit_doubt = m->doubt;
 	if (t->st == SCMWQ_ST_SLEEPING)
 		t->st = SCMWQ_ST_WOKEN;
 	if (t->resume_pending) {
@@ -742,29 +755,25 @@ static void end_run(struct scmwq_model *m, struct wq *w)
 	doubt_drop(&w->run_doubt);
 }
 
+static void pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *taker);
+
 /* A resume on a token from before its sleep whose wake found no sleeper. */
-static void pre_resume(struct scmwq_model *m, struct thr *t, struct wq *w, bool unknown)
+static void pre_resume(struct scmwq_model *m, struct thr *t, struct wq *w)
 {
 	struct fbuild b;
 	char ts[32];
 
 	fb_init(&b, SCMWQ_R_PREMATURE_RESUME, t->resume_ts, t);
 	fb_from(&b, t->ev_start);
+	fb_from(&b, w->pre_ts);
 	b.doubt = t->doubt;
 	fb_wq(&b, w->wq_ctx);
 	if (t->has_ctx)
 		fb_ctx(&b, t->ctx);
-	if (unknown) {
-		fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked where "
-		       "events were lost", w->wq_ctx);
-		fb_from(&b, w->unk_since);
-	} else {
-		fb_from(&b, w->pre_ts);
-		ts_str(ts, sizeof(ts), w->pre_ts);
-		fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before "
-		       "it slept: the wake at %s (pid %d) that found no sleeper there, or one from "
-		       "before the trace", w->wq_ctx, ts, w->pre_pid);
-	}
+	ts_str(ts, sizeof(ts), w->pre_ts);
+	fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before it "
+	       "slept: the wake at %s (pid %d) that found no sleeper there, or one from before "
+	       "the trace", w->wq_ctx, ts, w->pre_pid);
 	emit(m, &b, false, NULL);
 }
 
@@ -775,18 +784,26 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 	struct fbuild b;
 	char ts[32];
 
-	if (w->tok_pre || w->tok_unk) {
-		bool unknown = !w->tok_pre;
-
-		if (w->tok_pre)
-			w->tok_pre--;
-		else
-			w->tok_unk--;
-		if (t->synced || t->wq)
-			pre_resume(m, t, w, unknown);
+	if (w->tok_pre) {
+		/*
+		 * A sleeper of the trace took it: no sleeper from before the
+		 * trace did, so the wake was spurious (replay.md section 1).
+		 */
+		if (!w->pre_claimed)
+			pre_spurious(m, w, t);
+		w->pre_claimed = true;
+		w->tok_pre--;
+		pre_resume(m, t, w);
 		wq_unlink(m, t);
 		return;
 	}
+	/*
+	 * A token a loss hid may back it: taken, but the resume still counts
+	 * as one with no wake of its own (wake-all-stuck reaches back to the
+	 * trace's start, past any such loss).
+	 */
+	if (w->tok_unk)
+		w->tok_unk--;
 	if (!w->run) {
 		w->run_ts = t->resume_ts;
 		w->run_pid = t->pid;
@@ -835,7 +852,12 @@ static void spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end)
 }
 
 /* Wakes banked at the wq_ctx's first appearance that no sleeper ever took. */
-static void pre_unclaimed(struct scmwq_model *m, struct wq *w)
+/*
+ * Wakes banked at the wq_ctx's first appearance (or since a loss) that no
+ * sleeper from before took: @taker, a sleeper of the trace, passed through
+ * on one, or (NULL) no one took them to the end of the trace.
+ */
+static void pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *taker)
 {
 	struct thr *waker = thr_find(m, w->pre_pid);
 	struct fbuild b;
@@ -844,6 +866,14 @@ static void pre_unclaimed(struct scmwq_model *m, struct wq *w)
 	fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->pre_ts, waker);
 	b.doubt = w->pre_doubt;
 	fb_wq(&b, w->wq_ctx);
+	if (taker) {
+		fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper; %s-%d, which slept "
+		       "after it, passed straight through on its token, so no sleeper from before "
+		       "the trace took it", w->wq_ctx, taker->comm[0] ? taker->comm : "<...>",
+		       taker->pid);
+		emit(m, &b, false, NULL);
+		return;
+	}
 	dur_str(d, sizeof(d), m->now - w->pre_ts);
 	fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper, and no sleeper from before "
 	       "the trace took it in the %s to its end%s", w->wq_ctx, d,
@@ -975,10 +1005,8 @@ static void msg_named(struct scmwq_model *m, struct fbuild *b, int n)
 	fb_named_list(m, b, n);
 }
 
-static void bank_unknown(struct wq *w, uint64_t tokens, uint64_t since)
+static void bank_unknown(struct wq *w, uint64_t tokens)
 {
-	if (!w->tok_unk || since < w->unk_since)
-		w->unk_since = since;
 	w->tok_unk += tokens;
 }
 
@@ -1153,23 +1181,25 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 				t->rewaker_pid = waker->pid;
 			}
 		/*
-		 * ...unless events are being lost here, or a thread may sleep
-		 * unseen: then the sleeper it woke may be one the trace lost.
+		 * ...unless a thread may sleep unseen, or events were lost while
+		 * these sleepers queued (a wake credited then may have been for
+		 * a sleeper the trace lost): then its origin is unknown.
 		 */
-		if (m->doubt || scmwq_evidence_lost(m->ev, ev->ts_ns, ev->ts_ns, NULL, 0))
-			bank_unknown(w, tokens, ev->ts_ns);
+		if (m->doubt || scmwq_evidence_lost(m->ev, w->busy_since, ev->ts_ns, NULL, 0))
+			bank_unknown(w, tokens);
 		else
 			w->tok_excess += tokens;
 		return true;
 	}
 	if (scmwq_evidence_lost(m->ev, ev->ts_ns, ev->ts_ns, NULL, 0)) {
 		/* while events are being lost: its sleeper's events may be among them */
-		bank_unknown(w, tokens, ev->ts_ns);
+		bank_unknown(w, tokens);
 		return true;
 	}
 	if (!w->seen_sleep || m->doubt) {
 		/* Its sleeper may predate the trace or a loss: bank it, say nothing yet. */
 		if (!w->tok_pre) {
+			w->pre_claimed = false;
 			w->pre_ts = ev->ts_ns;
 			w->pre_pid = waker->pid;
 			doubt_drop(&w->pre_doubt);
@@ -1207,8 +1237,13 @@ static void lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, 
 	fb_wq(&b, t->wq_ctx);
 	if (t->has_ctx)
 		fb_ctx(&b, t->ctx);
-	fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but did not resume on it: ", t->wq_ctx,
-	       ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid);
+	if (t->credit == CR_WAKE)
+		fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but did not resume on it: ",
+		       t->wq_ctx, ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK",
+		       t->waker_pid);
+	else
+		fb_msg(&b, "took a token banked on wq_ctx %u when it slept at %s, so its wait "
+		       "returned at once, but it did not resume: ", t->wq_ctx, ts);
 	if (resumed) {
 		ts_str(ts2, sizeof(ts2), t->rewake_ts);
 		dur_str(d, sizeof(d), resumed - t->wake_ts);
@@ -1849,9 +1884,22 @@ static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 		if (w->spur_pending)
 			spurious_confirm(m, w, false);
 		if (w->tok_excess + w->tok_silent)
-			bank_unknown(w, w->tok_excess + w->tok_silent, start);
+			bank_unknown(w, w->tok_excess + w->tok_silent);
 		w->tok_excess = w->tok_silent = 0;
 		w->seen_sleep = false;
+		/*
+		 * A sleeper that passed through on a banked token since the loss
+		 * began may have taken one a lost sleeper left: it waits again.
+		 */
+		for (struct thr *t = w->head; t; t = t->wnext) {
+			if ((t->credit == CR_SILENT || t->credit == CR_EXCESS) && t->wake_ts >= start &&
+			    !t->resume_pending) {
+				t->credit = CR_NONE;
+				if (t->st == SCMWQ_ST_WOKEN)
+					t->st = SCMWQ_ST_SLEEPING;
+				bank_unknown(w, 1);
+			}
+		}
 	}
 	/*
 	 * Every thread now may have changed state unseen, until it shows
@@ -1974,13 +2022,40 @@ static bool resumes(const struct thr *t, const struct scmwq_event *ev)
  * unseen; a thread not known asleep that resumes slept unseen.  Either way
  * a wake credited meanwhile may have been misplaced.
  */
+/*
+ * A thread that slept unseen resumed: it took a wake.  The latest one
+ * credited to a known sleeper while the doubt was open was likely its (it
+ * slept first): that sleeper waits again.  Returns whether one was found.
+ */
+static bool take_back_credit(struct scmwq_model *m)
+{
+	struct thr *best = NULL;
+	struct wq *w;
+
+	for_each_wq(m, w)
+		for (struct thr *t = w->head; t; t = t->wnext)
+			if (t->credit == CR_WAKE && t->credit_doubt == m->doubt &&
+			    !t->resume_pending && !t->group && (!best || t->wake_ts > best->wake_ts))
+				best = t;
+	if (!best)
+		return false;
+	best->credit = CR_NONE;
+	best->rewake_ts = 0;
+	best->gen_wake++;
+	if (best->st == SCMWQ_ST_WOKEN)
+		best->st = SCMWQ_ST_SLEEPING;
+	return true;
+}
+
 static void check_unseen(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
-	if (t->wq && !resumes(t, ev))
+	if (t->wq && !resumes(t, ev)) {
 		confirm_doubt(m, t, true);
-	else if (!t->wq && (ev->type == SCMWQ_EV_RESUME ||
-			    (resumes(t, ev) && t->st != SCMWQ_ST_RESUMING)))
+	} else if (!t->wq && (ev->type == SCMWQ_EV_RESUME ||
+			      (resumes(t, ev) && t->st != SCMWQ_ST_RESUMING))) {
 		confirm_doubt(m, t, false);
+		take_back_credit(m);
+	}
 }
 
 /*
@@ -2146,13 +2221,13 @@ void scmwq_model_finish(struct scmwq_model *m)
 				group_settle(m, t->group, true);
 			if (t->resume_pending || t->attributed || t->group)
 				continue;
-			if (t->credit == CR_WAKE)
+			if (t->credit != CR_NONE)
 				lost_wakeup(m, t, 0, true);
-			else if (t->credit == CR_NONE)
+			else
 				strand(m, t);
 		}
-		if (w->tok_pre)
-			pre_unclaimed(m, w);
+		if (w->tok_pre && !w->pre_claimed)
+			pre_spurious(m, w, NULL);
 	}
 	/* threads not seen again since a loss never showed they slept unseen */
 	if (m->doubt) {
