@@ -21,6 +21,7 @@ static const struct {
 	unsigned int live;
 } faults[] = {
 	{ SCMWQ_R_LOST_WAKEUP,		ALL_DRIVERS, 0 },
+	{ SCMWQ_R_SLOW_RESUME,		ALL_DRIVERS, 0 },
 	{ SCMWQ_R_STRANDED_SLEEPER,	ALL_DRIVERS, ALL_DRIVERS },
 	{ SCMWQ_R_DRAIN_ABORTED,	D(MAINLINE) | D(VENDOR) | D(DRAFT_2022), 0 },
 	{ SCMWQ_R_WAKE_ALL_REJECTED,	D(MAINLINE) | D(MAINLINE_6_11), 0 },
@@ -532,6 +533,20 @@ static void complete_one(struct sim *s, uint32_t wq)
 		happened(s, SCMWQ_R_LOST_WAKEUP, ti, t->sleep_ts, true, t->wq, true, t->ctx,
 			 "the wake completed a stale completion object (the wait-queue's entry "
 			 "was replaced), so the woken task never returned from its wait");
+		return;
+	}
+	/*
+	 * A busy CPU: the woken task runs again only well after --grace.  Not
+	 * while another call waits on this completion, whose wake would come
+	 * in between (then the late one could be taken for a lost one).
+	 */
+	if (!c->nwait && !s->thr[ti].long_sleep && armed(s, SCMWQ_R_SLOW_RESUME)) {
+		struct sthr *t = &s->thr[ti];
+
+		happened(s, SCMWQ_R_SLOW_RESUME, ti, t->sleep_ts, true, t->wq, true, t->ctx,
+			 "the woken task was not scheduled again for over 150 ms (a busy CPU): "
+			 "it resumed late, on its own wake");
+		wake_thread(s, ti, rnd_range(s, 150 * MS, 190 * MS));
 		return;
 	}
 	/* later than a drain step, so a second wake finds it still asleep */
