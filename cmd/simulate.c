@@ -458,7 +458,7 @@ static int simulate_run(int argc, char **argv)
 
 static const struct cmd_values simulate_values[] = {
 	{ "driver", "mainline mainline-6.3 mainline-6.11 vendor draft-2022" },
-	{ "inject", "lost-wakeup stranded-sleeper drain-aborted wake-all-rejected "
+	{ "inject", "lost-wakeup slow-resume stranded-sleeper drain-aborted wake-all-rejected "
 		    "wake-all-partial wake-all-stuck premature-resume spurious-wake invalid-flags "
 		    "invalid-wq-ctx resume-ctx-mismatch resume-without-sleep sleep-while-sleeping "
 		    "ack-ctx-mismatch ebusy-retry-resume get-wq-ctx-std-call sleep-in-atomic-call "

@@ -121,7 +121,7 @@ _scmwq_trace()
 		--seed)
 			COMPREPLY=(); return ;;
 		--inject)
-			COMPREPLY=( $(compgen -W "lost-wakeup stranded-sleeper drain-aborted wake-all-rejected wake-all-partial wake-all-stuck premature-resume spurious-wake invalid-flags invalid-wq-ctx resume-ctx-mismatch resume-without-sleep sleep-while-sleeping ack-ctx-mismatch ebusy-retry-resume get-wq-ctx-std-call sleep-in-atomic-call long-sleep" -- "$cur") ); return ;;
+			COMPREPLY=( $(compgen -W "lost-wakeup slow-resume stranded-sleeper drain-aborted wake-all-rejected wake-all-partial wake-all-stuck premature-resume spurious-wake invalid-flags invalid-wq-ctx resume-ctx-mismatch resume-without-sleep sleep-while-sleeping ack-ctx-mismatch ebusy-retry-resume get-wq-ctx-std-call sleep-in-atomic-call long-sleep" -- "$cur") ); return ;;
 		--calls)
 			COMPREPLY=(); return ;;
 		--threads)
