@@ -63,6 +63,8 @@
 #define GRACE		(100 * NS_MS)	/* replay --grace */
 #define LONG_HOLD	(1200 * NS_MS)	/* long-sleep: more than --stall (1 s) */
 #define STRAND_KEEP	(1200 * NS_MS)	/* after a stranded sleep: more than --stall */
+#define SLOW_MIN	(150 * NS_MS)	/* slow-resume: not scheduled again for more */
+#define SLOW_MAX	(190 * NS_MS)	/* than --grace (100 ms) after its wake */
 #define WAKE_ALL_KEEP	(250 * NS_MS)	/* after a WAKE_ALL: more than --grace */
 #define WARM_TIME	(10 * NS_MS)
 #define FAULT_GIVE_UP	(10 * NS_S)	/* an armed fault that cannot be arranged */
@@ -73,7 +75,7 @@
 #define SMC_HEARTBEAT	0xc2000a01ULL
 #define FW_IRQ		41
 
-enum fkind { FK_NONE = 0, FK_WAKE_ALL, FK_LONG, FK_STRAND };
+enum fkind { FK_NONE = 0, FK_WAKE_ALL, FK_LONG, FK_STRAND, FK_SLOW };
 enum fstate { FS_PENDING = 0, FS_ARMED, FS_HAPPENED, FS_SETTLED, FS_ABANDONED };
 enum cstate { CS_IDLE = 0, CS_LOCK_WAIT, CS_IN_CALL, CS_EXITED };
 enum fw_op { OP_CALL, OP_REENTER, OP_RESUME, OP_ACK };
@@ -550,7 +552,8 @@ static struct fwret body_call(struct live *L, struct lthread *c)
 	int w;
 
 	if (f && f->st == FS_ARMED) {
-		if ((f->kind == FK_STRAND || f->kind == FK_LONG) && !f->target) {
+		if ((f->kind == FK_STRAND || f->kind == FK_LONG || f->kind == FK_SLOW) &&
+		    !f->target) {
 			w = wq_pick_empty(L);
 			if (w >= 0) {
 				f->target = c;
@@ -608,7 +611,7 @@ static void fw_resumed(struct live *L, struct lthread *c, uint64_t ts)
 	if (c->woken && q->inflight)
 		q->inflight--;
 	c->woken = false;
-	if (c->fault == FK_LONG && f && f->target == c) {
+	if ((c->fault == FK_LONG || c->fault == FK_SLOW) && f && f->target == c) {
 		q->exclusive = false;
 		f->ended = true;
 	}
@@ -701,14 +704,15 @@ static void fw_asleep(struct live *L, struct lthread *c, uint64_t ts)
 	c->woken = false;
 	wq_append(q, c);
 	c->deadline = now + rng_range(&L->fw_rng, HOLD_MIN, HOLD_MAX);
-	if (f && (c->fault == FK_STRAND || c->fault == FK_LONG) && f->target == c) {
+	if (f && (c->fault == FK_STRAND || c->fault == FK_LONG || c->fault == FK_SLOW) &&
+	    f->target == c) {
 		fault_record(f, c, ts, c->wq, c->ctx);
 		f->ev_start = c->call_from;
 		if (c->fault == FK_STRAND) {
 			c->deadline = UINT64_MAX;	/* its IRQ is never raised */
 			f->until = ts + STRAND_KEEP;
 			atomic_store(&c->stuck, true);
-		} else {
+		} else if (c->fault == FK_LONG) {
 			c->deadline = now + LONG_HOLD;
 		}
 	} else if (f && c->fault == FK_WAKE_ALL && f->kind == FK_WAKE_ALL && q->gathering &&
@@ -923,6 +927,13 @@ static int client_sleep(struct lthread *c, uint32_t wq, uint32_t ctx)
 		x->done--;
 out:
 	pthread_mutex_unlock(&x->lock);
+	/*
+	 * slow-resume: woken, but not scheduled again for a while (a busy
+	 * CPU); firmware already gave its resource back and sends no other
+	 * wake on this wait-queue, which is its alone
+	 */
+	if (!ret && c->fault == FK_SLOW)
+		sleep_ns(rng_range(&c->rng, SLOW_MIN, SLOW_MAX));
 	return ret;
 }
 
@@ -934,7 +945,8 @@ static void call_done(struct live *L, struct lthread *c, uint64_t ts)
 	for (int i = 0; i < L->nfaults; i++) {
 		struct lfault *f = &L->faults[i];
 
-		if (f->kind == FK_LONG && f->target == c && f->ended && !f->ev_end && ts)
+		if ((f->kind == FK_LONG || f->kind == FK_SLOW) && f->target == c && f->ended &&
+		    !f->ev_end && ts)
 			f->ev_end = ts + SCMWQ_TRUTH_SKEW_NS;
 	}
 	pthread_mutex_unlock(&L->fw_lock);
@@ -1075,7 +1087,7 @@ static bool faults_tick(struct live *L, uint64_t now, bool stopping)
 			f->st = FS_ABANDONED;
 			break;
 		case FS_HAPPENED:
-			if (f->kind == FK_LONG ? !f->ended : now < f->until)
+			if (f->kind == FK_LONG || f->kind == FK_SLOW ? !f->ended : now < f->until)
 				return false;
 			f->st = FS_SETTLED;
 			if (f->kind != FK_WAKE_ALL)
@@ -1185,6 +1197,8 @@ static enum fkind fault_kind(enum scmwq_rule rule)
 		return FK_LONG;
 	case SCMWQ_R_STRANDED_SLEEPER:
 		return FK_STRAND;
+	case SCMWQ_R_SLOW_RESUME:
+		return FK_SLOW;
 	default:
 		return FK_NONE;
 	}
@@ -1193,7 +1207,7 @@ static enum fkind fault_kind(enum scmwq_rule rule)
 static int setup_faults(struct live *L, struct scmwq_error *err)
 {
 	const struct scmwq_sim_opts *o = L->o;
-	bool want[4] = { false };
+	bool want[FK_SLOW + 1] = { false };
 
 	for (int i = 0; i < o->n_inject; i++) {
 		enum scmwq_rule r = o->inject[i];
@@ -1202,7 +1216,7 @@ static int setup_faults(struct live *L, struct scmwq_error *err)
 		if (k == FK_NONE)
 			return scmwq_error_set(err, SCMWQ_E_USAGE,
 					       "--inject=%s: the live engine cannot cause it "
-					       "(live: stranded-sleeper, long-sleep; "
+					       "(live: stranded-sleeper, long-sleep, slow-resume; "
 					       "wake-all-partial with --driver=vendor)",
 					       scmwq_rule_info(r)->id);
 		if (k == FK_WAKE_ALL && L->drv != SCMWQ_DRV_VENDOR)
@@ -1215,13 +1229,13 @@ static int setup_faults(struct live *L, struct scmwq_error *err)
 					       "more: two calls parked at once");
 		want[k] = true;
 	}
-	if (want[FK_WAKE_ALL] && (want[FK_LONG] || want[FK_STRAND]) && L->nq < 2)
+	if (want[FK_WAKE_ALL] && (want[FK_LONG] || want[FK_STRAND] || want[FK_SLOW]) && L->nq < 2)
 		return scmwq_error_set(err, SCMWQ_E_USAGE,
 				       "--inject=wake-all-partial with another fault needs "
 				       "--queues of 2 or more: the WAKE_ALL's wait-queue is not "
 				       "used again");
 	/* in this order: a stranded sleeper on mainline stops every later call */
-	for (int k = FK_WAKE_ALL; k <= FK_STRAND; k++) {
+	for (int k = FK_WAKE_ALL; k <= FK_SLOW; k++) {
 		struct lfault *f;
 
 		if (!want[k])
@@ -1229,7 +1243,8 @@ static int setup_faults(struct live *L, struct scmwq_error *err)
 		f = &L->faults[L->nfaults++];
 		f->kind = (enum fkind)k;
 		f->rule = k == FK_WAKE_ALL ? SCMWQ_R_WAKE_ALL_PARTIAL :
-			  k == FK_LONG ? SCMWQ_R_LONG_SLEEP : SCMWQ_R_STRANDED_SLEEPER;
+			  k == FK_LONG ? SCMWQ_R_LONG_SLEEP :
+			  k == FK_SLOW ? SCMWQ_R_SLOW_RESUME : SCMWQ_R_STRANDED_SLEEPER;
 		f->pid = -1;
 	}
 	return 0;
@@ -1249,7 +1264,8 @@ static struct scmwq_truth_item *truth_copy(struct scmwq_truth_item *it, const st
 	it->smc_call_ctx = with_ctx ? f->ctx : 0;
 	/* (written for findings only) from the calls involved, to the end unless known */
 	it->evidence_start_ns = f->ev_start ? f->ev_start / NS_US * NS_US : it->ts_ns;
-	it->evidence_end_ns = f->kind == FK_LONG && f->ev_end ? f->ev_end : SCMWQ_TRUTH_TO_END;
+	it->evidence_end_ns = (f->kind == FK_LONG || f->kind == FK_SLOW) && f->ev_end ?
+			      f->ev_end : SCMWQ_TRUTH_TO_END;
 	return it;
 }
 
@@ -1277,6 +1293,15 @@ static void make_truth(struct live *L, struct scmwq_truth *truth, struct scmwq_s
 				snprintf(it->detail, sizeof(it->detail), "firmware held the parked "
 					 "call's resource for %llu ms before raising its wake",
 					 (unsigned long long)(LONG_HOLD / NS_MS));
+			truth_copy(scmwq_truth_finding(truth, f->rule), f, true);
+			break;
+		case FK_SLOW:
+			it = truth_copy(scmwq_truth_fault(truth, f->rule), f, true);
+			if (it)
+				snprintf(it->detail, sizeof(it->detail), "the woken task was not "
+					 "scheduled again for %llu to %llu ms: it resumed late, on "
+					 "its own wake", (unsigned long long)(SLOW_MIN / NS_MS),
+					 (unsigned long long)(SLOW_MAX / NS_MS));
 			truth_copy(scmwq_truth_finding(truth, f->rule), f, true);
 			break;
 		case FK_WAKE_ALL:

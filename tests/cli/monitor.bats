@@ -83,6 +83,33 @@ load helper
 	assert_equal "$(tracefs_state)" "$before"
 }
 
+@test "monitor: a woken sleeper not resumed --grace later is alerted at once, then settled as slow-resume" {
+	need_tracefs
+	local d=$BATS_TEST_TMPDIR
+	run --separate-stderr timeout 120 "$SCMWQ_BIN" monitor --format=json --source=uprobe \
+		-- "$SCMWQ_BIN" simulate --live --inject=slow-resume -o /dev/null --truth="$d/t.json"
+	# a slow wake is a warning, not a lost wakeup: exit 0
+	assert_success
+	echo "$output" >"$d/m.ndjson"
+	local tpid twq stall alert resume_ts
+	tpid=$(jq '.faults[] | select(.rule == "slow-resume") | .pid' "$d/t.json")
+	twq=$(jq '.faults[] | select(.rule == "slow-resume") | .wq_ctx' "$d/t.json")
+	[[ -n $tpid ]] || fail "the truth has no slow-resume"
+	# the alert: woken, not resumed, while the sleeper had not resumed yet
+	stall=$(jq -c "select(.type == \"stall\" and .pid == $tpid and .wq_ctx == $twq and .woken)" \
+		"$d/m.ndjson" | head -1)
+	[[ -n $stall ]] || fail "no woken-not-resumed alert for pid $tpid: $output"
+	[[ $(jq -r .message <<<"$stall") == *"not resumed --grace later"* ]] || fail "$stall"
+	# then the finding, when the resume came: slow-resume, no lost-wakeup
+	jq -s -e "any(.[]; .type == \"finding\" and .rule == \"slow-resume\" and
+		.pid == $tpid and (.inconclusive | not))" "$d/m.ndjson" >/dev/null ||
+		fail "no slow-resume: $output"
+	jq -s -e 'any(.[]; .type == "finding" and .rule == "lost-wakeup") | not' \
+		"$d/m.ndjson" >/dev/null || fail "a late wake was called lost: $output"
+	jq -e 'select(.type == "summary" and .final) | .errors == 0 and .warnings >= 1 and
+		.stalls >= 1' "$d/m.ndjson" >/dev/null || fail "the final summary: $output"
+}
+
 @test "monitor of a clean run: no alerts, exit 0, the summary in text" {
 	need_tracefs
 	run --separate-stderr timeout 120 "$SCMWQ_BIN" monitor --source=uprobe --interval=200ms \
