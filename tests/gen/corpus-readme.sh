@@ -38,11 +38,6 @@ Regenerate everything with `tests/gen/make-corpus.sh` (root, tracefs with
 uprobes; `--text-only` makes the texts and the kernel-format trace.dat
 files, which need no root), then `tests/gen/corpus-readme.sh`.
 
-A scenario may carry a `# known-model-issue: SUFFIXES REASON` line: those
-of its files give a wrong verdict today because of the model, not of the
-file; `tests/corpus.tap.sh` reports them as skipped until they give the
-scenario's verdict, and then fails until the line is removed.
-
 ## Pictures
 
 `timeline-clean.svg` / `.png`: `scmwq-trace timeline --format=svg
@@ -66,12 +61,11 @@ for scn in scenarios/*.scn; do
 	rules=$(sed -n 's/.* rules=\([^ ]*\).*/\1/p' <<<"$exp")
 	inc=$(sed -n 's/.* inconclusive=\([^ ]*\).*/\1/p' <<<"$exp")
 	[ -n "$inc" ] && rules="$rules ($inc inconclusive)"
-	known=$(sed -n 's/^# known-model-issue: *//p' "$scn" | head -1)
 	# the note: comment lines before the expect line, minus the name
 	note=$(sed -n '/^# expect:/q; s/^# \{0,1\}//p' "$scn" | tr '\n' ' ' |
 		sed "s/^$name: //; s/  */ /g; s/ *$//")
 	files=$(ls "$name".* 2>/dev/null | sed 's/^/`/; s/$/`/' | paste -sd' ' -)
-	[ -n "$known" ] && note="$note Known model issue (${known%% *}): ${known#* }."
 	echo "| \`$name\` | $drv | $ex | $rules | $note Files: $files |"
 done
-}
+} >README.md.tmp
+mv README.md.tmp README.md
