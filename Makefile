@@ -41,7 +41,7 @@ CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -Iinclude -Ilib $(DEP
 LDFLAGS  += $(SAN)
 LDLIBS   += $(DEP_LIBS) -lpthread -lm
 
-LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_SRC  := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
@@ -61,7 +61,7 @@ MAN7     := $(sort $(wildcard man/*.7))
 
 all: $(BIN) $(UNIT_BIN) $(GEN_BIN) completions
 
-$(BUILD)/%.o: %.c $(wildcard include/*.h lib/*.h cmd/*.h tests/support/*.h)
+$(BUILD)/%.o: %.c $(wildcard include/*.h include/*/*.h lib/*.h lib/*/*.h cmd/*.h tests/support/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

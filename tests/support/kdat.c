@@ -31,7 +31,7 @@
 #include <event-parse.h>
 
 #include "internal.h"
-#include "tdat_write.h"
+#include "record/tdat_write.h"
 #include "kdat.h"
 
 #define PAGE		4096

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "record/capture.h"
 
 #define FIXTURE_NPROBES 6
 

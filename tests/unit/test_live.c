@@ -32,7 +32,7 @@
 
 #include "tap.h"
 #include "internal.h"
-#include "live.h"
+#include "source/live.h"
 #include "probe_fixture.h"
 
 #define INST_PREFIX	"scmwq-test-live-"

@@ -32,7 +32,7 @@
 #include <tracefs.h>
 
 #include "internal.h"
-#include "tdat_write.h"
+#include "record/tdat_write.h"
 #include "tap.h"
 #include "probe_fixture.h"
 

@@ -18,7 +18,7 @@
 #include <event-parse.h>
 
 #include "internal.h"
-#include "tepconv.h"
+#include "source/tepconv.h"
 #include "kdat.h"
 #include "tap.h"
 

@@ -4,7 +4,7 @@
  * (lib/live.c), in time order, for the model.
  */
 #include "capture.h"
-#include "live.h"
+#include "source/live.h"
 
 int scmwq_capture_live_begin(struct scmwq_capture *c, struct scmwq_error *err)
 {
