@@ -3,8 +3,8 @@
  * Internal to the live capture (lib/capture.c, lib/record.c): the session
  * state behind struct scmwq_capture.
  */
-#ifndef SCMWQ_CAPTURE_H
-#define SCMWQ_CAPTURE_H
+#ifndef SCMWQ_CAPTURE_INT_H
+#define SCMWQ_CAPTURE_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>

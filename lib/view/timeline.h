@@ -4,8 +4,8 @@
  * threads and lanes found by the first pass, the calls as the second pass
  * hands them on, and the writer operations.  Not installed.
  */
-#ifndef SCMWQ_TIMELINE_H
-#define SCMWQ_TIMELINE_H
+#ifndef SCMWQ_TIMELINE_INT_H
+#define SCMWQ_TIMELINE_INT_H
 
 #include "internal.h"
 
