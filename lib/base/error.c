@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 static const struct {
 	enum scmwq_errclass cls;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 void scmwq_heap_init(struct scmwq_heap *h, size_t size, bool (*less)(const void *a, const void *b))
 {

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 static void **next_of(const struct scmwq_pidmap *m, void *node)
 {

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence.h"
+#include "model/evidence.h"
 
 #define CPUS_MAX	4096		/* CPU ids above share the last slot */
 #define GAPS_MAX	4096

@@ -10,7 +10,7 @@
 #ifndef SCMWQ_EVIDENCE_H
 #define SCMWQ_EVIDENCE_H
 
-#include "internal.h"
+#include "model/model.h"
 
 struct scmwq_evidence;
 

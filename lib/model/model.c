@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence.h"
+#include "model/evidence.h"
 
 #define ST_SAME SCMWQ_ST__COUNT
 

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 static const struct scmwq_rule_info rules[SCMWQ_R__COUNT] = {
 	[SCMWQ_R_LOST_WAKEUP] = { "lost-wakeup", SCMWQ_SEV_ERROR,
@@ -56,6 +56,45 @@ static const struct scmwq_rule_info rules[SCMWQ_R__COUNT] = {
 		"a note about the trace: data lost, WAKE_NONE seen, fields a probe source lacks" },
 };
 
+static const char *const driver_names[SCMWQ_DRV__COUNT] = {
+	[SCMWQ_DRV_AUTO]	= "auto",
+	[SCMWQ_DRV_MAINLINE]	= "mainline",
+	[SCMWQ_DRV_MAINLINE_6_3] = "mainline-6.3",
+	[SCMWQ_DRV_MAINLINE_6_11] = "mainline-6.11",
+	[SCMWQ_DRV_VENDOR]	= "vendor",
+	[SCMWQ_DRV_DRAFT_2022]	= "draft-2022",
+};
+
+const char *scmwq_driver_name(enum scmwq_driver drv)
+{
+	if ((unsigned int)drv >= SCMWQ_DRV__COUNT)
+		return "?";
+	return driver_names[drv];
+}
+
+int scmwq_driver_parse(const char *name, enum scmwq_driver *drv)
+{
+	for (int i = 0; i < SCMWQ_DRV__COUNT; i++) {
+		if (!strcmp(name, driver_names[i])) {
+			*drv = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *scmwq_severity_name(enum scmwq_severity sev)
+{
+	switch (sev) {
+	case SCMWQ_SEV_ERROR:
+		return "error";
+	case SCMWQ_SEV_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
 const struct scmwq_rule_info *scmwq_rule_info(enum scmwq_rule rule)
 {
 	if ((unsigned int)rule >= SCMWQ_R__COUNT)
@@ -72,51 +111,4 @@ int scmwq_rule_parse(const char *id, enum scmwq_rule *rule)
 		}
 	}
 	return -1;
-}
-
-/* A finding as replay prints it: one text line, or one JSON object. */
-void scmwq_finding_write_text(FILE *out, const struct scmwq_finding *f)
-{
-	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
-	char ts[32];
-
-	scmwq_format_ts(ts, sizeof(ts), f->ts_ns);
-	fprintf(out, "%s %-7s %-20s", ts,
-		f->inconclusive ? "incon." : scmwq_severity_name(f->severity), ri->id);
-	if (f->pid >= 0)
-		fprintf(out, " %s-%d", f->comm[0] ? f->comm : "<...>", f->pid);
-	if (f->has_wq_ctx)
-		fprintf(out, " wq_ctx=%u", f->wq_ctx);
-	if (f->has_ctx)
-		fprintf(out, " smc_call_ctx=%u", f->smc_call_ctx);
-	fprintf(out, ": %s\n", f->message);
-}
-
-void scmwq_finding_write_json(FILE *out, const struct scmwq_finding *f, const char *lead)
-{
-	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
-
-	fprintf(out, "{%s\"rule\": \"%s\", \"severity\": \"%s\", \"inconclusive\": %s, "
-		"\"ts_ns\": %llu, \"pid\": ", lead, ri->id, scmwq_severity_name(f->severity),
-		f->inconclusive ? "true" : "false", (unsigned long long)f->ts_ns);
-	if (f->pid >= 0)
-		fprintf(out, "%d", f->pid);
-	else
-		fprintf(out, "null");
-	fprintf(out, ", \"comm\": ");
-	scmwq_json_str(out, f->comm);
-	if (f->has_wq_ctx)
-		fprintf(out, ", \"wq_ctx\": %u", f->wq_ctx);
-	else
-		fprintf(out, ", \"wq_ctx\": null");
-	if (f->has_ctx)
-		fprintf(out, ", \"smc_call_ctx\": %u", f->smc_call_ctx);
-	else
-		fprintf(out, ", \"smc_call_ctx\": null");
-	fprintf(out, ", \"pids\": [");
-	for (int i = 0; i < f->n_named; i++)
-		fprintf(out, "%s%d", i ? ", " : "", f->named_pid[i]);
-	fprintf(out, "], \"message\": ");
-	scmwq_json_str(out, f->message);
-	fprintf(out, "}");
 }

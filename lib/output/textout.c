@@ -6,7 +6,9 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include <scmwq/output.h>
+
+#include "base/base.h"
 
 /**
  * scmwq_text_write_header - write the standard ftrace text header

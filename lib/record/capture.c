@@ -32,7 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "record/capture.h"
 
 #define INSTANCE_PREFIX	"scmwq-trace-"
 #define GROUP_PREFIX	"scmwq_"

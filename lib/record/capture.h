@@ -11,7 +11,9 @@
 
 #include <tracefs.h>
 
-#include "internal.h"
+#include <scmwq/capture.h>
+
+#include "base/base.h"
 
 #define CAP_MAX_DEFS	8
 #define CAP_MAX_EVENTS	64

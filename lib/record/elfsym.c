@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "record/capture.h"
 
 static uint64_t vaddr_to_offset(Elf *elf, uint64_t addr)
 {

@@ -3,7 +3,7 @@
  * monitor: the capture's events read live from its per-CPU buffers
  * (lib/live.c), in time order, for the model.
  */
-#include "capture.h"
+#include "record/capture.h"
 #include "source/live.h"
 
 int scmwq_capture_live_begin(struct scmwq_capture *c, struct scmwq_error *err)

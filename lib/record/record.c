@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "tdat_write.h"
+#include "record/capture.h"
+#include "record/tdat_write.h"
 
 /* A file with no name in @path's directory. */
 static int tmpfile_near(const char *path)

@@ -32,8 +32,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "tdat_write.h"
+#include "base/base.h"
+#include "record/tdat_write.h"
+#include "source/tdat_format.h"
 
 #define COPY_BUF	(64 * 1024)
 #define MAX_CPUS	8192

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "scmwq.h"
+#include <scmwq/base.h>
 
 /* The captured data of one CPU. */
 struct scmwq_tdat_cpu {

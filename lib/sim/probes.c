@@ -10,7 +10,7 @@
  * tests/gen/record-uprobe.sh puts uprobe events named after the
  * tracepoints on them.
  */
-#include "internal.h"
+#include "sim/sim.h"
 
 #define SCMWQ_PROBE __attribute__((noinline, used, visibility("default")))
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/sim.h"
 
 #define ALL_DRIVERS ((1u << SCMWQ_DRV_MAINLINE) | (1u << SCMWQ_DRV_MAINLINE_6_3) | \
 		     (1u << SCMWQ_DRV_MAINLINE_6_11) | (1u << SCMWQ_DRV_VENDOR) | \

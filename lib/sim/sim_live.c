@@ -38,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sim/sim.h"
 
 #define NS_US	1000ULL
 #define NS_MS	1000000ULL

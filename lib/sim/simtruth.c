@@ -6,7 +6,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/sim.h"
 
 static struct scmwq_truth_item *add(struct scmwq_truth_item *arr, int *n, int cap,
 				    enum scmwq_rule rule)

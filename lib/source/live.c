@@ -30,9 +30,9 @@
 
 #include <kbuffer.h>
 
-#include "internal.h"
-#include "live.h"
-#include "tepconv.h"
+#include "base/base.h"
+#include "source/live.h"
+#include "source/tepconv.h"
 
 #define MS			1000000ULL
 #define LIVE_TICK_NS		(20 * MS)	/* sweep period when nothing fills up */

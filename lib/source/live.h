@@ -11,7 +11,7 @@
 
 #include <tracefs.h>
 
-#include "scmwq.h"
+#include <scmwq/event.h>
 
 struct scmwq_live;
 

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "source/source.h"
 
 #define HEAD_LEN 4096
 

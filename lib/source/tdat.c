@@ -17,8 +17,8 @@
 
 #include <trace-cmd.h>
 
-#include "internal.h"
-#include "tepconv.h"
+#include "source/source.h"
+#include "source/tepconv.h"
 
 /* One CPU of one buffer, holding its next record. */
 struct tdat_cursor {

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "tepconv.h"
+#include "source/source.h"
+#include "source/tepconv.h"
 
 /* Every field we may read; resolved once per event format. */
 enum tepconv_field {

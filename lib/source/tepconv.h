@@ -11,7 +11,7 @@
 
 #include <event-parse.h>
 
-#include "scmwq.h"
+#include <scmwq/event.h>
 
 struct scmwq_tepconv;
 

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "source/source.h"
 
 #define TEXT_BUF_SIZE	(256 * 1024)
 #define TEXT_MAX_LINE	(1024 * 1024)

@@ -15,7 +15,7 @@
  * argument takes at most 57 of the 64 bytes reserved for it, so the kernel
  * never cuts the text short: the arguments listed are always args_cnt.
  */
-#include "internal.h"
+#include "source/source.h"
 
 static const char WHY_SYNTAX[] = "scm_smc_request: expected vendor arguments "
 				 "\" x2:(hex:0xH decimal:D)\", \" x3:(...)\", ...";

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include <scmwq/calls.h>
+
+#include "model/model.h"
 
 struct cthr {
 	struct cthr *hnext;

@@ -19,7 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include <scmwq/output.h>
+#include <scmwq/report.h>
+
+#include "base/base.h"
 
 /* ------------------------------------------------------------------ */
 /* SMC function ids in words                                           */

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "timeline.h"
+#include "view/timeline.h"
 
 int scmwq_tl_format_parse(const char *name, enum scmwq_tl_format *fmt)
 {

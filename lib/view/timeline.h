@@ -7,7 +7,10 @@
 #ifndef SCMWQ_TIMELINE_INT_H
 #define SCMWQ_TIMELINE_INT_H
 
-#include "internal.h"
+#include <scmwq/report.h>
+#include <scmwq/timeline.h>
+
+#include "base/base.h"
 
 #define TL_MAX_LANES	48	/* lanes drawn; more threads share an "others" lane */
 #define TL_WAKES_KEPT	4	/* perfetto: waker slices remembered per thread */

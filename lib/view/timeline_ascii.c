@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeline.h"
+#include "view/timeline.h"
 
 #define LABEL_MAX	24	/* lane label column, at most */
 #define FINDINGS_LISTED	20

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeline.h"
+#include "view/timeline.h"
 
 struct pf {
 	uint64_t nev;		/* events written */

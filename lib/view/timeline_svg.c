@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeline.h"
+#include "view/timeline.h"
 
 #define DEFAULT_W	1200	/* plot width, pixels */
 #define MIN_W		200

@@ -43,7 +43,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "kdat.h"
 
 #define EX_USAGE	64

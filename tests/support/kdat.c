@@ -30,7 +30,12 @@
 
 #include <event-parse.h>
 
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "record/tdat_write.h"
 #include "kdat.h"
 

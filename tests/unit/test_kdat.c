@@ -19,7 +19,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "kdat.h"
 #include "tap.h"
 

@@ -31,7 +31,12 @@
 #include <tracefs.h>
 
 #include "tap.h"
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "source/live.h"
 #include "probe_fixture.h"
 

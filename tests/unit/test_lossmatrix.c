@@ -70,7 +70,12 @@
 #include <unistd.h>
 
 #include "tap.h"
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "lossvar.h"
 
 /* ------------------------------------------------------------------ */

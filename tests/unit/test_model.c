@@ -8,7 +8,12 @@
 #include <string.h>
 
 #include "tap.h"
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 
 #define US 1000ULL
 #define MS 1000000ULL

@@ -8,7 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------------ histogram */

@@ -31,7 +31,12 @@
 
 #include <tracefs.h>
 
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "record/tdat_write.h"
 #include "tap.h"
 #include "probe_fixture.h"

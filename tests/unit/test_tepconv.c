@@ -17,7 +17,12 @@
 
 #include <event-parse.h>
 
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "source/tepconv.h"
 #include "kdat.h"
 #include "tap.h"

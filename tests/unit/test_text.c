@@ -9,7 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include <scmwq.h>
+
+#include "base/base.h"
+#include "model/model.h"
+#include "sim/sim.h"
+#include "source/source.h"
 #include "tap.h"
 
 /* The usual columns before the timestamp. */

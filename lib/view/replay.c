@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include <scmwq/replay.h>
+
+#include "base/base.h"
 
 /* Events held back while --driver=auto has not decided. */
 #define AUTO_HOLD 4096	/* keep in step with the message in settle_mainline() */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The base of libscmwq, inside the library: what every part may use.
+ * Not installed.
+ */
+#ifndef SCMWQ_LIB_BASE_H
+#define SCMWQ_LIB_BASE_H
+
+#include <scmwq/base.h>
+#include <scmwq/event.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------ */
+/* Threads by pid (pidmap.c)                                       */
+
+/*
+ * An intrusive hash of structs keyed by pid: each node has a `struct X
+ * *hnext` link and an `int pid`; the map knows where they are.  The model,
+ * the call tracker and the timeline keep their threads in one.
+ */
+struct scmwq_pidmap {
+	void **hash;
+	size_t cap, count;
+	size_t next_off, pid_off;
+};
+
+#define SCMWQ_PIDMAP_OF(type) \
+	{ .next_off = offsetof(type, hnext), .pid_off = offsetof(type, pid) }
+
+/* Allocate the table (a power of two); -1 when out of memory. */
+int scmwq_pidmap_init(struct scmwq_pidmap *m, size_t cap);
+
+static inline size_t scmwq_pidmap_slot(int pid, size_t cap)
+{
+	return ((uint32_t)pid * 2654435761u) & (cap - 1);
+}
+
+/* Inline: every event looks its thread up. */
+static inline void *scmwq_pidmap_find(const struct scmwq_pidmap *m, int pid)
+{
+	if (!m->cap)
+		return NULL;
+	for (void *n = m->hash[scmwq_pidmap_slot(pid, m->cap)]; n;
+	     n = *(void **)((char *)n + m->next_off))
+		if (*(const int *)((const char *)n + m->pid_off) == pid)
+			return n;
+	return NULL;
+}
+
+/* Link a new node (its pid set); grows the table when half full.  -1: no table. */
+int scmwq_pidmap_add(struct scmwq_pidmap *m, void *node);
+/* Unlink and free() every node @drop says yes to. */
+void scmwq_pidmap_prune(struct scmwq_pidmap *m, bool (*drop)(void *node, void *arg), void *arg);
+/* free() every node and the table. */
+void scmwq_pidmap_free(struct scmwq_pidmap *m);
+
+/* Every node of @map in @var (a pointer to the node type). */
+#define scmwq_pidmap_for_each(map, var)						\
+	for (size_t _pm_i = 0; _pm_i < (map)->cap; _pm_i++)			\
+		for ((var) = (map)->hash[_pm_i]; (var); (var) = (var)->hnext)
+
+/* ------------------------------------------------------------------ */
+/* A binary min-heap of fixed-size elements (heap.c)               */
+
+/*
+ * The simulator's actions and the trace.dat reader's per-CPU cursors.
+ * Ties are left in the order the sift rules give, the same for the same
+ * sequence of operations.  (The model keeps its own timer heap with an
+ * inline compare: it runs on replay's per-event path, where the indirect
+ * compare of this one cost 7% of replay's time.)
+ */
+struct scmwq_heap {
+	char *v;		/* cap + 1 elements: the last is scratch */
+	size_t n, cap, size;
+	bool (*less)(const void *a, const void *b);
+};
+
+void scmwq_heap_init(struct scmwq_heap *h, size_t size, bool (*less)(const void *a, const void *b));
+/* -1 when out of memory */
+int scmwq_heap_push(struct scmwq_heap *h, const void *elem);
+/* The least element; NULL when empty. */
+void *scmwq_heap_top(const struct scmwq_heap *h);
+/* Remove the least element, copying it to @out unless NULL. */
+void scmwq_heap_pop(struct scmwq_heap *h, void *out);
+/* The top element was changed in place: restore the order. */
+void scmwq_heap_fix_top(struct scmwq_heap *h);
+void *scmwq_heap_at(const struct scmwq_heap *h, size_t i);
+void scmwq_heap_free(struct scmwq_heap *h);
+
+#endif /* SCMWQ_LIB_BASE_H */

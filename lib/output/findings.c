@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Findings as replay, report and monitor print them: one text line, or
+ * one JSON object with replay.md's keys.
+ */
+#include <scmwq/output.h>
+
+#include "base/base.h"
+
+/* A finding as replay prints it: one text line, or one JSON object. */
+void scmwq_finding_write_text(FILE *out, const struct scmwq_finding *f)
+{
+	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
+	char ts[32];
+
+	scmwq_format_ts(ts, sizeof(ts), f->ts_ns);
+	fprintf(out, "%s %-7s %-20s", ts,
+		f->inconclusive ? "incon." : scmwq_severity_name(f->severity), ri->id);
+	if (f->pid >= 0)
+		fprintf(out, " %s-%d", f->comm[0] ? f->comm : "<...>", f->pid);
+	if (f->has_wq_ctx)
+		fprintf(out, " wq_ctx=%u", f->wq_ctx);
+	if (f->has_ctx)
+		fprintf(out, " smc_call_ctx=%u", f->smc_call_ctx);
+	fprintf(out, ": %s\n", f->message);
+}
+
+void scmwq_finding_write_json(FILE *out, const struct scmwq_finding *f, const char *lead)
+{
+	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
+
+	fprintf(out, "{%s\"rule\": \"%s\", \"severity\": \"%s\", \"inconclusive\": %s, "
+		"\"ts_ns\": %llu, \"pid\": ", lead, ri->id, scmwq_severity_name(f->severity),
+		f->inconclusive ? "true" : "false", (unsigned long long)f->ts_ns);
+	if (f->pid >= 0)
+		fprintf(out, "%d", f->pid);
+	else
+		fprintf(out, "null");
+	fprintf(out, ", \"comm\": ");
+	scmwq_json_str(out, f->comm);
+	if (f->has_wq_ctx)
+		fprintf(out, ", \"wq_ctx\": %u", f->wq_ctx);
+	else
+		fprintf(out, ", \"wq_ctx\": null");
+	if (f->has_ctx)
+		fprintf(out, ", \"smc_call_ctx\": %u", f->smc_call_ctx);
+	else
+		fprintf(out, ", \"smc_call_ctx\": null");
+	fprintf(out, ", \"pids\": [");
+	for (int i = 0; i < f->n_named; i++)
+		fprintf(out, "%s%d", i ? ", " : "", f->named_pid[i]);
+	fprintf(out, "], \"message\": ");
+	scmwq_json_str(out, f->message);
+	fprintf(out, "}");
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Sources, inside the library: the source object the backends fill in
+ * (text, trace.dat) and what they share.  Not installed.
+ */
+#ifndef SCMWQ_LIB_SOURCE_H
+#define SCMWQ_LIB_SOURCE_H
+
+#include <scmwq/source.h>
+
+#include "base/base.h"
+#include "source/tdat_format.h"
+
+struct scmwq_source_ops {
+	const char *name;	/* "text", "trace.dat" */
+	int (*next)(struct scmwq_source *src, struct scmwq_event *ev, struct scmwq_error *err);
+	void (*free)(struct scmwq_source *src);
+};
+
+struct scmwq_source {
+	const struct scmwq_source_ops *ops;
+	char *path;			/* as given; "-" for stdin */
+	const char *display;		/* for messages: path or "<stdin>" */
+	enum scmwq_source_format fmt;
+	enum scmwq_system sys;		/* from header/formats, or UNKNOWN */
+	uint64_t malformed;
+	uint64_t lost;
+	int cpus;			/* from the header or file; 0: unknown */
+	bool losses_in_order;		/* each loss reported before the events after its start */
+	scmwq_diag_fn diag;
+	void *diag_arg;
+	void *priv;			/* the backend's state */
+};
+
+/* Report one malformed line through the diag callback and count it. */
+void scmwq_source_diag(struct scmwq_source *src, uint64_t line, const char *what);
+
+/* ------------------------------------------------------------------ */
+/* ftrace text (text.c)                                            */
+
+/*
+ * Open a text source on @fp (already open; the source owns it and closes
+ * it).  @head/@head_len are bytes already read from @fp by the detector,
+ * to be parsed first.  Fails with SCMWQ_E_DATA if the start of the
+ * content does not look like ftrace text.
+ */
+int scmwq_text_open(struct scmwq_source *src, FILE *fp, const char *head, size_t head_len,
+		    struct scmwq_error *err);
+
+enum scmwq_line_kind {
+	SCMWQ_LINE_EVENT = 0,	/* an SCM or sched event: @ev filled */
+	SCMWQ_LINE_SKIP,	/* comment, blank, header, some other event */
+	SCMWQ_LINE_LOST,	/* a loss marker: @ev is an SCMWQ_EV_LOST */
+	SCMWQ_LINE_MALFORMED,	/* *why says what was expected */
+};
+
+#define SCMWQ_TEXT_CPUS	512	/* CPUs whose last line's time is kept */
+
+/* Per-file parsing state (header seen, flag width, units...). */
+struct scmwq_text_ctx {
+	bool seen_header;	/* "# tracer:" or "cpus=" */
+	bool report_layout;	/* trace-cmd report output */
+	int cpus;
+	uint64_t entries_in_buffer, entries_written;
+	uint64_t last_ts;	/* of the last event line: loss markers have none */
+	int flag_width;		/* flags column width from the header; 0: unknown */
+	/*
+	 * The time of each CPU's last line (0: none yet, or a CPU beyond the
+	 * table): a loss marker's gap begins there.
+	 */
+	uint64_t cpu_ts[SCMWQ_TEXT_CPUS];
+};
+
+/**
+ * scmwq_text_parse_line - parse one line of ftrace text (no newline)
+ * @ctx: per-file state, zero-initialised before the first line
+ * @line: the line, NUL-terminated
+ * @ev: filled for SCMWQ_LINE_EVENT and SCMWQ_LINE_LOST
+ * @why: for SCMWQ_LINE_MALFORMED, set to a static description of what was
+ *       expected
+ */
+enum scmwq_line_kind scmwq_text_parse_line(struct scmwq_text_ctx *ctx, const char *line,
+					   struct scmwq_event *ev, const char **why);
+
+/* ------------------------------------------------------------------ */
+/* Vendor scm_smc_request arguments (vendor_args.c)                */
+
+/*
+ * Parse " x2:(hex:0xH decimal:D) x3:(...)..." (at most @len bytes, up to a
+ * NUL): the argument text the vendor kernel prints after args_cnt and
+ * keeps in the string field `out`.  args[0] is x2.  @expect: args_cnt, or
+ * -1.  Returns the number of arguments listed (only the first
+ * SCMWQ_MAX_ARGS are stored), or -1 with *@why saying what was expected.
+ */
+int scmwq_vendor_args_parse(const char *s, size_t len, int expect, uint64_t *args,
+			    const char **why);
+
+/* ------------------------------------------------------------------ */
+/* trace.dat (tdat.c)                                              */
+
+/*
+ * Open a trace.dat source.  @fd is open on the file (owned by the source
+ * from here on; for standard input it may be a spooled temporary file).
+ */
+int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err);
+
+
+#endif /* SCMWQ_LIB_SOURCE_H */
