@@ -1019,6 +1019,15 @@ void scmwq_capture_read_stats(const struct scmwq_capture *c, struct scmwq_captur
 	}
 }
 
+void scmwq_capture_attach(struct scmwq_capture *c, cap_detach_fn fn)
+{
+	for (int i = 0; i < c->ndetach; i++)
+		if (c->detach[i] == fn)
+			return;
+	if (c->ndetach < CAP_MAX_PARTS)
+		c->detach[c->ndetach++] = fn;
+}
+
 void scmwq_capture_close(struct scmwq_capture *c)
 {
 	sigset_t all, old;
@@ -1030,8 +1039,8 @@ void scmwq_capture_close(struct scmwq_capture *c)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (c->inst)
 		disable_instance(c->inst);
-	scmwq_capture_record_free(c);
-	scmwq_capture_live_free(c);
+	while (c->ndetach)
+		c->detach[--c->ndetach](c);
 	if (c->inst) {
 		tracefs_instance_destroy(c->inst);
 		tracefs_instance_free(c->inst);

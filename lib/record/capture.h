@@ -54,6 +54,15 @@ struct cap_cpu {
 };
 
 struct scmwq_live;
+struct scmwq_capture;
+
+/*
+ * What record and monitor built on a capture is torn down by them: each
+ * attaches its teardown, which scmwq_capture_close() calls (last attached
+ * first) once tracing is off and before the instance goes.
+ */
+#define CAP_MAX_PARTS	2
+typedef void (*cap_detach_fn)(struct scmwq_capture *c);
 
 struct scmwq_capture {
 	struct scmwq_capture_opts o;
@@ -73,7 +82,12 @@ struct scmwq_capture {
 	atomic_bool stop;
 	/* monitor */
 	struct scmwq_live *live;
+	cap_detach_fn detach[CAP_MAX_PARTS];
+	int ndetach;
 };
+
+/* Have @fn called by scmwq_capture_close() (once, however often attached). */
+void scmwq_capture_attach(struct scmwq_capture *c, cap_detach_fn fn);
 
 int scmwq_elf_func_offsets(const char *path, const char *const *syms, int n, uint64_t *offs,
 			   int *machine, struct scmwq_error *err);
@@ -83,8 +97,4 @@ void scmwq_capture_read_stats(const struct scmwq_capture *c, struct scmwq_captur
 char *scmwq_capture_cpu_stats(const struct scmwq_capture *c, int cpu);
 void scmwq_capture_stats_add(struct scmwq_capture_stats *st, const char *text);
 
-/* Stop and free the record / monitor parts (no-ops when not begun). */
-void scmwq_capture_record_free(struct scmwq_capture *c);
-void scmwq_capture_live_free(struct scmwq_capture *c);
-
-#endif
+#endif /* SCMWQ_CAPTURE_INT_H */

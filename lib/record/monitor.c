@@ -6,8 +6,15 @@
 #include "record/capture.h"
 #include "source/live.h"
 
+static void live_free(struct scmwq_capture *c)
+{
+	scmwq_live_free(c->live);
+	c->live = NULL;
+}
+
 int scmwq_capture_live_begin(struct scmwq_capture *c, struct scmwq_error *err)
 {
+	scmwq_capture_attach(c, live_free);
 	c->live = scmwq_live_open(c->inst, err);
 	return c->live ? 0 : -1;
 }
@@ -48,8 +55,3 @@ const char *scmwq_capture_live_garbled(const struct scmwq_capture *c)
 	return first;
 }
 
-void scmwq_capture_live_free(struct scmwq_capture *c)
-{
-	scmwq_live_free(c->live);
-	c->live = NULL;
-}

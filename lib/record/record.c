@@ -109,6 +109,9 @@ static int open_cpu(struct scmwq_capture *c, struct cap_cpu *cc, struct scmwq_er
 	return 0;
 }
 
+
+static void record_free(struct scmwq_capture *c);
+
 int scmwq_capture_record_begin(struct scmwq_capture *c, const char *path, int version,
 			       struct scmwq_error *err)
 {
@@ -125,6 +128,7 @@ int scmwq_capture_record_begin(struct scmwq_capture *c, const char *path, int ve
 	    tracefs_instance_file_read_number(c->inst, "buffer_subbuf_size_kb", &kb) == 0 &&
 	    kb > 0)
 		c->subbuf = (int)(kb * 1024);
+	scmwq_capture_attach(c, record_free);
 	c->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	c->cpus = calloc(c->ncpus, sizeof(*c->cpus));
 	if (c->stopfd < 0 || !c->cpus)
@@ -264,7 +268,8 @@ out:
 	return ret;
 }
 
-void scmwq_capture_record_free(struct scmwq_capture *c)
+/* Stop the CPU threads and free what record_begin made (tracing is off). */
+static void record_free(struct scmwq_capture *c)
 {
 	if (!c->cpus)
 		return;
