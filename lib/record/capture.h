@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal to the live capture (lib/capture.c, lib/record.c): the session
- * state behind struct scmwq_capture.
+ * Internal to the recorder (lib/record/): the session state behind struct
+ * scmwq_capture, the plan of what it sets up, and the tracefs helpers.
  */
 #ifndef SCMWQ_CAPTURE_INT_H
 #define SCMWQ_CAPTURE_INT_H
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <tracefs.h>
 
 #include <scmwq/capture.h>
 
 #include "base/base.h"
+
+#define CAP_INSTANCE_PREFIX	"scmwq-trace-"
+#define CAP_GROUP_PREFIX	"scmwq_"
 
 #define CAP_MAX_DEFS	8
 #define CAP_MAX_EVENTS	64
@@ -96,5 +101,58 @@ void scmwq_capture_read_stats(const struct scmwq_capture *c, struct scmwq_captur
 /* The text of CPU @cpu's stats file (malloc'd), and adding one to a sum. */
 char *scmwq_capture_cpu_stats(const struct scmwq_capture *c, int cpu);
 void scmwq_capture_stats_add(struct scmwq_capture_stats *st, const char *text);
+
+/* --- the plan (plan.c, kprobe.c, uprobe.c) --- */
+
+/* Add "@system/@event" to the events the plan enables. */
+static inline int cap_plan_add_event(struct cap_plan *p, const char *system, const char *event,
+			  struct scmwq_error *err)
+{
+	char one[sizeof(p->events[0])];
+
+	if (p->nevents >= CAP_MAX_EVENTS)
+		return scmwq_error_set(err, SCMWQ_E_USAGE, "too many events (at most %d)",
+				       CAP_MAX_EVENTS);
+	snprintf(one, sizeof(one), "%s/%s", system, event);
+	memcpy(p->events[p->nevents++], one, sizeof(one));
+	return 0;
+}
+
+/* Add @what to the fields the plan's source cannot give. */
+static inline void cap_plan_missing(struct cap_plan *p, const char *what)
+{
+	size_t n = strlen(p->missing);
+
+	snprintf(p->missing + n, sizeof(p->missing) - n, "%s%s", n ? ", " : "", what);
+}
+
+/* Decide the source and what it needs, and the sched/irq and -e events. */
+int cap_make_plan(struct cap_plan *p, const struct scmwq_capture_opts *o, const char *tdir,
+		  struct scmwq_error *err);
+int cap_plan_extra(struct cap_plan *p, const struct scmwq_capture_opts *o, const char *tdir,
+		   struct scmwq_error *err);
+/* The line written to dynamic_events for @d. */
+void cap_def_line(char *buf, size_t len, const struct cap_plan *p, const struct cap_def *d);
+
+/* The qcom_scm driver's functions the kprobe source probes. */
+enum ksym { KS_SMC_CALL, KS_WAIT_WQ, KS_GET_WQ_CTX, KS__COUNT };
+/* Which of them /proc/kallsyms has. */
+void cap_kallsyms_find(bool found[KS__COUNT]);
+int cap_plan_kprobe(struct cap_plan *p, const char *tdir, const bool ks[KS__COUNT],
+		    struct scmwq_error *err);
+int cap_plan_uprobe(struct cap_plan *p, const struct scmwq_capture_opts *o,
+		    struct scmwq_error *err);
+
+/* --- tracefs (tracefs.c, stale.c) --- */
+
+/* The tracefs folder into @dir, or an error saying what is missing. */
+int cap_find_tracefs(char *dir, size_t len, struct scmwq_error *err);
+bool cap_tfile_exists(const char *dir, const char *rel);
+/* The whole of a small text file @dir/@rel (malloc'd), or NULL. */
+char *cap_tfile_read(const char *dir, const char *rel);
+void cap_disable_instance(struct tracefs_instance *inst);
+int cap_destroy_dyn(struct tracefs_dynevent *d);
+/* Remove the instances and dynamic events of runs that were killed. */
+void cap_cleanup_stale(const struct scmwq_capture_opts *o, const char *tdir);
 
 #endif /* SCMWQ_CAPTURE_INT_H */
