@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "source/source.h"
+#include "source/text.h"
 
 #define TEXT_BUF_SIZE	(256 * 1024)
 #define TEXT_MAX_LINE	(1024 * 1024)
@@ -26,113 +26,6 @@ static const char WHY_VENDOR_ARGS[] =
 	"scm_smc_request: expected the vendor arguments \" x2:(hex:0xH decimal:D) x3:(...)...\" "
 	"at the end, after args_cnt:N";
 
-/* ------------------------------------------------------------------ */
-/* Character and number scanning                                       */
-
-static inline bool is_digit(char c)
-{
-	return (unsigned char)(c - '0') < 10;
-}
-
-static inline bool is_ident(char c)
-{
-	return is_digit(c) || (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
-}
-
-static inline int hex_val(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static inline bool starts(const char *s, const char *prefix, size_t len)
-{
-	return !memcmp(s, prefix, len);
-}
-
-#define STARTS(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
-
-/* Decimal or 0x hex; returns the end, or NULL if no digits or overflow. */
-static const char *parse_uint(const char *p, uint64_t *out)
-{
-	uint64_t v = 0;
-	const char *s;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		int d;
-
-		p += 2;
-		s = p;
-		while ((d = hex_val(*p)) >= 0) {
-			if (v >> 60)
-				return NULL;
-			v = v << 4 | (unsigned int)d;
-			p++;
-		}
-	} else {
-		s = p;
-		while (is_digit(*p)) {
-			unsigned int d = *p - '0';
-
-			if (v > (UINT64_MAX - d) / 10)
-				return NULL;
-			v = v * 10 + d;
-			p++;
-		}
-	}
-	if (p == s)
-		return NULL;
-	*out = v;
-	return p;
-}
-
-/* Like parse_uint with an optional '-': the result is two's complement. */
-static const char *parse_int(const char *p, uint64_t *out)
-{
-	bool neg = *p == '-';
-	uint64_t v;
-
-	p = parse_uint(p + neg, &v);
-	if (!p)
-		return NULL;
-	*out = neg ? (uint64_t)0 - v : v;
-	return p;
-}
-
-/* Plain decimal int (pids, cpus): at most 10 digits. */
-static const char *parse_dec_int(const char *p, int *out)
-{
-	bool neg = *p == '-';
-	long long v = 0;
-	const char *s;
-
-	p += neg;
-	s = p;
-	while (is_digit(*p) && p - s < 10)
-		v = v * 10 + (*p++ - '0');
-	if (p == s || is_digit(*p) || v > 0x7fffffff)
-		return NULL;
-	*out = neg ? (int)-v : (int)v;
-	return p;
-}
-
-static inline bool value_end(char c)
-{
-	return c == '\0' || c == ' ' || c == ',' || c == '\t' || c == '\r';
-}
-
-static void copy_comm(char *dst, const char *s, size_t len)
-{
-	if (len > SCMWQ_COMM_LEN - 1)
-		len = SCMWQ_COMM_LEN - 1;
-	memcpy(dst, s, len);
-	dst[len] = '\0';
-}
-
 /*
  * A timestamp: "sec.frac" (any fraction length, scaled to ns) or a bare
  * counter.  @len bytes at @s, nothing else.
@@ -143,9 +36,9 @@ static bool parse_ts(const char *s, size_t len, uint64_t *ns)
 	uint64_t sec = 0, frac = 0;
 	int fd = 0;
 
-	if (!len || !is_digit(*p))
+	if (!len || !txt_is_digit(*p))
 		return false;
-	while (p < e && is_digit(*p)) {
+	while (p < e && txt_is_digit(*p)) {
 		if (sec > (UINT64_MAX - 9) / 10)
 			return false;
 		sec = sec * 10 + (*p++ - '0');
@@ -156,7 +49,7 @@ static bool parse_ts(const char *s, size_t len, uint64_t *ns)
 	}
 	if (*p++ != '.' || p == e)
 		return false;
-	while (p < e && is_digit(*p)) {
+	while (p < e && txt_is_digit(*p)) {
 		if (fd < 9) {
 			frac = frac * 10 + (*p - '0');
 			fd++;
@@ -267,55 +160,55 @@ static enum fkey field_key(const char *k, size_t len, unsigned int *idx)
 
 	switch (len) {
 	case 3:
-		if (starts(k, "ret", 3))
+		if (txt_starts(k, "ret", 3))
 			return K_RET;
-		if (starts(k, "res", 3))
+		if (txt_starts(k, "res", 3))
 			return K_RES;
 		break;
 	case 4:
-		if (starts(k, "args", 4))
+		if (txt_starts(k, "args", 4))
 			return K_ARGS;
-		if (starts(k, "res", 3) && k[3] >= '0' && k[3] <= '2')
+		if (txt_starts(k, "res", 3) && k[3] >= '0' && k[3] <= '2')
 			return K_RES0 + (k[3] - '0');
 		break;
 	case 5:
-		if (starts(k, "flags", 5))
+		if (txt_starts(k, "flags", 5))
 			return K_FLAGS;
 		break;
 	case 6:
-		if (starts(k, "smc_id", 6))
+		if (txt_starts(k, "smc_id", 6))
 			return K_SMC_ID;
-		if (starts(k, "svc_id", 6))
+		if (txt_starts(k, "svc_id", 6))
 			return K_SVC_ID;
-		if (starts(k, "cmd_id", 6))
+		if (txt_starts(k, "cmd_id", 6))
 			return K_CMD_ID;
-		if (starts(k, "wq_ctx", 6))
+		if (txt_starts(k, "wq_ctx", 6))
 			return K_WQ_CTX;
 		break;
 	case 8:
-		if (starts(k, "args_cnt", 8))
+		if (txt_starts(k, "args_cnt", 8))
 			return K_ARGS_CNT;
 		break;
 	case 12:
-		if (starts(k, "smc_call_ctx", 12))
+		if (txt_starts(k, "smc_call_ctx", 12))
 			return K_CTX;
-		if (starts(k, "more_pending", 12))
+		if (txt_starts(k, "more_pending", 12))
 			return K_MORE;
 		break;
 	case 13:
-		if (starts(k, "res_to_callee", 13))
+		if (txt_starts(k, "res_to_callee", 13))
 			return K_RES;
 		break;
 	}
 	if (k[0] == 'x' && len >= 2)
 		d = k + 1;
-	else if (len >= 4 && starts(k, "arg", 3))
+	else if (len >= 4 && txt_starts(k, "arg", 3))
 		d = k + 3;
 	if (d) {
 		unsigned int v = 0;
 
 		for (; d < k + len; d++) {
-			if (!is_digit(*d) || v > 1000)
+			if (!txt_is_digit(*d) || v > 1000)
 				return K_UNKNOWN;
 			v = v * 10 + (*d - '0');
 		}
@@ -377,7 +270,7 @@ static const char *parse_byte_array(const char *p, int cnt, struct scmwq_event *
 		if (nb && (p[0] != ',' || p[1] != ' '))
 			return NULL;
 		p += nb ? 2 : 0;
-		if ((hi = hex_val(p[0])) < 0 || (lo = hex_val(p[1])) < 0 || nb >= 4096)
+		if ((hi = txt_hex_val(p[0])) < 0 || (lo = txt_hex_val(p[1])) < 0 || nb >= 4096)
 			return NULL;
 		if (nb < sizeof(b))
 			b[nb] = (unsigned char)(hi << 4 | lo);
@@ -435,7 +328,7 @@ static const char *parse_arg_array(const char *p, struct scmwq_event *ev, unsign
 	if (*p == '}')
 		return p + 1;
 	for (;;) {
-		p = parse_int(p, &v);
+		p = txt_parse_int(p, &v);
 		if (!p)
 			return NULL;
 		if (*n < SCMWQ_MAX_ARGS)
@@ -491,7 +384,7 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 		if (!*p)
 			break;
 		k = p;
-		while (is_ident(*p))
+		while (txt_is_ident(*p))
 			p++;
 		klen = p - k;
 		sep = *p;
@@ -540,7 +433,7 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 			*cue = SCMWQ_SYS_SCM;
 			break;
 		case K_ARGN:
-			p = parse_int(p, &v);
+			p = txt_parse_int(p, &v);
 			if (!p)
 				return false;
 			if (idx < SCMWQ_MAX_ARGS) {
@@ -554,12 +447,12 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 		default:
 			if (key == K_RES0 && *p != '-' && !(p[0] == '0' && (p[1] | 0x20) == 'x'))
 				res_decimal = true;
-			p = parse_int(p, &v);
+			p = txt_parse_int(p, &v);
 			if (!p)
 				return false;
 			break;
 		}
-		if (!value_end(*p))
+		if (!txt_value_end(*p))
 			return false;
 
 		switch (key) {
@@ -671,16 +564,16 @@ static bool parse_plugin_task(const char *s, const char *e, int *pid, const char
 	e--;
 	while (e > s && e[-1] != '[')
 		e--;
-	d = parse_dec_int(e, &prio);
+	d = txt_parse_dec_int(e, &prio);
 	if (e == s || !d || *d != ']')
 		return false;
 	e--;
 	while (e > s && e[-1] == ' ')
 		e--;
 	d = e;
-	while (d > s && is_digit(d[-1]))
+	while (d > s && txt_is_digit(d[-1]))
 		d--;
-	if (d == e || d == s || d[-1] != ':' || !parse_dec_int(d, pid))
+	if (d == e || d == s || d[-1] != ':' || !txt_parse_dec_int(d, pid))
 		return false;
 	*comm = s;
 	*comm_len = d - 1 - s;
@@ -702,14 +595,14 @@ static bool parse_switch(const char *p, struct scmwq_event *ev)
 	if (STARTS(p, "prev_comm=")) {
 		c = p + 10;
 		for (a = c; (a = strstr(a, " prev_pid=")); a++) {
-			b = parse_dec_int(a + 10, &ev->pid);
+			b = txt_parse_dec_int(a + 10, &ev->pid);
 			if (b && STARTS(b, " prev_prio="))
 				break;
 		}
 		if (!a)
 			return false;
-		copy_comm(ev->comm, c, a - c);
-		b = parse_dec_int(b + 11, &prio);
+		txt_copy_comm(ev->comm, c, a - c);
+		b = txt_parse_dec_int(b + 11, &prio);
 		if (!b || !STARTS(b, " prev_state="))
 			return false;
 		b += 12;
@@ -725,12 +618,12 @@ static bool parse_switch(const char *p, struct scmwq_event *ev)
 			a = b;
 		if (!a)
 			return false;
-		copy_comm(ev->next_comm, c, a - c);
-		b = parse_dec_int(a + 10, &ev->next_pid);
+		txt_copy_comm(ev->next_comm, c, a - c);
+		b = txt_parse_dec_int(a + 10, &ev->next_pid);
 		if (!b || !STARTS(b, " next_prio="))
 			return false;
-		b = parse_dec_int(b + 11, &prio);
-		return b && value_end(*b);
+		b = txt_parse_dec_int(b + 11, &prio);
+		return b && txt_value_end(*b);
 	}
 
 	a = strstr(p, " ==> ");
@@ -751,13 +644,13 @@ static bool parse_switch(const char *p, struct scmwq_event *ev)
 
 		if (!parse_plugin_task(p, c, &ev->pid, &comm, &len))
 			return false;
-		copy_comm(ev->comm, comm, len);
+		txt_copy_comm(ev->comm, comm, len);
 		c = a + 5;
 		while (*c == ' ')
 			c++;
 		if (!parse_plugin_task(c, c + strlen(c), &ev->next_pid, &comm, &len))
 			return false;
-		copy_comm(ev->next_comm, comm, len);
+		txt_copy_comm(ev->next_comm, comm, len);
 	}
 	return true;
 }
@@ -776,13 +669,13 @@ static bool parse_wakeup(const char *p, struct scmwq_event *ev)
 	if (STARTS(p, "comm=")) {
 		c = p + 5;
 		for (a = c; (a = strstr(a, " pid=")); a++) {
-			b = parse_dec_int(a + 5, &ev->target_pid);
+			b = txt_parse_dec_int(a + 5, &ev->target_pid);
 			if (b && STARTS(b, " prio="))
 				break;
 		}
 		if (!a)
 			return false;
-		copy_comm(ev->next_comm, c, a - c);
+		txt_copy_comm(ev->next_comm, c, a - c);
 		return true;
 	}
 	/* plugin: the task ends at the first "] " after ":digits [" */
@@ -794,7 +687,7 @@ static bool parse_wakeup(const char *p, struct scmwq_event *ev)
 		if (!b)
 			return false;
 		if (parse_plugin_task(p, b + 1, &ev->target_pid, &comm, &len)) {
-			copy_comm(ev->next_comm, comm, len);
+			txt_copy_comm(ev->next_comm, comm, len);
 			return true;
 		}
 	}
@@ -845,13 +738,14 @@ static const char *parse_flags_ts(struct scmwq_text_ctx *ctx, const char *t, uin
 	if (parse_ts(tok, n, ts))
 		return t;
 	/* flags touching the timestamp: the header's width, else the first that fits */
-	if (ctx->flag_width >= 4 && (size_t)ctx->flag_width < n && is_digit(tok[ctx->flag_width]) &&
+	if (ctx->flag_width >= 4 && (size_t)ctx->flag_width < n &&
+	    txt_is_digit(tok[ctx->flag_width]) &&
 	    parse_ts(tok + ctx->flag_width, n - ctx->flag_width, ts)) {
 		*flag_width = ctx->flag_width;
 		return t;
 	}
 	for (size_t w = 4; w <= 8 && w < n; w++) {
-		if (is_digit(tok[w]) && parse_ts(tok + w, n - w, ts)) {
+		if (txt_is_digit(tok[w]) && parse_ts(tok + w, n - w, ts)) {
 			*flag_width = (int)w;
 			return t;
 		}
@@ -869,7 +763,7 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 	const char *r = q + 1, *b = q, *e;
 	int cpu, pid;
 
-	r = parse_dec_int(r, &cpu);
+	r = txt_parse_dec_int(r, &cpu);
 	if (!r || *r != ']' || cpu < 0)
 		return NULL;
 	while (b > s && b[-1] == ' ')
@@ -880,7 +774,7 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 		while (b > s && b[-1] != '(') {
 			char c = b[-1];
 
-			if (!is_digit(c) && c != ' ' && c != '-')
+			if (!txt_is_digit(c) && c != ' ' && c != '-')
 				return NULL;
 			b--;
 		}
@@ -891,18 +785,18 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 			b--;
 	}
 	e = b;
-	while (b > s && is_digit(b[-1]))
+	while (b > s && txt_is_digit(b[-1]))
 		b--;
 	if (b == e || e - b > 10 || b - 1 <= s || b[-1] != '-')
 		return NULL;
-	if (!parse_dec_int(b, &pid))
+	if (!txt_parse_dec_int(b, &pid))
 		return NULL;
 	r = parse_flags_ts(ctx, r + 1, &ev->ts_ns, flag_width);
 	if (!r)
 		return NULL;
 	ev->pid = pid;
 	ev->cpu = cpu;
-	copy_comm(ev->comm, s, b - 1 - s);
+	txt_copy_comm(ev->comm, s, b - 1 - s);
 	return r + 1;
 }
 
@@ -932,7 +826,7 @@ static bool parse_lost_marker(struct scmwq_text_ctx *ctx, const char *p, struct 
 	uint64_t count = 0;
 	int cpu;
 
-	p = parse_dec_int(p + 4, &cpu);
+	p = txt_parse_dec_int(p + 4, &cpu);
 	if (!p || *p != ' ')
 		return false;
 	while (*p == ' ')
@@ -941,8 +835,8 @@ static bool parse_lost_marker(struct scmwq_text_ctx *ctx, const char *p, struct 
 		return false;
 	if (STARTS(p, "LOST ")) {
 		p += 5;
-		if (is_digit(*p)) {
-			p = parse_uint(p, &count);
+		if (txt_is_digit(*p)) {
+			p = txt_parse_uint(p, &count);
 			if (!p || *p++ != ' ')
 				return false;
 		}
@@ -950,8 +844,8 @@ static bool parse_lost_marker(struct scmwq_text_ctx *ctx, const char *p, struct 
 			return false;
 		p += 7;
 	} else {
-		if (is_digit(*p)) {
-			p = parse_uint(p, &count);
+		if (txt_is_digit(*p)) {
+			p = txt_parse_uint(p, &count);
 			if (!p || *p++ != ' ')
 				return false;
 		}
@@ -976,7 +870,7 @@ static enum scmwq_line_kind parse_comment(struct scmwq_text_ctx *ctx, const char
 	int n;
 
 	if (STARTS(p, "##### CPU ")) {
-		c = parse_dec_int(p + 10, &n);
+		c = txt_parse_dec_int(p + 10, &n);
 		if (c && STARTS(c, " buffer started")) {
 			lost_event(ctx, ev, SCMWQ_LOSS_CPU_STARTED, n, 0);
 			return SCMWQ_LINE_LOST;
@@ -992,17 +886,17 @@ static enum scmwq_line_kind parse_comment(struct scmwq_text_ctx *ctx, const char
 		c = p + 34;
 		while (*c == ' ')
 			c++;
-		c = parse_uint(c, &in);
+		c = txt_parse_uint(c, &in);
 		if (!c || *c != '/')
 			return SCMWQ_LINE_SKIP;
-		c = parse_uint(c + 1, &written);
+		c = txt_parse_uint(c + 1, &written);
 		if (!c)
 			return SCMWQ_LINE_SKIP;
 		ctx->entries_in_buffer = in;
 		ctx->entries_written = written;
 		while (*c == ' ')
 			c++;
-		if (STARTS(c, "#P:") && parse_dec_int(c + 3, &n))
+		if (STARTS(c, "#P:") && txt_parse_dec_int(c + 3, &n))
 			ctx->cpus = n;
 		if (written > in) {
 			lost_event(ctx, ev, SCMWQ_LOSS_OVERWRITTEN, -1, written - in);
@@ -1062,7 +956,7 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 		if (STARTS(p, "cpus=")) {
 			int n;
 
-			q = parse_dec_int(p + 5, &n);
+			q = txt_parse_dec_int(p + 5, &n);
 			if (q && (!*q || *q == '\r')) {
 				ctx->cpus = n;
 				ctx->seen_header = true;
@@ -1072,7 +966,7 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 		}
 		break;
 	case 'v':
-		if (STARTS(p, "version = ") && is_digit(p[10]))
+		if (STARTS(p, "version = ") && txt_is_digit(p[10]))
 			return SCMWQ_LINE_SKIP;
 		break;
 	}
@@ -1099,7 +993,7 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 	while (*body == ' ')
 		body++;
 	n1 = body;
-	while (is_ident(*body))
+	while (txt_is_ident(*body))
 		body++;
 	len1 = body - n1;
 	if (!len1 || *body != ':') {
@@ -1109,10 +1003,10 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 		return SCMWQ_LINE_SKIP;
 	}
 	fields = body + 1;
-	if (is_ident(body[1])) {
+	if (txt_is_ident(body[1])) {
 		const char *e = body + 1;
 
-		while (is_ident(*e))
+		while (txt_is_ident(*e))
 			e++;
 		if (!*e)
 			info->cut_name = is_event_prefix(body + 1, e - body - 1) ||
@@ -1170,9 +1064,9 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 		if ((ev->have & m) != m)
 			goto bad;
 		if (cue == SCMWQ_SYS_UNKNOWN && sys) {
-			if (sys_len == 8 && starts(sys, "qcom_scm", 8))
+			if (sys_len == 8 && txt_starts(sys, "qcom_scm", 8))
 				cue = SCMWQ_SYS_QCOM_SCM;
-			else if (sys_len == 3 && starts(sys, "scm", 3))
+			else if (sys_len == 3 && txt_starts(sys, "scm", 3))
 				cue = SCMWQ_SYS_SCM;
 		}
 	} else {

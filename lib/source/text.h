@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ftrace text reader, inside the source part: what its files (text.c,
+ * text_*.c) share.  Not installed; source.h has what the rest of the part
+ * sees of it.
+ */
+#ifndef SCMWQ_LIB_SOURCE_TEXT_H
+#define SCMWQ_LIB_SOURCE_TEXT_H
+
+#include <string.h>
+
+#include "source/source.h"
+
+/* ------------------------------------------------------------------ */
+/* Character and number scanning (text_scan.c)                        */
+/* Lines are scanned by hand: no regex, no sscanf.                    */
+
+static inline bool txt_is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static inline bool txt_is_ident(char c)
+{
+	return txt_is_digit(c) || (unsigned char)((c | 0x20) - 'a') < 26 || c == '_';
+}
+
+static inline int txt_hex_val(char c)
+{
+	if (txt_is_digit(c))
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static inline bool txt_starts(const char *s, const char *prefix, size_t len)
+{
+	return !memcmp(s, prefix, len);
+}
+
+#define STARTS(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/* The end of a field's value. */
+static inline bool txt_value_end(char c)
+{
+	return c == '\0' || c == ' ' || c == ',' || c == '\t' || c == '\r';
+}
+
+/* Decimal or 0x hex; returns the end, or NULL if no digits or overflow. */
+const char *txt_parse_uint(const char *p, uint64_t *out);
+
+/* Like txt_parse_uint with an optional '-': the result is two's complement. */
+const char *txt_parse_int(const char *p, uint64_t *out);
+
+/* Plain decimal int (pids, cpus): at most 10 digits. */
+const char *txt_parse_dec_int(const char *p, int *out);
+
+/* A comm, cut to SCMWQ_COMM_LEN - 1 bytes, NUL-terminated. */
+void txt_copy_comm(char *dst, const char *s, size_t len);
+
+#endif /* SCMWQ_LIB_SOURCE_TEXT_H */
