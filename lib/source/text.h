@@ -60,4 +60,19 @@ const char *txt_parse_dec_int(const char *p, int *out);
 /* A comm, cut to SCMWQ_COMM_LEN - 1 bytes, NUL-terminated. */
 void txt_copy_comm(char *dst, const char *s, size_t len);
 
+/* ------------------------------------------------------------------ */
+/* Scheduler event fields (text_sched.c)                              */
+
+/*
+ * The fields of sched_switch after "EVENT:" into @ev: pid, comm,
+ * prev_state, next_pid, next_comm.  False if they do not parse.
+ */
+bool txt_parse_switch(const char *p, struct scmwq_event *ev);
+
+/*
+ * The fields of sched_waking/sched_wakeup: the woken task into
+ * target_pid and next_comm.  False if they do not parse.
+ */
+bool txt_parse_wakeup(const char *p, struct scmwq_event *ev);
+
 #endif /* SCMWQ_LIB_SOURCE_TEXT_H */
