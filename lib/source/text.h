@@ -61,6 +61,27 @@ const char *txt_parse_dec_int(const char *p, int *out);
 void txt_copy_comm(char *dst, const char *s, size_t len);
 
 /* ------------------------------------------------------------------ */
+/* The events the reader knows (their names: text_line.c)            */
+
+enum text_ev {
+	TEV_NONE = 0,
+	TEV_REQUEST,
+	TEV_SLEEP,
+	TEV_RESUME,
+	TEV_GET_WQ_CTX,
+	TEV_WAKE_ACK,
+	TEV_DONE,
+	TEV_SWITCH,
+	TEV_WAKEUP,
+};
+
+/* ------------------------------------------------------------------ */
+/* SCM event fields (text_scm.c)                                      */
+
+bool txt_parse_scm(const char *p, enum text_ev tev, const char *sys, size_t sys_len,
+		   struct scmwq_event *ev, const char **why);
+
+/* ------------------------------------------------------------------ */
 /* Scheduler event fields (text_sched.c)                              */
 
 /*
