@@ -223,27 +223,35 @@ static const char *parse_arg_array(const char *p, struct scmwq_event *ev, unsign
 	}
 }
 
-/*
- * Fields of an SCM event, by name.  Returns false if a field is garbled
- * (*why may then say more than the event's usual sentence); sets *probe
- * for probe-style lines and *cue to the system the print format gives away.
- */
-static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event *ev,
-			     bool *probe, enum scmwq_system *cue, const char **why)
-{
-	const char *start = p;
-	unsigned int nargs = 0, idx = 0, res_seen = 0;
-	bool res_decimal = false, first = true, args_listed = false, cnt_seen = false;
-	uint64_t v;
+/* What the fields of one SCM event tell along the way, besides @ev itself. */
+struct scm_fields {
+	struct scmwq_event *ev;
+	enum text_ev tev;
+	const char *start;	/* the fields' text: vendor arguments follow a space in it */
+	unsigned int nargs;	/* arguments stored: the list's length, or the last argN + 1 */
+	unsigned int res_seen;	/* res0, res1, res2 seen: bits 0, 1, 2 */
+	bool res_decimal;	/* res0 printed in decimal, as the vendor does */
+	bool args_listed;	/* an argument list, the vendor's text, or argN */
+	bool cnt_seen;		/* args_cnt */
+	bool probe;		/* a probe's line: "(location)" or NAME=VALUE */
+	enum scmwq_system cue;	/* the system the print format gives away */
+	const char **why;
+};
 
+/*
+ * What may come before the fields: a probe's location, or what trace-cmd
+ * report puts before raw fields.  Returns where the fields begin, or NULL.
+ */
+static const char *skip_lead(struct scm_fields *f, const char *p)
+{
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '(') {
 		/* probe: "(sym+0x0/0x40)", "(0x4005d0)", "(caller+0x1c/0x40 <- func)" */
 		p = skip_value(p);
 		if (!p)
-			return false;
-		*probe = true;
+			return NULL;
+		f->probe = true;
 	} else if (STARTS(p, "[FAILED TO PARSE]")) {
 		/*
 		 * trace-cmd report, when libtraceevent cannot use the print
@@ -251,9 +259,186 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 		 */
 		p += 17;
 	}
+	return p;
+}
+
+/*
+ * The value at @p of the field @key named at @k (@idx: N of argN).  The
+ * arguments go to @f->ev here; a number is left in *@v for store_field().
+ * Returns the end of the value, or NULL (*@f->why may then say more).
+ */
+static const char *parse_value(struct scm_fields *f, enum fkey key, unsigned int idx,
+			       const char *k, const char *p, uint64_t *v)
+{
+	struct scmwq_event *ev = f->ev;
+
+	switch (key) {
+	case K_ARGS:
+		if (STARTS(p, "ARRAY["))
+			p = parse_byte_array(p, f->cnt_seen ? ev->args_cnt : -1, ev, &f->nargs);
+		else
+			p = parse_arg_array(p, ev, &f->nargs);
+		if (!p)
+			return NULL;
+		ev->have |= SCMWQ_HAVE_ARGS;
+		f->args_listed = true;
+		f->cue = SCMWQ_SYS_QCOM_SCM;
+		return p;
+	case K_XN:
+		if (f->tev != TEV_REQUEST || f->nargs || k == f->start || k[-1] != ' ') {
+			*f->why = WHY_VENDOR_ARGS;
+			return NULL;
+		}
+		p = parse_vendor_args(k - 1, f->cnt_seen ? ev->args_cnt : -1, ev, &f->nargs,
+				      f->why);
+		if (!p)
+			return NULL;
+		ev->have |= SCMWQ_HAVE_ARGS;
+		f->args_listed = true;
+		f->cue = SCMWQ_SYS_SCM;
+		return p;
+	case K_ARGN:
+		p = txt_parse_int(p, v);
+		if (!p)
+			return NULL;
+		if (idx < SCMWQ_MAX_ARGS) {
+			ev->args[idx] = *v;
+			if (idx + 1 > f->nargs)
+				f->nargs = idx + 1;
+		}
+		ev->have |= SCMWQ_HAVE_ARGS;
+		f->args_listed = true;
+		return p;
+	default:
+		if (key == K_RES0 && *p != '-' && !(p[0] == '0' && (p[1] | 0x20) == 'x'))
+			f->res_decimal = true;
+		return txt_parse_int(p, v);
+	}
+}
+
+/* The number @v of the field @key into @f->ev; @after: the character after it. */
+static void store_field(struct scm_fields *f, enum fkey key, uint64_t v, char after)
+{
+	struct scmwq_event *ev = f->ev;
+
+	switch (key) {
+	case K_SMC_ID:
+		ev->smc_id = v;
+		ev->have |= SCMWQ_HAVE_SMC_ID;
+		break;
+	case K_SVC_ID:
+		ev->svc_id = (uint8_t)v;
+		ev->have |= SCMWQ_HAVE_SVC_CMD;
+		/* vendor: "svc_id:0x24, cmd_id:"; mainline: no comma */
+		if (!f->probe && f->tev == TEV_REQUEST)
+			f->cue = after == ',' ? SCMWQ_SYS_SCM : SCMWQ_SYS_QCOM_SCM;
+		break;
+	case K_CMD_ID:
+		ev->cmd_id = (uint8_t)v;
+		ev->have |= SCMWQ_HAVE_SVC_CMD;
+		break;
+	case K_ARGS_CNT:
+		ev->args_cnt = (uint8_t)(v > 255 ? 255 : v);
+		f->cnt_seen = true;
+		if (!f->probe)
+			ev->have |= SCMWQ_HAVE_ARGS;
+		break;
+	case K_WQ_CTX:
+		ev->wq_ctx = (uint32_t)v;
+		ev->have |= SCMWQ_HAVE_WQ_CTX;
+		break;
+	case K_CTX:
+		ev->smc_call_ctx = (uint32_t)v;
+		ev->have |= SCMWQ_HAVE_CTX;
+		break;
+	case K_FLAGS:
+		ev->flags = (uint32_t)v;
+		ev->have |= SCMWQ_HAVE_FLAGS;
+		break;
+	case K_MORE:
+		ev->more_pending = (uint32_t)v;
+		ev->have |= SCMWQ_HAVE_MORE;
+		break;
+	case K_RET:
+		ev->ret = (int)(uint32_t)v;
+		ev->have |= SCMWQ_HAVE_RET;
+		break;
+	case K_RES:
+		ev->res = v;
+		ev->have |= SCMWQ_HAVE_RES;
+		break;
+	case K_RES0:
+		ev->res0 = v;
+		f->res_seen |= 1;
+		break;
+	case K_RES1:
+		ev->res1 = v;
+		f->res_seen |= 2;
+		break;
+	case K_RES2:
+		ev->res2 = v;
+		f->res_seen |= 4;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * After the last field, what the fields say together: res0..res2 all
+ * there, the request's argument count and service, the done event's system.
+ */
+static void finish_fields(struct scm_fields *f)
+{
+	struct scmwq_event *ev = f->ev;
+
+	if (f->res_seen == 7)
+		ev->have |= SCMWQ_HAVE_RES012;
+
+	if (f->tev == TEV_REQUEST) {
+		/*
+		 * Vendor format, args_cnt:N with N > 0 and no argument text:
+		 * what `trace-cmd report` prints (libtraceevent ignores the
+		 * "(char *)" cast before the text in the print fmt).  The
+		 * arguments are unknown, not zero.
+		 */
+		if (!f->probe && f->cue == SCMWQ_SYS_SCM && f->cnt_seen && !f->args_listed &&
+		    ev->args_cnt)
+			ev->have &= ~SCMWQ_HAVE_ARGS;
+		if (f->args_listed && !f->cnt_seen)
+			ev->args_cnt = (uint8_t)f->nargs;
+		if (!(ev->have & SCMWQ_HAVE_SVC_CMD) && (ev->have & SCMWQ_HAVE_SMC_ID)) {
+			ev->svc_id = scmwq_smc_svc(ev->smc_id);
+			ev->cmd_id = scmwq_smc_cmd(ev->smc_id);
+			ev->have |= SCMWQ_HAVE_SVC_CMD;
+		}
+	}
+	if (f->tev == TEV_DONE && !f->probe && (ev->have & SCMWQ_HAVE_RET)) {
+		if (ev->have & SCMWQ_HAVE_RES)
+			f->cue = SCMWQ_SYS_QCOM_SCM;
+		else if (f->res_decimal)
+			f->cue = SCMWQ_SYS_SCM;
+	}
+}
+
+/*
+ * Fields of an SCM event, by name, from @f->start.  Returns false if a
+ * field is garbled (*@f->why may then say more than the event's usual
+ * sentence); sets @f->probe for probe-style lines and @f->cue.
+ */
+static bool parse_scm_fields(struct scm_fields *f)
+{
+	const char *p = f->start;
+	bool first = true;
+
+	p = skip_lead(f, p);
+	if (!p)
+		return false;
 	for (;;) {
+		unsigned int idx = 0;
 		const char *k;
 		enum fkey key;
+		uint64_t v = 0;
 		size_t klen;
 		char sep;
 
@@ -269,159 +454,23 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 		if (!klen || (sep != ':' && sep != '='))
 			return false;
 		if (first && sep == '=')
-			*probe = true;
+			f->probe = true;
 		first = false;
 		p++;
 		key = field_key(k, klen, &idx);
-		switch (key) {
-		case K_UNKNOWN:
+		if (key == K_UNKNOWN || (key == K_XN && sep == '=')) {
+			/* one we do not know, or a probe's own xN: not the vendor's text */
 			p = skip_value(p);
 			if (!p)
 				return false;
 			continue;
-		case K_ARGS:
-			if (STARTS(p, "ARRAY["))
-				p = parse_byte_array(p, cnt_seen ? ev->args_cnt : -1, ev, &nargs);
-			else
-				p = parse_arg_array(p, ev, &nargs);
-			if (!p)
-				return false;
-			ev->have |= SCMWQ_HAVE_ARGS;
-			args_listed = true;
-			*cue = SCMWQ_SYS_QCOM_SCM;
-			break;
-		case K_XN:
-			if (sep == '=') {
-				/* a probe's own field named xN: not the vendor's text */
-				p = skip_value(p);
-				if (!p)
-					return false;
-				continue;
-			}
-			if (tev != TEV_REQUEST || nargs || k == start || k[-1] != ' ') {
-				*why = WHY_VENDOR_ARGS;
-				return false;
-			}
-			p = parse_vendor_args(k - 1, cnt_seen ? ev->args_cnt : -1, ev, &nargs,
-					      why);
-			if (!p)
-				return false;
-			ev->have |= SCMWQ_HAVE_ARGS;
-			args_listed = true;
-			*cue = SCMWQ_SYS_SCM;
-			break;
-		case K_ARGN:
-			p = txt_parse_int(p, &v);
-			if (!p)
-				return false;
-			if (idx < SCMWQ_MAX_ARGS) {
-				ev->args[idx] = v;
-				if (idx + 1 > nargs)
-					nargs = idx + 1;
-			}
-			ev->have |= SCMWQ_HAVE_ARGS;
-			args_listed = true;
-			break;
-		default:
-			if (key == K_RES0 && *p != '-' && !(p[0] == '0' && (p[1] | 0x20) == 'x'))
-				res_decimal = true;
-			p = txt_parse_int(p, &v);
-			if (!p)
-				return false;
-			break;
 		}
-		if (!txt_value_end(*p))
+		p = parse_value(f, key, idx, k, p, &v);
+		if (!p || !txt_value_end(*p))
 			return false;
-
-		switch (key) {
-		case K_SMC_ID:
-			ev->smc_id = v;
-			ev->have |= SCMWQ_HAVE_SMC_ID;
-			break;
-		case K_SVC_ID:
-			ev->svc_id = (uint8_t)v;
-			ev->have |= SCMWQ_HAVE_SVC_CMD;
-			/* vendor: "svc_id:0x24, cmd_id:"; mainline: no comma */
-			if (!*probe && tev == TEV_REQUEST)
-				*cue = *p == ',' ? SCMWQ_SYS_SCM : SCMWQ_SYS_QCOM_SCM;
-			break;
-		case K_CMD_ID:
-			ev->cmd_id = (uint8_t)v;
-			ev->have |= SCMWQ_HAVE_SVC_CMD;
-			break;
-		case K_ARGS_CNT:
-			ev->args_cnt = (uint8_t)(v > 255 ? 255 : v);
-			cnt_seen = true;
-			if (!*probe)
-				ev->have |= SCMWQ_HAVE_ARGS;
-			break;
-		case K_WQ_CTX:
-			ev->wq_ctx = (uint32_t)v;
-			ev->have |= SCMWQ_HAVE_WQ_CTX;
-			break;
-		case K_CTX:
-			ev->smc_call_ctx = (uint32_t)v;
-			ev->have |= SCMWQ_HAVE_CTX;
-			break;
-		case K_FLAGS:
-			ev->flags = (uint32_t)v;
-			ev->have |= SCMWQ_HAVE_FLAGS;
-			break;
-		case K_MORE:
-			ev->more_pending = (uint32_t)v;
-			ev->have |= SCMWQ_HAVE_MORE;
-			break;
-		case K_RET:
-			ev->ret = (int)(uint32_t)v;
-			ev->have |= SCMWQ_HAVE_RET;
-			break;
-		case K_RES:
-			ev->res = v;
-			ev->have |= SCMWQ_HAVE_RES;
-			break;
-		case K_RES0:
-			ev->res0 = v;
-			res_seen |= 1;
-			break;
-		case K_RES1:
-			ev->res1 = v;
-			res_seen |= 2;
-			break;
-		case K_RES2:
-			ev->res2 = v;
-			res_seen |= 4;
-			break;
-		default:
-			break;
-		}
+		store_field(f, key, v, *p);
 	}
-	if (res_seen == 7)
-		ev->have |= SCMWQ_HAVE_RES012;
-
-	if (tev == TEV_REQUEST) {
-		/*
-		 * Vendor format, args_cnt:N with N > 0 and no argument text:
-		 * what `trace-cmd report` prints (libtraceevent ignores the
-		 * "(char *)" cast before the text in the print fmt).  The
-		 * arguments are unknown, not zero.
-		 */
-		if (!*probe && *cue == SCMWQ_SYS_SCM && cnt_seen && !args_listed &&
-		    ev->args_cnt)
-			ev->have &= ~SCMWQ_HAVE_ARGS;
-		if (args_listed && !cnt_seen)
-			ev->args_cnt = (uint8_t)nargs;
-		if (!(ev->have & SCMWQ_HAVE_SVC_CMD) && (ev->have & SCMWQ_HAVE_SMC_ID)) {
-			ev->svc_id = scmwq_smc_svc(ev->smc_id);
-			ev->cmd_id = scmwq_smc_cmd(ev->smc_id);
-			ev->have |= SCMWQ_HAVE_SVC_CMD;
-		}
-	}
-	if (tev == TEV_DONE && !*probe && (ev->have & SCMWQ_HAVE_RET)) {
-		if (ev->have & SCMWQ_HAVE_RES)
-			*cue = SCMWQ_SYS_QCOM_SCM;
-		else if (res_decimal)
-			*cue = SCMWQ_SYS_SCM;
-	}
+	finish_fields(f);
 	return true;
 }
 
@@ -441,12 +490,13 @@ static bool parse_scm_fields(const char *p, enum text_ev tev, struct scmwq_event
 bool txt_parse_scm(const char *p, enum text_ev tev, const char *sys, size_t sys_len,
 		   struct scmwq_event *ev, const char **why)
 {
-	enum scmwq_system cue = SCMWQ_SYS_UNKNOWN;
-	bool probe = false;
+	struct scm_fields f = {
+		.ev = ev, .tev = tev, .start = p, .cue = SCMWQ_SYS_UNKNOWN, .why = why,
+	};
 
-	if (!parse_scm_fields(p, tev, ev, &probe, &cue, why))
+	if (!parse_scm_fields(&f))
 		return false;
-	if (!probe) {
+	if (!f.probe) {
 		static const unsigned int need[] = {
 			[TEV_REQUEST] = SCMWQ_HAVE_SMC_ID,
 			[TEV_SLEEP] = SCMWQ_HAVE_WQ_CTX | SCMWQ_HAVE_CTX,
@@ -459,17 +509,17 @@ bool txt_parse_scm(const char *p, enum text_ev tev, const char *sys, size_t sys_
 
 		if ((ev->have & m) != m)
 			return false;
-		if (cue == SCMWQ_SYS_UNKNOWN && sys) {
+		if (f.cue == SCMWQ_SYS_UNKNOWN && sys) {
 			if (sys_len == 8 && txt_starts(sys, "qcom_scm", 8))
-				cue = SCMWQ_SYS_QCOM_SCM;
+				f.cue = SCMWQ_SYS_QCOM_SCM;
 			else if (sys_len == 3 && txt_starts(sys, "scm", 3))
-				cue = SCMWQ_SYS_SCM;
+				f.cue = SCMWQ_SYS_SCM;
 		}
 	} else {
-		cue = SCMWQ_SYS_UNKNOWN;
+		f.cue = SCMWQ_SYS_UNKNOWN;
 	}
 	if (tev == TEV_WAKE_ACK)
-		cue = SCMWQ_SYS_SCM;
-	ev->sys = cue;
+		f.cue = SCMWQ_SYS_SCM;
+	ev->sys = f.cue;
 	return true;
 }
