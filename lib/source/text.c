@@ -222,121 +222,6 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 	return r + 1;
 }
 
-/*
- * A loss marker.  The kernel prints it before the CPU's next event, after
- * the other CPUs' events from meanwhile: the gap began at that CPU's last
- * line (the trace's start for a CPU not seen yet); the marker sits in the
- * stream at the last line's time.
- */
-static void lost_event(struct scmwq_text_ctx *ctx, struct scmwq_event *ev, enum scmwq_loss loss,
-		       int cpu, uint64_t count)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->type = SCMWQ_EV_LOST;
-	ev->pid = -1;
-	ev->cpu = cpu;
-	ev->loss = loss;
-	ev->lost_count = count;
-	ev->ts_ns = ctx->last_ts;
-	if (loss == SCMWQ_LOSS_EVENTS && cpu >= 0 && cpu < SCMWQ_TEXT_CPUS)
-		ev->gap_start_ns = ctx->cpu_ts[cpu];
-}
-
-/* "CPU:N [LOST M EVENTS]", "CPU:N [LOST EVENTS]", "CPU:N [M EVENTS DROPPED]" */
-static bool parse_lost_marker(struct scmwq_text_ctx *ctx, const char *p, struct scmwq_event *ev)
-{
-	uint64_t count = 0;
-	int cpu;
-
-	p = txt_parse_dec_int(p + 4, &cpu);
-	if (!p || *p != ' ')
-		return false;
-	while (*p == ' ')
-		p++;
-	if (*p++ != '[')
-		return false;
-	if (STARTS(p, "LOST ")) {
-		p += 5;
-		if (txt_is_digit(*p)) {
-			p = txt_parse_uint(p, &count);
-			if (!p || *p++ != ' ')
-				return false;
-		}
-		if (!STARTS(p, "EVENTS]"))
-			return false;
-		p += 7;
-	} else {
-		if (txt_is_digit(*p)) {
-			p = txt_parse_uint(p, &count);
-			if (!p || *p++ != ' ')
-				return false;
-		}
-		if (!STARTS(p, "EVENTS DROPPED]"))
-			return false;
-		p += 15;
-	}
-	while (*p == ' ' || *p == '\t' || *p == '\r')
-		p++;
-	if (*p)
-		return false;
-	lost_event(ctx, ev, SCMWQ_LOSS_EVENTS, cpu, count);
-	return true;
-}
-
-/* Comment lines: the header tells the CPU count, the flags width and overwrites. */
-static enum scmwq_line_kind parse_comment(struct scmwq_text_ctx *ctx, const char *p,
-					  struct scmwq_event *ev)
-{
-	const char *c;
-	uint64_t in, written;
-	int n;
-
-	if (STARTS(p, "##### CPU ")) {
-		c = txt_parse_dec_int(p + 10, &n);
-		if (c && STARTS(c, " buffer started")) {
-			lost_event(ctx, ev, SCMWQ_LOSS_CPU_STARTED, n, 0);
-			return SCMWQ_LINE_LOST;
-		}
-		return SCMWQ_LINE_SKIP;
-	}
-	p++;
-	while (*p == ' ')
-		p++;
-	if (STARTS(p, "tracer:")) {
-		ctx->seen_header = true;
-	} else if (STARTS(p, "entries-in-buffer/entries-written:")) {
-		c = p + 34;
-		while (*c == ' ')
-			c++;
-		c = txt_parse_uint(c, &in);
-		if (!c || *c != '/')
-			return SCMWQ_LINE_SKIP;
-		c = txt_parse_uint(c + 1, &written);
-		if (!c)
-			return SCMWQ_LINE_SKIP;
-		ctx->entries_in_buffer = in;
-		ctx->entries_written = written;
-		while (*c == ' ')
-			c++;
-		if (STARTS(c, "#P:") && txt_parse_dec_int(c + 3, &n))
-			ctx->cpus = n;
-		if (written > in) {
-			lost_event(ctx, ev, SCMWQ_LOSS_OVERWRITTEN, -1, written - in);
-			return SCMWQ_LINE_LOST;
-		}
-	} else if ((c = strstr(p, "CPU#")) != NULL) {
-		/* "#  TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION" */
-		c += 4;
-		while (*c == ' ')
-			c++;
-		for (n = 0; c[n] == '|'; n++)
-			;
-		if (n >= 4)
-			ctx->flag_width = n;
-	}
-	return SCMWQ_LINE_SKIP;
-}
-
 static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *line,
 				       struct scmwq_event *ev, const char **why,
 				       struct line_info *info)
@@ -344,6 +229,7 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 	const char *p = line, *q, *body = NULL, *n1, *n2 = NULL, *sys = NULL, *fields;
 	struct scmwq_event tmp;
 	size_t len1, len2 = 0, sys_len = 0;
+	enum scmwq_line_kind kind;
 	int flag_width = 0, ei;
 
 	info->grammar = true;
@@ -360,36 +246,8 @@ static enum scmwq_line_kind parse_line(struct scmwq_text_ctx *ctx, const char *l
 	}
 	while (*p == ' ' || *p == '\t')
 		p++;
-	switch (*p) {
-	case '\0':
-	case '\r':
-		return SCMWQ_LINE_SKIP;
-	case '#':
-		return parse_comment(ctx, p, ev);
-	case 'C':
-		if (STARTS(p, "CPU:") && parse_lost_marker(ctx, p, ev))
-			return SCMWQ_LINE_LOST;
-		if (STARTS(p, "CPU ") && strstr(p, " is empty"))
-			return SCMWQ_LINE_SKIP;
-		break;
-	case 'c':
-		if (STARTS(p, "cpus=")) {
-			int n;
-
-			q = txt_parse_dec_int(p + 5, &n);
-			if (q && (!*q || *q == '\r')) {
-				ctx->cpus = n;
-				ctx->seen_header = true;
-				ctx->report_layout = true;
-				return SCMWQ_LINE_SKIP;
-			}
-		}
-		break;
-	case 'v':
-		if (STARTS(p, "version = ") && txt_is_digit(p[10]))
-			return SCMWQ_LINE_SKIP;
-		break;
-	}
+	if (txt_parse_mark(ctx, p, ev, &kind))
+		return kind;
 
 	/* TASK-PID [CPU]: the first '[' the columns around fit */
 	tmp.comm[0] = '\0';

@@ -61,6 +61,12 @@ const char *txt_parse_dec_int(const char *p, int *out);
 void txt_copy_comm(char *dst, const char *s, size_t len);
 
 /* ------------------------------------------------------------------ */
+/* Lines that are not events (text_marks.c)                           */
+
+bool txt_parse_mark(struct scmwq_text_ctx *ctx, const char *p, struct scmwq_event *ev,
+		    enum scmwq_line_kind *kind);
+
+/* ------------------------------------------------------------------ */
 /* The events the reader knows (their names: text_line.c)            */
 
 enum text_ev {
