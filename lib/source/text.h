@@ -61,6 +61,22 @@ const char *txt_parse_dec_int(const char *p, int *out);
 void txt_copy_comm(char *dst, const char *s, size_t len);
 
 /* ------------------------------------------------------------------ */
+/* Lines (text_line.c)                                                */
+
+struct line_info {
+	bool grammar;		/* fits TASK-PID [CPU] TS: (or is a known non-event line) */
+	bool cut_name;		/* a skipped event whose name is a prefix of ours */
+};
+
+/*
+ * scmwq_text_parse_line() (source.h), and in @info what the source needs
+ * to know of a line it skips or finds malformed.
+ */
+enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line,
+				    struct scmwq_event *ev, const char **why,
+				    struct line_info *info);
+
+/* ------------------------------------------------------------------ */
 /* Lines that are not events (text_marks.c)                           */
 
 bool txt_parse_mark(struct scmwq_text_ctx *ctx, const char *p, struct scmwq_event *ev,
