@@ -202,22 +202,15 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 	return r + 1;
 }
 
-enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line,
-				    struct scmwq_event *ev, const char **why,
-				    struct line_info *info)
+/*
+ * trace-cmd report of a tracefs instance's buffer puts "NAME: " in front
+ * of every line (events and loss markers alike).  Returns the line after
+ * it, and after leading blanks.
+ */
+static const char *skip_instance(const struct scmwq_text_ctx *ctx, const char *p)
 {
-	const char *p = line, *q, *body = NULL, *n1, *n2 = NULL, *sys = NULL, *fields;
-	struct scmwq_event tmp;
-	size_t len1, len2 = 0, sys_len = 0;
-	enum scmwq_line_kind kind;
-	int flag_width = 0, ei;
+	const char *q;
 
-	info->grammar = true;
-	info->cut_name = false;
-	/*
-	 * trace-cmd report of a tracefs instance's buffer puts "NAME: " in
-	 * front of every line (events and loss markers alike).
-	 */
 	if (ctx->report_layout && *p != ' ' && *p != '\t') {
 		for (q = p; *q && *q != ' ' && *q != '\t' && *q != ':'; q++)
 			;
@@ -226,28 +219,57 @@ enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line
 	}
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (txt_parse_mark(ctx, p, ev, &kind))
-		return kind;
+	return p;
+}
+
+/*
+ * The columns before the event's name, around the first '[' they fit:
+ * @tmp gets pid, cpu, comm and time, which @ctx keeps as the CPU's last
+ * (and the flags width, if the header did not give it).  Returns the text
+ * after the timestamp's ':', or NULL if no '[' fits.
+ */
+static const char *parse_head(struct scmwq_text_ctx *ctx, const char *p, struct scmwq_event *tmp)
+{
+	const char *q, *body = NULL;
+	int flag_width = 0;
 
 	/* TASK-PID [CPU]: the first '[' the columns around fit */
-	tmp.comm[0] = '\0';
+	tmp->comm[0] = '\0';
 	for (q = p; (q = strchr(q, '[')) != NULL; q++) {
-		body = parse_columns(ctx, p, q, &tmp, &flag_width);
+		body = parse_columns(ctx, p, q, tmp, &flag_width);
 		if (body)
 			break;
 	}
-	if (!body) {
-		info->grammar = false;
-		*why = WHY_GRAMMAR;
-		return SCMWQ_LINE_MALFORMED;
-	}
-	ctx->last_ts = tmp.ts_ns;
-	if (tmp.cpu < SCMWQ_TEXT_CPUS)
-		ctx->cpu_ts[tmp.cpu] = tmp.ts_ns;
+	if (!body)
+		return NULL;
+	ctx->last_ts = tmp->ts_ns;
+	if (tmp->cpu < SCMWQ_TEXT_CPUS)
+		ctx->cpu_ts[tmp->cpu] = tmp->ts_ns;
 	if (flag_width >= 4 && flag_width <= 7 && !ctx->flag_width)
 		ctx->flag_width = flag_width;
+	return body;
+}
 
-	/* EVENT: or SYSTEM:EVENT: */
+/* Which of our events a line holds. */
+struct event_name {
+	int ei;			/* in events[] */
+	const char *sys;	/* the SYSTEM: before it, or NULL */
+	size_t sys_len;
+	const char *fields;	/* after the name's ':' */
+};
+
+/*
+ * "EVENT:" or "SYSTEM:EVENT:" at @body into @name.  Returns false when
+ * the line is not one of our events (function tracer, trace_printk, other
+ * events), with @info->cut_name set when it may be ours cut in its name.
+ */
+static bool parse_event_name(const char *body, struct line_info *info, struct event_name *name)
+{
+	const char *n1, *n2 = NULL;
+	size_t len1, len2 = 0;
+
+	name->sys = NULL;
+	name->sys_len = 0;
 	while (*body == ' ')
 		body++;
 	n1 = body;
@@ -258,9 +280,9 @@ enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line
 		/* function tracer, trace_printk, ... or a line cut in the name */
 		info->cut_name = !*body && (!len1 || is_event_prefix(n1, len1) ||
 					    find_event(n1, len1) >= 0);
-		return SCMWQ_LINE_SKIP;
+		return false;
 	}
-	fields = body + 1;
+	name->fields = body + 1;
 	if (txt_is_ident(body[1])) {
 		const char *e = body + 1;
 
@@ -270,49 +292,75 @@ enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line
 			info->cut_name = is_event_prefix(body + 1, e - body - 1) ||
 					 find_event(body + 1, e - body - 1) >= 0;
 		if (*e == ':') {
-			sys = n1;
-			sys_len = len1;
+			name->sys = n1;
+			name->sys_len = len1;
 			n2 = body + 1;
 			len2 = e - n2;
 		}
 	}
-	if (n2 && (ei = find_event(n2, len2)) >= 0) {
-		fields = n2 + len2 + 1;
+	if (n2 && (name->ei = find_event(n2, len2)) >= 0) {
+		name->fields = n2 + len2 + 1;
 	} else {
-		ei = find_event(n1, len1);
-		sys = NULL;
-		if (ei < 0)
-			return SCMWQ_LINE_SKIP;
+		name->ei = find_event(n1, len1);
+		name->sys = NULL;
+		if (name->ei < 0)
+			return false;
 	}
+	return true;
+}
+
+/* The fields of event @name into @ev.  False if garbled (*@why may say more). */
+static bool parse_fields(const struct event_name *name, struct scmwq_event *ev,
+			 const char **why)
+{
+	enum text_ev tev = events[name->ei].tev;
+
+	switch (tev) {
+	case TEV_SWITCH:
+		return txt_parse_switch(name->fields, ev);
+	case TEV_WAKEUP:
+		return txt_parse_wakeup(name->fields, ev);
+	default:
+		return txt_parse_scm(name->fields, tev, name->sys, name->sys_len, ev, why);
+	}
+}
+
+enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line,
+				    struct scmwq_event *ev, const char **why,
+				    struct line_info *info)
+{
+	struct event_name name;
+	enum scmwq_line_kind kind;
+	struct scmwq_event tmp;
+	const char *p, *body;
+
+	info->grammar = true;
+	info->cut_name = false;
+	p = skip_instance(ctx, line);
+	if (txt_parse_mark(ctx, p, ev, &kind))
+		return kind;
+	body = parse_head(ctx, p, &tmp);
+	if (!body) {
+		info->grammar = false;
+		*why = WHY_GRAMMAR;
+		return SCMWQ_LINE_MALFORMED;
+	}
+	if (!parse_event_name(body, info, &name))
+		return SCMWQ_LINE_SKIP;
 
 	memset(ev, 0, sizeof(*ev));
-	ev->type = events[ei].type;
+	ev->type = events[name.ei].type;
 	ev->ts_ns = tmp.ts_ns;
 	ev->pid = tmp.pid;
 	ev->cpu = tmp.cpu;
 	memcpy(ev->comm, tmp.comm, sizeof(ev->comm));
 	*why = NULL;
-
-	switch (events[ei].tev) {
-	case TEV_SWITCH:
-		if (!txt_parse_switch(fields, ev))
-			goto bad;
-		return SCMWQ_LINE_EVENT;
-	case TEV_WAKEUP:
-		if (!txt_parse_wakeup(fields, ev))
-			goto bad;
-		return SCMWQ_LINE_EVENT;
-	default:
-		break;
+	if (!parse_fields(&name, ev, why)) {
+		if (!*why)
+			*why = events[name.ei].why;
+		return SCMWQ_LINE_MALFORMED;
 	}
-
-	if (!txt_parse_scm(fields, events[ei].tev, sys, sys_len, ev, why))
-		goto bad;
 	return SCMWQ_LINE_EVENT;
-bad:
-	if (!*why)
-		*why = events[ei].why;
-	return SCMWQ_LINE_MALFORMED;
 }
 
 /**
