@@ -36,7 +36,7 @@ struct scmwq_source {
 void scmwq_source_diag(struct scmwq_source *src, uint64_t line, const char *what);
 
 /* ------------------------------------------------------------------ */
-/* ftrace text (text.c)                                            */
+/* ftrace text (text.c; the lines: text_line.c and text.h)         */
 
 /*
  * Open a text source on @fp (already open; the source owns it and closes

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The argument text of the vendor (trace system "scm") scm_smc_request
- * tracepoint, shared by the text reader (lib/text.c) and the record
- * converter (lib/tepconv.c).
+ * tracepoint, shared by the text reader (text_scm.c) and the record
+ * converter (tepconv.c).
  *
  * The vendor kernel fills the string field `out` with
  *
