@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the ftrace text reader (lib/text.c): the line grammar of
+ * Unit tests of the ftrace text reader (lib/source/text*.c): the line grammar of
  * traces.md section 3, both tracepoint print formats, probe lines, loss
  * markers, malformed lines, and whole files through scmwq_source_open.
  */
