@@ -13,19 +13,22 @@
 
 /*
  * One header per part, each usable alone (a program that uses only the
- * model includes <scmwq/model.h>):
+ * model includes <scmwq/model.h>), each the interface of a part of lib/:
  *
- *   base      wire constants, errors, durations and timestamps
- *   event     the event type
- *   source    traces read as event streams
- *   model     drivers, rules, findings, the reference model
- *   output    the kernel's text, findings as replay prints them
- *   calls     per-call timelines
- *   replay    a source through the model; the judge
- *   report    per-call tables and summaries
- *   timeline  the timelines as pictures
- *   sim       the protocol simulator
- *   capture   record and monitor a live kernel
+ *   base      lib/base/     wire constants, errors, durations and timestamps
+ *   event     lib/base/     the event type
+ *   source    lib/source/   traces read as event streams
+ *   model     lib/model/    drivers, rules, findings, the reference model
+ *   output    lib/output/   the kernel's text, findings as replay prints them
+ *   calls     lib/view/     per-call timelines
+ *   replay    lib/view/     a source through the model; the judge
+ *   report    lib/view/     per-call tables and summaries
+ *   timeline  lib/view/     the timelines as pictures
+ *   sim       lib/sim/      the protocol simulator
+ *   capture   lib/record/   record and monitor a live kernel
+ *
+ * Every public declaration has a kernel-doc comment where it is declared
+ * (tests/kerneldoc.tap.sh checks them with the kernel's scripts/kernel-doc).
  */
 #include <scmwq/base.h>
 #include <scmwq/event.h>

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Report: per-call tables, summaries and streaming percentiles.
+ * The interface of lib/view/report.c: per-call tables and summaries of a
+ * trace, the SMC ids in words and the streaming percentiles they use.
  */
 #ifndef SCMWQ_REPORT_H
 #define SCMWQ_REPORT_H
@@ -12,14 +13,34 @@
  * mainline driver (drivers/firmware/qcom/qcom_scm.h).  Only SiP-owned ids
  * (owner 2, bits 29..24) are decoded.
  */
-/* The service's name ("mp", "waitq"), or NULL when unknown. */
+/**
+ * scmwq_smc_service_name() - a service id in words
+ * @svc: the service id (bits 15..8 of a function id)
+ *
+ * Return: the service's name ("mp", "waitq"), or NULL when unknown; a
+ * static string.
+ */
 const char *scmwq_smc_service_name(unsigned int svc);
-/* The command's name ("restore_sec_cfg"), or NULL when unknown. */
+/**
+ * scmwq_smc_command_name() - a command id in words
+ * @svc: the service id
+ * @cmd: the command id (bits 7..0 of a function id)
+ *
+ * Return: the command's name ("restore_sec_cfg"), or NULL when unknown; a
+ * static string.
+ */
 const char *scmwq_smc_command_name(unsigned int svc, unsigned int cmd);
-/*
+/**
+ * scmwq_smc_describe() - a function id in words
+ * @smc_id: the function id
+ * @buf: where the text goes (NUL-terminated, cut to @len)
+ * @len: size of @buf; 0: nothing is written
+ *
  * "service/command" ("mp/restore_sec_cfg"); an unknown part in hex
  * ("mp/0x07", "0x0d/0x01"); the whole id in hex when it is not SiP-owned;
- * "?" for 0 (unknown).  Returns @buf.
+ * "?" for 0 (unknown).
+ *
+ * Return: @buf.
  */
 char *scmwq_smc_describe(uint64_t smc_id, char *buf, size_t len);
 
@@ -35,21 +56,73 @@ char *scmwq_smc_describe(uint64_t smc_id, char *buf, size_t len);
 
 struct scmwq_hist;
 
+/**
+ * scmwq_hist_alloc() - an empty distribution
+ *
+ * Return: the distribution, to be freed with scmwq_hist_free(), or NULL
+ * when out of memory.
+ */
 struct scmwq_hist *scmwq_hist_alloc(void);
+/**
+ * scmwq_hist_free() - free a distribution
+ * @h: the distribution, or NULL
+ */
 void scmwq_hist_free(struct scmwq_hist *h);
-/* Returns 0, or -1 when out of memory (the value is still counted in min/max/count). */
+/**
+ * scmwq_hist_add() - add one value
+ * @h: the distribution
+ * @v: the value
+ *
+ * Return: 0, or -1 when out of memory (the value is still counted in
+ * min/max/count).
+ */
 int scmwq_hist_add(struct scmwq_hist *h, uint64_t v);
+/**
+ * scmwq_hist_count() - how many values were added
+ * @h: the distribution
+ *
+ * Return: the count.
+ */
 uint64_t scmwq_hist_count(const struct scmwq_hist *h);
+/**
+ * scmwq_hist_min() - the smallest value
+ * @h: the distribution
+ *
+ * Return: the exact minimum; 0 when empty.
+ */
 uint64_t scmwq_hist_min(const struct scmwq_hist *h);
+/**
+ * scmwq_hist_max() - the largest value
+ * @h: the distribution
+ *
+ * Return: the exact maximum; 0 when empty.
+ */
 uint64_t scmwq_hist_max(const struct scmwq_hist *h);
-/* Whether the percentiles are exact (at most SCMWQ_HIST_EXACT values). */
+/**
+ * scmwq_hist_exact() - whether the percentiles are exact
+ * @h: the distribution
+ *
+ * Return: true while it holds at most SCMWQ_HIST_EXACT values (and memory
+ * for them could be had).
+ */
 bool scmwq_hist_exact(const struct scmwq_hist *h);
-/*
- * The @pct-th percentile (0 < @pct <= 100) by nearest rank: the smallest
- * value with at least @pct% of the values at or below it.  0 when empty.
+/**
+ * scmwq_hist_percentile() - a percentile by nearest rank
+ * @h: the distribution
+ * @pct: the percentile, 0 < @pct <= 100
+ *
+ * Return: the smallest value with at least @pct% of the values at or below
+ * it (within 1/SCMWQ_HIST_ERR_DIV when not exact); the minimum for @pct
+ * <= 0, the maximum from 100 up, 0 when empty.
  */
 uint64_t scmwq_hist_percentile(const struct scmwq_hist *h, double pct);
 
+/**
+ * enum scmwq_report_format - what a report is written as
+ * @SCMWQ_REPORT_TEXT: tables for a terminal
+ * @SCMWQ_REPORT_JSON: one JSON document
+ * @SCMWQ_REPORT_CSV: comma-separated rows
+ */
 enum scmwq_report_format {
 	SCMWQ_REPORT_TEXT = 0,
 	SCMWQ_REPORT_JSON,
@@ -60,83 +133,220 @@ enum scmwq_report_format {
 #define SCMWQ_REPORT_MAX_COMMS	16
 #define SCMWQ_REPORT_MAX_WQ	64
 
-/* Which calls and sleeps a report shows; all lists empty: everything. */
+/**
+ * struct scmwq_report_filter - which calls and sleeps a report shows
+ * @n_pids: how many of @pids are set
+ * @pids: --pid: calls of these threads
+ * @n_comms: how many of @comms are set
+ * @comms: --comm: calls of threads whose name matches one of these
+ *         fnmatch(3) patterns
+ * @n_wq: how many of @wq are set
+ * @wq: --wq-ctx: calls with a sleep on one of these wait-queues; their
+ *      other sleeps are hidden
+ * @has_start: @start_ns is set
+ * @has_end: @end_ns is set
+ * @start_ns: --time: calls overlapping [start, end]
+ * @end_ns: --time: its end
+ * @min_wait_ns: calls with a sleep that waited at least this long (a sleep
+ *               never woken counts); 0: all
+ *
+ * All lists empty and no time or wait set: everything.
+ */
 struct scmwq_report_filter {
 	int n_pids;
 	int pids[SCMWQ_REPORT_MAX_PIDS];
 	int n_comms;
-	char comms[SCMWQ_REPORT_MAX_COMMS][SCMWQ_COMM_LEN];	/* fnmatch(3) patterns */
+	char comms[SCMWQ_REPORT_MAX_COMMS][SCMWQ_COMM_LEN];
 	int n_wq;
 	uint32_t wq[SCMWQ_REPORT_MAX_WQ];
 	bool has_start, has_end;
-	uint64_t start_ns, end_ns;	/* --time: calls overlapping [start, end] */
-	uint64_t min_wait_ns;		/* calls with a sleep waiting at least this; 0: all */
+	uint64_t start_ns, end_ns;
+	uint64_t min_wait_ns;
 };
 
-/*
- * Parse the value of a filter option and add it to @f: "PID[,PID...]",
- * "NAME[,NAME...]", "N[,N...]", "START,END" (seconds; either side may be
- * empty).  Each returns 0, or -1 for a malformed value or a full list.
+/**
+ * scmwq_report_add_pids() - add the value of --pid to a filter
+ * @f: the filter
+ * @s: "PID[,PID...]", each in C syntax (decimal, 0x hex, 0 octal)
+ *
+ * Return: 0, or -1 for a malformed value or a full list (the items before
+ * the bad one stay added).
  */
 int scmwq_report_add_pids(struct scmwq_report_filter *f, const char *s);
+/**
+ * scmwq_report_add_comms() - add the value of --comm to a filter
+ * @f: the filter
+ * @s: "NAME[,NAME...]", each a fnmatch(3) pattern shorter than
+ *     SCMWQ_COMM_LEN
+ *
+ * Return: 0, or -1 for a malformed value or a full list (the items before
+ * the bad one stay added).
+ */
 int scmwq_report_add_comms(struct scmwq_report_filter *f, const char *s);
+/**
+ * scmwq_report_add_wq() - add the value of --wq-ctx to a filter
+ * @f: the filter
+ * @s: "N[,N...]", each 32-bit, in C syntax (decimal, 0x hex, 0 octal)
+ *
+ * Return: 0, or -1 for a malformed value or a full list (the items before
+ * the bad one stay added).
+ */
 int scmwq_report_add_wq(struct scmwq_report_filter *f, const char *s);
+/**
+ * scmwq_report_set_time() - set the window of --time in a filter
+ * @f: the filter
+ * @s: "START,END" in seconds with up to 9 decimals; either side may be
+ *     empty, and "START" alone has no end
+ *
+ * Return: 0, or -1 for a malformed value or an END before START (@f is
+ * then unchanged).
+ */
 int scmwq_report_set_time(struct scmwq_report_filter *f, const char *s);
 
-/*
- * Whether @f selects @call.  @keep (may be NULL) gets, per sleep of the
- * call, whether that sleep is shown (--wq-ctx hides the sleeps on other
- * wait-queues).
+/**
+ * scmwq_report_match() - whether a filter selects a call
+ * @f: the filter
+ * @call: the call
+ * @keep: may be NULL; else set, per sleep of the call, to whether that sleep
+ *        is shown (--wq-ctx hides the sleeps on other wait-queues)
+ *
+ * Return: true when @call passes every part of @f that is set.
  */
 bool scmwq_report_match(const struct scmwq_report_filter *f, const struct scmwq_call_rec *call,
 			bool keep[SCMWQ_CALL_SLEEPS]);
-/* Whether @f selects a finding (by its thread, named threads, time and wq_ctx). */
+/**
+ * scmwq_report_match_finding() - whether a filter selects a finding
+ * @f: the filter
+ * @fd: the finding
+ *
+ * By its thread or the threads it names (--pid), its thread's name, its
+ * time and its wq_ctx (when it has one).  Notes about the trace itself
+ * (trace-note) always pass.
+ *
+ * Return: true when it passes.
+ */
 bool scmwq_report_match_finding(const struct scmwq_report_filter *f,
 				const struct scmwq_finding *fd);
 
+/**
+ * struct scmwq_report_opts - what a report shows and how
+ * @format: text, JSON or CSV
+ * @unit_ns: the unit of durations in text and CSV: 1, 1000, or (any other
+ *           value) 1000000
+ * @rows: one row per call and per sleep
+ * @summary: the summary by wq_ctx and by function (neither set: @rows)
+ * @nfiles: traces in this report (JSON: "runs" when > 1)
+ * @filter: which calls, sleeps and findings it shows
+ * @out: where it goes; NULL: stdout
+ */
 struct scmwq_report_opts {
 	enum scmwq_report_format format;
-	uint64_t unit_ns;		/* durations in text and CSV: 1, 1000 or 1000000 */
-	bool rows;			/* one row per call and per sleep */
-	bool summary;			/* the summary by wq_ctx and by function */
-	int nfiles;			/* traces in this report (JSON: "runs" when > 1) */
+	uint64_t unit_ns;
+	bool rows;
+	bool summary;
+	int nfiles;
 	struct scmwq_report_filter filter;
 	FILE *out;
 };
 
-/* What a report says about its input, at the end of each trace. */
+/**
+ * struct scmwq_report_input - what a report says about its input
+ * @path: its name, for display ("<stdin>")
+ * @format: "text", "trace.dat"; NULL: not opened
+ * @events: events read
+ * @lost_events: events lost, as the source tells
+ * @malformed: malformed lines skipped
+ * @res: what replay judged, or NULL
+ * @error: the error that stopped reading, or NULL
+ * @exit_status: the exit status for this trace (JSON "exit_status")
+ *
+ * Given at the end of each trace, to scmwq_report_end().
+ */
 struct scmwq_report_input {
-	const char *path;		/* for display; "<stdin>" */
-	const char *format;		/* "text", "trace.dat"; NULL: not opened */
+	const char *path;
+	const char *format;
 	uint64_t events, lost_events, malformed;
 	const struct scmwq_replay_result *res;
-	const char *error;		/* the error that stopped reading, or NULL */
+	const char *error;
 	int exit_status;
 };
 
 struct scmwq_report;
 
 /**
- * scmwq_report_alloc - a report writer
+ * scmwq_report_alloc() - a report writer
  * @opts: format, units, filters and what to show (copied)
  * @err: set on failure
  *
  * Rows are written as calls are handed in: memory grows with the number
  * of distinct wait-queues and function ids (each capped; the rest are
- * summed in one "other" group), never with the number of calls.
+ * summed in one "other" group), never with the number of calls.  Findings
+ * wait in a temporary file until the end of their trace.
+ *
+ * Return: the writer, to be freed with scmwq_report_free(), or NULL with
+ * @err set (SCMWQ_E_INTERNAL: out of memory).
  */
 struct scmwq_report *scmwq_report_alloc(const struct scmwq_report_opts *opts,
 					struct scmwq_error *err);
-/* Start the next trace (@path for display); writes the table's header. */
+/**
+ * scmwq_report_begin() - start the next trace
+ * @r: the report
+ * @path: the trace's name for display; CSV rows name it too, so it must
+ *        live until scmwq_report_end()
+ * @err: set on failure
+ *
+ * Writes the table's header (JSON: the trace's object; CSV: the header row
+ * for the first trace only).
+ *
+ * Return: 0, or -1 with @err set (SCMWQ_E_INTERNAL: a write error).
+ */
 int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_error *err);
-/* One call, when it ends (an scmwq_call_fn: pass the report as its argument). */
+/**
+ * scmwq_report_call() - one call, when it ends
+ * @call: the call
+ * @report: the report (this is an scmwq_call_fn: pass the report as its
+ *          argument)
+ *
+ * Counts it, and when the filter selects it adds it to the summary and
+ * writes its rows.
+ */
 void scmwq_report_call(const struct scmwq_call_rec *call, void *report);
-/* One of replay's findings (an scmwq_finding_fn). */
+/**
+ * scmwq_report_finding() - one of replay's findings
+ * @f: the finding
+ * @report: the report (this is an scmwq_finding_fn)
+ *
+ * Kept for the findings list at scmwq_report_end() when the filter selects
+ * it.  Text shows the warnings, errors and trace notes, and only with rows;
+ * CSV shows none (they are per call).
+ */
 void scmwq_report_finding(const struct scmwq_finding *f, void *report);
-/* End the trace: the findings list, the summary, the input line. */
+/**
+ * scmwq_report_end() - end the trace
+ * @r: the report
+ * @in: what to say about the input
+ *
+ * Writes the findings list, the summary and the input line.
+ *
+ * Return: 0, or -1 on a write error or when out of memory (a finding could
+ * not be kept).
+ */
 int scmwq_report_end(struct scmwq_report *r, const struct scmwq_report_input *in);
-/* After the last trace: close the JSON document.  Returns 0 or -1 on a write error. */
+/**
+ * scmwq_report_close() - after the last trace
+ * @r: the report
+ *
+ * Closes the JSON document of several traces.
+ *
+ * Return: 0, or -1 on a write error.
+ */
 int scmwq_report_close(struct scmwq_report *r);
+/**
+ * scmwq_report_free() - free a report writer
+ * @r: the report, or NULL
+ *
+ * Does not close @r's output stream.
+ */
 void scmwq_report_free(struct scmwq_report *r);
 
 #endif /* SCMWQ_REPORT_H */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Sources: a trace.dat or ftrace text file read as an event stream.
+ * The interface of lib/source/: a trace.dat or ftrace text file read as a
+ * stream of struct scmwq_event, whichever reader is behind it.
  */
 #ifndef SCMWQ_SOURCE_H
 #define SCMWQ_SOURCE_H
@@ -9,56 +10,129 @@
 
 struct scmwq_source;
 
+/**
+ * enum scmwq_source_format - the container a source reads
+ * @SCMWQ_FMT_TEXT: ftrace or trace-cmd report text
+ * @SCMWQ_FMT_TRACE_DAT: trace-cmd's trace.dat (versions 6 and 7)
+ */
 enum scmwq_source_format {
-	SCMWQ_FMT_TEXT = 0,	/* ftrace / trace-cmd report text */
-	SCMWQ_FMT_TRACE_DAT,	/* trace-cmd trace.dat */
+	SCMWQ_FMT_TEXT = 0,
+	SCMWQ_FMT_TRACE_DAT,
 };
 
-/*
- * Called for each line of a text trace that could not be parsed; the
- * source counts them and goes on.  @what says what was expected.
+/**
+ * typedef scmwq_diag_fn - told of a line or record that could not be read
+ * @path: the trace's name for messages ("<stdin>" for standard input)
+ * @line: text: the line's number, from 1; trace.dat: the garbled record's
+ *        file offset
+ * @what: what was expected there
+ * @arg: the callback's argument, as given to scmwq_source_open()
+ *
+ * The source counts it (scmwq_source_malformed()) and goes on.
  */
 typedef void (*scmwq_diag_fn)(const char *path, uint64_t line, const char *what, void *arg);
 
 /**
- * scmwq_source_open - open a trace file ("-" is standard input)
+ * scmwq_source_open() - open a trace file ("-" is standard input)
  * @path: file name, or "-"
- * @diag: called for each malformed text line (may be NULL)
+ * @diag: called for each malformed line or garbled record (may be NULL)
  * @diag_arg: passed to @diag
  * @err: filled on failure
  *
- * Returns a source, or NULL with @err set (SCMWQ_E_NOINPUT when the file
- * cannot be opened, SCMWQ_E_DATA when it is not a trace).
+ * Tells trace.dat from text by its first bytes.  A trace.dat on standard
+ * input is first copied to an unlinked temporary file (libtracecmd seeks).
+ *
+ * Return: a source, to be freed with scmwq_source_free(); or NULL with @err
+ * set: SCMWQ_E_NOINPUT when the file cannot be opened or read (or is a
+ * folder), SCMWQ_E_DATA when it is empty or not a trace, SCMWQ_E_INTERNAL
+ * when out of memory.
  */
 struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, void *diag_arg,
 				       struct scmwq_error *err);
 
 /**
- * scmwq_source_next - read the next event
+ * scmwq_source_next() - read the next event
+ * @src: the source
+ * @ev: filled when 1 is returned
+ * @err: set when -1 is returned
  *
- * Returns 1 with @ev filled, 0 at the end of the trace, -1 on an error that
- * ends reading (e.g. a truncated trace.dat) with @err set.  Events come in
- * time order.  Lines or records that are not SCM or scheduler events are
- * skipped silently; malformed ones go to the diag callback.
+ * Events come in the trace's order, which is time order.  Lines or records
+ * that are not SCM or scheduler events are skipped silently; malformed
+ * ones go to the diag callback.  Losses come as SCMWQ_EV_LOST events.
+ *
+ * Return: 1 with @ev filled, 0 at the end of the trace, -1 on an error that
+ * ends reading (e.g. a truncated trace.dat) with @err set.
  */
 int scmwq_source_next(struct scmwq_source *src, struct scmwq_event *ev, struct scmwq_error *err);
 
+/**
+ * scmwq_source_format() - the container the source reads
+ * @src: the source
+ *
+ * Return: SCMWQ_FMT_TEXT or SCMWQ_FMT_TRACE_DAT.
+ */
 enum scmwq_source_format scmwq_source_format(const struct scmwq_source *src);
+/**
+ * scmwq_source_format_name() - the container, in words
+ * @src: the source
+ *
+ * Return: "text" or "trace.dat" (a static string).
+ */
 const char *scmwq_source_format_name(const struct scmwq_source *src);
-/* The trace system the trace uses, when known from its header/formats. */
+/**
+ * scmwq_source_system() - the trace system the trace uses
+ * @src: the source
+ *
+ * A trace.dat tells it from its event formats; a text trace from its first
+ * events that show it, so it may change from SCMWQ_SYS_UNKNOWN as reading
+ * goes on.
+ *
+ * Return: the system, or SCMWQ_SYS_UNKNOWN when not known (yet).
+ */
 enum scmwq_system scmwq_source_system(const struct scmwq_source *src);
-/* Malformed lines seen so far (text only). */
+/**
+ * scmwq_source_malformed() - malformed lines or garbled records so far
+ * @src: the source
+ *
+ * Return: how many were counted (and given to the diag callback).
+ */
 uint64_t scmwq_source_malformed(const struct scmwq_source *src);
-/* Events lost, as far as the container tells (loss markers, missed events). */
+/**
+ * scmwq_source_lost() - events lost so far, as far as the container tells
+ * @src: the source
+ *
+ * Return: the sum of the counts of the loss markers read (a loss of
+ * unknown size counts 0).
+ */
 uint64_t scmwq_source_lost(const struct scmwq_source *src);
-/* CPUs of the trace, as its header or file tells (0: unknown). */
+/**
+ * scmwq_source_cpus() - the trace's CPUs
+ * @src: the source
+ *
+ * Return: the number of CPUs the header or file tells (text: "#P:N" or
+ * "cpus=N"), or 0 when unknown.
+ */
 int scmwq_source_cpus(const struct scmwq_source *src);
-/*
- * Whether the source reports each loss before the events that follow the
- * loss's start (trace.dat: yes; ftrace text: no, the marker follows the gap).
+/**
+ * scmwq_source_losses_in_order() - whether losses come before what follows
+ * @src: the source
+ *
+ * Return: true when the source reports each loss before the events that
+ * follow the loss's start (trace.dat), false when the marker comes after
+ * the gap (ftrace text).
  */
 bool scmwq_source_losses_in_order(const struct scmwq_source *src);
+/**
+ * scmwq_source_path() - the trace's name for messages
+ * @src: the source
+ *
+ * Return: the path as given, or "<stdin>"; owned by the source.
+ */
 const char *scmwq_source_path(const struct scmwq_source *src);
+/**
+ * scmwq_source_free() - close a source and free it
+ * @src: the source, or NULL
+ */
 void scmwq_source_free(struct scmwq_source *src);
 
 #endif /* SCMWQ_SOURCE_H */
