@@ -11,8 +11,6 @@
  * the number of calls; findings are spooled to a temporary file until the
  * rows are done.
  */
-#include <errno.h>
-#include <fnmatch.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -22,21 +20,7 @@
 #include <scmwq/output.h>
 #include <scmwq/report.h>
 
-#include "base/base.h"
-
-/* ------------------------------------------------------------------ */
-/* Summary groups                                                      */
-
-#define MAX_GROUPS	256	/* per table; the rest go to one "other" group */
-
-enum metric { M_DURATION, M_WAIT, M_WAKE_LAT, M_SCHED, M__COUNT };
-
-static const char *const metric_names[M__COUNT] = {
-	[M_DURATION] = "duration",
-	[M_WAIT] = "wait",
-	[M_WAKE_LAT] = "wake-lat",
-	[M_SCHED] = "sch-delay",
-};
+#include "view/report_int.h"
 
 static const char *const metric_keys[M__COUNT] = {
 	[M_DURATION] = "duration_ns",
@@ -44,112 +28,6 @@ static const char *const metric_keys[M__COUNT] = {
 	[M_WAKE_LAT] = "wake_latency_ns",
 	[M_SCHED] = "sched_delay_ns",
 };
-
-struct group {
-	uint64_t key;		/* wq_ctx or smc_id */
-	bool other;
-	uint64_t calls, sleeps, woken, resumed;
-	uint64_t by_path[4];	/* enum scmwq_wake_path */
-	struct scmwq_hist *m[M__COUNT];
-};
-
-struct groups {
-	struct group *v;
-	size_t n, cap;
-	struct group *other;
-	size_t last;
-};
-
-static void groups_clear(struct groups *g)
-{
-	for (size_t i = 0; i < g->n; i++)
-		for (int m = 0; m < M__COUNT; m++)
-			scmwq_hist_free(g->v[i].m[m]);
-	if (g->other)
-		for (int m = 0; m < M__COUNT; m++)
-			scmwq_hist_free(g->other->m[m]);
-	free(g->v);
-	free(g->other);
-	memset(g, 0, sizeof(*g));
-}
-
-static int group_init(struct group *gr, uint64_t key)
-{
-	memset(gr, 0, sizeof(*gr));
-	gr->key = key;
-	for (int m = 0; m < M__COUNT; m++) {
-		gr->m[m] = scmwq_hist_alloc();
-		if (!gr->m[m])
-			return -1;
-	}
-	return 0;
-}
-
-static struct group *group_get(struct groups *g, uint64_t key)
-{
-	if (g->last < g->n && g->v[g->last].key == key)
-		return &g->v[g->last];
-	for (size_t i = 0; i < g->n; i++)
-		if (g->v[i].key == key) {
-			g->last = i;
-			return &g->v[i];
-		}
-	if (g->n >= MAX_GROUPS) {
-		if (!g->other) {
-			g->other = malloc(sizeof(*g->other));
-			if (!g->other || group_init(g->other, 0) < 0)
-				return NULL;
-			g->other->other = true;
-		}
-		return g->other;
-	}
-	if (g->n == g->cap) {
-		size_t ncap = g->cap ? g->cap * 2 : 8;
-		struct group *nv = realloc(g->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return NULL;
-		g->v = nv;
-		g->cap = ncap;
-	}
-	if (group_init(&g->v[g->n], key) < 0) {
-		for (int m = 0; m < M__COUNT; m++)
-			scmwq_hist_free(g->v[g->n].m[m]);
-		return NULL;
-	}
-	g->last = g->n;
-	return &g->v[g->n++];
-}
-
-static int cmp_group(const void *a, const void *b)
-{
-	const struct group *x = a, *y = b;
-
-	return x->key < y->key ? -1 : x->key > y->key;
-}
-
-/* ------------------------------------------------------------------ */
-/* The report                                                          */
-
-struct scmwq_report {
-	struct scmwq_report_opts o;
-	FILE *out;
-	const char *path;
-	int run;			/* traces begun */
-	FILE *spool;			/* findings, written after the rows */
-	uint64_t spooled;		/* findings in the spool */
-	uint64_t calls_seen, calls_shown, sleeps_shown, json_calls;
-	struct groups by_wq, by_fn;
-	bool oom;
-};
-
-static void spool_reset(struct scmwq_report *r)
-{
-	if (r->spool)
-		fclose(r->spool);
-	r->spool = NULL;
-	r->spooled = 0;
-}
 
 struct scmwq_report *scmwq_report_alloc(const struct scmwq_report_opts *opts,
 					struct scmwq_error *err)
@@ -173,48 +51,23 @@ void scmwq_report_free(struct scmwq_report *r)
 {
 	if (!r)
 		return;
-	spool_reset(r);
-	groups_clear(&r->by_wq);
-	groups_clear(&r->by_fn);
+	rpt_spool_reset(r);
+	rpt_groups_clear(&r->by_wq);
+	rpt_groups_clear(&r->by_fn);
 	free(r);
-}
-
-static const char *unit_name(uint64_t unit)
-{
-	return unit == 1 ? "ns" : unit == 1000 ? "us" : "ms";
-}
-
-/*
- * @v ns in the report's unit with @dec decimals, rounded half away from
- * zero, in integers.  @dec is at most log10(unit).
- */
-static char *fmt_dur(char *buf, size_t len, int64_t v, uint64_t unit, int dec)
-{
-	uint64_t p10 = 1, q, a = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v, x;
-
-	for (int i = 0; i < dec; i++)
-		p10 *= 10;
-	q = unit / p10;
-	x = (a + q / 2) / q;
-	if (dec)
-		snprintf(buf, len, "%s%" PRIu64 ".%0*" PRIu64, v < 0 && x ? "-" : "", x / p10, dec,
-			 x % p10);
-	else
-		snprintf(buf, len, "%s%" PRIu64, v < 0 && x ? "-" : "", x);
-	return buf;
 }
 
 /* Text: 3 decimals in us and ms (perf's msec.usec), none in ns. */
 static char *tdur(const struct scmwq_report *r, char *buf, size_t len, int64_t v)
 {
-	return fmt_dur(buf, len, v, r->o.unit_ns, r->o.unit_ns == 1 ? 0 : 3);
+	return rpt_fmt_dur(buf, len, v, r->o.unit_ns, r->o.unit_ns == 1 ? 0 : 3);
 }
 
 /* CSV: every digit (ns resolution). */
 static char *cdur(const struct scmwq_report *r, char *buf, size_t len, int64_t v)
 {
-	return fmt_dur(buf, len, v, r->o.unit_ns, r->o.unit_ns == 1 ? 0 :
-		       r->o.unit_ns == 1000 ? 3 : 6);
+	return rpt_fmt_dur(buf, len, v, r->o.unit_ns, r->o.unit_ns == 1 ? 0 :
+			   r->o.unit_ns == 1000 ? 3 : 6);
 }
 
 static char *ts9(char *buf, size_t len, uint64_t ts)
@@ -243,48 +96,6 @@ static void csv_field(FILE *out, const char *s)
 		fputc(*s, out);
 	}
 	fputc('"', out);
-}
-
-/* snprintf at *@nl, which never runs past @len. */
-static void __attribute__((format(printf, 4, 5)))
-append(char *buf, size_t len, size_t *nl, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*nl >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *nl, len - *nl, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*nl = *nl + (size_t)n < len ? *nl + (size_t)n : len - 1;
-}
-
-static bool sleep_woken(const struct scmwq_sleep_rec *s)
-{
-	return s->wake_ns != 0;
-}
-
-static int64_t wait_of(const struct scmwq_sleep_rec *s)
-{
-	return (int64_t)(s->wake_ns - s->sleep_ns);
-}
-
-static int64_t lat_of(const struct scmwq_sleep_rec *s)
-{
-	return (int64_t)(s->resume_ns - s->wake_ns);
-}
-
-static uint64_t clamp0(int64_t v)
-{
-	return v < 0 ? 0 : (uint64_t)v;
-}
-
-static void add_metric(struct scmwq_report *r, struct group *g, enum metric m, int64_t v)
-{
-	if (g && scmwq_hist_add(g->m[m], clamp0(v)) < 0)
-		r->oom = true;
 }
 
 /* --------------------------------------------------------------- text */
@@ -339,13 +150,14 @@ static void text_call(struct scmwq_report *r, const struct scmwq_call_rec *c, co
 	snprintf(sl, sizeof(sl), "%d", c->n_sleeps + c->sleeps_dropped);
 	notes[0] = '\0';
 	if (c->joined)
-		append(notes, sizeof(notes), &nl, "joined mid-call ");
+		rpt_append(notes, sizeof(notes), &nl, "joined mid-call ");
 	if (!c->done)
-		append(notes, sizeof(notes), &nl, "open at the end ");
+		rpt_append(notes, sizeof(notes), &nl, "open at the end ");
 	if (c->sleeps_dropped)
-		append(notes, sizeof(notes), &nl, "(%d sleeps not itemised) ", c->sleeps_dropped);
+		rpt_append(notes, sizeof(notes), &nl, "(%d sleeps not itemised) ",
+			   c->sleeps_dropped);
 	for (int i = 0; i < c->n_findings; i++)
-		append(notes, sizeof(notes), &nl, "!%s ", scmwq_rule_info(c->findings[i])->id);
+		rpt_append(notes, sizeof(notes), &nl, "!%s ", scmwq_rule_info(c->findings[i])->id);
 	while (nl && notes[nl - 1] == ' ')
 		notes[--nl] = '\0';
 	text_row(r, ts, task, fn, dur, ret, sl, "", "", "", "", notes);
@@ -370,29 +182,29 @@ static void text_call(struct scmwq_report *r, const struct scmwq_call_rec *c, co
 			comm_pid(task, sizeof(task), s->waker_comm, s->waker_pid);
 			snprintf(by, sizeof(by), "%s %s", scmwq_wake_path_name(s->path), task);
 		}
-		if (sleep_woken(s))
-			tdur(r, wait, sizeof(wait), wait_of(s));
-		if (sleep_woken(s) && s->resume_ns)
-			tdur(r, lat, sizeof(lat), lat_of(s));
+		if (rpt_sleep_woken(s))
+			tdur(r, wait, sizeof(wait), rpt_wait_of(s));
+		if (rpt_sleep_woken(s) && s->resume_ns)
+			tdur(r, lat, sizeof(lat), rpt_lat_of(s));
 		if (s->state)
 			snprintf(st, sizeof(st), "%c", s->state);
-		if (s->ran_ns && sleep_woken(s))
+		if (s->ran_ns && rpt_sleep_woken(s))
 			tdur(r, sch, sizeof(sch), (int64_t)(s->ran_ns - s->wake_ns));
 		nl = 0;
 		notes[0] = '\0';
-		if (sleep_woken(s)) {
+		if (rpt_sleep_woken(s)) {
 			scmwq_format_ts(t1, sizeof(t1), s->wake_ns);
-			append(notes, sizeof(notes), &nl, "woken %s", t1);
+			rpt_append(notes, sizeof(notes), &nl, "woken %s", t1);
 			if (s->ran_ns) {
 				scmwq_format_ts(t2, sizeof(t2), s->ran_ns);
-				append(notes, sizeof(notes), &nl, ", ran %s", t2);
+				rpt_append(notes, sizeof(notes), &nl, ", ran %s", t2);
 			}
 			if (!s->resume_ns)
-				append(notes, sizeof(notes), &nl, ", not resumed");
+				rpt_append(notes, sizeof(notes), &nl, ", not resumed");
 		} else if (s->resume_ns) {
-			append(notes, sizeof(notes), &nl, "resumed with no wake");
+			rpt_append(notes, sizeof(notes), &nl, "resumed with no wake");
 		} else {
-			append(notes, sizeof(notes), &nl, "never woken");
+			rpt_append(notes, sizeof(notes), &nl, "never woken");
 		}
 		text_row(r, ts, wq, by, "", "", "", wait, lat, st, sch, notes);
 	}
@@ -442,7 +254,7 @@ static void json_call(struct scmwq_report *r, const struct scmwq_call_rec *c, co
 	fprintf(out, "], \"sleeps\": [");
 	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++) {
 		const struct scmwq_sleep_rec *s = &c->sleeps[i];
-		bool w = sleep_woken(s);
+		bool w = rpt_sleep_woken(s);
 
 		if (!keep[i])
 			continue;
@@ -452,8 +264,8 @@ static void json_call(struct scmwq_report *r, const struct scmwq_call_rec *c, co
 		fprintf(out, ", \"sleep_ns\": %" PRIu64, s->sleep_ns);
 		json_u64_or_null(out, "wake_ns", w, s->wake_ns);
 		json_u64_or_null(out, "resume_ns", s->resume_ns, s->resume_ns);
-		json_i64_or_null(out, "wait_ns", w, wait_of(s));
-		json_i64_or_null(out, "wake_latency_ns", w && s->resume_ns, lat_of(s));
+		json_i64_or_null(out, "wait_ns", w, rpt_wait_of(s));
+		json_i64_or_null(out, "wake_latency_ns", w && s->resume_ns, rpt_lat_of(s));
 		fprintf(out, ", \"waker\": {\"path\": \"%s\", \"pid\": ",
 			scmwq_wake_path_name(s->path));
 		if (s->waker_pid >= 0) {
@@ -483,7 +295,7 @@ static void json_call(struct scmwq_report *r, const struct scmwq_call_rec *c, co
 
 static void csv_header(struct scmwq_report *r)
 {
-	const char *u = unit_name(r->o.unit_ns);
+	const char *u = rpt_unit_name(r->o.unit_ns);
 
 	if (r->o.rows)
 		fprintf(r->out, "trace,pid,comm,smc_id,function,start_s,end_s,duration_%s,ret,"
@@ -522,8 +334,8 @@ static void csv_call_cols(struct scmwq_report *r, const struct scmwq_call_rec *c
 	fprintf(out, ",%d,", c->n_sleeps + c->sleeps_dropped);
 	b[0] = '\0';
 	for (int i = 0; i < c->n_findings; i++)
-		append(b, sizeof(b), &nl, "%s%s", i ? " " : "",
-		       scmwq_rule_info(c->findings[i])->id);
+		rpt_append(b, sizeof(b), &nl, "%s%s", i ? " " : "",
+			   scmwq_rule_info(c->findings[i])->id);
 	csv_field(out, b);
 }
 
@@ -547,7 +359,7 @@ static void csv_call(struct scmwq_report *r, const struct scmwq_call_rec *c, con
 		if (s->has_ctx)
 			fprintf(out, "%u", s->smc_call_ctx);
 		fprintf(out, ",%s,", ts9(b, sizeof(b), s->sleep_ns));
-		if (sleep_woken(s))
+		if (rpt_sleep_woken(s))
 			fputs(ts9(b, sizeof(b), s->wake_ns), out);
 		fprintf(out, ",%s,", scmwq_wake_path_name(s->path));
 		if (s->waker_pid >= 0)
@@ -556,14 +368,14 @@ static void csv_call(struct scmwq_report *r, const struct scmwq_call_rec *c, con
 		if (s->waker_pid >= 0)
 			csv_field(out, s->waker_comm);
 		fputc(',', out);
-		if (sleep_woken(s))
-			fputs(cdur(r, b, sizeof(b), wait_of(s)), out);
+		if (rpt_sleep_woken(s))
+			fputs(cdur(r, b, sizeof(b), rpt_wait_of(s)), out);
 		fputc(',', out);
 		if (s->resume_ns)
 			fputs(ts9(b, sizeof(b), s->resume_ns), out);
 		fputc(',', out);
-		if (sleep_woken(s) && s->resume_ns)
-			fputs(cdur(r, b, sizeof(b), lat_of(s)), out);
+		if (rpt_sleep_woken(s) && s->resume_ns)
+			fputs(cdur(r, b, sizeof(b), rpt_lat_of(s)), out);
 		fputc(',', out);
 		if (s->state)
 			fputc(s->state, out);
@@ -571,56 +383,9 @@ static void csv_call(struct scmwq_report *r, const struct scmwq_call_rec *c, con
 		if (s->ran_ns)
 			fputs(ts9(b, sizeof(b), s->ran_ns), out);
 		fputc(',', out);
-		if (s->ran_ns && sleep_woken(s))
+		if (s->ran_ns && rpt_sleep_woken(s))
 			fputs(cdur(r, b, sizeof(b), (int64_t)(s->ran_ns - s->wake_ns)), out);
 		fputc('\n', out);
-	}
-}
-
-/* ------------------------------------------------------------ summary */
-
-static void summarise(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
-{
-	struct group *fg = group_get(&r->by_fn, c->smc_id);
-
-	if (!fg)
-		r->oom = true;
-	if (fg) {
-		fg->calls++;
-		if (c->done && !c->joined)
-			add_metric(r, fg, M_DURATION, (int64_t)(c->end_ns - c->start_ns));
-	}
-	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++) {
-		const struct scmwq_sleep_rec *s = &c->sleeps[i];
-		struct group *wg;
-		struct group *gs[2];
-
-		if (!keep[i])
-			continue;
-		wg = group_get(&r->by_wq, s->wq_ctx);
-		if (!wg)
-			r->oom = true;
-		gs[0] = wg;
-		gs[1] = fg;
-		for (int k = 0; k < 2; k++) {
-			struct group *g = gs[k];
-
-			if (!g)
-				continue;
-			g->sleeps++;
-			g->by_path[s->path & 3]++;
-			if (sleep_woken(s)) {
-				g->woken++;
-				add_metric(r, g, M_WAIT, wait_of(s));
-				if (s->ran_ns)
-					add_metric(r, g, M_SCHED,
-						   (int64_t)(s->ran_ns - s->wake_ns));
-			}
-			if (s->resume_ns)
-				g->resumed++;
-			if (sleep_woken(s) && s->resume_ns)
-				add_metric(r, g, M_WAKE_LAT, lat_of(s));
-		}
 	}
 }
 
@@ -635,7 +400,7 @@ void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
 	r->calls_shown++;
 	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++)
 		r->sleeps_shown += keep[i];
-	summarise(r, c, keep);
+	rpt_summarise(r, c, keep);
 	if (!r->o.rows)
 		return;
 	switch (r->o.format) {
@@ -650,61 +415,15 @@ void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
 	}
 }
 
-/* ----------------------------------------------------------- findings */
-
-void scmwq_report_finding(const struct scmwq_finding *f, void *arg)
-{
-	struct scmwq_report *r = arg;
-
-	if (r->o.format == SCMWQ_REPORT_CSV)
-		return;		/* CSV has them per call only */
-	if (r->o.format == SCMWQ_REPORT_TEXT) {
-		/* the notes about the trace itself, and warnings and errors */
-		if (f->severity == SCMWQ_SEV_INFO && f->rule != SCMWQ_R_TRACE_NOTE)
-			return;
-		if (!r->o.rows)
-			return;
-	}
-	if (!scmwq_report_match_finding(&r->o.filter, f))
-		return;
-	if (!r->spool)
-		r->spool = tmpfile();
-	if (!r->spool) {
-		r->oom = true;
-		return;
-	}
-	if (r->o.format == SCMWQ_REPORT_JSON) {
-		fprintf(r->spool, "%s\n    ", r->spooled ? "," : "");
-		scmwq_finding_write_json(r->spool, f, "");
-	} else {
-		scmwq_finding_write_text(r->spool, f);
-	}
-	r->spooled++;
-}
-
-static int spool_copy(struct scmwq_report *r)
-{
-	char buf[8192];
-	size_t n;
-
-	if (!r->spool)
-		return 0;
-	if (fflush(r->spool) || fseek(r->spool, 0, SEEK_SET))
-		return -1;
-	while ((n = fread(buf, 1, sizeof(buf), r->spool)) > 0)
-		fwrite(buf, 1, n, r->out);
-	return ferror(r->spool) ? -1 : 0;
-}
-
 /* ------------------------------------------------------------ begin/end */
 
 int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_error *err)
 {
 	FILE *out = r->out;
 
-	spool_reset(r);
-	groups_clear(&r->by_wq);
-	groups_clear(&r->by_fn);
+	rpt_spool_reset(r);
+	rpt_groups_clear(&r->by_wq);
+	rpt_groups_clear(&r->by_fn);
 	r->calls_seen = r->calls_shown = r->sleeps_shown = r->json_calls = 0;
 	r->path = path;
 	r->run++;
@@ -732,34 +451,6 @@ int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_er
 			text_header(r);
 	}
 	return ferror(out) ? scmwq_error_set(err, SCMWQ_E_INTERNAL, "write error") : 0;
-}
-
-static void sort_groups(struct groups *g)
-{
-	if (g->n > 1)
-		qsort(g->v, g->n, sizeof(*g->v), cmp_group);
-	g->last = g->n;
-}
-
-/* The groups of a table in order, "other" last. */
-static const struct group *group_at(const struct groups *g, size_t i)
-{
-	if (i < g->n)
-		return &g->v[i];
-	if (i == g->n && g->other)
-		return g->other;
-	return NULL;
-}
-
-static const double pcts[] = { 50, 90, 99 };
-
-static bool metric_applies(bool fn_table, enum metric m, const struct group *g)
-{
-	if (m == M_DURATION)
-		return fn_table;
-	if (m == M_SCHED)
-		return scmwq_hist_count(g->m[m]) > 0;	/* only with scheduler events */
-	return g->sleeps > 0;
 }
 
 #define SUM_FN_KEY	"%-24s  %-10s %7s %7s"
@@ -818,19 +509,19 @@ static void text_summary_metric(struct scmwq_report *r, enum metric m, const str
 	} else {
 		tdur(r, v[0], sizeof(v[0]), (int64_t)scmwq_hist_min(h));
 		for (int k = 0; k < 3; k++) {
-			tdur(r, t, sizeof(t), (int64_t)scmwq_hist_percentile(h, pcts[k]));
+			tdur(r, t, sizeof(t), (int64_t)scmwq_hist_percentile(h, rpt_pcts[k]));
 			snprintf(v[k + 1], sizeof(v[k + 1]), "%s%s", approx, t);
 		}
 		tdur(r, v[4], sizeof(v[4]), (int64_t)scmwq_hist_max(h));
 	}
-	fprintf(r->out, SUM_METRIC, metric_names[m], n, v[0], v[1], v[2], v[3], v[4]);
+	fprintf(r->out, SUM_METRIC, rpt_metric_names[m], n, v[0], v[1], v[2], v[3], v[4]);
 }
 
 static void text_summary_table(struct scmwq_report *r, bool fn_table)
 {
 	FILE *out = r->out;
 	const struct groups *gs = fn_table ? &r->by_fn : &r->by_wq;
-	const char *u = unit_name(r->o.unit_ns);
+	const char *u = rpt_unit_name(r->o.unit_ns);
 	const struct group *g;
 
 	if (fn_table) {
@@ -850,18 +541,18 @@ static void text_summary_table(struct scmwq_report *r, bool fn_table)
 	}
 	fprintf(out, SUM_METRIC, "---------", "-------", "----------", "----------",
 		"----------", "----------", "----------");
-	for (size_t i = 0; (g = group_at(gs, i)); i++) {
+	for (size_t i = 0; (g = rpt_group_at(gs, i)); i++) {
 		bool first = true;
 
 		for (int m = 0; m < M__COUNT; m++) {
-			if (!metric_applies(fn_table, m, g))
+			if (!rpt_metric_applies(fn_table, m, g))
 				continue;
 			text_summary_key(r, fn_table, g, first);
 			text_summary_metric(r, m, g->m[m]);
 			first = false;
 		}
 	}
-	if (!group_at(gs, 0))
+	if (!rpt_group_at(gs, 0))
 		fprintf(out, "(none)\n");
 }
 
@@ -875,8 +566,8 @@ static void json_dist(FILE *out, const struct scmwq_hist *h)
 	fprintf(out, "{\"count\": %" PRIu64 ", \"min\": %" PRIu64, scmwq_hist_count(h),
 		scmwq_hist_min(h));
 	for (int k = 0; k < 3; k++)
-		fprintf(out, ", \"p%d\": %" PRIu64, (int)pcts[k],
-			scmwq_hist_percentile(h, pcts[k]));
+		fprintf(out, ", \"p%d\": %" PRIu64, (int)rpt_pcts[k],
+			scmwq_hist_percentile(h, rpt_pcts[k]));
 	fprintf(out, ", \"max\": %" PRIu64 ", \"exact\": %s}", scmwq_hist_max(h),
 		scmwq_hist_exact(h) ? "true" : "false");
 }
@@ -895,7 +586,7 @@ static void json_summary(struct scmwq_report *r, const struct scmwq_model_stats 
 		st ? st->sleeps : 0, st ? st->wakes : 0, st ? st->errors : 0,
 		st ? st->warnings : 0, st ? st->inconclusive : 0, st ? st->infos : 0,
 		st ? st->losses : 0);
-	for (size_t i = 0; (g = group_at(&r->by_wq, i)); i++) {
+	for (size_t i = 0; (g = rpt_group_at(&r->by_wq, i)); i++) {
 		fprintf(out, "%s\n      {\"wq_ctx\": ", i ? "," : "");
 		if (g->other)
 			fprintf(out, "null, \"other\": true");
@@ -913,8 +604,8 @@ static void json_summary(struct scmwq_report *r, const struct scmwq_model_stats 
 		}
 		fprintf(out, "}");
 	}
-	fprintf(out, "%s],\n    \"by_function\": [", group_at(&r->by_wq, 0) ? "\n    " : "");
-	for (size_t i = 0; (g = group_at(&r->by_fn, i)); i++) {
+	fprintf(out, "%s],\n    \"by_function\": [", rpt_group_at(&r->by_wq, 0) ? "\n    " : "");
+	for (size_t i = 0; (g = rpt_group_at(&r->by_fn, i)); i++) {
 		fprintf(out, "%s\n      {\"smc_id\": ", i ? "," : "");
 		if (g->other || !g->key)
 			fprintf(out, "null");
@@ -934,7 +625,7 @@ static void json_summary(struct scmwq_report *r, const struct scmwq_model_stats 
 		}
 		fprintf(out, "}");
 	}
-	fprintf(out, "%s]}", group_at(&r->by_fn, 0) ? "\n    " : "");
+	fprintf(out, "%s]}", rpt_group_at(&r->by_fn, 0) ? "\n    " : "");
 }
 
 static void csv_summary(struct scmwq_report *r)
@@ -946,11 +637,11 @@ static void csv_summary(struct scmwq_report *r)
 	for (int t = 0; t < 2; t++) {
 		const struct groups *gs = t ? &r->by_fn : &r->by_wq;
 
-		for (size_t i = 0; (g = group_at(gs, i)); i++) {
+		for (size_t i = 0; (g = rpt_group_at(gs, i)); i++) {
 			for (int m = 0; m < M__COUNT; m++) {
 				const struct scmwq_hist *h = g->m[m];
 
-				if (!metric_applies(t == 1, m, g))
+				if (!rpt_metric_applies(t == 1, m, g))
 					continue;
 				csv_field(out, r->path);
 				fprintf(out, ",%s,", t ? "function" : "wq_ctx");
@@ -967,8 +658,8 @@ static void csv_summary(struct scmwq_report *r)
 				fputc(',', out);
 				if (t)
 					fprintf(out, "%" PRIu64, g->calls);
-				fprintf(out, ",%" PRIu64 ",%s,%" PRIu64, g->sleeps, metric_names[m],
-					scmwq_hist_count(h));
+				fprintf(out, ",%" PRIu64 ",%s,%" PRIu64, g->sleeps,
+					rpt_metric_names[m], scmwq_hist_count(h));
 				if (!scmwq_hist_count(h)) {
 					fputs(",,,,,,\n", out);
 					continue;
@@ -977,7 +668,7 @@ static void csv_summary(struct scmwq_report *r)
 					cdur(r, b, sizeof(b), (int64_t)scmwq_hist_min(h)));
 				for (int k = 0; k < 3; k++)
 					fprintf(out, ",%s", cdur(r, b, sizeof(b),
-						(int64_t)scmwq_hist_percentile(h, pcts[k])));
+						(int64_t)scmwq_hist_percentile(h, rpt_pcts[k])));
 				fprintf(out, ",%s,%s\n", cdur(r, b, sizeof(b),
 					(int64_t)scmwq_hist_max(h)),
 					scmwq_hist_exact(h) ? "true" : "false");
@@ -1016,14 +707,14 @@ int scmwq_report_end(struct scmwq_report *r, const struct scmwq_report_input *in
 	FILE *out = r->out;
 	const struct scmwq_model_stats *st = in->res ? &in->res->stats : NULL;
 
-	sort_groups(&r->by_wq);
-	sort_groups(&r->by_fn);
+	rpt_sort_groups(&r->by_wq);
+	rpt_sort_groups(&r->by_fn);
 	switch (r->o.format) {
 	case SCMWQ_REPORT_JSON:
 		if (r->o.rows)
 			fprintf(out, "%s]", r->json_calls ? "\n  " : "");
 		fprintf(out, ",\n  \"findings\": [");
-		if (spool_copy(r) < 0)
+		if (rpt_spool_copy(r) < 0)
 			r->oom = true;
 		fprintf(out, "%s],\n", r->spooled ? "\n  " : "");
 		json_summary(r, st);
@@ -1040,7 +731,7 @@ int scmwq_report_end(struct scmwq_report *r, const struct scmwq_report_input *in
 	default:
 		if (r->spooled) {
 			fprintf(out, "\nFindings:\n");
-			if (spool_copy(r) < 0)
+			if (rpt_spool_copy(r) < 0)
 				r->oom = true;
 		}
 		if (r->o.summary) {
@@ -1074,7 +765,7 @@ int scmwq_report_end(struct scmwq_report *r, const struct scmwq_report_input *in
 			st ? st->inconclusive : 0,
 			in->error ? " (reported up to the error above)" : "");
 	}
-	spool_reset(r);
+	rpt_spool_reset(r);
 	return ferror(out) || r->oom ? -1 : 0;
 }
 
