@@ -91,4 +91,24 @@ void rpt_spool_reset(struct scmwq_report *r);
 /* Copy the findings held back to the output. */
 int rpt_spool_copy(struct scmwq_report *r);
 
+/* ------------------------------------------------------------------ */
+/* The writers (report_text.c, report_json.c, report_csv.c)            */
+
+/*
+ * Each format's part of a trace: its start, one call with the sleeps
+ * @keep selects, and its end (the findings, the summary, what the input
+ * was; @st may be NULL).
+ */
+void rpt_text_begin(struct scmwq_report *r);
+void rpt_text_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep);
+void rpt_text_end(struct scmwq_report *r, const struct scmwq_report_input *in,
+		  const struct scmwq_model_stats *st);
+void rpt_json_begin(struct scmwq_report *r);
+void rpt_json_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep);
+void rpt_json_end(struct scmwq_report *r, const struct scmwq_report_input *in,
+		  const struct scmwq_model_stats *st);
+void rpt_csv_begin(struct scmwq_report *r);
+void rpt_csv_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep);
+void rpt_csv_end(struct scmwq_report *r);
+
 #endif
