@@ -55,7 +55,8 @@ static void text_header(struct scmwq_report *r)
 		dash[2], "--", dash[2], "-----");
 }
 
-void rpt_text_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+/* The call's row: when, who, what, how long, what it returned, notes. */
+static void text_call_row(struct scmwq_report *r, const struct scmwq_call_rec *c)
 {
 	char ts[32], task[64], fn[64], dur[32] = "-", ret[16] = "-", sl[16], notes[256];
 	size_t nl = 0;
@@ -81,53 +82,61 @@ void rpt_text_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const
 	while (nl && notes[nl - 1] == ' ')
 		notes[--nl] = '\0';
 	text_row(r, ts, task, fn, dur, ret, sl, "", "", "", "", notes);
+}
 
-	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++) {
-		const struct scmwq_sleep_rec *s = &c->sleeps[i];
-		char wq[64], by[96], wait[32] = "-", lat[32] = "-", st[4] = "", sch[32] = "";
-		char t1[32], t2[32];
+/* A sleep's row under its call: the wait-queue, who woke it, how long it took. */
+static void text_sleep_row(struct scmwq_report *r, const struct scmwq_sleep_rec *s)
+{
+	char ts[32], task[64], notes[256];
+	char wq[64], by[96], wait[32] = "-", lat[32] = "-", st[4] = "", sch[32] = "";
+	char t1[32], t2[32];
+	size_t nl = 0;
 
-		if (!keep[i])
-			continue;
-		scmwq_format_ts(ts, sizeof(ts), s->sleep_ns);
-		if (s->has_ctx)
-			snprintf(wq, sizeof(wq), "  wq_ctx=%u ctx=%u", s->wq_ctx, s->smc_call_ctx);
-		else
-			snprintf(wq, sizeof(wq), "  wq_ctx=%u", s->wq_ctx);
-		if (s->path == SCMWQ_PATH_NONE)
-			snprintf(by, sizeof(by), "-");
-		else if (s->waker_pid < 0)
-			snprintf(by, sizeof(by), "%s", scmwq_wake_path_name(s->path));
-		else {
-			comm_pid(task, sizeof(task), s->waker_comm, s->waker_pid);
-			snprintf(by, sizeof(by), "%s %s", scmwq_wake_path_name(s->path), task);
-		}
-		if (rpt_sleep_woken(s))
-			tdur(r, wait, sizeof(wait), rpt_wait_of(s));
-		if (rpt_sleep_woken(s) && s->resume_ns)
-			tdur(r, lat, sizeof(lat), rpt_lat_of(s));
-		if (s->state)
-			snprintf(st, sizeof(st), "%c", s->state);
-		if (s->ran_ns && rpt_sleep_woken(s))
-			tdur(r, sch, sizeof(sch), (int64_t)(s->ran_ns - s->wake_ns));
-		nl = 0;
-		notes[0] = '\0';
-		if (rpt_sleep_woken(s)) {
-			scmwq_format_ts(t1, sizeof(t1), s->wake_ns);
-			rpt_append(notes, sizeof(notes), &nl, "woken %s", t1);
-			if (s->ran_ns) {
-				scmwq_format_ts(t2, sizeof(t2), s->ran_ns);
-				rpt_append(notes, sizeof(notes), &nl, ", ran %s", t2);
-			}
-			if (!s->resume_ns)
-				rpt_append(notes, sizeof(notes), &nl, ", not resumed");
-		} else if (s->resume_ns) {
-			rpt_append(notes, sizeof(notes), &nl, "resumed with no wake");
-		} else {
-			rpt_append(notes, sizeof(notes), &nl, "never woken");
-		}
-		text_row(r, ts, wq, by, "", "", "", wait, lat, st, sch, notes);
+	scmwq_format_ts(ts, sizeof(ts), s->sleep_ns);
+	if (s->has_ctx)
+		snprintf(wq, sizeof(wq), "  wq_ctx=%u ctx=%u", s->wq_ctx, s->smc_call_ctx);
+	else
+		snprintf(wq, sizeof(wq), "  wq_ctx=%u", s->wq_ctx);
+	if (s->path == SCMWQ_PATH_NONE)
+		snprintf(by, sizeof(by), "-");
+	else if (s->waker_pid < 0)
+		snprintf(by, sizeof(by), "%s", scmwq_wake_path_name(s->path));
+	else {
+		comm_pid(task, sizeof(task), s->waker_comm, s->waker_pid);
+		snprintf(by, sizeof(by), "%s %s", scmwq_wake_path_name(s->path), task);
 	}
+	if (rpt_sleep_woken(s))
+		tdur(r, wait, sizeof(wait), rpt_wait_of(s));
+	if (rpt_sleep_woken(s) && s->resume_ns)
+		tdur(r, lat, sizeof(lat), rpt_lat_of(s));
+	if (s->state)
+		snprintf(st, sizeof(st), "%c", s->state);
+	if (s->ran_ns && rpt_sleep_woken(s))
+		tdur(r, sch, sizeof(sch), (int64_t)(s->ran_ns - s->wake_ns));
+	notes[0] = '\0';
+	if (rpt_sleep_woken(s)) {
+		scmwq_format_ts(t1, sizeof(t1), s->wake_ns);
+		rpt_append(notes, sizeof(notes), &nl, "woken %s", t1);
+		if (s->ran_ns) {
+			scmwq_format_ts(t2, sizeof(t2), s->ran_ns);
+			rpt_append(notes, sizeof(notes), &nl, ", ran %s", t2);
+		}
+		if (!s->resume_ns)
+			rpt_append(notes, sizeof(notes), &nl, ", not resumed");
+	} else if (s->resume_ns) {
+		rpt_append(notes, sizeof(notes), &nl, "resumed with no wake");
+	} else {
+		rpt_append(notes, sizeof(notes), &nl, "never woken");
+	}
+	text_row(r, ts, wq, by, "", "", "", wait, lat, st, sch, notes);
+}
+
+void rpt_text_call(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+{
+	text_call_row(r, c);
+	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++)
+		if (keep[i])
+			text_sleep_row(r, &c->sleeps[i]);
 }
 
 #define SUM_FN_KEY	"%-24s  %-10s %7s %7s"
