@@ -28,33 +28,12 @@ static int copy_layer(FILE *from, FILE *to)
 	return ferror(from) ? -1 : 0;
 }
 
-int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
+/* The notes under the legend: how things are drawn, what is left out and why. */
+static double notes(struct tl *t, FILE *tail, double y, bool failed, size_t max_chars)
 {
 	struct svg *s = t->priv;
-	const struct scmwq_model_stats *st = &t->replay.stats;
-	FILE *out = t->out, *tail;
-	double y_end = svg_lane_y(t->nlanes), y, total_w = s->x0 + s->W + PAD + 6;
-	size_t max_chars = (size_t)(total_w - 2 * PAD) / 6;
-	size_t mono_chars = (size_t)((total_w - 2 * PAD) / 6.7);
-	char line[1024], ts[32], rel[32];
-	struct tl_axis ax;
-	long height;
-	int bad;
+	char line[1024];
 
-	t->res->aggregated = s->aggregated;
-	t->res->arrows = s->arrows_drawn;
-	t->res->arrows_dropped = s->arrows_dropped + s->arrows_small;
-	tail = tmpfile();
-	if (!tail) {
-		if (err)
-			scmwq_error_set(err, SCMWQ_E_INTERNAL,
-					"cannot create a temporary file for the SVG: %s",
-					strerror(errno));
-		return -1;
-	}
-	/* what comes after the lanes, to know the height */
-	y = svg_legend(t, tail, y_end + 36);
-	y += 8;
 	if (s->aggregated) {
 		snprintf(line, sizeof(line),
 			 "%llu of %llu calls were narrower than %.0f px and are "
@@ -108,6 +87,15 @@ int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
 	if (failed)
 		y = svg_text_line(tail, y, "fl", "The trace could not be read to its end: "
 				  "this is what was read before the error.", max_chars);
+	return y;
+}
+
+/* The findings under the notes: the first LIST_MAX of them, and how many more. */
+static double findings_list(struct tl *t, FILE *tail, double y, size_t mono_chars)
+{
+	struct svg *s = t->priv;
+	char line[1024], ts[32], rel[32];
+
 	if (s->nfind) {
 		y += 8;
 		snprintf(line, sizeof(line), "Findings (%llu)", (unsigned long long)s->nfind);
@@ -129,9 +117,12 @@ int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
 			y = svg_text_wrapped(tail, y, "li", line, mono_chars, 2);
 		}
 	}
-	height = (long)(y + 8);
+	return y;
+}
 
-	/* header */
+/* The header: the XML declaration, the size, the title, the style, the arrow heads. */
+static void head(struct tl *t, FILE *out, double total_w, long height)
+{
 	fprintf(out,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%ld\" "
@@ -182,6 +173,13 @@ int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
 	      "</marker>\n</defs>\n"
 	      "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n",
 	      out);
+}
+
+/* The title, the driver, the counts and where time starts. */
+static void titles(struct tl *t, FILE *out, size_t max_chars)
+{
+	const struct scmwq_model_stats *st = &t->replay.stats;
+	char line[1024], ts[32];
 
 	fprintf(out, "<text class=\"t1\" x=\"%d\" y=\"22\">scmwq-trace timeline: ", PAD);
 	svg_esc(out, t->title, 200);
@@ -204,8 +202,11 @@ int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
 	fprintf(out, "<text class=\"t2\" x=\"%d\" y=\"56\">", PAD);
 	svg_esc(out, line, max_chars);
 	fputs("</text>\n", out);
+}
 
-	/* lanes: stripes and labels */
+/* The lanes: every other one striped, each labelled with its thread(s). */
+static void lane_labels(struct tl *t, FILE *out, double total_w)
+{
 	for (int i = 0; i < t->nlanes; i++) {
 		const char *l = t->lanes[i].label;
 		size_t n = strlen(l);
@@ -225,6 +226,14 @@ int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
 		}
 		fputs("</text>\n", out);
 	}
+}
+
+/* The time axis and the lines above and below the lanes. */
+static void frame(struct tl *t, FILE *out, double y_end)
+{
+	struct svg *s = t->priv;
+	struct tl_axis ax;
+
 	tl_axis_pick(&ax, t->t1 - t->t0, (unsigned int)(s->W / 110 ? s->W / 110 : 1));
 	svg_axis(t, out, &ax, TOP, y_end);
 	fprintf(out, "<line class=\"axl\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>"
@@ -233,6 +242,40 @@ int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
 	if (t->empty)
 		fprintf(out, "<text class=\"nt\" x=\"%.1f\" y=\"%d\">no SCM events</text>\n",
 			s->x0 + 8, TOP + 20);
+}
+
+int svg_end(struct tl *t, bool failed, struct scmwq_error *err)
+{
+	struct svg *s = t->priv;
+	FILE *out = t->out, *tail;
+	double y_end = svg_lane_y(t->nlanes), y, total_w = s->x0 + s->W + PAD + 6;
+	size_t max_chars = (size_t)(total_w - 2 * PAD) / 6;
+	size_t mono_chars = (size_t)((total_w - 2 * PAD) / 6.7);
+	long height;
+	int bad;
+
+	t->res->aggregated = s->aggregated;
+	t->res->arrows = s->arrows_drawn;
+	t->res->arrows_dropped = s->arrows_dropped + s->arrows_small;
+	tail = tmpfile();
+	if (!tail) {
+		if (err)
+			scmwq_error_set(err, SCMWQ_E_INTERNAL,
+					"cannot create a temporary file for the SVG: %s",
+					strerror(errno));
+		return -1;
+	}
+	/* what comes after the lanes, to know the height */
+	y = svg_legend(t, tail, y_end + 36);
+	y += 8;
+	y = notes(t, tail, y, failed, max_chars);
+	y = findings_list(t, tail, y, mono_chars);
+	height = (long)(y + 8);
+
+	head(t, out, total_w, height);
+	titles(t, out, max_chars);
+	lane_labels(t, out, total_w);
+	frame(t, out, y_end);
 
 	svg_strips(t, out);
 	bad = copy_layer(s->bars, out) || copy_layer(s->arrows, out);
