@@ -110,18 +110,11 @@ static int mgroup_cmp(const void *a, const void *b)
 	return x->first - y->first;
 }
 
-void svg_draw_marks(struct tl *t, FILE *out)
+/* Marks close together on one row into groups (marks sorted); how many groups. */
+static int group_marks(const struct svg *s, struct mgroup *g)
 {
-	struct svg *s = t->priv;
-	struct mgroup *g;
 	int ng = 0;
 
-	if (!s->nmarks)
-		return;
-	qsort(s->marks, (size_t)s->nmarks, sizeof(*s->marks), fmark_cmp);
-	g = calloc((size_t)s->nmarks, sizeof(*g));
-	if (!g)
-		return;
 	for (int i = 0; i < s->nmarks; i++) {
 		const struct fmark *m = &s->marks[i];
 
@@ -137,67 +130,94 @@ void svg_draw_marks(struct tl *t, FILE *out)
 		g[ng].rank = m->rank;
 		ng++;
 	}
+	return ng;
+}
+
+/* A group's label: two rule ids, most severe first, each once, then "+N". */
+static void group_label(const struct svg *s, const struct mgroup *g, char *label, size_t len)
+{
+	int ids = 0, more = 0;
+
+	/* the rule ids, most severe first, each once */
+	for (int rank = 2; rank >= 0; rank--)
+		for (int i = g->first; i < g->first + g->n; i++) {
+			const struct fmark *m = &s->marks[i];
+			const char *id = scmwq_rule_info(m->rule)->id;
+			bool dup = false;
+
+			if (m->rank != rank)
+				continue;
+			for (int j = g->first; j < i; j++)
+				dup |= s->marks[j].rule == m->rule;
+			if (dup || strstr(label, id))
+				continue;
+			if (ids < 2)
+				snprintf(label + strlen(label), len - strlen(label), "%s%s",
+					 ids ? ", " : "", id);
+			else
+				more++;
+			ids++;
+		}
+	if (more)
+		snprintf(label + strlen(label), len - strlen(label), " +%d", more);
+}
+
+/* One group: the first messages as its tooltip, a triangle, its label where there is room. */
+static void draw_group(struct tl *t, FILE *out, const struct mgroup *g)
+{
+	struct svg *s = t->priv;
+	const struct fmark *m0 = &s->marks[g->first];
+	const char *cls = g->rank == 2 ? "fe" : g->rank == 1 ? "fe fw2" : "fn";
+	bool above = m0->row >= t->nlanes;
+	double y = above ? TOP - 14 : svg_lane_y(m0->row) + 2, lw;
+	char label[96] = "";
+
+	group_label(s, g, label, sizeof(label));
+	fputs("<g><title>", out);
+	for (int i = g->first; i < g->first + g->n && i < g->first + 6; i++) {
+		if (i > g->first)
+			fputs("&#10;", out);
+		svg_esc(out, s->marks[i].msg, sizeof(s->marks[i].msg));
+	}
+	if (g->n > 6)
+		fprintf(out, "&#10;... %d more", g->n - 6);
+	fprintf(out, "</title><path class=\"%s\" d=\"M%.2f %.1fh10l-5 9z\"/>", cls,
+		m0->x - 5, y);
+	if (!above) {
+		const char *tcls = g->rank == 1 ? "fl fw2" : "fl";
+
+		lw = strlen(label) * 6.2 + 2;
+		if (take_label(t, m0->row, m0->x + 6, m0->x + 6 + lw))
+			fprintf(out, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">%s</text>",
+				tcls, m0->x + 7, y + 8, label);
+		else if (take_label(t, m0->row, m0->x - 6 - lw, m0->x - 6))
+			fprintf(out,
+				"<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" "
+				"text-anchor=\"end\">%s</text>",
+				tcls, m0->x - 7, y + 8, label);
+		else
+			s->labels_dropped++;
+	}
+	fputs("</g>\n", out);
+}
+
+void svg_draw_marks(struct tl *t, FILE *out)
+{
+	struct svg *s = t->priv;
+	struct mgroup *g;
+	int ng;
+
+	if (!s->nmarks)
+		return;
+	qsort(s->marks, (size_t)s->nmarks, sizeof(*s->marks), fmark_cmp);
+	g = calloc((size_t)s->nmarks, sizeof(*g));
+	if (!g)
+		return;
+	ng = group_marks(s, g);
 	qsort(g, (size_t)ng, sizeof(*g), mgroup_cmp);
 	fputs("<g class=\"marks\">\n", out);
-	for (int k = 0; k < ng; k++) {
-		const struct fmark *m0 = &s->marks[g[k].first];
-		const char *cls = g[k].rank == 2 ? "fe" : g[k].rank == 1 ? "fe fw2" : "fn";
-		bool above = m0->row >= t->nlanes;
-		double y = above ? TOP - 14 : svg_lane_y(m0->row) + 2, lw;
-		char label[96] = "";
-		int ids = 0, more = 0;
-
-		/* the rule ids, most severe first, each once */
-		for (int rank = 2; rank >= 0; rank--)
-			for (int i = g[k].first; i < g[k].first + g[k].n; i++) {
-				const struct fmark *m = &s->marks[i];
-				const char *id = scmwq_rule_info(m->rule)->id;
-				bool dup = false;
-
-				if (m->rank != rank)
-					continue;
-				for (int j = g[k].first; j < i; j++)
-					dup |= s->marks[j].rule == m->rule;
-				if (dup || strstr(label, id))
-					continue;
-				if (ids < 2)
-					snprintf(label + strlen(label),
-						 sizeof(label) - strlen(label), "%s%s",
-						 ids ? ", " : "", id);
-				else
-					more++;
-				ids++;
-			}
-		if (more)
-			snprintf(label + strlen(label), sizeof(label) - strlen(label), " +%d",
-				 more);
-		fputs("<g><title>", out);
-		for (int i = g[k].first; i < g[k].first + g[k].n && i < g[k].first + 6; i++) {
-			if (i > g[k].first)
-				fputs("&#10;", out);
-			svg_esc(out, s->marks[i].msg, sizeof(s->marks[i].msg));
-		}
-		if (g[k].n > 6)
-			fprintf(out, "&#10;... %d more", g[k].n - 6);
-		fprintf(out, "</title><path class=\"%s\" d=\"M%.2f %.1fh10l-5 9z\"/>", cls,
-			m0->x - 5, y);
-		if (!above) {
-			const char *tcls = g[k].rank == 1 ? "fl fw2" : "fl";
-
-			lw = strlen(label) * 6.2 + 2;
-			if (take_label(t, m0->row, m0->x + 6, m0->x + 6 + lw))
-				fprintf(out, "<text class=\"%s\" x=\"%.1f\" y=\"%.1f\">%s</text>",
-					tcls, m0->x + 7, y + 8, label);
-			else if (take_label(t, m0->row, m0->x - 6 - lw, m0->x - 6))
-				fprintf(out,
-					"<text class=\"%s\" x=\"%.1f\" y=\"%.1f\" "
-					"text-anchor=\"end\">%s</text>",
-					tcls, m0->x - 7, y + 8, label);
-			else
-				s->labels_dropped++;
-		}
-		fputs("</g>\n", out);
-	}
+	for (int k = 0; k < ng; k++)
+		draw_group(t, out, &g[k]);
 	fputs("</g>\n", out);
 	free(g);
 }
