@@ -28,16 +28,12 @@ static void legend_item(struct flow *fl, const char *swatch, const char *text)
 	fl->x += w;
 }
 
-double svg_legend(struct tl *t, FILE *out, double y)
+/* The wq_ctx colours seen, in order (as many as CTX_LEGEND). */
+static void legend_ctx(struct flow *fl, struct svg *s)
 {
-	struct svg *s = t->priv;
-	struct flow fl = { out, s->x0, y, s->x0, s->x0 + s->W };
 	char sw[256], text[64];
 	int shown = 0;
 
-	fprintf(out, "<text class=\"lt\" x=\"%d\" y=\"%.1f\">Legend</text>\n", PAD, y + 9);
-	legend_item(&fl, "<rect class=\"fw\" x=\"0\" y=\"0\" width=\"18\" height=\"11\"/>",
-		    "in firmware (in the call, not asleep)");
 	/* the wq_ctx values seen, in order */
 	for (int i = 0; i < s->nctx; i++)
 		for (int j = i + 1; j < s->nctx; j++)
@@ -51,47 +47,70 @@ double svg_legend(struct tl *t, FILE *out, double y)
 		snprintf(sw, sizeof(sw), "<rect class=\"c%u\" x=\"0\" y=\"0\" width=\"18\" "
 			 "height=\"11\"/>", s->ctx[i] % NCOLORS);
 		snprintf(text, sizeof(text), "asleep on wq_ctx %u", s->ctx[i]);
-		legend_item(&fl, sw, text);
+		legend_item(fl, sw, text);
 	}
 	if (s->nctx > CTX_LEGEND || s->ctx_more)
-		legend_item(&fl, "", "(more wq_ctx: colours repeat every 10)");
+		legend_item(fl, "", "(more wq_ctx: colours repeat every 10)");
+}
+
+/* How sleeps end: woken, where the wake landed, by which path, banked. */
+static void legend_wakes(struct flow *fl, const struct svg *s)
+{
 	if (s->used_woken)
-		legend_item(&fl, "<rect class=\"c0\" x=\"0\" y=\"0\" width=\"9\" height=\"11\"/>"
+		legend_item(fl, "<rect class=\"c0\" x=\"0\" y=\"0\" width=\"9\" height=\"11\"/>"
 			    "<rect class=\"c0 wk\" x=\"9\" y=\"0\" width=\"9\" height=\"11\"/>",
 			    "lighter: woken, not yet resumed (from the wake to the resume)");
 	if (s->used_wake_tick)
-		legend_item(&fl, "<rect class=\"fw\" x=\"0\" y=\"0\" width=\"18\" height=\"11\"/>"
+		legend_item(fl, "<rect class=\"fw\" x=\"0\" y=\"0\" width=\"18\" height=\"11\"/>"
 			    "<line class=\"wt\" x1=\"9\" y1=\"-1\" x2=\"9\" y2=\"12\"/>",
 			    "where the wake landed");
 	if (s->used_irq)
-		legend_item(&fl, "<line class=\"ai\" x1=\"0\" y1=\"5.5\" x2=\"16\" y2=\"5.5\" "
+		legend_item(fl, "<line class=\"ai\" x1=\"0\" y1=\"5.5\" x2=\"16\" y2=\"5.5\" "
 			    "marker-end=\"url(#hi)\"/>", "wake by the IRQ drain (GET_WQ_CTX)");
 	if (s->used_ack)
-		legend_item(&fl,
+		legend_item(fl,
 			    "<line class=\"aa\" x1=\"0\" y1=\"5.5\" x2=\"16\" y2=\"5.5\" "
 			    "marker-end=\"url(#ha)\"/>",
 			    "wake by WAITQ_WAKE returned to a call (then ACK)");
 	if (s->used_waker)
-		legend_item(&fl,
+		legend_item(fl,
 			    "<rect class=\"wo\" x=\"8\" y=\"-2\" width=\"1.6\" height=\"15\"/>",
 			    "the waker woke someone here");
 	if (s->used_banked)
-		legend_item(&fl, "<circle class=\"bk\" cx=\"9\" cy=\"5.5\" r=\"3\"/>",
+		legend_item(fl, "<circle class=\"bk\" cx=\"9\" cy=\"5.5\" r=\"3\"/>",
 			    "resumed on a wake banked before the sleep");
+}
+
+/* The finding marks by severity, and the threads a finding names. */
+static void legend_findings(struct flow *fl, const struct svg *s)
+{
+	if (s->nfind) {
+		legend_item(fl, "<path class=\"fe\" d=\"M4 1h10l-5 9z\"/>",
+			    "finding, error (rule id; hover for the message)");
+		if (s->used_warn)
+			legend_item(fl, "<path class=\"fe fw2\" d=\"M4 1h10l-5 9z\"/>",
+				    "finding, warning or inconclusive");
+		if (s->used_named)
+			legend_item(fl, "<path class=\"fn\" d=\"M4 1h10l-5 9z\"/>",
+				    "a thread the finding names (e.g. a stranded sleeper)");
+	}
+}
+
+double svg_legend(struct tl *t, FILE *out, double y)
+{
+	struct svg *s = t->priv;
+	struct flow fl = { out, s->x0, y, s->x0, s->x0 + s->W };
+
+	fprintf(out, "<text class=\"lt\" x=\"%d\" y=\"%.1f\">Legend</text>\n", PAD, y + 9);
+	legend_item(&fl, "<rect class=\"fw\" x=\"0\" y=\"0\" width=\"18\" height=\"11\"/>",
+		    "in firmware (in the call, not asleep)");
+	legend_ctx(&fl, s);
+	legend_wakes(&fl, s);
 	if (s->used_open)
 		legend_item(&fl,
 			    "<rect class=\"fw op\" x=\"0\" y=\"0\" width=\"18\" height=\"11\"/>",
 			    "call with no scm_smc_done (runs to the end, or to its next call)");
-	if (s->nfind) {
-		legend_item(&fl, "<path class=\"fe\" d=\"M4 1h10l-5 9z\"/>",
-			    "finding, error (rule id; hover for the message)");
-		if (s->used_warn)
-			legend_item(&fl, "<path class=\"fe fw2\" d=\"M4 1h10l-5 9z\"/>",
-				    "finding, warning or inconclusive");
-		if (s->used_named)
-			legend_item(&fl, "<path class=\"fn\" d=\"M4 1h10l-5 9z\"/>",
-				    "a thread the finding names (e.g. a stranded sleeper)");
-	}
+	legend_findings(&fl, s);
 	if (s->used_agg)
 		legend_item(&fl,
 			    "<rect class=\"ag\" x=\"0\" y=\"6\" width=\"6\" height=\"5\"/>"
