@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * The view part (lib/view/) turns a trace into what people read: the judge
+ * here feeds the reference model and reports its findings, calls.c gathers
+ * the per-call timelines it decides, and the report (report*.c) and the
+ * timelines (timeline*.c) show them as tables and as pictures.
+ *
  * Replay: read a source, decide the driver (--driver=auto), feed the model.
  */
 #include <stdlib.h>

@@ -43,29 +43,6 @@ void scmwq_timeline_opts_init(struct scmwq_timeline_opts *o)
 /* ------------------------------------------------------------------ */
 /* Threads                                                             */
 
-struct tl_thread *tl_thread_find(const struct scmwq_pidmap *threads, int pid)
-{
-	return scmwq_pidmap_find(threads, pid);
-}
-
-struct tl_thread *tl_thread_get(struct scmwq_pidmap *threads, int pid)
-{
-	struct tl_thread *th = tl_thread_find(threads, pid);
-
-	if (th)
-		return th;
-	th = calloc(1, sizeof(*th));
-	if (!th)
-		return NULL;
-	th->pid = pid;
-	th->lane = -1;
-	if (scmwq_pidmap_add(threads, th) < 0) {
-		free(th);
-		return NULL;
-	}
-	return th;
-}
-
 static void threads_free(struct scmwq_pidmap *threads)
 {
 	struct tl_thread *th;
@@ -83,31 +60,6 @@ static void mark_in_call(struct tl *t)
 	scmwq_pidmap_for_each(&t->threads, th)
 		if (th->in_call)
 			th->in_window = true;
-}
-
-void tl_listed_set(struct tl_listed *l, const struct scmwq_finding *f)
-{
-	l->ts = f->ts_ns;
-	l->sev = f->severity;
-	l->inconclusive = f->inconclusive;
-	l->rule = f->rule;
-	if (f->pid >= 0)
-		tl_thread_label(l->who, sizeof(l->who), f->comm, f->pid);
-	else
-		l->who[0] = 0;
-	snprintf(l->msg, sizeof(l->msg), "%.*s", (int)sizeof(l->msg) - 1, f->message);
-}
-
-void tl_thread_label(char *buf, size_t len, const char *comm, int pid)
-{
-	snprintf(buf, len, "%s-%d", comm && comm[0] ? comm : "<...>", pid);
-}
-
-int tl_lane_of(const struct tl *t, int pid)
-{
-	const struct tl_thread *th = pid >= 0 ? tl_thread_find(&t->threads, pid) : NULL;
-
-	return th ? th->lane : -1;
 }
 
 uint64_t tl_call_last(const struct scmwq_call_rec *r)
@@ -129,98 +81,6 @@ uint64_t tl_call_last(const struct scmwq_call_rec *r)
 	return m;
 }
 
-/* ------------------------------------------------------------------ */
-/* Axis and number formatting                                          */
-
-void tl_axis_pick(struct tl_axis *ax, uint64_t span_ns, unsigned int max_ticks)
-{
-	static const uint64_t mult[] = { 1, 2, 5 };
-	uint64_t raw, dec = 1;
-
-	if (max_ticks < 1)
-		max_ticks = 1;
-	raw = span_ns / max_ticks;
-	if (raw < 1)
-		raw = 1;
-	ax->step = 0;
-	while (!ax->step) {
-		for (size_t i = 0; i < ARRAY_SIZE(mult); i++)
-			if (mult[i] * dec >= raw) {
-				ax->step = mult[i] * dec;
-				break;
-			}
-		if (dec > UINT64_MAX / 10)
-			ax->step = dec;
-		dec *= 10;
-	}
-	/* the unit of the whole span, so that labels read 0, 0.5, 1, 1.5 ms */
-	if (span_ns >= 1000000000ULL) {
-		ax->unit = 1000000000ULL;
-		ax->uname = "s";
-	} else if (span_ns >= 1000000ULL) {
-		ax->unit = 1000000ULL;
-		ax->uname = "ms";
-	} else if (span_ns >= 1000ULL) {
-		ax->unit = 1000ULL;
-		ax->uname = "us";
-	} else {
-		ax->unit = 1;
-		ax->uname = "ns";
-	}
-	/* at most three decimals */
-	while (ax->unit > 1 && ax->step * 1000 < ax->unit) {
-		ax->unit /= 1000;
-		ax->uname = ax->unit == 1000000ULL ? "ms" : ax->unit == 1000ULL ? "us" : "ns";
-	}
-}
-
-void tl_axis_label(const struct tl_axis *ax, uint64_t ns, char *buf, size_t len)
-{
-	uint64_t whole = ns / ax->unit, frac = ns % ax->unit, u = ax->unit;
-	int digits = 0;
-
-	if (!frac) {
-		snprintf(buf, len, "%llu", (unsigned long long)whole);
-		return;
-	}
-	/* as many decimals as the fraction needs (at most 3) */
-	while (u > 1 && digits < 3) {
-		u /= 10;
-		digits++;
-		if (!(frac % u))
-			break;
-	}
-	snprintf(buf, len, "%.*f", digits, (double)ns / (double)ax->unit);
-}
-
-void tl_fmt_dur(char *buf, size_t len, uint64_t ns, bool ascii)
-{
-	const char *us = ascii ? "us" : "\xc2\xb5s";
-
-	if (ns < 1000)
-		snprintf(buf, len, "%llu ns", (unsigned long long)ns);
-	else if (ns < 10000)
-		snprintf(buf, len, "%.2f %s", ns / 1e3, us);
-	else if (ns < 1000000)
-		snprintf(buf, len, "%.1f %s", ns / 1e3, us);
-	else if (ns < 100000000)
-		snprintf(buf, len, "%.2f ms", ns / 1e6);
-	else if (ns < 1000000000)
-		snprintf(buf, len, "%.1f ms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.3f s", ns / 1e9);
-}
-
-char tl_ctx_char(uint32_t wq_ctx)
-{
-	if (wq_ctx < 10)
-		return (char)('0' + wq_ctx);
-	if (wq_ctx < 36)
-		return (char)('a' + wq_ctx - 10);
-	return '#';
-}
-
-/* ------------------------------------------------------------------ */
 /* First pass: threads and the time range                              */
 
 static bool is_scm_event(enum scmwq_ev_type type)
@@ -648,50 +508,4 @@ out:
 	threads_free(&t.threads);
 	free(t.lanes);
 	return ret;
-}
-
-void tl_occ_add(struct tl *t, int (*col)(struct tl *t, uint64_t ts),
-		struct tl_occ *(*at)(struct tl *t, int col), double col_ns, uint64_t from,
-		uint64_t to, enum tl_kind k, uint32_t ctx, float zero)
-{
-	int c0, c1;
-
-	if (from < t->t0)
-		from = t->t0;
-	if (to > t->t1)
-		to = t->t1;
-	if (to < from)
-		return;
-	c0 = col(t, from);
-	c1 = col(t, to);
-	for (int c = c0; c <= c1; c++) {
-		double lo = (double)t->t0 + c * col_ns, hi = lo + col_ns;
-		struct tl_occ *o = at(t, c);
-		float part;
-
-		if ((double)from > lo)
-			lo = (double)from;
-		if ((double)to < hi)
-			hi = (double)to;
-		part = hi > lo ? (float)(hi - lo) : 0;
-		if (part <= 0 && c != c0)
-			continue;
-		if (part <= 0)
-			part = zero;	/* a zero-length piece shows too */
-		switch (k) {
-		case TL_FW:
-			o->fw += part;
-			break;
-		case TL_SLEEP:
-			o->sl += part;
-			if (part > o->ctx_ns) {
-				o->ctx_ns = part;
-				o->ctx = ctx;
-			}
-			break;
-		case TL_WOKEN:
-			o->wk += part;
-			break;
-		}
-	}
 }
