@@ -244,7 +244,7 @@ int scmwq_calls_feed(struct scmwq_calls *c, const struct scmwq_event *ev)
 	case SCMWQ_EV_SCHED_SWITCH:
 	case SCMWQ_EV_SCHED_WAKEUP:
 		on_sched(c, ev);
-		return 0;
+		break;
 	case SCMWQ_EV_LOST:
 	case SCMWQ_EV_NONE:
 		break;

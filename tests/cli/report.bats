@@ -405,3 +405,22 @@ print(len(rows))' <(scmwq report -f csv "$odd")
 		< <("$SCMWQ_BIN" report -s -f json "$big")
 	assert_success
 }
+
+# A loss on CPU 1 ends at CPU 1's next event, here a sched_switch; the lost
+# wakeup comes after it, so its evidence is whole and the verdict conclusive.
+# report (and timeline) judge through the call tracker, which once kept the
+# scheduler events from the model: the loss then seemed to last until CPU 1's
+# next SCM event, and the same trace was an error for replay and inconclusive
+# for report.
+@test "report judges like replay when a loss is followed by scheduler events" {
+	local trace=$BATS_TEST_DIRNAME/fixtures/loss-then-sched.txt
+	run -1 "$SCMWQ_BIN" replay --format=json "$trace"
+	local want
+	want=$(jq -c '[.findings[] | {rule, inconclusive}]' <<<"$output")
+	[ "$want" = '[{"rule":"trace-note","inconclusive":false},{"rule":"lost-wakeup","inconclusive":false}]' ] ||
+		fail "replay: $want"
+	run -0 "$SCMWQ_BIN" report --format=json "$trace"
+	assert_equal "$(jq -c '[.findings[] | {rule, inconclusive}]' <<<"$output")" "$want"
+	run -0 "$SCMWQ_BIN" timeline --format=ascii "$trace"
+	assert_output --partial "error lost-wakeup qseecom-a-1000"
+}
