@@ -2,7 +2,7 @@
 /*
  * scmwq-trace report: per-call sleep/wake tables and a summary, from the
  * same model replay judges with.  The options are parsed here; the rows,
- * the summary and the formats are lib/report.c.
+ * the summary and the formats are lib/view/report.c.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * monitor: the capture's events read live from its per-CPU buffers
- * (lib/live.c), in time order, for the model.
+ * (lib/source/live.c), in time order, for the model.
  */
 #include "record/capture.h"
 #include "source/live.h"

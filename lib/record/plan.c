@@ -67,7 +67,7 @@ static int plan_tracepoint(struct cap_plan *p, const char *tdir, const char *sys
 	return 0;
 }
 
-/* --- uprobes: the probe functions of lib/probes.c ------------------- */
+/* --- uprobes: the probe functions of lib/sim/probes.c ------------------- */
 
 /* Decide the source and what it needs; changes nothing. */
 int cap_make_plan(struct cap_plan *p, const struct scmwq_capture_opts *o, const char *tdir,

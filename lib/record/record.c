@@ -2,7 +2,7 @@
 /*
  * record: the instance's per-CPU ring buffers spliced into temporary files
  * while tracing runs (one thread per CPU, the pages never pass through
- * user space), then assembled into a trace.dat by lib/tdat_write.c.
+ * user space), then assembled into a trace.dat by lib/record/tdat_write.c.
  *
  * The temporary files are O_TMPFILE files in the output's directory: they
  * have no name, so nothing is left behind whatever way the process ends.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Writing trace-cmd's trace.dat (file versions 6 and 7, uncompressed) from
- * per-CPU ring-buffer pages already captured into files (lib/tdat_write.c).
+ * per-CPU ring-buffer pages already captured into files (lib/record/tdat_write.c).
  * libtracecmd 1.3 has no public writer, so `record` writes the file itself.
  * Not installed.
  */

@@ -112,7 +112,7 @@ int cap_plan_uprobe(struct cap_plan *p, const struct scmwq_capture_opts *o,
 		return scmwq_error_set(err, SCMWQ_E_USAGE,
 				       "%s has none of the probe functions (scm_smc_request, "
 				       "scm_waitq_sleep, ...): --uprobe-binary needs a program "
-				       "built with scmwq-trace's lib/probes.c", p->binary);
+				       "built with scmwq-trace's lib/sim/probes.c", p->binary);
 	if (absent[0]) {
 		cap_plan_missing(p, "events without a probe function: ");
 		snprintf(p->missing + strlen(p->missing), sizeof(p->missing) - strlen(p->missing),

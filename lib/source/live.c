@@ -6,7 +6,7 @@
  * read(): the kernel hands out a partially filled page too, copying out
  * what was committed so far, so an event can be read as soon as it is
  * written.  Pages are walked with libtraceevent's kbuffer and their
- * records converted at once (lib/tepconv.c) into per-CPU FIFO queues.
+ * records converted at once (lib/source/tepconv.c) into per-CPU FIFO queues.
  *
  * Order across CPUs comes from a time watermark.  Before each sweep over
  * the CPUs the reader takes the trace clock W; an event written before W
@@ -908,7 +908,7 @@ static int open_cpus(struct scmwq_live *l, struct tracefs_instance *inst,
  * @inst: the instance, its events made and its trace_clock set
  * @err: set on failure
  *
- * See lib/live.h.
+ * See lib/source/live.h.
  */
 struct scmwq_live *scmwq_live_open(struct tracefs_instance *inst, struct scmwq_error *err)
 {

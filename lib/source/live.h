@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Live reader of a tracefs instance (lib/live.c), for `monitor`: reads the
+ * Live reader of a tracefs instance (lib/source/live.c), for `monitor`: reads the
  * per-CPU ring buffers while tracing runs and hands out our events in time
  * order across CPUs.  Internal: not installed.
  */

@@ -6,7 +6,7 @@
  * Events come out in time order across CPUs and buffer instances through a
  * heap merge of per-CPU cursors: each cursor holds only the next record of
  * its CPU, so memory does not grow with the file.  Records become events
- * in lib/tepconv.c.
+ * in lib/source/tepconv.c.
  */
 #include <errno.h>
 #include <fcntl.h>

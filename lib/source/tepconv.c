@@ -2,8 +2,8 @@
 /*
  * libtraceevent records to scmwq events: our events' fields are resolved
  * by name once per format, so that converting a record is a few bounded
- * reads at known offsets.  Shared by the trace.dat reader (lib/tdat.c) and
- * the live tracefs reader (lib/live.c).
+ * reads at known offsets.  Shared by the trace.dat reader (lib/source/tdat.c) and
+ * the live tracefs reader (lib/source/live.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -212,7 +212,7 @@ static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 
 /*
  * The vendor scm_smc_request's `out`: the argument text " x2:(hex:0x..
- * decimal:..) x3:(...)" (lib/vendor_args.c) in a string field, normally
+ * decimal:..) x3:(...)" (lib/source/vendor_args.c) in a string field, normally
  * `__data_loc char[] out` ((length << 16) | offset; the kernel reserves
  * args_cnt * 64 + 1 bytes and leaves whatever was there after the NUL).
  * Read within the record; returns the arguments listed, or -1 (and the

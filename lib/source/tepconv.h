@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Turning libtraceevent records into scmwq events (lib/tepconv.c), shared
+ * Turning libtraceevent records into scmwq events (lib/source/tepconv.c), shared
  * by the trace.dat reader and the live tracefs reader.  Internal: not
  * installed.
  */

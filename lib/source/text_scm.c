@@ -174,7 +174,7 @@ static const char *parse_byte_array(const char *p, int cnt, struct scmwq_event *
 /*
  * Vendor arguments: the rest of the line from the ' ' before "x2:" (@sp)
  * is the tracepoint's `out` text, " x2:(hex:0x0000001f decimal:31) x3:...",
- * parsed by the shared parser (lib/vendor_args.c): x2 is args[0].  Spaces
+ * parsed by the shared parser (lib/source/vendor_args.c): x2 is args[0].  Spaces
  * pasted after it are allowed.  @cnt: args_cnt when seen before, else -1.
  * Returns the end of the line, or NULL with *@why set.
  */

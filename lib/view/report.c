@@ -2,7 +2,7 @@
 /*
  * Report: one row per SCM call and one per sleep, as the calls end, then a
  * summary by wait-queue and by function id with streaming percentiles.
- * The calls come from the per-call timelines (lib/calls.c), so who woke
+ * The calls come from the per-call timelines (lib/view/calls.c), so who woke
  * whom is exactly what replay decided.
  *
  * Layout after perf sched timehist: fixed-width columns with a units row,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Timelines as pictures: the per-call timelines of a trace (lib/calls.c,
+ * Timelines as pictures: the per-call timelines of a trace (lib/view/calls.c,
  * through scmwq_replay(), so that who woke whom is what replay decides)
  * handed to one of three writers: lanes of characters for a terminal
  * (timeline_ascii.c), an SVG picture (timeline_svg.c) or Chrome trace-event

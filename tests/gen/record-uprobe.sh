@@ -6,7 +6,7 @@
 #   record-uprobe.sh SCENARIO OUT.dat [options]
 #
 # Puts uprobe events named exactly after the SCM tracepoints (group qcom_scm
-# or scm) on the probe functions of build/tests/scmwq-gen (lib/probes.c),
+# or scm) on the probe functions of build/tests/scmwq-gen (lib/sim/probes.c),
 # enables them in a private tracefs instance only, plays the scenario with
 # `scmwq-gen --run`, and extracts the instance with `trace-cmd extract`.
 # Only the scenario's own threads are traced (set_event_pid + event-fork),
@@ -226,7 +226,7 @@ if [ -d "$TRACEFS/events/$SYSTEM" ]; then
 fi
 
 for ev in $EVENTS; do
-	off=$(sym_offset "$ev") || die "$GEN: no function $ev (is lib/probes.c linked in?)"
+	off=$(sym_offset "$ev") || die "$GEN: no function $ev (is lib/sim/probes.c linked in?)"
 	def="p:$SYSTEM/$ev $GEN:$off $(probe_args "$ev")"
 	if ! echo "$def" >> "$TRACEFS/uprobe_events" 2>/dev/null; then
 		tail -n 3 "$TRACEFS/error_log" >&2 2>/dev/null

@@ -8,7 +8,7 @@
  *                                              formats (tests/support/kdat.c), the
  *                                              same events and times as --text
  *   scmwq-gen --run SCENARIO                   real threads call the probe points of
- *                                              lib/probes.c (for uprobes)
+ *                                              lib/sim/probes.c (for uprobes)
  *   scmwq-gen --check SCENARIO                 validate only
  *
  * The scenario language, one step per line ('#' starts a comment):

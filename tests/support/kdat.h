@@ -56,7 +56,7 @@ const char *kdat_error(const struct kdat *k);
  * @k: the fixture (freed in any case; NULL is a no-op returning 0)
  * @err: set on failure (also for an earlier kdat_add() failure)
  *
- * The file is written by the project's trace.dat writer (lib/tdat_write.c)
+ * The file is written by the project's trace.dat writer (lib/record/tdat_write.c)
  * from a temporary tracing directory with the formats, header_page,
  * header_event, saved_cmdlines (the comms of the events' pids) and the
  * pages.  Returns 0, or -1 with @err set; the temporary files are removed

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * For the unit tests that put uprobe events on their own copies of the
- * probe functions (lib/probes.c) and emit events from threads on chosen
+ * probe functions (lib/sim/probes.c) and emit events from threads on chosen
  * CPUs: test_live and test_tdat_write.
  */
 #ifndef PROBE_FIXTURE_H

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The live tracefs reader (lib/live.c) against the machine's own ring
+ * The live tracefs reader (lib/source/live.c) against the machine's own ring
  * buffer: uprobe events named after the SCM tracepoints sit on this
- * program's probe functions (lib/probes.c), enabled in a private instance
+ * program's probe functions (lib/sim/probes.c), enabled in a private instance
  * with the mono clock, and threads call them with known values.
  *
  *   (a) two threads on two CPUs: every event comes back, fields right, in

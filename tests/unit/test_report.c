@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of lib/report.c: the streaming percentiles (exact on small
+ * Unit tests of lib/view/report.c: the streaming percentiles (exact on small
  * sets, within 1/SCMWQ_HIST_ERR_DIV on large ones, bounded memory), the
  * table of SCM services, the filters and their option parsers, and the
  * CSV quoting of the writer.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the trace.dat source (lib/tdat.c) on the recorded corpus:
+ * Unit tests of the trace.dat source (lib/source/tdat.c) on the recorded corpus:
  *
  *   traces/clean-vendor.dat       v7, uncompressed, with sched events
  *   traces/clean-vendor.v6.dat    the same recording as file version 6

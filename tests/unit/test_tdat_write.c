@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the trace.dat writer (lib/tdat_write.c): the files it writes
- * must open in this project's reader (scmwq_source_open(), lib/tdat.c) and
+ * Unit tests of the trace.dat writer (lib/record/tdat_write.c): the files it writes
+ * must open in this project's reader (scmwq_source_open(), lib/source/tdat.c) and
  * in `trace-cmd report`, with exactly the events recorded.
  *
  * 1. Anyone: a made-up tracing directory (header_page, header_event, an
@@ -10,7 +10,7 @@
  *    pages, the errors, the copy path and bounded memory.
  * 2. Root, with tracefs and uprobe events (x86-64): a private instance with
  *    the mono clock, uprobe events on this binary's own probe functions
- *    (lib/probes.c) in a group of its own, a known call sequence played on
+ *    (lib/sim/probes.c) in a group of its own, a known call sequence played on
  *    alternating CPUs, the pages read with tracefs_cpu_flush_write(), and
  *    the trace.dat files written from them.  Everything it creates is
  *    removed at the end, also when a check fails.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the record converter (lib/tepconv.c) on the kernel's exact
+ * Unit tests of the record converter (lib/source/tepconv.c) on the kernel's exact
  * scm_smc_request formats (traces.md section 1): a tep is built from the
  * format text, as libtraceevent's own tests do, and records are inline raw
  * bytes laid out by hand here (not by the project's writers).

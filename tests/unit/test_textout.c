@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the ftrace text writer (lib/textout.c): exact lines for
+ * Unit tests of the ftrace text writer (lib/output/textout.c): exact lines for
  * the print formats of traces.md section 1, and round trips through the
  * reader's scmwq_text_parse_line.
  */
