@@ -15,78 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/evidence.h"
-
-#define ST_SAME SCMWQ_ST__COUNT
-
-static const struct scmwq_transition transitions[] = {
-	{ SCMWQ_ST_IDLE,     SCMWQ_IN_REQ_CALL,       SCMWQ_ST_IN_FW,    "a call enters firmware" },
-	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_REQ_REENTRY,    SCMWQ_ST_IN_FW,    "INTERRUPTED re-entry (0x1) or EBUSY retry of the same id" },
-	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_SLEEP,          SCMWQ_ST_SLEEPING, "firmware returned WAITQ_SLEEP(wq_ctx, smc_call_ctx)" },
-	{ SCMWQ_ST_SLEEPING, SCMWQ_IN_WAKE,           SCMWQ_ST_WOKEN,    "a wake on its wq_ctx is credited to it" },
-	{ SCMWQ_ST_SLEEPING, SCMWQ_IN_RESUME,         SCMWQ_ST_RESUMING, "woke up; must be backed by a token of its wq_ctx" },
-	{ SCMWQ_ST_WOKEN,    SCMWQ_IN_RESUME,         SCMWQ_ST_RESUMING, "woke up with a wake of its own" },
-	{ SCMWQ_ST_RESUMING, SCMWQ_IN_REQ_RESUME,     SCMWQ_ST_IN_FW,    "RESUME(smc_call_ctx) re-enters firmware" },
-	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_WAKE_ACK,       SCMWQ_ST_ACKING,   "firmware returned WAITQ_WAKE: wakes wq_ctx, must ACK" },
-	{ SCMWQ_ST_ACKING,   SCMWQ_IN_REQ_ACK,        SCMWQ_ST_IN_FW,    "ACK(smc_call_ctx) re-enters firmware" },
-	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_DONE,           SCMWQ_ST_IDLE,     "the call returns to its caller" },
-	{ SCMWQ_ST_IDLE,     SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
-	{ SCMWQ_ST_IN_FW,    SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
-	{ SCMWQ_ST_SLEEPING, SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
-	{ SCMWQ_ST_WOKEN,    SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
-	{ SCMWQ_ST_RESUMING, SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
-	{ SCMWQ_ST_ACKING,   SCMWQ_IN_REQ_GET_WQ_CTX, ST_SAME,           "IRQ drain, not a call" },
-};
-
-/* Where an event leads when it is not allowed: the model resynchronises there. */
-static const enum scmwq_call_state natural_target[SCMWQ_IN__COUNT] = {
-	[SCMWQ_IN_REQ_CALL]	  = SCMWQ_ST_IN_FW,
-	[SCMWQ_IN_REQ_REENTRY]	  = SCMWQ_ST_IN_FW,
-	[SCMWQ_IN_REQ_RESUME]	  = SCMWQ_ST_IN_FW,
-	[SCMWQ_IN_REQ_ACK]	  = SCMWQ_ST_IN_FW,
-	[SCMWQ_IN_REQ_GET_WQ_CTX] = ST_SAME,
-	[SCMWQ_IN_SLEEP]	  = SCMWQ_ST_SLEEPING,
-	[SCMWQ_IN_WAKE]		  = SCMWQ_ST_WOKEN,
-	[SCMWQ_IN_RESUME]	  = SCMWQ_ST_RESUMING,
-	[SCMWQ_IN_WAKE_ACK]	  = SCMWQ_ST_ACKING,
-	[SCMWQ_IN_DONE]		  = SCMWQ_ST_IDLE,
-};
-
-static const char *const state_names[SCMWQ_ST__COUNT] = {
-	"idle", "in_fw", "sleeping", "woken", "resuming", "acking",
-};
-
-static const char *const input_names[SCMWQ_IN__COUNT] = {
-	"request", "request-reentry", "request-RESUME", "request-ACK", "request-GET_WQ_CTX",
-	"waitq_sleep", "wake", "waitq_resume", "waitq_wake_ack", "smc_done",
-};
-
-const char *scmwq_state_name(enum scmwq_call_state st)
-{
-	return (unsigned int)st < SCMWQ_ST__COUNT ? state_names[st] : "?";
-}
-
-const char *scmwq_input_name(enum scmwq_input in)
-{
-	return (unsigned int)in < SCMWQ_IN__COUNT ? input_names[in] : "?";
-}
-
-const struct scmwq_transition *scmwq_transitions(size_t *n)
-{
-	*n = ARRAY_SIZE(transitions);
-	return transitions;
-}
-
-static int lookup(enum scmwq_call_state from, enum scmwq_input in, enum scmwq_call_state *to)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(transitions); i++) {
-		if (transitions[i].from == from && transitions[i].input == in) {
-			*to = transitions[i].to == ST_SAME ? from : transitions[i].to;
-			return 0;
-		}
-	}
-	return -1;
-}
+#include "model/mdl.h"
 
 void scmwq_model_opts_init(struct scmwq_model_opts *opts)
 {
@@ -1489,7 +1418,7 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	if (t->synced) {
 		enum scmwq_call_state to;
 
-		if (lookup(t->st, SCMWQ_IN_SLEEP, &to) < 0 && t->st != SCMWQ_ST_SLEEPING &&
+		if (mdl_lookup(t->st, SCMWQ_IN_SLEEP, &to) < 0 && t->st != SCMWQ_ST_SLEEPING &&
 		    t->st != SCMWQ_ST_WOKEN)
 			unexpected(m, t, ev, SCMWQ_IN_SLEEP);
 	}
@@ -1693,7 +1622,7 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 	if (!t->synced)
 		return;
 
-	if (lookup(t->st, in, &to) == 0) {
+	if (mdl_lookup(t->st, in, &to) == 0) {
 		if (in == SCMWQ_IN_REQ_CALL) {
 			t->call_id = ev->smc_id;
 			t->call_ts = ev->ts_ns;
@@ -1740,7 +1669,7 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 	} else {
 		unexpected(m, t, ev, in);
 		drop_sleep(m, t);
-		t->st = natural_target[in];
+		t->st = mdl_natural_target(in);
 		if (in == SCMWQ_IN_REQ_CALL) {
 			t->call_id = ev->smc_id;
 			t->call_ts = ev->ts_ns;
@@ -1759,7 +1688,7 @@ static void on_wake_ack(struct scmwq_model *m, struct thr *t, const struct scmwq
 	enum scmwq_call_state to;
 
 	if (t->synced) {
-		if (lookup(t->st, SCMWQ_IN_WAKE_ACK, &to) == 0 &&
+		if (mdl_lookup(t->st, SCMWQ_IN_WAKE_ACK, &to) == 0 &&
 		    m->o.driver != SCMWQ_DRV_MAINLINE && m->o.driver != SCMWQ_DRV_MAINLINE_6_3 &&
 		    m->o.driver != SCMWQ_DRV_MAINLINE_6_11) {
 			t->st = to;
@@ -1815,7 +1744,7 @@ static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_eve
 	if (rejected_sleep(m, t, ev)) {
 		drop_sleep(m, t);
 		to = SCMWQ_ST_IDLE;
-	} else if (lookup(t->st, SCMWQ_IN_DONE, &to) < 0) {
+	} else if (mdl_lookup(t->st, SCMWQ_IN_DONE, &to) < 0) {
 		unexpected(m, t, ev, SCMWQ_IN_DONE);
 		drop_sleep(m, t);
 		to = SCMWQ_ST_IDLE;
