@@ -6,7 +6,7 @@
 #ifndef SCMWQ_MODEL_MDL_H
 #define SCMWQ_MODEL_MDL_H
 
-#include "model/evidence.h"
+#include "model/state.h"
 
 /* table.c: the call machine's transitions */
 
