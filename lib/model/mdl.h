@@ -15,4 +15,35 @@ int mdl_lookup(enum scmwq_call_state from, enum scmwq_input in, enum scmwq_call_
 /* Where @in leads when it is not allowed: the model resynchronises there. */
 enum scmwq_call_state mdl_natural_target(enum scmwq_input in);
 
+/* verdict.c: a finding under construction, and making it a verdict */
+
+struct fbuild {
+	struct scmwq_finding f;
+	size_t len;
+	uint64_t start, end;	/* the evidence: the span of the trace it rests on */
+	struct scmwq_doubt *doubt;	/* ...and who slept on the wait-queue then */
+	bool by_driver;		/* another driver would not make it (a guessed driver) */
+};
+
+/* A finding of @rule at @ts about @t (NULL: no thread); its evidence starts at @ts. */
+void mdl_fb_init(struct fbuild *b, enum scmwq_rule rule, uint64_t ts, const struct thr *t);
+/* ...about @t's call: its evidence starts where the call began. */
+void mdl_fb_call(struct fbuild *b, enum scmwq_rule rule, const struct scmwq_event *ev,
+		 const struct thr *t);
+void mdl_fb_from(struct fbuild *b, uint64_t start);
+void mdl_fb_wq(struct fbuild *b, uint32_t wq);
+void mdl_fb_ctx(struct fbuild *b, uint32_t ctx);
+__attribute__((format(printf, 2, 3)))
+void mdl_fb_msg(struct fbuild *b, const char *fmt, ...);
+void mdl_fb_name(struct fbuild *b, int pid);
+void mdl_fb_named_list(struct scmwq_model *m, struct fbuild *b, int total);
+void mdl_ts_str(char *buf, size_t len, uint64_t ts);
+void mdl_dur_str(char *buf, size_t len, uint64_t ns);
+/* Make the verdict: held by evidence.c until its evidence is complete. */
+void mdl_emit(struct scmwq_model *m, struct fbuild *b, bool inconclusive, const char *why);
+/* evidence.c's callback: a released verdict is counted and handed on. */
+void mdl_finding_out(const struct scmwq_finding *f, void *arg);
+void mdl_doubt_join(struct scmwq_doubt **slot, struct scmwq_doubt *cur);
+void mdl_doubt_drop(struct scmwq_doubt **slot);
+
 #endif /* SCMWQ_MODEL_MDL_H */

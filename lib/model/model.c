@@ -27,169 +27,6 @@ void scmwq_model_opts_init(struct scmwq_model_opts *opts)
 }
 
 /* ------------------------------------------------------------------ */
-/* Findings                                                            */
-
-struct fbuild {
-	struct scmwq_finding f;
-	size_t len;
-	uint64_t start, end;	/* the evidence: the span of the trace it rests on */
-	struct scmwq_doubt *doubt;	/* ...and who slept on the wait-queue then */
-	bool by_driver;		/* another driver would not make it (a guessed driver) */
-};
-
-static void fb_init(struct fbuild *b, enum scmwq_rule rule, uint64_t ts, const struct thr *t)
-{
-	memset(b, 0, sizeof(*b));
-	b->f.rule = rule;
-	b->f.severity = scmwq_rule_info(rule)->severity;
-	b->f.ts_ns = ts;
-	b->f.pid = t ? t->pid : -1;
-	if (t)
-		memcpy(b->f.comm, t->comm, sizeof(b->f.comm));
-	b->start = ts;
-	b->end = NO_TIME;
-}
-
-/* The evidence begins at @start (and ends when the verdict is made). */
-static void fb_from(struct fbuild *b, uint64_t start)
-{
-	if (start < b->start)
-		b->start = start;
-}
-
-static void fb_wq(struct fbuild *b, uint32_t wq)
-{
-	b->f.has_wq_ctx = true;
-	b->f.wq_ctx = wq;
-}
-
-static void fb_ctx(struct fbuild *b, uint32_t ctx)
-{
-	b->f.has_ctx = true;
-	b->f.smc_call_ctx = ctx;
-}
-
-__attribute__((format(printf, 2, 3)))
-static void fb_msg(struct fbuild *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->len >= sizeof(b->f.message) - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->f.message + b->len, sizeof(b->f.message) - b->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->len += (size_t)n;
-	if (b->len > sizeof(b->f.message) - 1)
-		b->len = sizeof(b->f.message) - 1;
-}
-
-static void fb_name(struct fbuild *b, int pid)
-{
-	if (b->f.n_named < SCMWQ_MAX_NAMED)
-		b->f.named_pid[b->f.n_named++] = pid;
-}
-
-/* " comm-pid" for each thread the finding names, and how many more */
-static void fb_named_list(struct scmwq_model *m, struct fbuild *b, int total)
-{
-	for (int i = 0; i < b->f.n_named; i++) {
-		struct thr *t = mdl_thr_find(m, b->f.named_pid[i]);
-
-		fb_msg(b, " %s-%d", t && t->comm[0] ? t->comm : "<...>", b->f.named_pid[i]);
-	}
-	if (total > b->f.n_named)
-		fb_msg(b, " and %d more", total - b->f.n_named);
-}
-
-static void ts_str(char *buf, size_t len, uint64_t ts)
-{
-	scmwq_format_ts(buf, len, ts);
-}
-
-static void dur_str(char *buf, size_t len, uint64_t ns)
-{
-	scmwq_format_duration(buf, len, ns);
-}
-
-/* A released verdict: count it and hand it on. */
-static void finding_out(const struct scmwq_finding *f, void *arg)
-{
-	struct scmwq_model *m = arg;
-
-	if (f->severity == SCMWQ_SEV_ERROR && !f->inconclusive)
-		m->st.errors++;
-	else if (f->severity == SCMWQ_SEV_WARNING && !f->inconclusive)
-		m->st.warnings++;
-	else if (f->severity == SCMWQ_SEV_INFO)
-		m->st.infos++;
-	if (f->inconclusive)
-		m->st.inconclusive++;
-	if (m->fn)
-		m->fn(f, m->arg);
-}
-
-/*
- * A verdict is made: it waits for its evidence to be complete (a loss may
- * still turn up in it) and goes out from there, in the order made.
- * @inconclusive with @why: the trace cannot settle it for another reason.
- */
-static void emit(struct scmwq_model *m, struct fbuild *b, bool inconclusive, const char *why)
-{
-	struct scmwq_finding *f = &b->f;
-
-	if (b->end == NO_TIME || b->end < b->start)
-		b->end = m->now > b->start ? m->now : b->start;
-	if (!inconclusive && b->by_driver && m->o.driver_guessed && f->severity != SCMWQ_SEV_INFO) {
-		inconclusive = true;
-		why = "the driver is a guess (the trace shows no trace system and no "
-		      "scm_waitq_wake_ack); with --driver=vendor, draft-2022 or mainline-6.3 this "
-		      "is no error: give --driver";
-	}
-	if (inconclusive && why)
-		fb_msg(b, " [inconclusive: %s]", why);
-	f->inconclusive = inconclusive;
-	if (m->decided_fn)
-		m->decided_fn(f, m->decided_arg);
-	if (scmwq_evidence_hold(m->ev, f, b->start, b->end, b->doubt) < 0)
-		m->oom = true;
-}
-
-/*
- * @slot (a sleeper's, a banked wake's) now also rests on the current doubt.
- * Only one doubt is open at a time; a settled one that was confirmed is
- * kept, it already makes the verdict inconclusive.
- */
-static void doubt_join(struct scmwq_doubt **slot, struct scmwq_doubt *cur)
-{
-	if (!cur || *slot == cur)
-		return;
-	if (*slot && (*slot)->confirmed)
-		return;
-	scmwq_doubt_put(*slot);
-	*slot = scmwq_doubt_get(cur);
-}
-
-static void doubt_drop(struct scmwq_doubt **slot)
-{
-	scmwq_doubt_put(*slot);
-	*slot = NULL;
-}
-
-/*
- * A thread's verdicts about its call rest on the trace since the call
- * began; an idle thread's, since its last event.
- */
-static uint64_t call_start(const struct thr *t, uint64_t now)
-{
-	if (t->st != SCMWQ_ST_IDLE && t->call_ts)
-		return t->call_ts;
-	return t->last_ts ? t->last_ts : now;
-}
-
-/* ------------------------------------------------------------------ */
 /* Tables                                                              */
 
 static size_t hash_int(uint32_t v, size_t cap)
@@ -385,7 +222,7 @@ static void wq_unlink(struct scmwq_model *m, struct thr *t)
 	t->resume_pending = false;
 	t->attributed = false;
 	t->rewake_ts = 0;
-	doubt_drop(&t->doubt);
+	mdl_doubt_drop(&t->doubt);
 }
 
 static bool wq_ctx_valid(struct scmwq_model *m, uint32_t wq_ctx)
@@ -465,18 +302,18 @@ static void end_run(struct scmwq_model *m, struct wq *w)
 
 	if (w->run && !w->run_reported) {
 		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
-		fb_init(&b, SCMWQ_R_PREMATURE_RESUME, w->run_ts, &fake);
-		fb_from(&b, w->run_ev_start);
+		mdl_fb_init(&b, SCMWQ_R_PREMATURE_RESUME, w->run_ts, &fake);
+		mdl_fb_from(&b, w->run_ev_start);
 		b.doubt = w->run_doubt;
-		fb_wq(&b, w->wq_ctx);
-		fb_ctx(&b, w->run_ctx);
-		fb_msg(&b, "resumed from wq_ctx %u with no wake delivered to it%s",
-		       w->wq_ctx, w->run > 1 ? " (and once more after it)" : "");
-		emit(m, &b, false, NULL);
+		mdl_fb_wq(&b, w->wq_ctx);
+		mdl_fb_ctx(&b, w->run_ctx);
+		mdl_fb_msg(&b, "resumed from wq_ctx %u with no wake delivered to it%s",
+			   w->wq_ctx, w->run > 1 ? " (and once more after it)" : "");
+		mdl_emit(m, &b, false, NULL);
 	}
 	w->run = 0;
 	w->run_reported = false;
-	doubt_drop(&w->run_doubt);
+	mdl_doubt_drop(&w->run_doubt);
 }
 
 static void pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *taker);
@@ -487,18 +324,18 @@ static void pre_resume(struct scmwq_model *m, struct thr *t, struct wq *w)
 	struct fbuild b;
 	char ts[32];
 
-	fb_init(&b, SCMWQ_R_PREMATURE_RESUME, t->resume_ts, t);
-	fb_from(&b, t->ev_start);
-	fb_from(&b, w->pre_ts);
+	mdl_fb_init(&b, SCMWQ_R_PREMATURE_RESUME, t->resume_ts, t);
+	mdl_fb_from(&b, t->ev_start);
+	mdl_fb_from(&b, w->pre_ts);
 	b.doubt = t->doubt;
-	fb_wq(&b, w->wq_ctx);
+	mdl_fb_wq(&b, w->wq_ctx);
 	if (t->has_ctx)
-		fb_ctx(&b, t->ctx);
-	ts_str(ts, sizeof(ts), w->pre_ts);
-	fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before it "
-	       "slept: the wake at %s (pid %d) that found no sleeper there, or one from before "
-	       "the trace", w->wq_ctx, ts, w->pre_pid);
-	emit(m, &b, false, NULL);
+		mdl_fb_ctx(&b, t->ctx);
+	mdl_ts_str(ts, sizeof(ts), w->pre_ts);
+	mdl_fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before it "
+		   "slept: the wake at %s (pid %d) that found no sleeper there, or one from before "
+		   "the trace", w->wq_ctx, ts, w->pre_pid);
+	mdl_emit(m, &b, false, NULL);
 }
 
 /* A resume that no token backs, after --skew found no late wake for it. */
@@ -534,23 +371,23 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 		memcpy(w->run_comm, t->comm, sizeof(w->run_comm));
 		w->run_ctx = t->ctx;
 		w->run_ev_start = t->ev_start;
-		doubt_join(&w->run_doubt, t->doubt);
+		mdl_doubt_join(&w->run_doubt, t->doubt);
 	}
 	w->run++;
 	if (w->run == 3 && !w->run_reported) {
 		struct thr fake = { .pid = w->run_pid };
 
 		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
-		ts_str(ts, sizeof(ts), w->run_ts);
-		fb_init(&b, SCMWQ_R_WAKE_ALL_STUCK, w->run_ts, &fake);
+		mdl_ts_str(ts, sizeof(ts), w->run_ts);
+		mdl_fb_init(&b, SCMWQ_R_WAKE_ALL_STUCK, w->run_ts, &fake);
 		/* wakes lost anywhere before could have banked these tokens */
-		fb_from(&b, 0);
-		fb_wq(&b, w->wq_ctx);
-		fb_ctx(&b, w->run_ctx);
-		fb_msg(&b, "sleeps on wq_ctx %u return at once with no wake between them "
-		       "(3 in a row since %s): the completion is stuck done, as after a "
-		       "complete_all() that is never re-initialised", w->wq_ctx, ts);
-		emit(m, &b, false, NULL);
+		mdl_fb_from(&b, 0);
+		mdl_fb_wq(&b, w->wq_ctx);
+		mdl_fb_ctx(&b, w->run_ctx);
+		mdl_fb_msg(&b, "sleeps on wq_ctx %u return at once with no wake between them "
+			   "(3 in a row since %s): the completion is stuck done, as after a "
+			   "complete_all() that is never re-initialised", w->wq_ctx, ts);
+		mdl_emit(m, &b, false, NULL);
 		w->run_reported = true;
 	}
 	wq_unlink(m, t);
@@ -562,17 +399,17 @@ static void spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end)
 	struct fbuild b;
 
 	w->spur_pending = false;
-	fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->spur_ts, waker);
+	mdl_fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->spur_ts, waker);
 	b.doubt = w->spur_doubt;
-	fb_wq(&b, w->wq_ctx);
-	fb_msg(&b, "%s delivered to wq_ctx %u, which has no sleeper",
-	       w->spur_all ? "WAKE_ALL" : "a wake", w->wq_ctx);
+	mdl_fb_wq(&b, w->wq_ctx);
+	mdl_fb_msg(&b, "%s delivered to wq_ctx %u, which has no sleeper",
+		   w->spur_all ? "WAKE_ALL" : "a wake", w->wq_ctx);
 	if (!w->spur_all) {
-		fb_msg(&b, "; the token stays banked and the next sleeper passes straight through");
+		mdl_fb_msg(&b, "; the token stays banked and the next sleeper passes straight through");
 		w->tok_silent++;
 	}
-	emit(m, &b, at_end, "the trace ended within --skew of the wake");
-	doubt_drop(&w->spur_doubt);
+	mdl_emit(m, &b, at_end, "the trace ended within --skew of the wake");
+	mdl_doubt_drop(&w->spur_doubt);
 }
 
 /* Wakes banked at the wq_ctx's first appearance that no sleeper ever took. */
@@ -587,25 +424,25 @@ static void pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *
 	struct fbuild b;
 	char d[32];
 
-	fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->pre_ts, waker);
+	mdl_fb_init(&b, SCMWQ_R_SPURIOUS_WAKE, w->pre_ts, waker);
 	b.doubt = w->pre_doubt;
-	fb_wq(&b, w->wq_ctx);
+	mdl_fb_wq(&b, w->wq_ctx);
 	if (taker) {
-		fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper; %s-%d, which slept "
-		       "after it, passed straight through on its token, so no sleeper from before "
-		       "the trace took it", w->wq_ctx, taker->comm[0] ? taker->comm : "<...>",
-		       taker->pid);
-		emit(m, &b, false, NULL);
+		mdl_fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper; %s-%d, which slept "
+			   "after it, passed straight through on its token, so no sleeper from before "
+			   "the trace took it", w->wq_ctx, taker->comm[0] ? taker->comm : "<...>",
+			   taker->pid);
+		mdl_emit(m, &b, false, NULL);
 		return;
 	}
-	dur_str(d, sizeof(d), m->now - w->pre_ts);
-	fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper, and no sleeper from before "
-	       "the trace took it in the %s to its end%s", w->wq_ctx, d,
-	       w->tok_pre > 1 ? " (nor the wakes banked with it)" : "");
+	mdl_dur_str(d, sizeof(d), m->now - w->pre_ts);
+	mdl_fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper, and no sleeper from before "
+		   "the trace took it in the %s to its end%s", w->wq_ctx, d,
+		   w->tok_pre > 1 ? " (nor the wakes banked with it)" : "");
 	w->tok_pre = 0;
-	emit(m, &b, m->now - w->pre_ts < m->o.grace_ns,
-	     "the trace ended within --grace of the wake");
-	doubt_drop(&w->pre_doubt);
+	mdl_emit(m, &b, m->now - w->pre_ts < m->o.grace_ns,
+		 "the trace ended within --grace of the wake");
+	mdl_doubt_drop(&w->pre_doubt);
 }
 
 /* ------------------------------------------------------------------ */
@@ -638,10 +475,10 @@ static void group_settle(struct scmwq_model *m, struct group *g, bool at_end)
 	struct fbuild b;
 	char ts[32];
 
-	fb_init(&b, SCMWQ_R_WAKE_ALL_PARTIAL, g->ts, waker);
-	fb_from(&b, g->ev_start);
+	mdl_fb_init(&b, SCMWQ_R_WAKE_ALL_PARTIAL, g->ts, waker);
+	mdl_fb_from(&b, g->ev_start);
 	b.doubt = g->doubt;
-	fb_wq(&b, g->wq_ctx);
+	mdl_fb_wq(&b, g->wq_ctx);
 	for (int i = 0; i < g->n; i++) {
 		if (g->state[i] == M_ASLEEP) {
 			/* still asleep at the end of the trace */
@@ -656,7 +493,7 @@ static void group_settle(struct scmwq_model *m, struct group *g, bool at_end)
 		}
 		if (g->state[i] == M_LOST) {
 			lost++;
-			fb_name(&b, g->pids[i]);
+			mdl_fb_name(&b, g->pids[i]);
 			if (!g->resumed_ns[i])
 				never++;
 		} else if (g->state[i] == M_RESUMED) {
@@ -664,20 +501,20 @@ static void group_settle(struct scmwq_model *m, struct group *g, bool at_end)
 		}
 	}
 	if (lost) {
-		ts_str(ts, sizeof(ts), g->ts);
-		fb_msg(&b, "WAKE_ALL on wq_ctx %u at %s (by %s) found %d sleeper%s; only %d "
-		       "resumed on it; %s:", g->wq_ctx, ts,
-		       g->irq ? "the IRQ drain" : "a WAKE/ACK", g->n, g->n == 1 ? "" : "s",
-		       resumed, never == lost ? "still asleep" : "not woken by it");
-		fb_named_list(m, &b, lost);
+		mdl_ts_str(ts, sizeof(ts), g->ts);
+		mdl_fb_msg(&b, "WAKE_ALL on wq_ctx %u at %s (by %s) found %d sleeper%s; only %d "
+			   "resumed on it; %s:", g->wq_ctx, ts,
+			   g->irq ? "the IRQ drain" : "a WAKE/ACK", g->n, g->n == 1 ? "" : "s",
+			   resumed, never == lost ? "still asleep" : "not woken by it");
+		mdl_fb_named_list(m, &b, lost);
 		if (never < lost)
-			fb_msg(&b, " (%d resumed only after a later wake)", lost - never);
+			mdl_fb_msg(&b, " (%d resumed only after a later wake)", lost - never);
 		if (m->o.driver == SCMWQ_DRV_MAINLINE_6_3)
-			fb_msg(&b, " (Linux 6.3-6.10 turns WAKE_ALL into a single complete())");
+			mdl_fb_msg(&b, " (Linux 6.3-6.10 turns WAKE_ALL into a single complete())");
 		else if (m->o.driver == SCMWQ_DRV_VENDOR)
-			fb_msg(&b, " (complete_all() then reinit_completion() raced with a waiter)");
+			mdl_fb_msg(&b, " (complete_all() then reinit_completion() raced with a waiter)");
 		short_tail = at_end && never && m->now - g->ts < m->o.grace_ns;
-		emit(m, &b, short_tail, "the trace ended within --grace of the WAKE_ALL");
+		mdl_emit(m, &b, short_tail, "the trace ended within --grace of the WAKE_ALL");
 	}
 	group_free(g);
 }
@@ -714,7 +551,7 @@ static void attribute_sleepers(struct wq *w, struct fbuild *b, int *n)
 		if (t->credit != CR_NONE || t->attributed)
 			continue;
 		t->attributed = true;
-		fb_name(b, t->pid);
+		mdl_fb_name(b, t->pid);
 		(*n)++;
 	}
 }
@@ -722,11 +559,11 @@ static void attribute_sleepers(struct wq *w, struct fbuild *b, int *n)
 static void msg_named(struct scmwq_model *m, struct fbuild *b, int n)
 {
 	if (!n) {
-		fb_msg(b, "; no sleeper was waiting on it");
+		mdl_fb_msg(b, "; no sleeper was waiting on it");
 		return;
 	}
-	fb_msg(b, "; stranded sleeper%s:", n == 1 ? "" : "s");
-	fb_named_list(m, b, n);
+	mdl_fb_msg(b, "; stranded sleeper%s:", n == 1 ? "" : "s");
+	mdl_fb_named_list(m, b, n);
 }
 
 static void bank_unknown(struct wq *w, uint64_t tokens)
@@ -761,7 +598,7 @@ static int wake_all(struct scmwq_model *m, struct thr *waker, struct wq *w, uint
 				t->group = g;
 				if (t->ev_start < g->ev_start)
 					g->ev_start = t->ev_start;
-				doubt_join(&g->doubt, t->doubt);
+				mdl_doubt_join(&g->doubt, t->doubt);
 				g->pids[g->n++] = t->pid;
 			}
 			g->asleep = g->n;
@@ -791,15 +628,15 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	m->st.wakes++;
 	if (!wq_ctx_valid(m, wq_ctx)) {
 		w = wq_get(m, wq_ctx);
-		fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, waker);
-		fb_wq(&b, wq_ctx);
-		fb_msg(&b, "%s for wq_ctx %u: %s; the driver drops the wake",
-		       irq ? "GET_WQ_CTX" : "WAKE", wq_ctx, wq_ctx_rule_text(m));
+		mdl_fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, waker);
+		mdl_fb_wq(&b, wq_ctx);
+		mdl_fb_msg(&b, "%s for wq_ctx %u: %s; the driver drops the wake",
+			   irq ? "GET_WQ_CTX" : "WAKE", wq_ctx, wq_ctx_rule_text(m));
 		if (w)
 			attribute_sleepers(w, &b, &n);
 		if (n)
 			msg_named(m, &b, n);
-		emit(m, &b, false, NULL);
+		mdl_emit(m, &b, false, NULL);
 		return !irq;
 	}
 	w = wq_get(m, wq_ctx);
@@ -810,15 +647,15 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	/* sleepers unseen since a loss may be ahead of these in the queue */
 	if (m->doubt)
 		for (struct thr *t = w->head; t; t = t->wnext)
-			doubt_join(&t->doubt, m->doubt);
+			mdl_doubt_join(&t->doubt, m->doubt);
 
 	if (flags == SCMWQ_WAKE_NONE && m->o.driver == SCMWQ_DRV_VENDOR) {
 		if (!m->wake_none_noted) {
-			fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, waker);
-			fb_wq(&b, wq_ctx);
-			fb_msg(&b, "WAKE_NONE (flags 0) on wq_ctx %u: two wakes arrived close together; "
-			       "nothing to do (further ones not reported)", wq_ctx);
-			emit(m, &b, false, NULL);
+			mdl_fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, waker);
+			mdl_fb_wq(&b, wq_ctx);
+			mdl_fb_msg(&b, "WAKE_NONE (flags 0) on wq_ctx %u: two wakes arrived close together; "
+				   "nothing to do (further ones not reported)", wq_ctx);
+			mdl_emit(m, &b, false, NULL);
 			m->wake_none_noted = true;
 		}
 		return true;
@@ -827,27 +664,27 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		bool drains_on = m->o.driver == SCMWQ_DRV_VENDOR ||
 				 m->o.driver == SCMWQ_DRV_DRAFT_2022;
 
-		fb_init(&b, SCMWQ_R_INVALID_FLAGS, ev->ts_ns, waker);
-		fb_wq(&b, wq_ctx);
-		fb_msg(&b, "GET_WQ_CTX returned flags %u for wq_ctx %u (expected 1 WAKE_ONE or 2 "
-		       "WAKE_ALL); the driver wakes no one%s", flags, wq_ctx,
-		       drains_on ? "" : " and stops draining");
+		mdl_fb_init(&b, SCMWQ_R_INVALID_FLAGS, ev->ts_ns, waker);
+		mdl_fb_wq(&b, wq_ctx);
+		mdl_fb_msg(&b, "GET_WQ_CTX returned flags %u for wq_ctx %u (expected 1 WAKE_ONE or 2 "
+			   "WAKE_ALL); the driver wakes no one%s", flags, wq_ctx,
+			   drains_on ? "" : " and stops draining");
 		attribute_sleepers(w, &b, &n);
 		if (n)
 			msg_named(m, &b, n);
 		b.by_driver = flags == SCMWQ_WAKE_NONE;	/* WAKE_NONE is benign on vendor */
-		emit(m, &b, false, NULL);
+		mdl_emit(m, &b, false, NULL);
 		return drains_on;
 	}
 	if (all && (m->o.driver == SCMWQ_DRV_MAINLINE || m->o.driver == SCMWQ_DRV_MAINLINE_6_11)) {
-		fb_init(&b, SCMWQ_R_WAKE_ALL_REJECTED, ev->ts_ns, waker);
-		fb_wq(&b, wq_ctx);
-		fb_msg(&b, "WAKE_ALL for wq_ctx %u rejected as invalid flags by the %s driver: no "
-		       "complete(), the IRQ drain stops", wq_ctx, scmwq_driver_name(m->o.driver));
+		mdl_fb_init(&b, SCMWQ_R_WAKE_ALL_REJECTED, ev->ts_ns, waker);
+		mdl_fb_wq(&b, wq_ctx);
+		mdl_fb_msg(&b, "WAKE_ALL for wq_ctx %u rejected as invalid flags by the %s driver: no "
+			   "complete(), the IRQ drain stops", wq_ctx, scmwq_driver_name(m->o.driver));
 		attribute_sleepers(w, &b, &n);
 		msg_named(m, &b, n);
 		b.by_driver = true;
-		emit(m, &b, false, NULL);
+		mdl_emit(m, &b, false, NULL);
 		return false;
 	}
 
@@ -926,9 +763,9 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 			w->pre_claimed = false;
 			w->pre_ts = ev->ts_ns;
 			w->pre_pid = waker->pid;
-			doubt_drop(&w->pre_doubt);
+			mdl_doubt_drop(&w->pre_doubt);
 		}
-		doubt_join(&w->pre_doubt, m->doubt);
+		mdl_doubt_join(&w->pre_doubt, m->doubt);
 		w->tok_pre += tokens;
 		return true;
 	}
@@ -954,32 +791,32 @@ static void lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, 
 	struct fbuild b;
 	char ts[32], ts2[32], d[32];
 
-	ts_str(ts, sizeof(ts), t->wake_ts);
-	fb_init(&b, SCMWQ_R_LOST_WAKEUP, t->sleep_ts, t);
-	fb_from(&b, t->ev_start);
+	mdl_ts_str(ts, sizeof(ts), t->wake_ts);
+	mdl_fb_init(&b, SCMWQ_R_LOST_WAKEUP, t->sleep_ts, t);
+	mdl_fb_from(&b, t->ev_start);
 	b.doubt = t->doubt;
-	fb_wq(&b, t->wq_ctx);
+	mdl_fb_wq(&b, t->wq_ctx);
 	if (t->has_ctx)
-		fb_ctx(&b, t->ctx);
+		mdl_fb_ctx(&b, t->ctx);
 	if (t->credit == CR_WAKE)
-		fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but did not resume on it: ",
-		       t->wq_ctx, ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK",
-		       t->waker_pid);
+		mdl_fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but did not resume on it: ",
+			   t->wq_ctx, ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK",
+			   t->waker_pid);
 	else
-		fb_msg(&b, "took a token banked on wq_ctx %u when it slept at %s, so its wait "
-		       "returned at once, but it did not resume: ", t->wq_ctx, ts);
+		mdl_fb_msg(&b, "took a token banked on wq_ctx %u when it slept at %s, so its wait "
+			   "returned at once, but it did not resume: ", t->wq_ctx, ts);
 	if (resumed) {
-		ts_str(ts2, sizeof(ts2), t->rewake_ts);
-		dur_str(d, sizeof(d), resumed - t->wake_ts);
-		fb_msg(&b, "it resumed %s later, only after a later wake at %s (pid %d)", d, ts2,
-		       t->rewaker_pid);
+		mdl_ts_str(ts2, sizeof(ts2), t->rewake_ts);
+		mdl_dur_str(d, sizeof(d), resumed - t->wake_ts);
+		mdl_fb_msg(&b, "it resumed %s later, only after a later wake at %s (pid %d)", d, ts2,
+			   t->rewaker_pid);
 	} else {
-		dur_str(d, sizeof(d), m->now - t->wake_ts);
-		fb_msg(&b, "it was still asleep %s later, at the end of the trace", d);
+		mdl_dur_str(d, sizeof(d), m->now - t->wake_ts);
+		mdl_fb_msg(&b, "it was still asleep %s later, at the end of the trace", d);
 	}
 	t->attributed = true;
-	emit(m, &b, at_end && m->now - t->wake_ts < m->o.grace_ns,
-	     "the trace ended within --grace of the wake");
+	mdl_emit(m, &b, at_end && m->now - t->wake_ts < m->o.grace_ns,
+		 "the trace ended within --grace of the wake");
 }
 
 static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const char *how)
@@ -989,18 +826,18 @@ static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const 
 	int n = 0;
 
 	t->expect_more = false;
-	fb_init(&b, SCMWQ_R_DRAIN_ABORTED, t->more_ts, t);
-	fb_wq(&b, t->more_wq);
-	fb_msg(&b, "GET_WQ_CTX for wq_ctx %u said more_pending=1, but %s", t->more_wq, how);
+	mdl_fb_init(&b, SCMWQ_R_DRAIN_ABORTED, t->more_ts, t);
+	mdl_fb_wq(&b, t->more_wq);
+	mdl_fb_msg(&b, "GET_WQ_CTX for wq_ctx %u said more_pending=1, but %s", t->more_wq, how);
 	/* Whoever sleeps uncredited now may be one the drain never reached. */
 	for_each_wq(m, w)
 		attribute_sleepers(w, &b, &n);
 	if (n) {
-		fb_msg(&b, "; left asleep:");
-		fb_named_list(m, &b, n);
+		mdl_fb_msg(&b, "; left asleep:");
+		mdl_fb_named_list(m, &b, n);
 	}
 	b.end = t->more_ts + m->o.grace_ns;
-	emit(m, &b, at_end, "the trace ended within --grace of it");
+	mdl_emit(m, &b, at_end, "the trace ended within --grace of it");
 }
 
 /* Asleep for --stall, or woken --grace ago and not resumed: tell the monitor. */
@@ -1131,35 +968,27 @@ static enum scmwq_input classify(const struct thr *t, const struct scmwq_event *
 	return in;
 }
 
-/* A finding about @t's call, from what its call has shown so far. */
-static void fb_call(struct fbuild *b, enum scmwq_rule rule, const struct scmwq_event *ev,
-		    const struct thr *t)
-{
-	fb_init(b, rule, ev->ts_ns, t);
-	fb_from(b, call_start(t, ev->ts_ns));
-}
-
 static void unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
 		       enum scmwq_input in)
 {
 	struct fbuild b;
 
-	fb_call(&b, SCMWQ_R_UNEXPECTED_EVENT, ev, t);
+	mdl_fb_call(&b, SCMWQ_R_UNEXPECTED_EVENT, ev, t);
 	if (t->wq) {
-		fb_wq(&b, t->wq_ctx);
+		mdl_fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
-			fb_ctx(&b, t->ctx);
-		fb_from(&b, t->ev_start);
+			mdl_fb_ctx(&b, t->ctx);
+		mdl_fb_from(&b, t->ev_start);
 	}
-	fb_msg(&b, "%s (%s) not allowed in state %s", scmwq_ev_type_name(ev->type),
-	       scmwq_input_name(in), scmwq_state_name(t->st));
+	mdl_fb_msg(&b, "%s (%s) not allowed in state %s", scmwq_ev_type_name(ev->type),
+		   scmwq_input_name(in), scmwq_state_name(t->st));
 	if (ev->type == SCMWQ_EV_SMC_REQUEST)
-		fb_msg(&b, " (smc_id 0x%08" PRIx64 ")", ev->smc_id);
+		mdl_fb_msg(&b, " (smc_id 0x%08" PRIx64 ")", ev->smc_id);
 	if (in == SCMWQ_IN_WAKE_ACK && (m->o.driver == SCMWQ_DRV_MAINLINE ||
 					m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ||
 					m->o.driver == SCMWQ_DRV_MAINLINE_6_11))
-		fb_msg(&b, "; mainline drivers have no WAKE/ACK (try --driver=vendor)");
-	emit(m, &b, false, NULL);
+		mdl_fb_msg(&b, "; mainline drivers have no WAKE/ACK (try --driver=vendor)");
+	mdl_emit(m, &b, false, NULL);
 }
 
 /* Leave a sleep abnormally (the call failed, or the model resynchronises). */
@@ -1178,33 +1007,33 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	if (t->wq && t->resume_pending)
 		nowake_resume(m, t);	/* settle the previous resume first */
 	if (t->synced && (t->st == SCMWQ_ST_SLEEPING || t->st == SCMWQ_ST_WOKEN)) {
-		fb_call(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev, t);
-		fb_from(&b, t->sleep_ts);
-		fb_wq(&b, ev->wq_ctx);
-		fb_ctx(&b, ev->smc_call_ctx);
-		fb_msg(&b, "second sleep (wq_ctx %u, smc_call_ctx %u) while already asleep on "
-		       "wq_ctx %u, smc_call_ctx %u", ev->wq_ctx, ev->smc_call_ctx, t->wq_ctx, t->ctx);
-		emit(m, &b, false, NULL);
+		mdl_fb_call(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev, t);
+		mdl_fb_from(&b, t->sleep_ts);
+		mdl_fb_wq(&b, ev->wq_ctx);
+		mdl_fb_ctx(&b, ev->smc_call_ctx);
+		mdl_fb_msg(&b, "second sleep (wq_ctx %u, smc_call_ctx %u) while already asleep on "
+			   "wq_ctx %u, smc_call_ctx %u", ev->wq_ctx, ev->smc_call_ctx, t->wq_ctx, t->ctx);
+		mdl_emit(m, &b, false, NULL);
 		t->attributed = true;
 	}
 	drop_sleep(m, t);
 	if (t->synced && t->st != SCMWQ_ST_SLEEPING && t->st != SCMWQ_ST_WOKEN &&
 	    (t->call_id & SCMWQ_SMC_FAST_BIT) && t->st == SCMWQ_ST_IN_FW) {
-		fb_call(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev, t);
-		fb_wq(&b, ev->wq_ctx);
-		fb_ctx(&b, ev->smc_call_ctx);
-		fb_msg(&b, "WAITQ_SLEEP returned to fast call 0x%08" PRIx64 ", which cannot sleep; "
-		       "the call fails with -EINVAL", t->call_id);
-		emit(m, &b, false, NULL);
+		mdl_fb_call(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev, t);
+		mdl_fb_wq(&b, ev->wq_ctx);
+		mdl_fb_ctx(&b, ev->smc_call_ctx);
+		mdl_fb_msg(&b, "WAITQ_SLEEP returned to fast call 0x%08" PRIx64 ", which cannot sleep; "
+			   "the call fails with -EINVAL", t->call_id);
+		mdl_emit(m, &b, false, NULL);
 		return;		/* stays in_fw: the call fails */
 	}
 	if (!wq_ctx_valid(m, ev->wq_ctx)) {
-		fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, t);
-		fb_wq(&b, ev->wq_ctx);
-		fb_ctx(&b, ev->smc_call_ctx);
-		fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u: %s; the call fails with -EINVAL while "
-		       "firmware still holds it queued", ev->wq_ctx, wq_ctx_rule_text(m));
-		emit(m, &b, false, NULL);
+		mdl_fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, t);
+		mdl_fb_wq(&b, ev->wq_ctx);
+		mdl_fb_ctx(&b, ev->smc_call_ctx);
+		mdl_fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u: %s; the call fails with -EINVAL while "
+			   "firmware still holds it queued", ev->wq_ctx, wq_ctx_rule_text(m));
+		mdl_emit(m, &b, false, NULL);
 		if (t->synced && t->st == SCMWQ_ST_IN_FW)
 			t->slept_since_req = true;
 		return;
@@ -1229,7 +1058,7 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	t->ctx = ev->smc_call_ctx;
 	t->sleep_ts = ev->ts_ns;
 	t->ev_start = ev->ts_ns;
-	doubt_drop(&t->doubt);
+	mdl_doubt_drop(&t->doubt);
 	t->doubt = scmwq_doubt_get(m->doubt);
 	t->gen_sleep++;
 	if (m->stall_fn)
@@ -1283,28 +1112,28 @@ static void resume_woken(struct scmwq_model *m, struct thr *t, const struct scmw
 		return;
 	}
 	if (late > m->o.grace_ns) {
-		ts_str(ts, sizeof(ts), t->wake_ts);
-		dur_str(d, sizeof(d), late);
-		fb_init(&b, SCMWQ_R_SLOW_RESUME, t->sleep_ts, t);
-		fb_from(&b, t->ev_start);
+		mdl_ts_str(ts, sizeof(ts), t->wake_ts);
+		mdl_dur_str(d, sizeof(d), late);
+		mdl_fb_init(&b, SCMWQ_R_SLOW_RESUME, t->sleep_ts, t);
+		mdl_fb_from(&b, t->ev_start);
 		b.doubt = t->doubt;
-		fb_wq(&b, t->wq_ctx);
+		mdl_fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
-			fb_ctx(&b, t->ctx);
-		fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d); resumed %s later (more than "
-		       "--grace), with no further wake in between: slow to run again, the wake "
-		       "was not lost", t->wq_ctx, ts,
-		       t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid, d);
-		emit(m, &b, false, NULL);
+			mdl_fb_ctx(&b, t->ctx);
+		mdl_fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d); resumed %s later (more than "
+			   "--grace), with no further wake in between: slow to run again, the wake "
+			   "was not lost", t->wq_ctx, ts,
+			   t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid, d);
+		mdl_emit(m, &b, false, NULL);
 	}
 	if (ev->ts_ns - t->sleep_ts > m->o.stall_ns) {
-		dur_str(d, sizeof(d), ev->ts_ns - t->sleep_ts);
-		fb_init(&b, SCMWQ_R_LONG_SLEEP, t->sleep_ts, t);
-		fb_wq(&b, t->wq_ctx);
+		mdl_dur_str(d, sizeof(d), ev->ts_ns - t->sleep_ts);
+		mdl_fb_init(&b, SCMWQ_R_LONG_SLEEP, t->sleep_ts, t);
+		mdl_fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
-			fb_ctx(&b, t->ctx);
-		fb_msg(&b, "slept %s on wq_ctx %u (longer than --stall)", d, t->wq_ctx);
-		emit(m, &b, false, NULL);
+			mdl_fb_ctx(&b, t->ctx);
+		mdl_fb_msg(&b, "slept %s on wq_ctx %u (longer than --stall)", d, t->wq_ctx);
+		mdl_emit(m, &b, false, NULL);
 	}
 }
 
@@ -1340,24 +1169,24 @@ static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_e
 		bool retry = t->st == SCMWQ_ST_IN_FW && t->last_req == SCMWQ_IN_REQ_RESUME &&
 			     !t->slept_since_req;
 
-		fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
-		fb_ctx(&b, ev->smc_call_ctx);
-		fb_msg(&b, "scm_waitq_resume(smc_call_ctx %u) with no sleep before it "
-		       "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
-		emit(m, &b, false, NULL);
+		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
+		mdl_fb_ctx(&b, ev->smc_call_ctx);
+		mdl_fb_msg(&b, "scm_waitq_resume(smc_call_ctx %u) with no sleep before it "
+			   "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
+		mdl_emit(m, &b, false, NULL);
 		t->has_ctx = false;	/* no sleep of its own to compare the RESUME with */
 		t->st = SCMWQ_ST_RESUMING;
 		return;
 	}
 
 	if (t->synced && (ev->have & SCMWQ_HAVE_CTX) && t->has_ctx && ev->smc_call_ctx != t->ctx) {
-		fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
-		fb_from(&b, t->sleep_ts);
-		fb_wq(&b, t->wq_ctx);
-		fb_ctx(&b, t->ctx);
-		fb_msg(&b, "resumes with smc_call_ctx %u, but it slept with smc_call_ctx %u on "
-		       "wq_ctx %u", ev->smc_call_ctx, t->ctx, t->wq_ctx);
-		emit(m, &b, false, NULL);
+		mdl_fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
+		mdl_fb_from(&b, t->sleep_ts);
+		mdl_fb_wq(&b, t->wq_ctx);
+		mdl_fb_ctx(&b, t->ctx);
+		mdl_fb_msg(&b, "resumes with smc_call_ctx %u, but it slept with smc_call_ctx %u on "
+			   "wq_ctx %u", ev->smc_call_ctx, t->ctx, t->wq_ctx);
+		mdl_emit(m, &b, false, NULL);
 		t->ctx_reported = true;
 	}
 	t->st = SCMWQ_ST_RESUMING;
@@ -1367,15 +1196,15 @@ static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_e
 		resume_woken(m, t, ev);
 		break;
 	case CR_EXCESS:
-		fb_init(&b, SCMWQ_R_PREMATURE_RESUME, ev->ts_ns, t);
-		fb_from(&b, t->ev_start);
+		mdl_fb_init(&b, SCMWQ_R_PREMATURE_RESUME, ev->ts_ns, t);
+		mdl_fb_from(&b, t->ev_start);
 		b.doubt = t->doubt;
-		fb_wq(&b, t->wq_ctx);
+		mdl_fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
-			fb_ctx(&b, t->ctx);
-		fb_msg(&b, "resumed on a token banked on wq_ctx %u before it slept (a double wake), "
-		       "not on a wake of its own", t->wq_ctx);
-		emit(m, &b, false, NULL);
+			mdl_fb_ctx(&b, t->ctx);
+		mdl_fb_msg(&b, "resumed on a token banked on wq_ctx %u before it slept (a double wake), "
+			   "not on a wake of its own", t->wq_ctx);
+		mdl_emit(m, &b, false, NULL);
 		break;
 	case CR_SILENT:
 		break;
@@ -1400,12 +1229,12 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 
 	if (in == SCMWQ_IN_REQ_GET_WQ_CTX) {
 		if (ev->smc_id == SCMWQ_SMC_GET_WQ_CTX_STD && !t->stdcall_warned) {
-			fb_init(&b, SCMWQ_R_GET_WQ_CTX_STD_CALL, ev->ts_ns, t);
-			fb_msg(&b, "GET_WQ_CTX issued as a standard call (0x%08" PRIx64 "): firmware "
-			       "can park it, and the IRQ thread deadlocks; since 2024 it is a fast "
-			       "call (0xc2002403) (further ones on this thread not reported)",
-			       ev->smc_id);
-			emit(m, &b, false, NULL);
+			mdl_fb_init(&b, SCMWQ_R_GET_WQ_CTX_STD_CALL, ev->ts_ns, t);
+			mdl_fb_msg(&b, "GET_WQ_CTX issued as a standard call (0x%08" PRIx64 "): firmware "
+				   "can park it, and the IRQ thread deadlocks; since 2024 it is a fast "
+				   "call (0xc2002403) (further ones on this thread not reported)",
+				   ev->smc_id);
+			mdl_emit(m, &b, false, NULL);
 			t->stdcall_warned = true;
 		}
 		if (t->expect_more) {
@@ -1427,39 +1256,39 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 		}
 		if (in == SCMWQ_IN_REQ_RESUME && t->has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
 		    ev->args_cnt >= 1 && ev->args[0] != t->ctx && !t->ctx_reported) {
-			fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
-			fb_from(&b, t->sleep_ts);
-			fb_wq(&b, t->wq_ctx);
-			fb_ctx(&b, t->ctx);
-			fb_msg(&b, "RESUME carries smc_call_ctx %" PRIu64 ", but the call slept with "
-			       "smc_call_ctx %u on wq_ctx %u", ev->args[0], t->ctx, t->wq_ctx);
-			emit(m, &b, false, NULL);
+			mdl_fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
+			mdl_fb_from(&b, t->sleep_ts);
+			mdl_fb_wq(&b, t->wq_ctx);
+			mdl_fb_ctx(&b, t->ctx);
+			mdl_fb_msg(&b, "RESUME carries smc_call_ctx %" PRIu64 ", but the call slept with "
+				   "smc_call_ctx %u on wq_ctx %u", ev->args[0], t->ctx, t->wq_ctx);
+			mdl_emit(m, &b, false, NULL);
 		}
 		if (in == SCMWQ_IN_REQ_ACK && t->ack_has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
 		    ev->args_cnt >= 1 && ev->args[0] != t->ack_ctx) {
-			fb_call(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev, t);
-			fb_ctx(&b, t->ack_ctx);
-			fb_msg(&b, "ACK carries smc_call_ctx %" PRIu64 ", but the WAKE returned "
-			       "smc_call_ctx %u", ev->args[0], t->ack_ctx);
-			emit(m, &b, false, NULL);
+			mdl_fb_call(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev, t);
+			mdl_fb_ctx(&b, t->ack_ctx);
+			mdl_fb_msg(&b, "ACK carries smc_call_ctx %" PRIu64 ", but the WAKE returned "
+				   "smc_call_ctx %u", ev->args[0], t->ack_ctx);
+			mdl_emit(m, &b, false, NULL);
 		}
 		t->st = to;
 	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IN_FW) {
 		bool retry = t->last_req == SCMWQ_IN_REQ_RESUME && !t->slept_since_req;
 
-		fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
+		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
 		if (retry)
-			fb_msg(&b, "RESUME re-sent with no new sleep since the last RESUME: the "
-			       "EBUSY retry must re-send the original call 0x%08" PRIx64 "",
-			       t->call_id);
+			mdl_fb_msg(&b, "RESUME re-sent with no new sleep since the last RESUME: the "
+				   "EBUSY retry must re-send the original call 0x%08" PRIx64 "",
+				   t->call_id);
 		else
-			fb_msg(&b, "RESUME request in call 0x%08" PRIx64 " with no sleep before it",
-			       t->call_id);
-		emit(m, &b, false, NULL);
+			mdl_fb_msg(&b, "RESUME request in call 0x%08" PRIx64 " with no sleep before it",
+				   t->call_id);
+		mdl_emit(m, &b, false, NULL);
 	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IDLE) {
-		fb_call(&b, SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
-		fb_msg(&b, "RESUME request outside any call, with no sleep before it");
-		emit(m, &b, false, NULL);
+		mdl_fb_call(&b, SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
+		mdl_fb_msg(&b, "RESUME request outside any call, with no sleep before it");
+		mdl_emit(m, &b, false, NULL);
 		t->st = SCMWQ_ST_IN_FW;
 	} else {
 		unexpected(m, t, ev, in);
@@ -1513,16 +1342,16 @@ static bool rejected_sleep(struct scmwq_model *m, struct thr *t, const struct sc
 	if (m->o.driver != SCMWQ_DRV_MAINLINE || m->wq_count >= 0 || !t->wq || !t->wq_ctx ||
 	    t->st != SCMWQ_ST_SLEEPING || !(ev->have & SCMWQ_HAVE_RET) || ev->ret != RET_EINVAL)
 		return false;
-	fb_call(&b, SCMWQ_R_INVALID_WQ_CTX, ev, t);
+	mdl_fb_call(&b, SCMWQ_R_INVALID_WQ_CTX, ev, t);
 	b.f.ts_ns = t->sleep_ts;
-	fb_wq(&b, t->wq_ctx);
+	mdl_fb_wq(&b, t->wq_ctx);
 	if (t->has_ctx)
-		fb_ctx(&b, t->ctx);
-	fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u, and the call failed with -EINVAL with no wake or "
-	       "resume: the driver rejected wq_ctx %u (not below the count GET_INFO reported; "
-	       "the GET_INFO is not in the trace) while firmware still holds the call queued",
-	       t->wq_ctx, t->wq_ctx);
-	emit(m, &b, false, NULL);
+		mdl_fb_ctx(&b, t->ctx);
+	mdl_fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u, and the call failed with -EINVAL with no wake or "
+		   "resume: the driver rejected wq_ctx %u (not below the count GET_INFO reported; "
+		   "the GET_INFO is not in the trace) while firmware still holds the call queued",
+		   t->wq_ctx, t->wq_ctx);
+	mdl_emit(m, &b, false, NULL);
 	return true;
 }
 
@@ -1592,15 +1421,15 @@ static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 		struct fbuild b;
 		char ts[32];
 
-		ts_str(ts, sizeof(ts), start);
-		fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
+		mdl_ts_str(ts, sizeof(ts), start);
+		mdl_fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
 		if (ev->loss == SCMWQ_LOSS_EVENTS)
-			fb_msg(&b, "the trace lost data (first on CPU %d, after %s); findings whose "
-			       "evidence spans a loss are inconclusive", ev->cpu, ts);
+			mdl_fb_msg(&b, "the trace lost data (first on CPU %d, after %s); findings whose "
+				   "evidence spans a loss are inconclusive", ev->cpu, ts);
 		else
-			fb_msg(&b, "the trace's start was overwritten; findings whose evidence "
-			       "reaches back before a CPU's first event are inconclusive");
-		emit(m, &b, false, NULL);
+			mdl_fb_msg(&b, "the trace's start was overwritten; findings whose evidence "
+				   "reaches back before a CPU's first event are inconclusive");
+		mdl_emit(m, &b, false, NULL);
 	}
 	for_each_wq(m, w) {
 		end_run(m, w);
@@ -1677,9 +1506,9 @@ static void note_missing(struct scmwq_model *m, const struct scmwq_event *ev)
 		    (m->missing_noted & key))
 			continue;
 		m->missing_noted |= key;
-		fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
-		fb_msg(&b, "%s", needs[i].what);
-		emit(m, &b, false, NULL);
+		mdl_fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
+		mdl_fb_msg(&b, "%s", needs[i].what);
+		mdl_emit(m, &b, false, NULL);
 	}
 }
 
@@ -1707,10 +1536,10 @@ static void join(struct scmwq_model *m, struct thr *t, const struct scmwq_event 
 	t->synced = starts_call(t, ev);
 	if (!t->synced && !t->told_joined) {
 		t->told_joined = true;
-		fb_init(&b, SCMWQ_R_JOINED_MID_CALL, ev->ts_ns, t);
-		fb_msg(&b, "first seen in the middle of a call (%s); not judged until that call ends",
-		       scmwq_ev_type_name(ev->type));
-		emit(m, &b, false, NULL);
+		mdl_fb_init(&b, SCMWQ_R_JOINED_MID_CALL, ev->ts_ns, t);
+		mdl_fb_msg(&b, "first seen in the middle of a call (%s); not judged until that call ends",
+			   scmwq_ev_type_name(ev->type));
+		mdl_emit(m, &b, false, NULL);
 	}
 }
 
@@ -1720,7 +1549,7 @@ static void settle_doubt(struct scmwq_model *m)
 	if (!m->doubt)
 		return;
 	m->doubt->settled = true;
-	doubt_drop(&m->doubt);
+	mdl_doubt_drop(&m->doubt);
 	scmwq_evidence_release(m->ev, false);
 }
 
@@ -1896,25 +1725,25 @@ static void strand(struct scmwq_model *m, struct thr *t)
 	uint64_t waited = m->now - t->sleep_ts;
 	char d[32], s[32];
 
-	dur_str(d, sizeof(d), waited);
-	dur_str(s, sizeof(s), m->o.stall_ns);
-	fb_init(&b, SCMWQ_R_STRANDED_SLEEPER, t->sleep_ts, t);
-	fb_from(&b, t->ev_start);
+	mdl_dur_str(d, sizeof(d), waited);
+	mdl_dur_str(s, sizeof(s), m->o.stall_ns);
+	mdl_fb_init(&b, SCMWQ_R_STRANDED_SLEEPER, t->sleep_ts, t);
+	mdl_fb_from(&b, t->ev_start);
 	b.doubt = t->doubt;
-	fb_wq(&b, t->wq_ctx);
+	mdl_fb_wq(&b, t->wq_ctx);
 	if (t->has_ctx)
-		fb_ctx(&b, t->ctx);
-	fb_msg(&b, "asleep on wq_ctx %u for %s to the end of the trace; no wake for its wq_ctx "
-	       "arrived", t->wq_ctx, d);
+		mdl_fb_ctx(&b, t->ctx);
+	mdl_fb_msg(&b, "asleep on wq_ctx %u for %s to the end of the trace; no wake for its wq_ctx "
+		   "arrived", t->wq_ctx, d);
 	if (m->o.driver == SCMWQ_DRV_MAINLINE_6_3 || m->o.driver == SCMWQ_DRV_MAINLINE_6_11)
-		fb_msg(&b, "; every later SCM caller queues behind it on the global mutex");
+		mdl_fb_msg(&b, "; every later SCM caller queues behind it on the global mutex");
 	if (waited < m->o.stall_ns) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "the trace ended before --stall (%s) was over", s);
-		emit(m, &b, true, why);
+		mdl_emit(m, &b, true, why);
 	} else {
-		emit(m, &b, false, NULL);
+		mdl_emit(m, &b, false, NULL);
 	}
 }
 
@@ -1956,7 +1785,7 @@ void scmwq_model_finish(struct scmwq_model *m)
 	/* threads not seen again since a loss never showed they slept unseen */
 	if (m->doubt) {
 		m->doubt->settled = true;
-		doubt_drop(&m->doubt);
+		mdl_doubt_drop(&m->doubt);
 	}
 	scmwq_evidence_release(m->ev, true);
 	m->st.held_max = held_max(m);
@@ -2006,7 +1835,7 @@ struct scmwq_model *scmwq_model_alloc(const struct scmwq_model_opts *opts, scmwq
 	m->wq_count = -1;
 	m->threads = (struct scmwq_pidmap)SCMWQ_PIDMAP_OF(struct thr);
 	m->whash = calloc(m->wcap, sizeof(*m->whash));
-	m->ev = scmwq_evidence_alloc(opts->ncpus, opts->losses_in_order, finding_out, m);
+	m->ev = scmwq_evidence_alloc(opts->ncpus, opts->losses_in_order, mdl_finding_out, m);
 	if (scmwq_pidmap_init(&m->threads, 256) < 0 || !m->whash || !m->ev) {
 		scmwq_model_free(m);
 		return NULL;
@@ -2036,7 +1865,7 @@ void scmwq_model_free(struct scmwq_model *m)
 		scmwq_pidmap_for_each(&m->threads, t) {
 			struct group *g = t->group;
 
-			doubt_drop(&t->doubt);
+			mdl_doubt_drop(&t->doubt);
 			if (!g)
 				continue;
 			for (int i = 0; i < g->n; i++) {

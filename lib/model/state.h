@@ -9,8 +9,6 @@
 
 #include "model/evidence.h"
 
-#define NO_TIME UINT64_MAX
-
 struct wq;
 struct group;
 
