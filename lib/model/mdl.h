@@ -46,4 +46,12 @@ void mdl_finding_out(const struct scmwq_finding *f, void *arg);
 void mdl_doubt_join(struct scmwq_doubt **slot, struct scmwq_doubt *cur);
 void mdl_doubt_drop(struct scmwq_doubt **slot);
 
+/* timers.c: the timer heap */
+
+/* Fire @kind on @obj (a struct thr, group or wq) when the trace passes @when. */
+void mdl_timer_add(struct scmwq_model *m, uint64_t when, enum timer_kind kind, uint32_t gen,
+		   void *obj);
+/* The earliest timer, off the heap (m->hlen > 0). */
+struct timer mdl_timer_pop(struct scmwq_model *m);
+
 #endif /* SCMWQ_MODEL_MDL_H */

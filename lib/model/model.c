@@ -103,82 +103,6 @@ static struct wq *wq_get(struct scmwq_model *m, uint32_t wq_ctx)
 }
 
 /* ------------------------------------------------------------------ */
-/* Timers                                                              */
-
-/*
- * The timers' own heap, not lib/heap.c: it runs on replay's per-event path
- * and the inline compare is worth 7% of replay's time.
- */
-static bool timer_less(const struct timer *a, const struct timer *b)
-{
-	return a->when < b->when;
-}
-
-static bool timer_on_thread(enum timer_kind kind)
-{
-	return kind != T_GROUP && kind != T_SPUR;
-}
-
-static void timer_add(struct scmwq_model *m, uint64_t when, enum timer_kind kind, uint32_t gen,
-		      void *obj)
-{
-	size_t i;
-
-	if (m->hlen == m->hcap) {
-		size_t ncap = m->hcap ? m->hcap * 2 : 64;
-		struct timer *nh = realloc(m->heap, ncap * sizeof(*nh));
-
-		if (!nh) {
-			m->oom = true;
-			return;
-		}
-		m->heap = nh;
-		m->hcap = ncap;
-	}
-	i = m->hlen++;
-	m->heap[i] = (struct timer){ when, kind, gen, obj };
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		struct timer tmp;
-
-		if (!timer_less(&m->heap[i], &m->heap[p]))
-			break;
-		tmp = m->heap[i];
-		m->heap[i] = m->heap[p];
-		m->heap[p] = tmp;
-		i = p;
-	}
-	if (timer_on_thread(kind))
-		((struct thr *)obj)->heap_refs++;
-}
-
-static struct timer timer_pop(struct scmwq_model *m)
-{
-	struct timer top = m->heap[0];
-	size_t i = 0;
-
-	m->heap[0] = m->heap[--m->hlen];
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, s = i;
-		struct timer tmp;
-
-		if (l < m->hlen && timer_less(&m->heap[l], &m->heap[s]))
-			s = l;
-		if (r < m->hlen && timer_less(&m->heap[r], &m->heap[s]))
-			s = r;
-		if (s == i)
-			break;
-		tmp = m->heap[i];
-		m->heap[i] = m->heap[s];
-		m->heap[s] = tmp;
-		i = s;
-	}
-	if (timer_on_thread(top.kind))
-		((struct thr *)top.obj)->heap_refs--;
-	return top;
-}
-
-/* ------------------------------------------------------------------ */
 /* Wait-queues                                                         */
 
 static void wq_link(struct wq *w, struct thr *t)
@@ -268,7 +192,7 @@ static void credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint6
 	}
 	t->gen_wake++;
 	if (kind == CR_WAKE && m->stall_fn)
-		timer_add(m, ts + m->o.grace_ns, T_LATE, t->gen_wake, t);
+		mdl_timer_add(m, ts + m->o.grace_ns, T_LATE, t->gen_wake, t);
 }
 
 /* The oldest sleeper of @w with no token yet, resumers within --skew first. */
@@ -602,7 +526,7 @@ static int wake_all(struct scmwq_model *m, struct thr *waker, struct wq *w, uint
 				g->pids[g->n++] = t->pid;
 			}
 			g->asleep = g->n;
-			timer_add(m, ts + m->o.grace_ns, T_GROUP, 0, g);
+			mdl_timer_add(m, ts + m->o.grace_ns, T_GROUP, 0, g);
 		} else if (g) {
 			group_free(g);
 			m->oom = true;
@@ -712,7 +636,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 				w->spur_ts = ev->ts_ns;
 				w->spur_pid = waker->pid;
 				w->gen_spur++;
-				timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
+				mdl_timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
 			}
 			return true;
 		}
@@ -778,7 +702,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	w->spur_ts = ev->ts_ns;
 	w->spur_pid = waker->pid;
 	w->gen_spur++;
-	timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
+	mdl_timer_add(m, ev->ts_ns + m->o.skew_ns, T_SPUR, w->gen_spur, w);
 	return true;
 }
 
@@ -906,7 +830,7 @@ static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 static void run_timers(struct scmwq_model *m, uint64_t now)
 {
 	while (m->hlen && m->heap[0].when < now) {
-		struct timer tm = timer_pop(m);
+		struct timer tm = mdl_timer_pop(m);
 
 		/* the trace's time has reached the deadline: the verdict is made there */
 		if (tm.when > m->now)
@@ -1062,7 +986,7 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	t->doubt = scmwq_doubt_get(m->doubt);
 	t->gen_sleep++;
 	if (m->stall_fn)
-		timer_add(m, ev->ts_ns + m->o.stall_ns, T_STALL, t->gen_sleep, t);
+		mdl_timer_add(m, ev->ts_ns + m->o.stall_ns, T_STALL, t->gen_sleep, t);
 	t->ctx_reported = false;
 	t->attributed = false;
 	t->rewake_ts = 0;
@@ -1215,7 +1139,7 @@ static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_e
 		t->resume_pending = true;
 		t->resume_ts = ev->ts_ns;
 		t->gen_resume++;
-		timer_add(m, ev->ts_ns + m->o.skew_ns, T_RESUME_SKEW, t->gen_resume, t);
+		mdl_timer_add(m, ev->ts_ns + m->o.skew_ns, T_RESUME_SKEW, t->gen_resume, t);
 		return;
 	}
 	wq_unlink(m, t);
@@ -1396,7 +1320,7 @@ static void on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scm
 		t->more_ts = ev->ts_ns;
 		t->more_wq = ev->wq_ctx;
 		t->gen_drain++;
-		timer_add(m, ev->ts_ns + m->o.grace_ns, T_DRAIN, t->gen_drain, t);
+		mdl_timer_add(m, ev->ts_ns + m->o.grace_ns, T_DRAIN, t->gen_drain, t);
 	}
 }
 
@@ -1761,7 +1685,7 @@ void scmwq_model_finish(struct scmwq_model *m)
 
 	/* What waits on time that the trace never reached. */
 	while (m->hlen) {
-		struct timer tm = timer_pop(m);
+		struct timer tm = mdl_timer_pop(m);
 
 		fire(m, &tm, true);
 	}
@@ -1851,7 +1775,7 @@ void scmwq_model_free(struct scmwq_model *m)
 		return;
 	/* groups are reached through their timer, or, when due, through a member */
 	while (m->hlen) {
-		struct timer tm = timer_pop(m);
+		struct timer tm = mdl_timer_pop(m);
 		struct group *g = tm.obj;
 
 		if (tm.kind != T_GROUP)
