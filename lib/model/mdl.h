@@ -54,4 +54,17 @@ void mdl_timer_add(struct scmwq_model *m, uint64_t when, enum timer_kind kind, u
 /* The earliest timer, off the heap (m->hlen > 0). */
 struct timer mdl_timer_pop(struct scmwq_model *m);
 
+/* group.c: WAKE_ALL groups */
+
+void mdl_group_start(struct scmwq_model *m, struct thr *waker, struct wq *w, uint64_t ts, bool irq,
+		     int present);
+/* A member of the group leaves its wait: resumed on it, lost, or left otherwise. */
+void mdl_group_member_left(struct scmwq_model *m, struct thr *t, enum member how,
+			   uint64_t resumed);
+/* The verdict on the group (wake-all-partial); frees it. */
+void mdl_group_settle(struct scmwq_model *m, struct group *g, bool at_end);
+/* @pid's place in the group, -1: not in it. */
+int mdl_group_index(const struct group *g, int pid);
+void mdl_group_free(struct group *g);
+
 #endif /* SCMWQ_MODEL_MDL_H */

@@ -121,9 +121,6 @@ static void wq_link(struct wq *w, struct thr *t)
 	w->tail = t;
 }
 
-static void group_member_left(struct scmwq_model *m, struct thr *t, enum member how,
-			      uint64_t resumed);
-
 static void wq_unlink(struct scmwq_model *m, struct thr *t)
 {
 	struct wq *w = t->wq;
@@ -131,7 +128,7 @@ static void wq_unlink(struct scmwq_model *m, struct thr *t)
 	if (!w)
 		return;
 	if (t->group)
-		group_member_left(m, t, M_LEFT, 0);
+		mdl_group_member_left(m, t, M_LEFT, 0);
 	if (t->wprev)
 		t->wprev->wnext = t->wnext;
 	else
@@ -370,102 +367,6 @@ static void pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *
 }
 
 /* ------------------------------------------------------------------ */
-/* WAKE_ALL groups                                                     */
-
-static int group_index(const struct group *g, int pid)
-{
-	for (int i = 0; i < g->n; i++)
-		if (g->pids[i] == pid)
-			return i;
-	return -1;
-}
-
-static void group_free(struct group *g)
-{
-	scmwq_doubt_put(g->doubt);
-	free(g->pids);
-	free(g->resumed_ns);
-	free(g->rewake_ns);
-	free(g->state);
-	free(g);
-}
-
-/* Every member has come out of it (or the trace ended): the verdict. */
-static void group_settle(struct scmwq_model *m, struct group *g, bool at_end)
-{
-	struct thr *waker = mdl_thr_find(m, g->waker_pid);
-	int lost = 0, resumed = 0, never = 0;
-	bool short_tail = false;
-	struct fbuild b;
-	char ts[32];
-
-	mdl_fb_init(&b, SCMWQ_R_WAKE_ALL_PARTIAL, g->ts, waker);
-	mdl_fb_from(&b, g->ev_start);
-	b.doubt = g->doubt;
-	mdl_fb_wq(&b, g->wq_ctx);
-	for (int i = 0; i < g->n; i++) {
-		if (g->state[i] == M_ASLEEP) {
-			/* still asleep at the end of the trace */
-			struct thr *t = mdl_thr_find(m, g->pids[i]);
-
-			g->state[i] = M_LOST;
-			g->resumed_ns[i] = 0;
-			if (t && t->group == g) {
-				t->group = NULL;
-				t->attributed = true;
-			}
-		}
-		if (g->state[i] == M_LOST) {
-			lost++;
-			mdl_fb_name(&b, g->pids[i]);
-			if (!g->resumed_ns[i])
-				never++;
-		} else if (g->state[i] == M_RESUMED) {
-			resumed++;
-		}
-	}
-	if (lost) {
-		mdl_ts_str(ts, sizeof(ts), g->ts);
-		mdl_fb_msg(&b, "WAKE_ALL on wq_ctx %u at %s (by %s) found %d sleeper%s; only %d "
-			   "resumed on it; %s:", g->wq_ctx, ts,
-			   g->irq ? "the IRQ drain" : "a WAKE/ACK", g->n, g->n == 1 ? "" : "s",
-			   resumed, never == lost ? "still asleep" : "not woken by it");
-		mdl_fb_named_list(m, &b, lost);
-		if (never < lost)
-			mdl_fb_msg(&b, " (%d resumed only after a later wake)", lost - never);
-		if (m->o.driver == SCMWQ_DRV_MAINLINE_6_3)
-			mdl_fb_msg(&b, " (Linux 6.3-6.10 turns WAKE_ALL into a single complete())");
-		else if (m->o.driver == SCMWQ_DRV_VENDOR)
-			mdl_fb_msg(&b, " (complete_all() then reinit_completion() raced with a waiter)");
-		short_tail = at_end && never && m->now - g->ts < m->o.grace_ns;
-		mdl_emit(m, &b, short_tail, "the trace ended within --grace of the WAKE_ALL");
-	}
-	group_free(g);
-}
-
-/*
- * A member left the WAKE_ALL's wait: resumed on it, resumed only after a
- * later wake (lost), or left its wait otherwise.
- */
-static void group_member_left(struct scmwq_model *m, struct thr *t, enum member how,
-			      uint64_t resumed)
-{
-	struct group *g = t->group;
-	int i = group_index(g, t->pid);
-
-	t->group = NULL;
-	if (i < 0 || g->state[i] != M_ASLEEP)
-		return;
-	g->state[i] = how;
-	g->resumed_ns[i] = resumed;
-	g->asleep--;
-	if (how == M_LOST)
-		t->attributed = true;
-	if (g->due && !g->asleep)
-		group_settle(m, g, false);
-}
-
-/* ------------------------------------------------------------------ */
 /* Delivering a wake                                                   */
 
 /* Sleepers of @w are stranded by the finding being built: name them. */
@@ -500,38 +401,9 @@ static int wake_all(struct scmwq_model *m, struct thr *waker, struct wq *w, uint
 {
 	int present = wq_count_uncredited(w);
 	int tokens = m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ? (present ? 1 : 0) : present;
-	struct group *g;
 
-	if (present > 1 || (present == 1 && tokens == 0)) {
-		g = calloc(1, sizeof(*g));
-		if (g) {
-			g->pids = calloc((size_t)present, sizeof(int));
-			g->resumed_ns = calloc((size_t)present, sizeof(uint64_t));
-			g->rewake_ns = calloc((size_t)present, sizeof(uint64_t));
-			g->state = calloc((size_t)present, 1);
-		}
-		if (g && g->pids && g->resumed_ns && g->rewake_ns && g->state) {
-			g->ts = ts;
-			g->ev_start = ts;
-			g->wq_ctx = w->wq_ctx;
-			g->waker_pid = waker->pid;
-			g->irq = irq;
-			for (struct thr *t = w->head; t; t = t->wnext) {
-				if (t->credit != CR_NONE || t->attributed || t->resume_pending)
-					continue;
-				t->group = g;
-				if (t->ev_start < g->ev_start)
-					g->ev_start = t->ev_start;
-				mdl_doubt_join(&g->doubt, t->doubt);
-				g->pids[g->n++] = t->pid;
-			}
-			g->asleep = g->n;
-			mdl_timer_add(m, ts + m->o.grace_ns, T_GROUP, 0, g);
-		} else if (g) {
-			group_free(g);
-			m->oom = true;
-		}
-	}
+	if (present > 1 || (present == 1 && tokens == 0))
+		mdl_group_start(m, waker, w, ts, irq, present);
 	return tokens;
 }
 
@@ -814,7 +686,7 @@ static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 	case T_GROUP:
 		g->due = true;
 		if (!g->asleep || at_end)
-			group_settle(m, g, at_end);
+			mdl_group_settle(m, g, at_end);
 		break;
 	case T_SPUR:
 		if (tm->gen == w->gen_spur && w->spur_pending)
@@ -1023,14 +895,14 @@ static void resume_woken(struct scmwq_model *m, struct thr *t, const struct scmw
 		bool lost = relost || (t->wake_ts > g->ts && ev->ts_ns - g->ts > m->o.grace_ns);
 
 		if (lost) {
-			int i = group_index(g, t->pid);
+			int i = mdl_group_index(g, t->pid);
 
 			if (i >= 0)
 				g->rewake_ns[i] = t->rewake_ts ? t->rewake_ts : t->wake_ts;
-			group_member_left(m, t, M_LOST, ev->ts_ns);
+			mdl_group_member_left(m, t, M_LOST, ev->ts_ns);
 			return;
 		}
-		group_member_left(m, t, M_RESUMED, ev->ts_ns);
+		mdl_group_member_left(m, t, M_RESUMED, ev->ts_ns);
 	} else if (relost) {
 		lost_wakeup(m, t, ev->ts_ns, false);
 		return;
@@ -1695,7 +1567,7 @@ void scmwq_model_finish(struct scmwq_model *m)
 			next = t->wnext;
 			/* a WAKE_ALL past --grace still waiting for a member: settle it */
 			if (t->group && t->group->due)
-				group_settle(m, t->group, true);
+				mdl_group_settle(m, t->group, true);
 			if (t->resume_pending || t->attributed || t->group)
 				continue;
 			if (t->credit != CR_NONE)
@@ -1783,7 +1655,7 @@ void scmwq_model_free(struct scmwq_model *m)
 		if (g->asleep)
 			g->due = true;
 		else
-			group_free(g);
+			mdl_group_free(g);
 	}
 	if (m->threads.hash) {
 		scmwq_pidmap_for_each(&m->threads, t) {
@@ -1798,7 +1670,7 @@ void scmwq_model_free(struct scmwq_model *m)
 				if (o && o->group == g)
 					o->group = NULL;
 			}
-			group_free(g);
+			mdl_group_free(g);
 		}
 	}
 	scmwq_pidmap_free(&m->threads);
