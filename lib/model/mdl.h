@@ -67,4 +67,28 @@ void mdl_group_settle(struct scmwq_model *m, struct group *g, bool at_end);
 int mdl_group_index(const struct group *g, int pid);
 void mdl_group_free(struct group *g);
 
+/* waitq.c: threads, wait-queues and the wakes their sleepers hold */
+
+/* @ev's thread, new (*@created) at its first event; NULL when out of memory. */
+struct thr *mdl_thr_get(struct scmwq_model *m, const struct scmwq_event *ev, bool *created);
+/* @wq_ctx's wait-queue, new at its first use; NULL when out of memory. */
+struct wq *mdl_wq_get(struct scmwq_model *m, uint32_t wq_ctx);
+/* @t sleeps on @w, behind its other sleepers. */
+void mdl_wq_link(struct wq *w, struct thr *t);
+/* @t leaves its wait-queue (and its WAKE_ALL group). */
+void mdl_wq_unlink(struct scmwq_model *m, struct thr *t);
+void mdl_drop_sleep(struct scmwq_model *m, struct thr *t);
+/* Does the driver accept @wq_ctx?  And its rule in words. */
+bool mdl_wq_ctx_valid(struct scmwq_model *m, uint32_t wq_ctx);
+const char *mdl_wq_ctx_rule_text(struct scmwq_model *m);
+/* A wake (or banked token, @kind) at @ts by @waker is @t's. */
+void mdl_credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint64_t ts, int waker,
+		bool irq);
+struct thr *mdl_wq_uncredited(struct wq *w);
+int mdl_wq_count_uncredited(struct wq *w);
+/* Name in @b the sleepers of @w with no wake, counted in *@n; they are its. */
+void mdl_attribute_sleepers(struct wq *w, struct fbuild *b, int *n);
+/* @tokens banked on @w whose origin a loss hides. */
+void mdl_bank_unknown(struct wq *w, uint64_t tokens);
+
 #endif /* SCMWQ_MODEL_MDL_H */

@@ -27,195 +27,6 @@ void scmwq_model_opts_init(struct scmwq_model_opts *opts)
 }
 
 /* ------------------------------------------------------------------ */
-/* Tables                                                              */
-
-static size_t hash_int(uint32_t v, size_t cap)
-{
-	return (size_t)((v * 2654435761u) & (cap - 1));
-}
-
-/*
- * Threads that are idle and have nothing pending are forgotten once there
- * are many of them, so that a trace with endless new pids stays in bounded
- * memory.  A forgotten thread that comes back mid-call is treated as one
- * that joined mid-call.
- */
-#define THR_KEEP 65536
-
-static bool thr_quiet(const struct scmwq_model *m, const struct thr *t)
-{
-	return t->st == SCMWQ_ST_IDLE && !t->wq && !t->expect_more && !t->heap_refs && !t->group &&
-	       t->loss_epoch == m->loss_epoch && t->resolved_epoch == m->loss_epoch;
-}
-
-static bool thr_stale(void *node, void *arg)
-{
-	struct scmwq_model *m = arg;
-	struct thr *t = node;
-
-	return thr_quiet(m, t) && t->last_ts + 10ULL * 1000000000ULL < m->now;
-}
-
-static struct thr *thr_get(struct scmwq_model *m, const struct scmwq_event *ev, bool *created)
-{
-	struct thr *t = mdl_thr_find(m, ev->pid);
-
-	*created = false;
-	if (t)
-		return t;
-	if (m->threads.count >= THR_KEEP && m->threads.count % 4096 == 0)
-		scmwq_pidmap_prune(&m->threads, thr_stale, m);
-	t = calloc(1, sizeof(*t));
-	if (!t) {
-		m->oom = true;
-		return NULL;
-	}
-	t->pid = ev->pid;
-	t->st = SCMWQ_ST_IDLE;
-	t->loss_epoch = m->loss_epoch;
-	t->resolved_epoch = m->loss_epoch;
-	if (scmwq_pidmap_add(&m->threads, t) < 0) {
-		free(t);
-		m->oom = true;
-		return NULL;
-	}
-	*created = true;
-	return t;
-}
-
-static struct wq *wq_get(struct scmwq_model *m, uint32_t wq_ctx)
-{
-	size_t h = hash_int(wq_ctx, m->wcap);
-	struct wq *w;
-
-	for (w = m->whash[h]; w; w = w->hnext)
-		if (w->wq_ctx == wq_ctx)
-			return w;
-	w = calloc(1, sizeof(*w));
-	if (!w) {
-		m->oom = true;
-		return NULL;
-	}
-	w->wq_ctx = wq_ctx;
-	w->hnext = m->whash[h];
-	m->whash[h] = w;
-	return w;
-}
-
-/* ------------------------------------------------------------------ */
-/* Wait-queues                                                         */
-
-static void wq_link(struct wq *w, struct thr *t)
-{
-	if (!w->head)
-		w->busy_since = t->ev_start;
-	else if (w->busy_since < t->ev_start)
-		t->ev_start = w->busy_since;
-	t->wq = w;
-	t->wnext = NULL;
-	t->wprev = w->tail;
-	if (w->tail)
-		w->tail->wnext = t;
-	else
-		w->head = t;
-	w->tail = t;
-}
-
-static void wq_unlink(struct scmwq_model *m, struct thr *t)
-{
-	struct wq *w = t->wq;
-
-	if (!w)
-		return;
-	if (t->group)
-		mdl_group_member_left(m, t, M_LEFT, 0);
-	if (t->wprev)
-		t->wprev->wnext = t->wnext;
-	else
-		w->head = t->wnext;
-	if (t->wnext)
-		t->wnext->wprev = t->wprev;
-	else
-		w->tail = t->wprev;
-	t->wq = NULL;
-	t->wnext = t->wprev = NULL;
-	t->credit = CR_NONE;
-	t->resume_pending = false;
-	t->attributed = false;
-	t->rewake_ts = 0;
-	mdl_doubt_drop(&t->doubt);
-}
-
-static bool wq_ctx_valid(struct scmwq_model *m, uint32_t wq_ctx)
-{
-	switch (m->o.driver) {
-	case SCMWQ_DRV_MAINLINE_6_3:
-	case SCMWQ_DRV_MAINLINE_6_11:
-		return wq_ctx == 0;
-	case SCMWQ_DRV_MAINLINE:
-		return m->wq_count < 0 || wq_ctx < (uint32_t)m->wq_count;
-	default:
-		return true;
-	}
-}
-
-static const char *wq_ctx_rule_text(struct scmwq_model *m)
-{
-	switch (m->o.driver) {
-	case SCMWQ_DRV_MAINLINE_6_3:
-	case SCMWQ_DRV_MAINLINE_6_11:
-		return "this driver accepts only wq_ctx 0";
-	default:
-		return "wq_ctx must be below the count GET_INFO reported";
-	}
-}
-
-static void credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint64_t ts, int waker,
-		   bool irq)
-{
-	if (m->wake_fn)
-		m->wake_fn(t->pid, t->wq_ctx, ts, waker, irq, kind != CR_WAKE, m->wake_arg);
-	t->credit = kind;
-	t->wake_ts = ts;
-	t->waker_pid = waker;
-	t->wake_irq = irq;
-	t->credit_doubt = m->doubt;
-	if (t->st == SCMWQ_ST_SLEEPING)
-		t->st = SCMWQ_ST_WOKEN;
-	if (t->resume_pending) {
-		/* It had already resumed, within --skew: the wake came first. */
-		wq_unlink(m, t);
-		return;
-	}
-	t->gen_wake++;
-	if (kind == CR_WAKE && m->stall_fn)
-		mdl_timer_add(m, ts + m->o.grace_ns, T_LATE, t->gen_wake, t);
-}
-
-/* The oldest sleeper of @w with no token yet, resumers within --skew first. */
-static struct thr *wq_uncredited(struct wq *w)
-{
-	struct thr *t;
-
-	for (t = w->head; t; t = t->wnext)
-		if (t->resume_pending)
-			return t;
-	for (t = w->head; t; t = t->wnext)
-		if (t->credit == CR_NONE && !t->attributed)
-			return t;
-	return NULL;
-}
-
-static int wq_count_uncredited(struct wq *w)
-{
-	int n = 0;
-
-	for (struct thr *t = w->head; t; t = t->wnext)
-		if (t->credit == CR_NONE && !t->attributed)
-			n++;
-	return n;
-}
-
 static void end_run(struct scmwq_model *m, struct wq *w)
 {
 	struct fbuild b;
@@ -276,7 +87,7 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 		w->pre_claimed = true;
 		w->tok_pre--;
 		pre_resume(m, t, w);
-		wq_unlink(m, t);
+		mdl_wq_unlink(m, t);
 		return;
 	}
 	/*
@@ -311,7 +122,7 @@ static void nowake_resume(struct scmwq_model *m, struct thr *t)
 		mdl_emit(m, &b, false, NULL);
 		w->run_reported = true;
 	}
-	wq_unlink(m, t);
+	mdl_wq_unlink(m, t);
 }
 
 static void spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end)
@@ -369,18 +180,6 @@ static void pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *
 /* ------------------------------------------------------------------ */
 /* Delivering a wake                                                   */
 
-/* Sleepers of @w are stranded by the finding being built: name them. */
-static void attribute_sleepers(struct wq *w, struct fbuild *b, int *n)
-{
-	for (struct thr *t = w->head; t; t = t->wnext) {
-		if (t->credit != CR_NONE || t->attributed)
-			continue;
-		t->attributed = true;
-		mdl_fb_name(b, t->pid);
-		(*n)++;
-	}
-}
-
 static void msg_named(struct scmwq_model *m, struct fbuild *b, int n)
 {
 	if (!n) {
@@ -391,15 +190,10 @@ static void msg_named(struct scmwq_model *m, struct fbuild *b, int n)
 	mdl_fb_named_list(m, b, n);
 }
 
-static void bank_unknown(struct wq *w, uint64_t tokens)
-{
-	w->tok_unk += tokens;
-}
-
 /* A WAKE_ALL: one group of the sleepers it finds; returns the tokens it gives. */
 static int wake_all(struct scmwq_model *m, struct thr *waker, struct wq *w, uint64_t ts, bool irq)
 {
-	int present = wq_count_uncredited(w);
+	int present = mdl_wq_count_uncredited(w);
 	int tokens = m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ? (present ? 1 : 0) : present;
 
 	if (present > 1 || (present == 1 && tokens == 0))
@@ -422,20 +216,20 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	bool all = flags == SCMWQ_WAKE_ALL;
 
 	m->st.wakes++;
-	if (!wq_ctx_valid(m, wq_ctx)) {
-		w = wq_get(m, wq_ctx);
+	if (!mdl_wq_ctx_valid(m, wq_ctx)) {
+		w = mdl_wq_get(m, wq_ctx);
 		mdl_fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, waker);
 		mdl_fb_wq(&b, wq_ctx);
 		mdl_fb_msg(&b, "%s for wq_ctx %u: %s; the driver drops the wake",
-			   irq ? "GET_WQ_CTX" : "WAKE", wq_ctx, wq_ctx_rule_text(m));
+			   irq ? "GET_WQ_CTX" : "WAKE", wq_ctx, mdl_wq_ctx_rule_text(m));
 		if (w)
-			attribute_sleepers(w, &b, &n);
+			mdl_attribute_sleepers(w, &b, &n);
 		if (n)
 			msg_named(m, &b, n);
 		mdl_emit(m, &b, false, NULL);
 		return !irq;
 	}
-	w = wq_get(m, wq_ctx);
+	w = mdl_wq_get(m, wq_ctx);
 	if (!w)
 		return true;
 	w->last_wake_ts = ev->ts_ns;
@@ -465,7 +259,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		mdl_fb_msg(&b, "GET_WQ_CTX returned flags %u for wq_ctx %u (expected 1 WAKE_ONE or 2 "
 			   "WAKE_ALL); the driver wakes no one%s", flags, wq_ctx,
 			   drains_on ? "" : " and stops draining");
-		attribute_sleepers(w, &b, &n);
+		mdl_attribute_sleepers(w, &b, &n);
 		if (n)
 			msg_named(m, &b, n);
 		b.by_driver = flags == SCMWQ_WAKE_NONE;	/* WAKE_NONE is benign on vendor */
@@ -477,7 +271,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		mdl_fb_wq(&b, wq_ctx);
 		mdl_fb_msg(&b, "WAKE_ALL for wq_ctx %u rejected as invalid flags by the %s driver: no "
 			   "complete(), the IRQ drain stops", wq_ctx, scmwq_driver_name(m->o.driver));
-		attribute_sleepers(w, &b, &n);
+		mdl_attribute_sleepers(w, &b, &n);
 		msg_named(m, &b, n);
 		b.by_driver = true;
 		mdl_emit(m, &b, false, NULL);
@@ -489,7 +283,7 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 
 	if (all) {
 		tokens = wake_all(m, waker, w, ev->ts_ns, irq);
-		if (!wq_count_uncredited(w) && !tokens) {
+		if (!mdl_wq_count_uncredited(w) && !tokens) {
 			/*
 			 * complete_all() with no sleeper left to take it: nothing
 			 * banked (reinit).  A sleeper that has its wake but has
@@ -517,11 +311,11 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 	}
 
 	while (tokens > 0) {
-		struct thr *t = wq_uncredited(w);
+		struct thr *t = mdl_wq_uncredited(w);
 
 		if (!t)
 			break;
-		credit(m, t, CR_WAKE, ev->ts_ns, waker->pid, irq);
+		mdl_credit(m, t, CR_WAKE, ev->ts_ns, waker->pid, irq);
 		tokens--;
 	}
 	if (tokens <= 0)
@@ -543,14 +337,14 @@ static bool deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq
 		 * a sleeper the trace lost): then its origin is unknown.
 		 */
 		if (m->doubt || scmwq_evidence_lost(m->ev, w->busy_since, ev->ts_ns, NULL, 0))
-			bank_unknown(w, tokens);
+			mdl_bank_unknown(w, tokens);
 		else
 			w->tok_excess += tokens;
 		return true;
 	}
 	if (scmwq_evidence_lost(m->ev, ev->ts_ns, ev->ts_ns, NULL, 0)) {
 		/* while events are being lost: its sleeper's events may be among them */
-		bank_unknown(w, tokens);
+		mdl_bank_unknown(w, tokens);
 		return true;
 	}
 	if (!w->seen_sleep || m->doubt) {
@@ -627,7 +421,7 @@ static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const 
 	mdl_fb_msg(&b, "GET_WQ_CTX for wq_ctx %u said more_pending=1, but %s", t->more_wq, how);
 	/* Whoever sleeps uncredited now may be one the drain never reached. */
 	for_each_wq(m, w)
-		attribute_sleepers(w, &b, &n);
+		mdl_attribute_sleepers(w, &b, &n);
 	if (n) {
 		mdl_fb_msg(&b, "; left asleep:");
 		mdl_fb_named_list(m, &b, n);
@@ -787,13 +581,6 @@ static void unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_
 	mdl_emit(m, &b, false, NULL);
 }
 
-/* Leave a sleep abnormally (the call failed, or the model resynchronises). */
-static void drop_sleep(struct scmwq_model *m, struct thr *t)
-{
-	if (t->wq)
-		wq_unlink(m, t);
-}
-
 static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
 	struct wq *w;
@@ -812,7 +599,7 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 		mdl_emit(m, &b, false, NULL);
 		t->attributed = true;
 	}
-	drop_sleep(m, t);
+	mdl_drop_sleep(m, t);
 	if (t->synced && t->st != SCMWQ_ST_SLEEPING && t->st != SCMWQ_ST_WOKEN &&
 	    (t->call_id & SCMWQ_SMC_FAST_BIT) && t->st == SCMWQ_ST_IN_FW) {
 		mdl_fb_call(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev, t);
@@ -823,12 +610,12 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 		mdl_emit(m, &b, false, NULL);
 		return;		/* stays in_fw: the call fails */
 	}
-	if (!wq_ctx_valid(m, ev->wq_ctx)) {
+	if (!mdl_wq_ctx_valid(m, ev->wq_ctx)) {
 		mdl_fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, t);
 		mdl_fb_wq(&b, ev->wq_ctx);
 		mdl_fb_ctx(&b, ev->smc_call_ctx);
 		mdl_fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u: %s; the call fails with -EINVAL while "
-			   "firmware still holds it queued", ev->wq_ctx, wq_ctx_rule_text(m));
+			   "firmware still holds it queued", ev->wq_ctx, mdl_wq_ctx_rule_text(m));
 		mdl_emit(m, &b, false, NULL);
 		if (t->synced && t->st == SCMWQ_ST_IN_FW)
 			t->slept_since_req = true;
@@ -845,7 +632,7 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	t->st = SCMWQ_ST_SLEEPING;
 	t->slept_since_req = true;
 
-	w = wq_get(m, ev->wq_ctx);
+	w = mdl_wq_get(m, ev->wq_ctx);
 	if (!w)
 		return;
 	w->seen_sleep = true;
@@ -862,21 +649,21 @@ static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_ev
 	t->ctx_reported = false;
 	t->attributed = false;
 	t->rewake_ts = 0;
-	wq_link(w, t);
+	mdl_wq_link(w, t);
 
 	/* A wake that found no sleeper within --skew before: it was for us. */
 	if (w->spur_pending && ev->ts_ns <= w->spur_ts + m->o.skew_ns) {
 		w->spur_pending = false;
 		w->gen_spur++;
-		credit(m, t, CR_WAKE, w->spur_ts, w->spur_pid, true);
+		mdl_credit(m, t, CR_WAKE, w->spur_ts, w->spur_pid, true);
 		return;
 	}
 	if (w->tok_silent) {
 		w->tok_silent--;
-		credit(m, t, CR_SILENT, ev->ts_ns, -1, false);
+		mdl_credit(m, t, CR_SILENT, ev->ts_ns, -1, false);
 	} else if (w->tok_excess) {
 		w->tok_excess--;
-		credit(m, t, CR_EXCESS, ev->ts_ns, -1, false);
+		mdl_credit(m, t, CR_EXCESS, ev->ts_ns, -1, false);
 	}
 }
 
@@ -1014,7 +801,7 @@ static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_e
 		mdl_timer_add(m, ev->ts_ns + m->o.skew_ns, T_RESUME_SKEW, t->gen_resume, t);
 		return;
 	}
-	wq_unlink(m, t);
+	mdl_wq_unlink(m, t);
 }
 
 static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
@@ -1088,7 +875,7 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 		t->st = SCMWQ_ST_IN_FW;
 	} else {
 		unexpected(m, t, ev, in);
-		drop_sleep(m, t);
+		mdl_drop_sleep(m, t);
 		t->st = mdl_natural_target(in);
 		if (in == SCMWQ_IN_REQ_CALL) {
 			t->call_id = ev->smc_id;
@@ -1114,7 +901,7 @@ static void on_wake_ack(struct scmwq_model *m, struct thr *t, const struct scmwq
 			t->st = to;
 		} else {
 			unexpected(m, t, ev, SCMWQ_IN_WAKE_ACK);
-			drop_sleep(m, t);
+			mdl_drop_sleep(m, t);
 			t->st = SCMWQ_ST_ACKING;
 		}
 	}
@@ -1156,17 +943,17 @@ static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_eve
 	enum scmwq_call_state to;
 
 	if (!t->synced) {
-		drop_sleep(m, t);
+		mdl_drop_sleep(m, t);
 		t->synced = true;
 		t->st = SCMWQ_ST_IDLE;
 		return;
 	}
 	if (rejected_sleep(m, t, ev)) {
-		drop_sleep(m, t);
+		mdl_drop_sleep(m, t);
 		to = SCMWQ_ST_IDLE;
 	} else if (mdl_lookup(t->st, SCMWQ_IN_DONE, &to) < 0) {
 		unexpected(m, t, ev, SCMWQ_IN_DONE);
-		drop_sleep(m, t);
+		mdl_drop_sleep(m, t);
 		to = SCMWQ_ST_IDLE;
 	}
 	if (t->call_id == SCMWQ_SMC_GET_INFO && ev->ret == 0 && (ev->have & SCMWQ_HAVE_RES012) &&
@@ -1233,7 +1020,7 @@ static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 		if (w->spur_pending)
 			spurious_confirm(m, w, false);
 		if (w->tok_excess + w->tok_silent)
-			bank_unknown(w, w->tok_excess + w->tok_silent);
+			mdl_bank_unknown(w, w->tok_excess + w->tok_silent);
 		w->tok_excess = w->tok_silent = 0;
 		w->seen_sleep = false;
 		/*
@@ -1246,7 +1033,7 @@ static void on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 				t->credit = CR_NONE;
 				if (t->st == SCMWQ_ST_WOKEN)
 					t->st = SCMWQ_ST_SLEEPING;
-				bank_unknown(w, 1);
+				mdl_bank_unknown(w, 1);
 			}
 		}
 	}
@@ -1416,7 +1203,7 @@ static void rejoin(struct scmwq_model *m, struct thr *t, const struct scmwq_even
 {
 	t->loss_epoch = m->loss_epoch;
 	if (t->wq && !resumes(t, ev))
-		drop_sleep(m, t);
+		mdl_drop_sleep(m, t);
 	if (t->expect_more && ev->type != SCMWQ_EV_SMC_REQUEST && ev->type != SCMWQ_EV_GET_WQ_CTX) {
 		t->expect_more = false;
 		t->gen_drain++;
@@ -1465,7 +1252,7 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 	m->st.scm_events++;
 
 	note_missing(m, ev);
-	t = thr_get(m, ev, &created);
+	t = mdl_thr_get(m, ev, &created);
 	if (!t)
 		return -1;
 	if (ev->comm[0])
