@@ -91,4 +91,14 @@ void mdl_attribute_sleepers(struct wq *w, struct fbuild *b, int *n);
 /* @tokens banked on @w whose origin a loss hides. */
 void mdl_bank_unknown(struct wq *w, uint64_t tokens);
 
+/* tokens.c: wakes no sleeper took, resumes no wake backs */
+
+/* A wake on @w ends its run of resumes with no wake (premature-resume). */
+void mdl_end_run(struct scmwq_model *m, struct wq *w);
+/* @t resumed, and --skew brought no wake for it. */
+void mdl_nowake_resume(struct scmwq_model *m, struct thr *t);
+/* The wake that found no sleeper on @w got none within --skew: spurious-wake. */
+void mdl_spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end);
+void mdl_pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *taker);
+
 #endif /* SCMWQ_MODEL_MDL_H */
