@@ -101,4 +101,13 @@ void mdl_nowake_resume(struct scmwq_model *m, struct thr *t);
 void mdl_spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end);
 void mdl_pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *taker);
 
+/* wake.c: delivering a wake */
+
+/*
+ * A wake for @wq_ctx by @waker with @flags, from GET_WQ_CTX (@irq) or a
+ * WAKE/ACK return.  Returns false when the driver stops its IRQ drain loop.
+ */
+bool mdl_deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq_event *ev,
+		 uint32_t wq_ctx, uint32_t flags, bool irq);
+
 #endif /* SCMWQ_MODEL_MDL_H */
