@@ -110,4 +110,11 @@ void mdl_pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *tak
 bool mdl_deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq_event *ev,
 		 uint32_t wq_ctx, uint32_t flags, bool irq);
 
+/* drain.c: the IRQ thread's drain */
+
+void mdl_drain_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+void mdl_on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+/* No GET_WQ_CTX followed more_pending=1 (@how says what happened instead). */
+void mdl_fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const char *how);
+
 #endif /* SCMWQ_MODEL_MDL_H */

@@ -63,27 +63,6 @@ static void lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, 
 		 "the trace ended within --grace of the wake");
 }
 
-static void fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const char *how)
-{
-	struct fbuild b;
-	struct wq *w;
-	int n = 0;
-
-	t->expect_more = false;
-	mdl_fb_init(&b, SCMWQ_R_DRAIN_ABORTED, t->more_ts, t);
-	mdl_fb_wq(&b, t->more_wq);
-	mdl_fb_msg(&b, "GET_WQ_CTX for wq_ctx %u said more_pending=1, but %s", t->more_wq, how);
-	/* Whoever sleeps uncredited now may be one the drain never reached. */
-	for_each_wq(m, w)
-		mdl_attribute_sleepers(w, &b, &n);
-	if (n) {
-		mdl_fb_msg(&b, "; left asleep:");
-		mdl_fb_named_list(m, &b, n);
-	}
-	b.end = t->more_ts + m->o.grace_ns;
-	mdl_emit(m, &b, at_end, "the trace ended within --grace of it");
-}
-
 /* Asleep for --stall, or woken --grace ago and not resumed: tell the monitor. */
 static void stall(struct scmwq_model *m, struct thr *t, uint64_t now)
 {
@@ -128,7 +107,7 @@ static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 		break;
 	case T_DRAIN:
 		if (tm->gen == t->gen_drain && t->expect_more)
-			fire_drain(m, t, at_end, at_end ? "the trace ended before another one"
+			mdl_fire_drain(m, t, at_end, at_end ? "the trace ended before another one"
 						       : "no further GET_WQ_CTX followed within --grace");
 		break;
 	case T_GROUP:
@@ -465,19 +444,7 @@ static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_
 	enum scmwq_call_state to;
 
 	if (in == SCMWQ_IN_REQ_GET_WQ_CTX) {
-		if (ev->smc_id == SCMWQ_SMC_GET_WQ_CTX_STD && !t->stdcall_warned) {
-			mdl_fb_init(&b, SCMWQ_R_GET_WQ_CTX_STD_CALL, ev->ts_ns, t);
-			mdl_fb_msg(&b, "GET_WQ_CTX issued as a standard call (0x%08" PRIx64 "): firmware "
-				   "can park it, and the IRQ thread deadlocks; since 2024 it is a fast "
-				   "call (0xc2002403) (further ones on this thread not reported)",
-				   ev->smc_id);
-			mdl_emit(m, &b, false, NULL);
-			t->stdcall_warned = true;
-		}
-		if (t->expect_more) {
-			t->expect_more = false;
-			t->gen_drain++;
-		}
+		mdl_drain_request(m, t, ev);
 		return;
 	}
 	if (!t->synced)
@@ -616,25 +583,6 @@ static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_eve
 	if (m->open_calls)
 		m->open_calls--;
 	t->st = to;
-}
-
-static void on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
-{
-	uint32_t flags = (ev->have & SCMWQ_HAVE_FLAGS) ? ev->flags : SCMWQ_WAKE_ONE;
-
-	if (t->expect_more) {
-		t->expect_more = false;
-		t->gen_drain++;
-	}
-	/* a rejected or invalid wake ends the driver's drain loop there */
-	if (mdl_deliver(m, t, ev, ev->wq_ctx, flags, true) && (ev->have & SCMWQ_HAVE_MORE) &&
-	    ev->more_pending) {
-		t->expect_more = true;
-		t->more_ts = ev->ts_ns;
-		t->more_wq = ev->wq_ctx;
-		t->gen_drain++;
-		mdl_timer_add(m, ev->ts_ns + m->o.grace_ns, T_DRAIN, t->gen_drain, t);
-	}
 }
 
 /*
@@ -932,7 +880,7 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 		on_resume(m, t, ev);
 		break;
 	case SCMWQ_EV_GET_WQ_CTX:
-		on_get_wq_ctx(m, t, ev);
+		mdl_on_get_wq_ctx(m, t, ev);
 		break;
 	case SCMWQ_EV_WAKE_ACK:
 		on_wake_ack(m, t, ev);
