@@ -117,4 +117,32 @@ void mdl_on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scmwq_
 /* No GET_WQ_CTX followed more_pending=1 (@how says what happened instead). */
 void mdl_fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const char *how);
 
+/* expire.c: timers coming due */
+
+/* Fire @tm; @at_end: the trace ended before its deadline. */
+void mdl_fire(struct scmwq_model *m, struct timer *tm, bool at_end);
+/* Fire every timer due before @now. */
+void mdl_run_timers(struct scmwq_model *m, uint64_t now);
+
+/* call.c: the call machine */
+
+/* What an smc request is, from its id alone. */
+enum scmwq_input mdl_classify_request(const struct thr *t, const struct scmwq_event *ev);
+/* ...and from what the thread did before (an INTERRUPTED re-entry). */
+enum scmwq_input mdl_classify(const struct thr *t, const struct scmwq_event *ev);
+/* @ev (@in) is not allowed in @t's state: unexpected-event. */
+void mdl_unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
+		    enum scmwq_input in);
+void mdl_on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
+		    enum scmwq_input in);
+void mdl_on_wake_ack(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+void mdl_on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+
+/* sleep.c: a sleep and its resume */
+
+void mdl_on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+void mdl_on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+/* @t was woken and did not resume on it: it resumed at @resumed, or never (0). */
+void mdl_lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, bool at_end);
+
 #endif /* SCMWQ_MODEL_MDL_H */

@@ -26,565 +26,6 @@ void scmwq_model_opts_init(struct scmwq_model_opts *opts)
 	opts->skew_ns = 20ULL * 1000;
 }
 
-/* ------------------------------------------------------------------ */
-/* Timers firing                                                       */
-
-/* A sleeper woken and not resumed: lost-wakeup, when the evidence says so. */
-static void lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, bool at_end)
-{
-	struct fbuild b;
-	char ts[32], ts2[32], d[32];
-
-	mdl_ts_str(ts, sizeof(ts), t->wake_ts);
-	mdl_fb_init(&b, SCMWQ_R_LOST_WAKEUP, t->sleep_ts, t);
-	mdl_fb_from(&b, t->ev_start);
-	b.doubt = t->doubt;
-	mdl_fb_wq(&b, t->wq_ctx);
-	if (t->has_ctx)
-		mdl_fb_ctx(&b, t->ctx);
-	if (t->credit == CR_WAKE)
-		mdl_fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d) but did not resume on it: ",
-			   t->wq_ctx, ts, t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK",
-			   t->waker_pid);
-	else
-		mdl_fb_msg(&b, "took a token banked on wq_ctx %u when it slept at %s, so its wait "
-			   "returned at once, but it did not resume: ", t->wq_ctx, ts);
-	if (resumed) {
-		mdl_ts_str(ts2, sizeof(ts2), t->rewake_ts);
-		mdl_dur_str(d, sizeof(d), resumed - t->wake_ts);
-		mdl_fb_msg(&b, "it resumed %s later, only after a later wake at %s (pid %d)", d, ts2,
-			   t->rewaker_pid);
-	} else {
-		mdl_dur_str(d, sizeof(d), m->now - t->wake_ts);
-		mdl_fb_msg(&b, "it was still asleep %s later, at the end of the trace", d);
-	}
-	t->attributed = true;
-	mdl_emit(m, &b, at_end && m->now - t->wake_ts < m->o.grace_ns,
-		 "the trace ended within --grace of the wake");
-}
-
-/* Asleep for --stall, or woken --grace ago and not resumed: tell the monitor. */
-static void stall(struct scmwq_model *m, struct thr *t, uint64_t now)
-{
-	struct scmwq_stall s = {
-		.pid = t->pid,
-		.wq_ctx = t->wq_ctx,
-		.has_ctx = t->has_ctx,
-		.smc_call_ctx = t->ctx,
-		.sleep_ns = t->sleep_ts,
-		.now_ns = now,
-		.woken = t->credit != CR_NONE,
-		.wake_ns = t->credit != CR_NONE ? t->wake_ts : 0,
-		.waker_pid = t->credit != CR_NONE ? t->waker_pid : -1,
-	};
-
-	memcpy(s.comm, t->comm, sizeof(s.comm));
-	if (t->wq->last_wake_ts >= t->sleep_ts && t->wq->last_wake_ts) {
-		s.wq_wake_ns = t->wq->last_wake_ts;
-		s.wq_waker_pid = t->wq->last_waker_pid;
-	} else {
-		s.wq_waker_pid = -1;
-	}
-	m->stall_fn(&s, m->stall_arg);
-}
-
-static void fire(struct scmwq_model *m, struct timer *tm, bool at_end)
-{
-	struct thr *t = tm->obj;
-	struct wq *w = tm->obj;
-	struct group *g = tm->obj;
-
-	switch (tm->kind) {
-	case T_LATE:
-		/* woken --grace ago and not resumed: the monitor hears it now */
-		if (tm->gen == t->gen_wake && t->wq && t->credit == CR_WAKE && !t->resume_pending &&
-		    !at_end && m->stall_fn)
-			stall(m, t, tm->when);
-		break;
-	case T_RESUME_SKEW:
-		if (tm->gen == t->gen_resume && t->resume_pending && t->wq)
-			mdl_nowake_resume(m, t);
-		break;
-	case T_DRAIN:
-		if (tm->gen == t->gen_drain && t->expect_more)
-			mdl_fire_drain(m, t, at_end, at_end ? "the trace ended before another one"
-						       : "no further GET_WQ_CTX followed within --grace");
-		break;
-	case T_GROUP:
-		g->due = true;
-		if (!g->asleep || at_end)
-			mdl_group_settle(m, g, at_end);
-		break;
-	case T_SPUR:
-		if (tm->gen == w->gen_spur && w->spur_pending)
-			mdl_spurious_confirm(m, w, at_end);
-		break;
-	case T_STALL:
-		if (tm->gen == t->gen_sleep && t->wq && !at_end)
-			stall(m, t, tm->when);
-		break;
-	}
-}
-
-static void run_timers(struct scmwq_model *m, uint64_t now)
-{
-	while (m->hlen && m->heap[0].when < now) {
-		struct timer tm = mdl_timer_pop(m);
-
-		/* the trace's time has reached the deadline: the verdict is made there */
-		if (tm.when > m->now)
-			m->now = tm.when;
-		fire(m, &tm, false);
-	}
-}
-
-/* ------------------------------------------------------------------ */
-/* Per-thread events                                                   */
-
-static enum scmwq_input classify_request(const struct thr *t, const struct scmwq_event *ev)
-{
-	unsigned int svc, cmd;
-
-	if (ev->smc_id == SCMWQ_SMC_INTERRUPTED)
-		return SCMWQ_IN_REQ_REENTRY;
-	if (ev->have & SCMWQ_HAVE_SVC_CMD) {
-		svc = ev->svc_id;
-		cmd = ev->cmd_id;
-	} else {
-		svc = scmwq_smc_svc(ev->smc_id);
-		cmd = scmwq_smc_cmd(ev->smc_id);
-	}
-	if (svc == SCMWQ_SVC_WAITQ) {
-		switch (cmd) {
-		case SCMWQ_CMD_GET_WQ_CTX:
-			return SCMWQ_IN_REQ_GET_WQ_CTX;
-		case SCMWQ_CMD_RESUME:
-			return SCMWQ_IN_REQ_RESUME;
-		case SCMWQ_CMD_ACK:
-			return SCMWQ_IN_REQ_ACK;
-		default:
-			break;
-		}
-	}
-	if (t->st == SCMWQ_ST_IN_FW && ev->smc_id == t->call_id)
-		return SCMWQ_IN_REQ_REENTRY;
-	return SCMWQ_IN_REQ_CALL;
-}
-
-/*
- * The driver retries after -EBUSY only after sleeping QCOM_SCM_EBUSY_WAIT_MS
- * (30 ms); vendor kernels log the original id again on an INTERRUPTED
- * re-entry at once.  A RESUME (or ACK) logged again sooner than this, with
- * no sleep between, is such a re-entry.
- */
-#define EBUSY_MIN_GAP_NS (20ULL * 1000 * 1000)
-
-static enum scmwq_input classify(const struct thr *t, const struct scmwq_event *ev)
-{
-	enum scmwq_input in = classify_request(t, ev);
-
-	if (t->st != SCMWQ_ST_IN_FW || t->slept_since_req || t->last_req != in)
-		return in;
-	if (in == SCMWQ_IN_REQ_ACK ||
-	    (in == SCMWQ_IN_REQ_RESUME && ev->ts_ns - t->last_req_ts < EBUSY_MIN_GAP_NS))
-		return SCMWQ_IN_REQ_REENTRY;
-	return in;
-}
-
-static void unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
-		       enum scmwq_input in)
-{
-	struct fbuild b;
-
-	mdl_fb_call(&b, SCMWQ_R_UNEXPECTED_EVENT, ev, t);
-	if (t->wq) {
-		mdl_fb_wq(&b, t->wq_ctx);
-		if (t->has_ctx)
-			mdl_fb_ctx(&b, t->ctx);
-		mdl_fb_from(&b, t->ev_start);
-	}
-	mdl_fb_msg(&b, "%s (%s) not allowed in state %s", scmwq_ev_type_name(ev->type),
-		   scmwq_input_name(in), scmwq_state_name(t->st));
-	if (ev->type == SCMWQ_EV_SMC_REQUEST)
-		mdl_fb_msg(&b, " (smc_id 0x%08" PRIx64 ")", ev->smc_id);
-	if (in == SCMWQ_IN_WAKE_ACK && (m->o.driver == SCMWQ_DRV_MAINLINE ||
-					m->o.driver == SCMWQ_DRV_MAINLINE_6_3 ||
-					m->o.driver == SCMWQ_DRV_MAINLINE_6_11))
-		mdl_fb_msg(&b, "; mainline drivers have no WAKE/ACK (try --driver=vendor)");
-	mdl_emit(m, &b, false, NULL);
-}
-
-static void on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
-{
-	struct wq *w;
-	struct fbuild b;
-
-	m->st.sleeps++;
-	if (t->wq && t->resume_pending)
-		mdl_nowake_resume(m, t);	/* settle the previous resume first */
-	if (t->synced && (t->st == SCMWQ_ST_SLEEPING || t->st == SCMWQ_ST_WOKEN)) {
-		mdl_fb_call(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev, t);
-		mdl_fb_from(&b, t->sleep_ts);
-		mdl_fb_wq(&b, ev->wq_ctx);
-		mdl_fb_ctx(&b, ev->smc_call_ctx);
-		mdl_fb_msg(&b, "second sleep (wq_ctx %u, smc_call_ctx %u) while already asleep on "
-			   "wq_ctx %u, smc_call_ctx %u", ev->wq_ctx, ev->smc_call_ctx, t->wq_ctx, t->ctx);
-		mdl_emit(m, &b, false, NULL);
-		t->attributed = true;
-	}
-	mdl_drop_sleep(m, t);
-	if (t->synced && t->st != SCMWQ_ST_SLEEPING && t->st != SCMWQ_ST_WOKEN &&
-	    (t->call_id & SCMWQ_SMC_FAST_BIT) && t->st == SCMWQ_ST_IN_FW) {
-		mdl_fb_call(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev, t);
-		mdl_fb_wq(&b, ev->wq_ctx);
-		mdl_fb_ctx(&b, ev->smc_call_ctx);
-		mdl_fb_msg(&b, "WAITQ_SLEEP returned to fast call 0x%08" PRIx64 ", which cannot sleep; "
-			   "the call fails with -EINVAL", t->call_id);
-		mdl_emit(m, &b, false, NULL);
-		return;		/* stays in_fw: the call fails */
-	}
-	if (!mdl_wq_ctx_valid(m, ev->wq_ctx)) {
-		mdl_fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, t);
-		mdl_fb_wq(&b, ev->wq_ctx);
-		mdl_fb_ctx(&b, ev->smc_call_ctx);
-		mdl_fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u: %s; the call fails with -EINVAL while "
-			   "firmware still holds it queued", ev->wq_ctx, mdl_wq_ctx_rule_text(m));
-		mdl_emit(m, &b, false, NULL);
-		if (t->synced && t->st == SCMWQ_ST_IN_FW)
-			t->slept_since_req = true;
-		return;
-	}
-
-	if (t->synced) {
-		enum scmwq_call_state to;
-
-		if (mdl_lookup(t->st, SCMWQ_IN_SLEEP, &to) < 0 && t->st != SCMWQ_ST_SLEEPING &&
-		    t->st != SCMWQ_ST_WOKEN)
-			unexpected(m, t, ev, SCMWQ_IN_SLEEP);
-	}
-	t->st = SCMWQ_ST_SLEEPING;
-	t->slept_since_req = true;
-
-	w = mdl_wq_get(m, ev->wq_ctx);
-	if (!w)
-		return;
-	w->seen_sleep = true;
-	t->wq_ctx = ev->wq_ctx;
-	t->has_ctx = ev->have & SCMWQ_HAVE_CTX;
-	t->ctx = ev->smc_call_ctx;
-	t->sleep_ts = ev->ts_ns;
-	t->ev_start = ev->ts_ns;
-	mdl_doubt_drop(&t->doubt);
-	t->doubt = scmwq_doubt_get(m->doubt);
-	t->gen_sleep++;
-	if (m->stall_fn)
-		mdl_timer_add(m, ev->ts_ns + m->o.stall_ns, T_STALL, t->gen_sleep, t);
-	t->ctx_reported = false;
-	t->attributed = false;
-	t->rewake_ts = 0;
-	mdl_wq_link(w, t);
-
-	/* A wake that found no sleeper within --skew before: it was for us. */
-	if (w->spur_pending && ev->ts_ns <= w->spur_ts + m->o.skew_ns) {
-		w->spur_pending = false;
-		w->gen_spur++;
-		mdl_credit(m, t, CR_WAKE, w->spur_ts, w->spur_pid, true);
-		return;
-	}
-	if (w->tok_silent) {
-		w->tok_silent--;
-		mdl_credit(m, t, CR_SILENT, ev->ts_ns, -1, false);
-	} else if (w->tok_excess) {
-		w->tok_excess--;
-		mdl_credit(m, t, CR_EXCESS, ev->ts_ns, -1, false);
-	}
-}
-
-/* A resume on a wake of its own: on time, slow, or only after a later wake. */
-static void resume_woken(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
-{
-	uint64_t late = ev->ts_ns - t->wake_ts;
-	bool relost = t->rewake_ts && late > m->o.grace_ns;
-	struct fbuild b;
-	char d[32], ts[32];
-
-	if (relost && t->wq->tok_excess)
-		t->wq->tok_excess--;	/* the later wake's token: it was this one's */
-	if (t->group) {
-		struct group *g = t->group;
-		bool lost = relost || (t->wake_ts > g->ts && ev->ts_ns - g->ts > m->o.grace_ns);
-
-		if (lost) {
-			int i = mdl_group_index(g, t->pid);
-
-			if (i >= 0)
-				g->rewake_ns[i] = t->rewake_ts ? t->rewake_ts : t->wake_ts;
-			mdl_group_member_left(m, t, M_LOST, ev->ts_ns);
-			return;
-		}
-		mdl_group_member_left(m, t, M_RESUMED, ev->ts_ns);
-	} else if (relost) {
-		lost_wakeup(m, t, ev->ts_ns, false);
-		return;
-	}
-	if (late > m->o.grace_ns) {
-		mdl_ts_str(ts, sizeof(ts), t->wake_ts);
-		mdl_dur_str(d, sizeof(d), late);
-		mdl_fb_init(&b, SCMWQ_R_SLOW_RESUME, t->sleep_ts, t);
-		mdl_fb_from(&b, t->ev_start);
-		b.doubt = t->doubt;
-		mdl_fb_wq(&b, t->wq_ctx);
-		if (t->has_ctx)
-			mdl_fb_ctx(&b, t->ctx);
-		mdl_fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d); resumed %s later (more than "
-			   "--grace), with no further wake in between: slow to run again, the wake "
-			   "was not lost", t->wq_ctx, ts,
-			   t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid, d);
-		mdl_emit(m, &b, false, NULL);
-	}
-	if (ev->ts_ns - t->sleep_ts > m->o.stall_ns) {
-		mdl_dur_str(d, sizeof(d), ev->ts_ns - t->sleep_ts);
-		mdl_fb_init(&b, SCMWQ_R_LONG_SLEEP, t->sleep_ts, t);
-		mdl_fb_wq(&b, t->wq_ctx);
-		if (t->has_ctx)
-			mdl_fb_ctx(&b, t->ctx);
-		mdl_fb_msg(&b, "slept %s on wq_ctx %u (longer than --stall)", d, t->wq_ctx);
-		mdl_emit(m, &b, false, NULL);
-	}
-}
-
-/* It slept before the trace (or a loss) began: its wake may be banked anywhere. */
-static void resume_unseen(struct scmwq_model *m)
-{
-	struct wq *w;
-
-	for_each_wq(m, w) {
-		if (w->tok_pre) {
-			w->tok_pre--;
-			return;
-		}
-	}
-	for_each_wq(m, w) {
-		if (w->tok_unk) {
-			w->tok_unk--;
-			return;
-		}
-	}
-}
-
-static void on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
-{
-	struct fbuild b;
-
-	if (!t->wq && !t->synced) {
-		resume_unseen(m);
-		t->st = SCMWQ_ST_RESUMING;
-		return;
-	}
-	if (!t->wq) {
-		bool retry = t->st == SCMWQ_ST_IN_FW && t->last_req == SCMWQ_IN_REQ_RESUME &&
-			     !t->slept_since_req;
-
-		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
-		mdl_fb_ctx(&b, ev->smc_call_ctx);
-		mdl_fb_msg(&b, "scm_waitq_resume(smc_call_ctx %u) with no sleep before it "
-			   "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
-		mdl_emit(m, &b, false, NULL);
-		t->has_ctx = false;	/* no sleep of its own to compare the RESUME with */
-		t->st = SCMWQ_ST_RESUMING;
-		return;
-	}
-
-	if (t->synced && (ev->have & SCMWQ_HAVE_CTX) && t->has_ctx && ev->smc_call_ctx != t->ctx) {
-		mdl_fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
-		mdl_fb_from(&b, t->sleep_ts);
-		mdl_fb_wq(&b, t->wq_ctx);
-		mdl_fb_ctx(&b, t->ctx);
-		mdl_fb_msg(&b, "resumes with smc_call_ctx %u, but it slept with smc_call_ctx %u on "
-			   "wq_ctx %u", ev->smc_call_ctx, t->ctx, t->wq_ctx);
-		mdl_emit(m, &b, false, NULL);
-		t->ctx_reported = true;
-	}
-	t->st = SCMWQ_ST_RESUMING;
-
-	switch (t->credit) {
-	case CR_WAKE:
-		resume_woken(m, t, ev);
-		break;
-	case CR_EXCESS:
-		mdl_fb_init(&b, SCMWQ_R_PREMATURE_RESUME, ev->ts_ns, t);
-		mdl_fb_from(&b, t->ev_start);
-		b.doubt = t->doubt;
-		mdl_fb_wq(&b, t->wq_ctx);
-		if (t->has_ctx)
-			mdl_fb_ctx(&b, t->ctx);
-		mdl_fb_msg(&b, "resumed on a token banked on wq_ctx %u before it slept (a double wake), "
-			   "not on a wake of its own", t->wq_ctx);
-		mdl_emit(m, &b, false, NULL);
-		break;
-	case CR_SILENT:
-		break;
-	case CR_NONE:
-		if (t->attributed)
-			break;
-		/* Wait --skew for a wake that other CPUs may have logged later. */
-		t->resume_pending = true;
-		t->resume_ts = ev->ts_ns;
-		t->gen_resume++;
-		mdl_timer_add(m, ev->ts_ns + m->o.skew_ns, T_RESUME_SKEW, t->gen_resume, t);
-		return;
-	}
-	mdl_wq_unlink(m, t);
-}
-
-static void on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
-		       enum scmwq_input in)
-{
-	struct fbuild b;
-	enum scmwq_call_state to;
-
-	if (in == SCMWQ_IN_REQ_GET_WQ_CTX) {
-		mdl_drain_request(m, t, ev);
-		return;
-	}
-	if (!t->synced)
-		return;
-
-	if (mdl_lookup(t->st, in, &to) == 0) {
-		if (in == SCMWQ_IN_REQ_CALL) {
-			t->call_id = ev->smc_id;
-			t->call_ts = ev->ts_ns;
-			m->st.calls++;
-			if (++m->open_calls > m->st.open_calls_max)
-				m->st.open_calls_max = m->open_calls;
-		}
-		if (in == SCMWQ_IN_REQ_RESUME && t->has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
-		    ev->args_cnt >= 1 && ev->args[0] != t->ctx && !t->ctx_reported) {
-			mdl_fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
-			mdl_fb_from(&b, t->sleep_ts);
-			mdl_fb_wq(&b, t->wq_ctx);
-			mdl_fb_ctx(&b, t->ctx);
-			mdl_fb_msg(&b, "RESUME carries smc_call_ctx %" PRIu64 ", but the call slept with "
-				   "smc_call_ctx %u on wq_ctx %u", ev->args[0], t->ctx, t->wq_ctx);
-			mdl_emit(m, &b, false, NULL);
-		}
-		if (in == SCMWQ_IN_REQ_ACK && t->ack_has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
-		    ev->args_cnt >= 1 && ev->args[0] != t->ack_ctx) {
-			mdl_fb_call(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev, t);
-			mdl_fb_ctx(&b, t->ack_ctx);
-			mdl_fb_msg(&b, "ACK carries smc_call_ctx %" PRIu64 ", but the WAKE returned "
-				   "smc_call_ctx %u", ev->args[0], t->ack_ctx);
-			mdl_emit(m, &b, false, NULL);
-		}
-		t->st = to;
-	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IN_FW) {
-		bool retry = t->last_req == SCMWQ_IN_REQ_RESUME && !t->slept_since_req;
-
-		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
-		if (retry)
-			mdl_fb_msg(&b, "RESUME re-sent with no new sleep since the last RESUME: the "
-				   "EBUSY retry must re-send the original call 0x%08" PRIx64 "",
-				   t->call_id);
-		else
-			mdl_fb_msg(&b, "RESUME request in call 0x%08" PRIx64 " with no sleep before it",
-				   t->call_id);
-		mdl_emit(m, &b, false, NULL);
-	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IDLE) {
-		mdl_fb_call(&b, SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
-		mdl_fb_msg(&b, "RESUME request outside any call, with no sleep before it");
-		mdl_emit(m, &b, false, NULL);
-		t->st = SCMWQ_ST_IN_FW;
-	} else {
-		unexpected(m, t, ev, in);
-		mdl_drop_sleep(m, t);
-		t->st = mdl_natural_target(in);
-		if (in == SCMWQ_IN_REQ_CALL) {
-			t->call_id = ev->smc_id;
-			t->call_ts = ev->ts_ns;
-			m->st.calls++;
-		}
-	}
-	if (in != SCMWQ_IN_REQ_REENTRY) {
-		t->last_req = in;
-		t->last_req_ts = ev->ts_ns;
-	}
-	t->slept_since_req = false;
-}
-
-static void on_wake_ack(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
-{
-	enum scmwq_call_state to;
-
-	if (t->synced) {
-		if (mdl_lookup(t->st, SCMWQ_IN_WAKE_ACK, &to) == 0 &&
-		    m->o.driver != SCMWQ_DRV_MAINLINE && m->o.driver != SCMWQ_DRV_MAINLINE_6_3 &&
-		    m->o.driver != SCMWQ_DRV_MAINLINE_6_11) {
-			t->st = to;
-		} else {
-			unexpected(m, t, ev, SCMWQ_IN_WAKE_ACK);
-			mdl_drop_sleep(m, t);
-			t->st = SCMWQ_ST_ACKING;
-		}
-	}
-	t->ack_ctx = ev->smc_call_ctx;
-	t->ack_has_ctx = ev->have & SCMWQ_HAVE_CTX;
-	mdl_deliver(m, t, ev, ev->wq_ctx, SCMWQ_WAKE_ONE, false);
-}
-
-#define RET_EINVAL (-22)
-
-/*
- * Linux 6.20+ checks wq_ctx against the GET_INFO count, which a trace
- * rarely shows (GET_INFO runs at probe time): a call that fails with
- * -EINVAL right after its WAITQ_SLEEP, with no resume, was rejected there.
- */
-static bool rejected_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
-{
-	struct fbuild b;
-
-	/* wq_ctx 0 is below any count */
-	if (m->o.driver != SCMWQ_DRV_MAINLINE || m->wq_count >= 0 || !t->wq || !t->wq_ctx ||
-	    t->st != SCMWQ_ST_SLEEPING || !(ev->have & SCMWQ_HAVE_RET) || ev->ret != RET_EINVAL)
-		return false;
-	mdl_fb_call(&b, SCMWQ_R_INVALID_WQ_CTX, ev, t);
-	b.f.ts_ns = t->sleep_ts;
-	mdl_fb_wq(&b, t->wq_ctx);
-	if (t->has_ctx)
-		mdl_fb_ctx(&b, t->ctx);
-	mdl_fb_msg(&b, "WAITQ_SLEEP on wq_ctx %u, and the call failed with -EINVAL with no wake or "
-		   "resume: the driver rejected wq_ctx %u (not below the count GET_INFO reported; "
-		   "the GET_INFO is not in the trace) while firmware still holds the call queued",
-		   t->wq_ctx, t->wq_ctx);
-	mdl_emit(m, &b, false, NULL);
-	return true;
-}
-
-static void on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
-{
-	enum scmwq_call_state to;
-
-	if (!t->synced) {
-		mdl_drop_sleep(m, t);
-		t->synced = true;
-		t->st = SCMWQ_ST_IDLE;
-		return;
-	}
-	if (rejected_sleep(m, t, ev)) {
-		mdl_drop_sleep(m, t);
-		to = SCMWQ_ST_IDLE;
-	} else if (mdl_lookup(t->st, SCMWQ_IN_DONE, &to) < 0) {
-		unexpected(m, t, ev, SCMWQ_IN_DONE);
-		mdl_drop_sleep(m, t);
-		to = SCMWQ_ST_IDLE;
-	}
-	if (t->call_id == SCMWQ_SMC_GET_INFO && ev->ret == 0 && (ev->have & SCMWQ_HAVE_RES012) &&
-	    m->o.driver == SCMWQ_DRV_MAINLINE)
-		m->wq_count = (int32_t)(ev->res0 & 0x7fffffff);
-	if (m->open_calls)
-		m->open_calls--;
-	t->st = to;
-}
-
 /*
  * A loss: the findings whose evidence it lies in become inconclusive as
  * they are released (lib/evidence.c).  The model resynchronises as at a
@@ -704,7 +145,7 @@ static bool starts_call(const struct thr *t, const struct scmwq_event *ev)
 
 	switch (ev->type) {
 	case SCMWQ_EV_SMC_REQUEST:
-		in = classify_request(t, ev);
+		in = mdl_classify_request(t, ev);
 		return in == SCMWQ_IN_REQ_CALL || in == SCMWQ_IN_REQ_GET_WQ_CTX;
 	case SCMWQ_EV_GET_WQ_CTX:
 		return true;
@@ -752,7 +193,7 @@ static void confirm_doubt(struct scmwq_model *m, const struct thr *t, bool woke)
 static bool resumes(const struct thr *t, const struct scmwq_event *ev)
 {
 	return ev->type == SCMWQ_EV_RESUME ||
-	       (ev->type == SCMWQ_EV_SMC_REQUEST && classify_request(t, ev) == SCMWQ_IN_REQ_RESUME);
+	       (ev->type == SCMWQ_EV_SMC_REQUEST && mdl_classify_request(t, ev) == SCMWQ_IN_REQ_RESUME);
 }
 
 /*
@@ -838,7 +279,7 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 	if (ev->type == SCMWQ_EV_NONE || ev->type >= SCMWQ_EV__COUNT)
 		return 0;
 	if (ev->ts_ns > m->now || !m->started) {
-		run_timers(m, ev->ts_ns);
+		mdl_run_timers(m, ev->ts_ns);
 		m->now = ev->ts_ns;
 		m->started = true;
 	}
@@ -871,22 +312,22 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 
 	switch (ev->type) {
 	case SCMWQ_EV_SMC_REQUEST:
-		on_request(m, t, ev, classify(t, ev));
+		mdl_on_request(m, t, ev, mdl_classify(t, ev));
 		break;
 	case SCMWQ_EV_SLEEP:
-		on_sleep(m, t, ev);
+		mdl_on_sleep(m, t, ev);
 		break;
 	case SCMWQ_EV_RESUME:
-		on_resume(m, t, ev);
+		mdl_on_resume(m, t, ev);
 		break;
 	case SCMWQ_EV_GET_WQ_CTX:
 		mdl_on_get_wq_ctx(m, t, ev);
 		break;
 	case SCMWQ_EV_WAKE_ACK:
-		on_wake_ack(m, t, ev);
+		mdl_on_wake_ack(m, t, ev);
 		break;
 	case SCMWQ_EV_SMC_DONE:
-		on_done(m, t, ev);
+		mdl_on_done(m, t, ev);
 		break;
 	default:
 		break;
@@ -898,7 +339,7 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 void scmwq_model_advance(struct scmwq_model *m, uint64_t now_ns)
 {
 	if (now_ns > m->now) {
-		run_timers(m, now_ns);
+		mdl_run_timers(m, now_ns);
 		m->now = now_ns;
 	}
 	scmwq_evidence_advance(m->ev, now_ns);
@@ -948,7 +389,7 @@ void scmwq_model_finish(struct scmwq_model *m)
 	while (m->hlen) {
 		struct timer tm = mdl_timer_pop(m);
 
-		fire(m, &tm, true);
+		mdl_fire(m, &tm, true);
 	}
 	for_each_wq(m, w) {
 		mdl_end_run(m, w);
@@ -960,7 +401,7 @@ void scmwq_model_finish(struct scmwq_model *m)
 			if (t->resume_pending || t->attributed || t->group)
 				continue;
 			if (t->credit != CR_NONE)
-				lost_wakeup(m, t, 0, true);
+				mdl_lost_wakeup(m, t, 0, true);
 			else
 				strand(m, t);
 		}
