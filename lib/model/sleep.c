@@ -8,34 +8,38 @@
 
 #include "model/mdl.h"
 
-void mdl_on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+/* A sleep while already asleep: sleep-while-sleeping. */
+static void second_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
 {
-	struct wq *w;
 	struct fbuild b;
 
-	m->st.sleeps++;
-	if (t->wq && t->resume_pending)
-		mdl_nowake_resume(m, t);	/* settle the previous resume first */
-	if (t->synced && (t->st == SCMWQ_ST_SLEEPING || t->st == SCMWQ_ST_WOKEN)) {
-		mdl_fb_call(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev, t);
-		mdl_fb_from(&b, t->sleep_ts);
-		mdl_fb_wq(&b, ev->wq_ctx);
-		mdl_fb_ctx(&b, ev->smc_call_ctx);
-		mdl_fb_msg(&b, "second sleep (wq_ctx %u, smc_call_ctx %u) while already asleep on "
-			   "wq_ctx %u, smc_call_ctx %u", ev->wq_ctx, ev->smc_call_ctx, t->wq_ctx, t->ctx);
-		mdl_emit(m, &b, false, NULL);
-		t->attributed = true;
-	}
-	mdl_drop_sleep(m, t);
+	mdl_fb_call(&b, SCMWQ_R_SLEEP_WHILE_SLEEPING, ev, t);
+	mdl_fb_from(&b, t->sleep_ts);
+	mdl_fb_wq(&b, ev->wq_ctx);
+	mdl_fb_ctx(&b, ev->smc_call_ctx);
+	mdl_fb_msg(&b, "second sleep (wq_ctx %u, smc_call_ctx %u) while already asleep on "
+		   "wq_ctx %u, smc_call_ctx %u", ev->wq_ctx, ev->smc_call_ctx, t->wq_ctx, t->ctx);
+	mdl_emit(m, &b, false, NULL);
+	t->attributed = true;
+}
+
+/*
+ * A sleep the driver fails with -EINVAL, with no wait: in a fast call
+ * (sleep-in-atomic-call), or on a wq_ctx it does not accept.
+ */
+static bool sleep_fails(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	struct fbuild b;
+
 	if (t->synced && t->st != SCMWQ_ST_SLEEPING && t->st != SCMWQ_ST_WOKEN &&
 	    (t->call_id & SCMWQ_SMC_FAST_BIT) && t->st == SCMWQ_ST_IN_FW) {
 		mdl_fb_call(&b, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ev, t);
 		mdl_fb_wq(&b, ev->wq_ctx);
 		mdl_fb_ctx(&b, ev->smc_call_ctx);
-		mdl_fb_msg(&b, "WAITQ_SLEEP returned to fast call 0x%08" PRIx64 ", which cannot sleep; "
-			   "the call fails with -EINVAL", t->call_id);
+		mdl_fb_msg(&b, "WAITQ_SLEEP returned to fast call 0x%08" PRIx64 ", which cannot "
+			   "sleep; the call fails with -EINVAL", t->call_id);
 		mdl_emit(m, &b, false, NULL);
-		return;		/* stays in_fw: the call fails */
+		return true;	/* stays in_fw: the call fails */
 	}
 	if (!mdl_wq_ctx_valid(m, ev->wq_ctx)) {
 		mdl_fb_init(&b, SCMWQ_R_INVALID_WQ_CTX, ev->ts_ns, t);
@@ -46,22 +50,15 @@ void mdl_on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event
 		mdl_emit(m, &b, false, NULL);
 		if (t->synced && t->st == SCMWQ_ST_IN_FW)
 			t->slept_since_req = true;
-		return;
+		return true;
 	}
+	return false;
+}
 
-	if (t->synced) {
-		enum scmwq_call_state to;
-
-		if (mdl_lookup(t->st, SCMWQ_IN_SLEEP, &to) < 0 && t->st != SCMWQ_ST_SLEEPING &&
-		    t->st != SCMWQ_ST_WOKEN)
-			mdl_unexpected(m, t, ev, SCMWQ_IN_SLEEP);
-	}
-	t->st = SCMWQ_ST_SLEEPING;
-	t->slept_since_req = true;
-
-	w = mdl_wq_get(m, ev->wq_ctx);
-	if (!w)
-		return;
+/* @t queues on @w, behind its other sleepers; --stall runs from now. */
+static void queue_sleeper(struct scmwq_model *m, struct thr *t, struct wq *w,
+			  const struct scmwq_event *ev)
+{
 	w->seen_sleep = true;
 	t->wq_ctx = ev->wq_ctx;
 	t->has_ctx = ev->have & SCMWQ_HAVE_CTX;
@@ -77,7 +74,12 @@ void mdl_on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event
 	t->attributed = false;
 	t->rewake_ts = 0;
 	mdl_wq_link(w, t);
+}
 
+/* A token already on @w is the new sleeper's: its wait returns at once. */
+static void take_token(struct scmwq_model *m, struct thr *t, struct wq *w,
+		       const struct scmwq_event *ev)
+{
 	/* A wake that found no sleeper within --skew before: it was for us. */
 	if (w->spur_pending && ev->ts_ns <= w->spur_ts + m->o.skew_ns) {
 		w->spur_pending = false;
@@ -92,6 +94,37 @@ void mdl_on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event
 		w->tok_excess--;
 		mdl_credit(m, t, CR_EXCESS, ev->ts_ns, -1, false);
 	}
+}
+
+/* WAITQ_SLEEP: firmware parked the call on a wq_ctx. */
+void mdl_on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev)
+{
+	struct wq *w;
+
+	m->st.sleeps++;
+	if (t->wq && t->resume_pending)
+		mdl_nowake_resume(m, t);	/* settle the previous resume first */
+	if (t->synced && (t->st == SCMWQ_ST_SLEEPING || t->st == SCMWQ_ST_WOKEN))
+		second_sleep(m, t, ev);
+	mdl_drop_sleep(m, t);
+	if (sleep_fails(m, t, ev))
+		return;
+
+	if (t->synced) {
+		enum scmwq_call_state to;
+
+		if (mdl_lookup(t->st, SCMWQ_IN_SLEEP, &to) < 0 && t->st != SCMWQ_ST_SLEEPING &&
+		    t->st != SCMWQ_ST_WOKEN)
+			mdl_unexpected(m, t, ev, SCMWQ_IN_SLEEP);
+	}
+	t->st = SCMWQ_ST_SLEEPING;
+	t->slept_since_req = true;
+
+	w = mdl_wq_get(m, ev->wq_ctx);
+	if (!w)
+		return;
+	queue_sleeper(m, t, w, ev);
+	take_token(m, t, w, ev);
 }
 
 /* A sleeper woken and not resumed: lost-wakeup, when the evidence says so. */
