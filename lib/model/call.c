@@ -81,47 +81,43 @@ void mdl_unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_eve
 	mdl_emit(m, &b, false, NULL);
 }
 
-void mdl_on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
-		    enum scmwq_input in)
+/* RESUME and ACK carry the smc_call_ctx of the sleep or WAKE they answer: do they match? */
+static void check_ctx(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
+		      enum scmwq_input in)
 {
 	struct fbuild b;
-	enum scmwq_call_state to;
 
-	if (in == SCMWQ_IN_REQ_GET_WQ_CTX) {
-		mdl_drain_request(m, t, ev);
-		return;
+	if (in == SCMWQ_IN_REQ_RESUME && t->has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
+	    ev->args_cnt >= 1 && ev->args[0] != t->ctx && !t->ctx_reported) {
+		mdl_fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
+		mdl_fb_from(&b, t->sleep_ts);
+		mdl_fb_wq(&b, t->wq_ctx);
+		mdl_fb_ctx(&b, t->ctx);
+		mdl_fb_msg(&b, "RESUME carries smc_call_ctx %" PRIu64 ", but the call slept with "
+			   "smc_call_ctx %u on wq_ctx %u", ev->args[0], t->ctx, t->wq_ctx);
+		mdl_emit(m, &b, false, NULL);
 	}
-	if (!t->synced)
-		return;
+	if (in == SCMWQ_IN_REQ_ACK && t->ack_has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
+	    ev->args_cnt >= 1 && ev->args[0] != t->ack_ctx) {
+		mdl_fb_call(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev, t);
+		mdl_fb_ctx(&b, t->ack_ctx);
+		mdl_fb_msg(&b, "ACK carries smc_call_ctx %" PRIu64 ", but the WAKE returned "
+			   "smc_call_ctx %u", ev->args[0], t->ack_ctx);
+		mdl_emit(m, &b, false, NULL);
+	}
+}
 
-	if (mdl_lookup(t->st, in, &to) == 0) {
-		if (in == SCMWQ_IN_REQ_CALL) {
-			t->call_id = ev->smc_id;
-			t->call_ts = ev->ts_ns;
-			m->st.calls++;
-			if (++m->open_calls > m->st.open_calls_max)
-				m->st.open_calls_max = m->open_calls;
-		}
-		if (in == SCMWQ_IN_REQ_RESUME && t->has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
-		    ev->args_cnt >= 1 && ev->args[0] != t->ctx && !t->ctx_reported) {
-			mdl_fb_init(&b, SCMWQ_R_RESUME_CTX_MISMATCH, ev->ts_ns, t);
-			mdl_fb_from(&b, t->sleep_ts);
-			mdl_fb_wq(&b, t->wq_ctx);
-			mdl_fb_ctx(&b, t->ctx);
-			mdl_fb_msg(&b, "RESUME carries smc_call_ctx %" PRIu64 ", but the call slept with "
-				   "smc_call_ctx %u on wq_ctx %u", ev->args[0], t->ctx, t->wq_ctx);
-			mdl_emit(m, &b, false, NULL);
-		}
-		if (in == SCMWQ_IN_REQ_ACK && t->ack_has_ctx && (ev->have & SCMWQ_HAVE_ARGS) &&
-		    ev->args_cnt >= 1 && ev->args[0] != t->ack_ctx) {
-			mdl_fb_call(&b, SCMWQ_R_ACK_CTX_MISMATCH, ev, t);
-			mdl_fb_ctx(&b, t->ack_ctx);
-			mdl_fb_msg(&b, "ACK carries smc_call_ctx %" PRIu64 ", but the WAKE returned "
-				   "smc_call_ctx %u", ev->args[0], t->ack_ctx);
-			mdl_emit(m, &b, false, NULL);
-		}
-		t->st = to;
-	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IN_FW) {
+/*
+ * A request the table does not allow in @t's state: a RESUME with no
+ * sleep before it (or an EBUSY retry of one), else unexpected-event, and
+ * the thread resynchronises where the request leads.
+ */
+static void not_allowed(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
+			enum scmwq_input in)
+{
+	struct fbuild b;
+
+	if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IN_FW) {
 		bool retry = t->last_req == SCMWQ_IN_REQ_RESUME && !t->slept_since_req;
 
 		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
@@ -147,6 +143,34 @@ void mdl_on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_eve
 			t->call_ts = ev->ts_ns;
 			m->st.calls++;
 		}
+	}
+}
+
+/* scm_smc_request: a call, a re-entry, a RESUME or ACK, or the IRQ drain's GET_WQ_CTX. */
+void mdl_on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
+		    enum scmwq_input in)
+{
+	enum scmwq_call_state to;
+
+	if (in == SCMWQ_IN_REQ_GET_WQ_CTX) {
+		mdl_drain_request(m, t, ev);
+		return;
+	}
+	if (!t->synced)
+		return;
+
+	if (mdl_lookup(t->st, in, &to) == 0) {
+		if (in == SCMWQ_IN_REQ_CALL) {
+			t->call_id = ev->smc_id;
+			t->call_ts = ev->ts_ns;
+			m->st.calls++;
+			if (++m->open_calls > m->st.open_calls_max)
+				m->st.open_calls_max = m->open_calls;
+		}
+		check_ctx(m, t, ev, in);
+		t->st = to;
+	} else {
+		not_allowed(m, t, ev, in);
 	}
 	if (in != SCMWQ_IN_REQ_REENTRY) {
 		t->last_req = in;
