@@ -145,4 +145,17 @@ void mdl_on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_even
 /* @t was woken and did not resume on it: it resumed at @resumed, or never (0). */
 void mdl_lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, bool at_end);
 
+/* resync.c: joining threads, and resynchronising after a loss */
+
+/* An SCMWQ_EV_LOST: every thread may now change state unseen. */
+void mdl_on_loss(struct scmwq_model *m, const struct scmwq_event *ev);
+/* First sight of @t: is it at the start of a call or in the middle? */
+void mdl_join(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+/* While a doubt is open: did @t sleep or wake unseen? */
+void mdl_check_unseen(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+/* @t's first event since a loss. */
+void mdl_rejoin(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+/* @t shows itself after the losses' gaps. */
+void mdl_resolve(struct scmwq_model *m, struct thr *t);
+
 #endif /* SCMWQ_MODEL_MDL_H */
