@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reference model of the SCM wait-queue protocol (replay.md section 1).
+ * The reference model of the SCM wait-queue protocol (replay.md section 1):
+ * trace events go in, verdicts come out, and memory grows with what is
+ * open at once, never with the length of the trace.
  *
- * Two kinds of state: a call per thread, driven by the transition table
- * below (the only place the allowed transitions are written down; `model`
- * prints it), and a wait-queue per wq_ctx that holds its sleepers and its
- * undelivered wakes (tokens), as a kernel completion does.  Verdicts that
- * wait for something not to happen (--grace, --stall, --skew) sit in a
- * timer heap and are decided when the trace's time passes them, so memory
- * grows with what is open at once, never with the length of the trace.
+ * Two kinds of state (state.h): a call per thread, driven by the
+ * transition table, and a wait-queue per wq_ctx that holds its sleepers and
+ * its undelivered wakes (tokens), as a kernel completion does.  Verdicts
+ * that wait for something not to happen (--grace, --stall, --skew) sit in
+ * a timer heap and are decided when the trace's time passes them.
+ *
+ * This file feeds each event through the model and ends it.  The rest:
+ *   table.c   the transition table        call.c    requests and returns
+ *   sleep.c   a sleep and its resume      drain.c   the IRQ drain (GET_WQ_CTX)
+ *   wake.c    delivering a wake           waitq.c   threads, wait-queues, credits
+ *   group.c   WAKE_ALL groups             tokens.c  wakes and resumes without a pair
+ *   timers.c  the timer heap              expire.c  timers coming due
+ *   resync.c  joining threads, losses     verdict.c building a finding
+ *   evidence.c  verdicts held until their evidence is complete
+ *   rules.c     the rule ids, their severities and meanings
  */
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 

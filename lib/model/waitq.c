@@ -5,7 +5,6 @@
  * holds, as a kernel completion does.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "model/mdl.h"
 
