@@ -120,14 +120,15 @@ static void not_allowed(struct scmwq_model *m, struct thr *t, const struct scmwq
 	if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IN_FW) {
 		bool retry = t->last_req == SCMWQ_IN_REQ_RESUME && !t->slept_since_req;
 
-		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
+		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP,
+			    ev, t);
 		if (retry)
-			mdl_fb_msg(&b, "RESUME re-sent with no new sleep since the last RESUME: the "
-				   "EBUSY retry must re-send the original call 0x%08" PRIx64 "",
+			mdl_fb_msg(&b, "RESUME re-sent with no new sleep since the last RESUME: "
+				   "the EBUSY retry must re-send the original call 0x%08" PRIx64 "",
 				   t->call_id);
 		else
-			mdl_fb_msg(&b, "RESUME request in call 0x%08" PRIx64 " with no sleep before it",
-				   t->call_id);
+			mdl_fb_msg(&b, "RESUME request in call 0x%08" PRIx64 " with no sleep "
+				   "before it", t->call_id);
 		mdl_emit(m, &b, false, NULL);
 	} else if (in == SCMWQ_IN_REQ_RESUME && t->st == SCMWQ_ST_IDLE) {
 		mdl_fb_call(&b, SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);

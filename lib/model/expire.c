@@ -51,8 +51,9 @@ void mdl_fire(struct scmwq_model *m, struct timer *tm, bool at_end)
 		break;
 	case T_DRAIN:
 		if (tm->gen == t->gen_drain && t->expect_more)
-			mdl_fire_drain(m, t, at_end, at_end ? "the trace ended before another one"
-						       : "no further GET_WQ_CTX followed within --grace");
+			mdl_fire_drain(m, t, at_end,
+				       at_end ? "the trace ended before another one"
+					      : "no further GET_WQ_CTX followed within --grace");
 		break;
 	case T_GROUP:
 		g->due = true;

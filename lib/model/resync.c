@@ -31,8 +31,8 @@ void mdl_on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 		mdl_ts_str(ts, sizeof(ts), start);
 		mdl_fb_init(&b, SCMWQ_R_TRACE_NOTE, ev->ts_ns, NULL);
 		if (ev->loss == SCMWQ_LOSS_EVENTS)
-			mdl_fb_msg(&b, "the trace lost data (first on CPU %d, after %s); findings whose "
-				   "evidence spans a loss are inconclusive", ev->cpu, ts);
+			mdl_fb_msg(&b, "the trace lost data (first on CPU %d, after %s); findings "
+				   "whose evidence spans a loss are inconclusive", ev->cpu, ts);
 		else
 			mdl_fb_msg(&b, "the trace's start was overwritten; findings whose evidence "
 				   "reaches back before a CPU's first event are inconclusive");
@@ -107,8 +107,8 @@ void mdl_join(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev
 	if (!t->synced && !t->told_joined) {
 		t->told_joined = true;
 		mdl_fb_init(&b, SCMWQ_R_JOINED_MID_CALL, ev->ts_ns, t);
-		mdl_fb_msg(&b, "first seen in the middle of a call (%s); not judged until that call ends",
-			   scmwq_ev_type_name(ev->type));
+		mdl_fb_msg(&b, "first seen in the middle of a call (%s); not judged until that "
+			   "call ends", scmwq_ev_type_name(ev->type));
 		mdl_emit(m, &b, false, NULL);
 	}
 }
@@ -137,7 +137,8 @@ static void confirm_doubt(struct scmwq_model *m, const struct thr *t, bool woke)
 static bool resumes(const struct thr *t, const struct scmwq_event *ev)
 {
 	return ev->type == SCMWQ_EV_RESUME ||
-	       (ev->type == SCMWQ_EV_SMC_REQUEST && mdl_classify_request(t, ev) == SCMWQ_IN_REQ_RESUME);
+	       (ev->type == SCMWQ_EV_SMC_REQUEST &&
+		mdl_classify_request(t, ev) == SCMWQ_IN_REQ_RESUME);
 }
 
 /*

@@ -150,8 +150,8 @@ void mdl_lost_wakeup(struct scmwq_model *m, struct thr *t, uint64_t resumed, boo
 	if (resumed) {
 		mdl_ts_str(ts2, sizeof(ts2), t->rewake_ts);
 		mdl_dur_str(d, sizeof(d), resumed - t->wake_ts);
-		mdl_fb_msg(&b, "it resumed %s later, only after a later wake at %s (pid %d)", d, ts2,
-			   t->rewaker_pid);
+		mdl_fb_msg(&b, "it resumed %s later, only after a later wake at %s (pid %d)", d,
+			   ts2, t->rewaker_pid);
 	} else {
 		mdl_dur_str(d, sizeof(d), m->now - t->wake_ts);
 		mdl_fb_msg(&b, "it was still asleep %s later, at the end of the trace", d);
@@ -197,10 +197,11 @@ static void resume_woken(struct scmwq_model *m, struct thr *t, const struct scmw
 		mdl_fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
 			mdl_fb_ctx(&b, t->ctx);
-		mdl_fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d); resumed %s later (more than "
-			   "--grace), with no further wake in between: slow to run again, the wake "
-			   "was not lost", t->wq_ctx, ts,
-			   t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid, d);
+		mdl_fb_msg(&b, "woken on wq_ctx %u at %s by %s (pid %d); resumed %s later (more "
+			   "than --grace), with no further wake in between: slow to run again, "
+			   "the wake was not lost", t->wq_ctx, ts,
+			   t->wake_irq ? "the IRQ drain (GET_WQ_CTX)" : "a WAKE/ACK", t->waker_pid,
+			   d);
 		mdl_emit(m, &b, false, NULL);
 	}
 	if (ev->ts_ns - t->sleep_ts > m->o.stall_ns) {
@@ -246,7 +247,8 @@ void mdl_on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_even
 		bool retry = t->st == SCMWQ_ST_IN_FW && t->last_req == SCMWQ_IN_REQ_RESUME &&
 			     !t->slept_since_req;
 
-		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP, ev, t);
+		mdl_fb_call(&b, retry ? SCMWQ_R_EBUSY_RETRY_RESUME : SCMWQ_R_RESUME_WITHOUT_SLEEP,
+			    ev, t);
 		mdl_fb_ctx(&b, ev->smc_call_ctx);
 		mdl_fb_msg(&b, "scm_waitq_resume(smc_call_ctx %u) with no sleep before it "
 			   "(state %s)", ev->smc_call_ctx, scmwq_state_name(t->st));
@@ -279,8 +281,8 @@ void mdl_on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_even
 		mdl_fb_wq(&b, t->wq_ctx);
 		if (t->has_ctx)
 			mdl_fb_ctx(&b, t->ctx);
-		mdl_fb_msg(&b, "resumed on a token banked on wq_ctx %u before it slept (a double wake), "
-			   "not on a wake of its own", t->wq_ctx);
+		mdl_fb_msg(&b, "resumed on a token banked on wq_ctx %u before it slept (a double "
+			   "wake), not on a wake of its own", t->wq_ctx);
 		mdl_emit(m, &b, false, NULL);
 		break;
 	case CR_SILENT:

@@ -44,9 +44,9 @@ static void pre_resume(struct scmwq_model *m, struct thr *t, struct wq *w)
 	if (t->has_ctx)
 		mdl_fb_ctx(&b, t->ctx);
 	mdl_ts_str(ts, sizeof(ts), w->pre_ts);
-	mdl_fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before it "
-		   "slept: the wake at %s (pid %d) that found no sleeper there, or one from before "
-		   "the trace", w->wq_ctx, ts, w->pre_pid);
+	mdl_fb_msg(&b, "resumed from wq_ctx %u with no wake of its own, on a token banked before "
+		   "it slept: the wake at %s (pid %d) that found no sleeper there, or one from "
+		   "before the trace", w->wq_ctx, ts, w->pre_pid);
 	mdl_emit(m, &b, false, NULL);
 }
 
@@ -117,7 +117,8 @@ void mdl_spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end)
 	mdl_fb_msg(&b, "%s delivered to wq_ctx %u, which has no sleeper",
 		   w->spur_all ? "WAKE_ALL" : "a wake", w->wq_ctx);
 	if (!w->spur_all) {
-		mdl_fb_msg(&b, "; the token stays banked and the next sleeper passes straight through");
+		mdl_fb_msg(&b, "; the token stays banked and the next sleeper passes straight "
+			   "through");
 		w->tok_silent++;
 	}
 	mdl_emit(m, &b, at_end, "the trace ended within --skew of the wake");
@@ -139,10 +140,10 @@ void mdl_pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *tak
 	b.doubt = w->pre_doubt;
 	mdl_fb_wq(&b, w->wq_ctx);
 	if (taker) {
-		mdl_fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper; %s-%d, which slept "
-			   "after it, passed straight through on its token, so no sleeper from before "
-			   "the trace took it", w->wq_ctx, taker->comm[0] ? taker->comm : "<...>",
-			   taker->pid);
+		mdl_fb_msg(&b, "a wake delivered to wq_ctx %u found no sleeper; %s-%d, which "
+			   "slept after it, passed straight through on its token, so no sleeper "
+			   "from before the trace took it", w->wq_ctx,
+			   taker->comm[0] ? taker->comm : "<...>", taker->pid);
 		mdl_emit(m, &b, false, NULL);
 		return;
 	}
