@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the files of the model share inside the part (prefix mdl_), grouped
- * by the file that defines it.  Not installed; only lib/model/ includes it.
+ * by the file that defines it, from the bottom up: each file calls only
+ * the files above it here (keep it so: no circles between files).  Not
+ * installed; only lib/model/ includes it.
  */
 #ifndef SCMWQ_MODEL_MDL_H
 #define SCMWQ_MODEL_MDL_H
@@ -56,6 +58,7 @@ struct timer mdl_timer_pop(struct scmwq_model *m);
 
 /* group.c: WAKE_ALL groups */
 
+/* A WAKE_ALL found @present sleepers of @w with no wake yet: follow them as one group. */
 void mdl_group_start(struct scmwq_model *m, struct thr *waker, struct wq *w, uint64_t ts, bool irq,
 		     int present);
 /* A member of the group leaves its wait: resumed on it, lost, or left otherwise. */
@@ -77,6 +80,7 @@ struct wq *mdl_wq_get(struct scmwq_model *m, uint32_t wq_ctx);
 void mdl_wq_link(struct wq *w, struct thr *t);
 /* @t leaves its wait-queue (and its WAKE_ALL group). */
 void mdl_wq_unlink(struct scmwq_model *m, struct thr *t);
+/* Leave a sleep abnormally (the call failed, or the model resynchronises). */
 void mdl_drop_sleep(struct scmwq_model *m, struct thr *t);
 /* Does the driver accept @wq_ctx?  And its rule in words. */
 bool mdl_wq_ctx_valid(struct scmwq_model *m, uint32_t wq_ctx);
@@ -84,6 +88,7 @@ const char *mdl_wq_ctx_rule_text(struct scmwq_model *m);
 /* A wake (or banked token, @kind) at @ts by @waker is @t's. */
 void mdl_credit(struct scmwq_model *m, struct thr *t, enum credit kind, uint64_t ts, int waker,
 		bool irq);
+/* The oldest sleeper of @w with no token yet (resumers within --skew first); how many. */
 struct thr *mdl_wq_uncredited(struct wq *w);
 int mdl_wq_count_uncredited(struct wq *w);
 /* Name in @b the sleepers of @w with no wake, counted in *@n; they are its. */
@@ -93,12 +98,13 @@ void mdl_bank_unknown(struct wq *w, uint64_t tokens);
 
 /* tokens.c: wakes no sleeper took, resumes no wake backs */
 
-/* A wake on @w ends its run of resumes with no wake (premature-resume). */
+/* A run of resumes with no wake on @w ends (a wake, a loss, the end): premature-resume. */
 void mdl_end_run(struct scmwq_model *m, struct wq *w);
 /* @t resumed, and --skew brought no wake for it. */
 void mdl_nowake_resume(struct scmwq_model *m, struct thr *t);
 /* The wake that found no sleeper on @w got none within --skew: spurious-wake. */
 void mdl_spurious_confirm(struct scmwq_model *m, struct wq *w, bool at_end);
+/* Wakes banked before any sleep that no sleeper from before the trace took. */
 void mdl_pre_spurious(struct scmwq_model *m, struct wq *w, const struct thr *taker);
 
 /* wake.c: delivering a wake */
@@ -112,7 +118,9 @@ bool mdl_deliver(struct scmwq_model *m, struct thr *waker, const struct scmwq_ev
 
 /* drain.c: the IRQ thread's drain */
 
+/* A GET_WQ_CTX request (the IRQ thread asks for the next wake). */
 void mdl_drain_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
+/* scm_waitq_get_wq_ctx: the wake it returned, and whether more are pending. */
 void mdl_on_get_wq_ctx(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
 /* No GET_WQ_CTX followed more_pending=1 (@how says what happened instead). */
 void mdl_fire_drain(struct scmwq_model *m, struct thr *t, bool at_end, const char *how);
@@ -133,6 +141,7 @@ enum scmwq_input mdl_classify(const struct thr *t, const struct scmwq_event *ev)
 /* @ev (@in) is not allowed in @t's state: unexpected-event. */
 void mdl_unexpected(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
 		    enum scmwq_input in);
+/* The handlers of scm_smc_request, scm_waitq_wake_ack and scm_smc_done. */
 void mdl_on_request(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev,
 		    enum scmwq_input in);
 void mdl_on_wake_ack(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
@@ -140,6 +149,7 @@ void mdl_on_done(struct scmwq_model *m, struct thr *t, const struct scmwq_event 
 
 /* sleep.c: a sleep and its resume */
 
+/* The handlers of scm_waitq_sleep and scm_waitq_resume. */
 void mdl_on_sleep(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
 void mdl_on_resume(struct scmwq_model *m, struct thr *t, const struct scmwq_event *ev);
 /* @t was woken and did not resume on it: it resumed at @resumed, or never (0). */

@@ -8,7 +8,6 @@
 
 #include "model/mdl.h"
 
-/* ------------------------------------------------------------------ */
 void mdl_end_run(struct scmwq_model *m, struct wq *w)
 {
 	struct fbuild b;
