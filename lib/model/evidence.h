@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Held verdicts (lib/evidence.c): where a trace lost data, and findings
+ * Held verdicts (lib/model/evidence.c): where a trace lost data, and findings
  * waiting until every CPU's stream has passed the end of their evidence
  * (replay.md section 1, "Lost data").  The model hands every finding over
  * with the span of the trace its verdict rests on; a finding goes out only

@@ -9,7 +9,7 @@
 
 /*
  * A loss: the findings whose evidence it lies in become inconclusive as
- * they are released (lib/evidence.c).  The model resynchronises as at a
+ * they are released (lib/model/evidence.c).  The model resynchronises as at a
  * trace's start: banked tokens lose their origin, a wake that finds no
  * sleeper is banked for one that may predate the loss, and every thread
  * is judged again from its next call.  Until each has shown itself again

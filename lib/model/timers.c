@@ -9,7 +9,7 @@
 #include "model/mdl.h"
 
 /*
- * The timers' own heap, not lib/heap.c: it runs on replay's per-event path
+ * The timers' own heap, not lib/base/heap.c: it runs on replay's per-event path
  * and the inline compare is worth 7% of replay's time.
  */
 static bool timer_less(const struct timer *a, const struct timer *b)
