@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The deterministic engine of the simulator, private to its files: its
+ * state in virtual time (the threads, firmware's wait-queues, the faults)
+ * and the steps the files share.
+ */
+#ifndef SCMWQ_LIB_SIM_DET_H
+#define SCMWQ_LIB_SIM_DET_H
+
+#include "sim/sim.h"
+
+#define US 1000ULL
+#define MS 1000000ULL
+#define SEC 1000000000ULL
+#define START_NS (100ULL * SEC)
+#define DONE_ALL UINT32_MAX
+#define MAX_THREADS 64
+#define MAX_QUEUES 64
+#define HEARTBEAT 0		/* thread index of the atomic-call heartbeat */
+#define IRQ 1			/* thread index of the IRQ thread */
+#define FIRST_CLIENT 2
+#define GRACE_TAIL (SEC + 300 * MS)	/* how long a trace goes on after a fault */
+
+/* Responses of the firmware model */
+enum resp { R_DONE, R_SLEEP, R_WAKE, R_INTERRUPTED, R_EBUSY, R_EINVAL, R_BOGUS_RESUME };
+
+/* What a call is doing in firmware */
+enum fwkind { K_ORIG, K_RESUME, K_ACK };
+
+/* Actions in the event queue */
+enum act {
+	A_CALL,		/* client: start a call (or wait for the lock) */
+	A_ENTER,	/* client: smc into firmware (request logged) */
+	A_RESP,		/* client: firmware's answer arrives */
+	A_WOKEN,	/* client: woken from its completion: resume */
+	A_RETRY,	/* client: re-send after EBUSY */
+	A_ACK,		/* client: send ACK after handling a WAKE */
+	A_RELEASE,	/* firmware: a resource frees up: wake its waiters */
+	A_IRQ,		/* the waitq IRQ fires */
+	A_DRAIN,	/* IRQ thread: next GET_WQ_CTX */
+	A_HEARTBEAT,	/* heartbeat: an atomic call */
+	A_FALLBACK,	/* firmware: no call took the WAKE: raise the IRQ */
+};
+
+struct action {
+	uint64_t when;
+	uint64_t seq;
+	enum act act;
+	int thr;
+	uint32_t arg;
+};
+
+struct sthr {
+	int pid;
+	char comm[SCMWQ_COMM_LEN];
+	int cpu;
+	bool frozen;		/* a fault left it blocked for good */
+	/* the call */
+	uint64_t smc_id;
+	bool in_call;
+	bool fast;
+	uint32_t wq;		/* resource / wait-queue */
+	uint32_t ctx;
+	enum fwkind kind;
+	enum resp resp;
+	uint32_t r_wq, r_ctx, r_flags;	/* the response's values */
+	int ebusy;
+	int loops;		/* wake-all-stuck: SLEEPs answered so far */
+	bool waiting;		/* blocked on a completion */
+	bool waiting_lock;
+	enum scmwq_rule tag;	/* the fault this call carries, SCMWQ_R__COUNT: none */
+	bool parked_fw;		/* firmware holds the call parked */
+	bool released;		/* firmware let it go; waiting for its RESUME */
+	uint64_t park_ts;
+	bool reentry;		/* the next request is an INTERRUPTED re-entry */
+	uint32_t ack_ctx;
+	uint64_t sleep_ts;
+	uint64_t think;		/* mean think time */
+	bool long_sleep;	/* this call's sleep is the long-sleep fault: it must end */
+	/* evidence of the truth */
+	uint64_t call_ts;	/* the call's first scm_smc_request; 0: none yet */
+	uint64_t prev_done;	/* its previous call's scm_smc_done; 0: none */
+	int n_until_done;	/* truth findings whose evidence ends with this call */
+	int until_done[4];
+};
+
+struct pending {		/* a wake firmware has to deliver */
+	uint32_t wq, flags;
+	enum scmwq_rule fault;	/* SCMWQ_R__COUNT: none */
+	bool wake_path;		/* meant for a WAKE return (vendor, draft) */
+};
+
+struct comp {			/* a kernel completion */
+	uint32_t done;
+	int waiters[MAX_THREADS];
+	int nwait;
+};
+
+struct fwq {			/* firmware's side of one wait-queue */
+	int parked[MAX_THREADS];	/* thread indexes, oldest first */
+	int nparked;
+	bool release_scheduled;
+	bool poisoned;		/* a fault stranded a call here: park no more */
+	bool seen_sleep;
+	uint64_t no_park_until;
+	int in_sleep;		/* threads between their sleep and resume events */
+	int nreleased;		/* released calls whose RESUME has not come yet */
+	bool stuck;		/* its completion is done for good (WAKE_ALL, 2022) */
+};
+
+enum fault_state { F_NONE, F_ARMED, F_DONE };
+
+struct sim {
+	const struct scmwq_sim_opts *o;
+	struct scmwq_sim_result *res;
+	struct scmwq_truth truth;
+	struct scmwq_error *err;
+	enum scmwq_system sys;
+	uint64_t rng;
+	uint64_t now, seq;
+	int nthr;
+	unsigned int queues;
+	struct sthr thr[MAX_THREADS + FIRST_CLIENT];
+	struct scmwq_heap queue;	/* struct action by (when, seq) */
+	struct comp comp[MAX_QUEUES];
+	struct fwq fwq[MAX_QUEUES];
+	struct pending pend[4 * MAX_THREADS];
+	int npend;
+	bool irq_busy;
+	bool irq_raised;
+	int lock_holder;	/* mainline: the global mutex; -1 free */
+	int lockq[MAX_THREADS];
+	int nlockq;
+	uint32_t next_ctx;
+	uint64_t started_calls;
+	uint64_t end_not_before;
+	bool stop;
+	bool write_error;
+	/* faults */
+	enum fault_state fault[SCMWQ_R__COUNT];
+	int fault_count[SCMWQ_R__COUNT];
+	uint64_t arm_at[SCMWQ_R__COUNT];
+	bool irq_dead;		/* drain-aborted: firmware never raises the IRQ again */
+	uint32_t force_wq;	/* park forced onto this wq (faults needing it) */
+	bool force_park;
+	int force_park_left;
+	bool std_getwq;
+	bool inflight[SCMWQ_R__COUNT];	/* set up, waiting for the drain to deliver */
+	bool armed_once[SCMWQ_R__COUNT];
+	bool npend_double;	/* premature-resume: the double wake is queued */
+	int premature_wq;	/* premature-resume: the banked wq, -1 none */
+	uint64_t last_progress;	/* when a client last finished a call */
+	uint64_t give_up;	/* a fault that cannot be set up by then: error */
+	/* evidence of the truth */
+	uint64_t burst_ts;	/* the IRQ burst in progress began */
+	uint64_t premature_from;	/* premature-resume: the double wake's evidence */
+	uint64_t stuck_from;	/* wake-all-stuck: the WAKE_ALL's evidence */
+	/* per wait-queue and thread: its latest call that slept there */
+	uint64_t slept_call[MAX_QUEUES][MAX_THREADS + FIRST_CLIENT];
+};
+
+static inline uint64_t rnd(struct sim *s)
+{
+	/* xorshift64* */
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return s->rng * 2685821657736338717ULL;
+}
+
+static inline uint64_t rnd_range(struct sim *s, uint64_t lo, uint64_t hi)
+{
+	return lo + rnd(s) % (hi - lo + 1);
+}
+
+static inline bool chance(struct sim *s, unsigned int permille)
+{
+	return rnd(s) % 1000 < permille;
+}
+
+static inline bool is_mainline(const struct sim *s)
+{
+	return s->o->driver == SCMWQ_DRV_MAINLINE || s->o->driver == SCMWQ_DRV_MAINLINE_6_3 ||
+	       s->o->driver == SCMWQ_DRV_MAINLINE_6_11;
+}
+
+static inline bool has_global_mutex(const struct sim *s)
+{
+	return s->o->driver == SCMWQ_DRV_MAINLINE_6_3 || s->o->driver == SCMWQ_DRV_MAINLINE_6_11;
+}
+
+static inline bool has_wake_ack(const struct sim *s)
+{
+	return s->o->driver == SCMWQ_DRV_VENDOR || s->o->driver == SCMWQ_DRV_DRAFT_2022;
+}
+
+static inline bool armed(struct sim *s, enum scmwq_rule r)
+{
+	return s->fault[r] == F_ARMED && s->now >= s->arm_at[r] && !s->inflight[r];
+}
+
+/* Take an armed fault for thread @ti: decided now, it happens a little later. */
+static inline bool take(struct sim *s, enum scmwq_rule r, int ti)
+{
+	if (!armed(s, r))
+		return false;
+	s->inflight[r] = true;
+	s->thr[ti].tag = r;
+	return true;
+}
+
+/* Faults asked for that have not happened yet. */
+static inline int outstanding(const struct sim *s)
+{
+	int n = 0;
+
+	for (int r = 0; r < SCMWQ_R__COUNT; r++)
+		if (s->fault[r] == F_ARMED)
+			n++;
+	return n;
+}
+
+#endif /* SCMWQ_LIB_SIM_DET_H */
