@@ -220,4 +220,13 @@ static inline int outstanding(const struct sim *s)
 	return n;
 }
 
+/* Virtual time: the action queue and the trace events (det_engine.c) */
+bool sim_action_less(const void *a, const void *b);
+void sim_sched_in(struct sim *s, uint64_t delay, enum act act, int thr, uint32_t arg);
+void sim_ev_request(struct sim *s, int ti, uint64_t smc_id, int nargs, uint64_t arg0);
+void sim_ev_wq(struct sim *s, int ti, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx);
+void sim_ev_resume(struct sim *s, int ti, uint32_t ctx);
+void sim_ev_getwq(struct sim *s, uint32_t wq, uint32_t flags, uint32_t more);
+void sim_ev_done(struct sim *s, int ti, uint64_t smc_id, int ret, uint64_t res0);
+
 #endif /* SCMWQ_LIB_SIM_DET_H */

@@ -61,93 +61,6 @@ void scmwq_sim_opts_init(struct scmwq_sim_opts *o)
 }
 
 /* ------------------------------------------------------------------ */
-/* Event queue                                                         */
-
-static bool action_less(const void *a, const void *b)
-{
-	const struct action *x = a, *y = b;
-
-	return x->when < y->when || (x->when == y->when && x->seq < y->seq);
-}
-
-static void sched_at(struct sim *s, uint64_t when, enum act act, int thr, uint32_t arg)
-{
-	struct action a = { when, s->seq++, act, thr, arg };
-
-	if (scmwq_heap_push(&s->queue, &a) < 0) {
-		s->stop = true;
-		scmwq_error_set(s->err, SCMWQ_E_INTERNAL, "out of memory");
-	}
-}
-
-static void sched_in(struct sim *s, uint64_t delay, enum act act, int thr, uint32_t arg)
-{
-	sched_at(s, s->now + delay, act, thr, arg);
-}
-
-/* ------------------------------------------------------------------ */
-/* Trace output                                                        */
-
-static void emit(struct sim *s, int ti, struct scmwq_event *ev)
-{
-	struct sthr *t = &s->thr[ti];
-
-	ev->ts_ns = s->now;
-	ev->pid = t->pid;
-	ev->cpu = t->cpu;
-	ev->sys = s->sys;
-	memcpy(ev->comm, t->comm, sizeof(ev->comm));
-	if (scmwq_text_write_event(s->o->out, ev, s->sys) < 0 && !s->write_error) {
-		s->write_error = true;
-		s->stop = true;
-	}
-	s->res->events++;
-	s->res->end_ns = s->now;
-	if (s->o->progress && !(s->res->events & 0xfffff))
-		s->o->progress(s->res->events, s->o->progress_arg);
-}
-
-static void ev_request(struct sim *s, int ti, uint64_t smc_id, int nargs, uint64_t arg0)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_request(&ev, smc_id, (unsigned int)nargs, arg0, 0);
-	emit(s, ti, &ev);
-}
-
-static void ev_wq(struct sim *s, int ti, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_waitq(&ev, type, wq, ctx);
-	emit(s, ti, &ev);
-}
-
-static void ev_resume(struct sim *s, int ti, uint32_t ctx)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_resume(&ev, ctx);
-	emit(s, ti, &ev);
-}
-
-static void ev_getwq(struct sim *s, uint32_t wq, uint32_t flags, uint32_t more)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_get_wq_ctx(&ev, wq, flags, more);
-	emit(s, IRQ, &ev);
-}
-
-static void ev_done(struct sim *s, int ti, uint64_t smc_id, int ret, uint64_t res0)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_done(&ev, smc_id, ret, 0, res0, 0, 0);
-	emit(s, ti, &ev);
-}
-
-/* ------------------------------------------------------------------ */
 /* Truth                                                               */
 
 static struct scmwq_truth_item *fill(struct scmwq_truth_item *it, struct sim *s, int ti,
@@ -270,7 +183,7 @@ static void happened(struct sim *s, enum scmwq_rule r, int ti, uint64_t ts, bool
 static void wake_thread(struct sim *s, int ti, uint64_t delay)
 {
 	s->thr[ti].waiting = false;
-	sched_in(s, delay, A_WOKEN, ti, 0);
+	sim_sched_in(s, delay, A_WOKEN, ti, 0);
 }
 
 static struct comp *comp_of(struct sim *s, uint32_t wq)
@@ -284,7 +197,7 @@ static void comp_wait(struct sim *s, struct comp *c, int ti)
 	if (c->done) {
 		if (c->done != DONE_ALL)
 			c->done--;
-		sched_in(s, rnd_range(s, 1 * US, 3 * US), A_WOKEN, ti, 0);
+		sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_WOKEN, ti, 0);
 		return;
 	}
 	s->thr[ti].waiting = true;
@@ -374,7 +287,7 @@ static void raise_irq(struct sim *s)
 {
 	if (s->irq_dead)
 		return;
-	sched_in(s, rnd_range(s, 5 * US, 20 * US), A_IRQ, IRQ, 0);
+	sim_sched_in(s, rnd_range(s, 5 * US, 20 * US), A_IRQ, IRQ, 0);
 }
 
 static void push_pending(struct sim *s, uint32_t wq, uint32_t flags, enum scmwq_rule fault,
@@ -445,7 +358,7 @@ static void schedule_release(struct sim *s, uint32_t wq, uint64_t delay)
 	if (s->fwq[wq].release_scheduled)
 		return;
 	s->fwq[wq].release_scheduled = true;
-	sched_in(s, delay, A_RELEASE, -1, wq);
+	sim_sched_in(s, delay, A_RELEASE, -1, wq);
 }
 
 /* Is a wake for @wq still on its way to Linux? */
@@ -574,7 +487,7 @@ static void fw_release(struct sim *s, uint32_t wq)
 		/* firmware will return WAITQ_WAKE to the next call that comes in */
 		wake_path = true;
 		push_pending(s, wq, flags, fault, true);
-		sched_in(s, armed(s, SCMWQ_R_ACK_CTX_MISMATCH) ? 50 * MS : 300 * US, A_FALLBACK,
+		sim_sched_in(s, armed(s, SCMWQ_R_ACK_CTX_MISMATCH) ? 50 * MS : 300 * US, A_FALLBACK,
 			 IRQ, 0);
 		return;
 	}
@@ -757,14 +670,14 @@ static void start_lock_holder(struct sim *s, int ti)
 {
 	s->lock_holder = ti;
 	s->thr[ti].waiting_lock = false;
-	sched_in(s, rnd_range(s, 1 * US, 5 * US), A_ENTER, ti, 0);
+	sim_sched_in(s, rnd_range(s, 1 * US, 5 * US), A_ENTER, ti, 0);
 }
 
 static void finish_call(struct sim *s, int ti, int ret)
 {
 	struct sthr *t = &s->thr[ti];
 
-	ev_done(s, ti, t->smc_id, ret, 0);
+	sim_ev_done(s, ti, t->smc_id, ret, 0);
 	t->in_call = false;
 	t->long_sleep = false;
 	for (int i = 0; i < t->n_until_done; i++)
@@ -783,7 +696,7 @@ static void finish_call(struct sim *s, int ti, int ret)
 			start_lock_holder(s, next);
 		}
 	}
-	sched_in(s, rnd_range(s, t->think / 4, t->think * 2), A_CALL, ti, 0);
+	sim_sched_in(s, rnd_range(s, t->think / 4, t->think * 2), A_CALL, ti, 0);
 }
 
 static const uint8_t services[] = { 0x01, 0x06, 0x0a, 0x0c, 0x11, 0x14 };
@@ -816,7 +729,7 @@ static void a_call(struct sim *s, int ti)
 		start_lock_holder(s, ti);
 		return;
 	}
-	sched_in(s, rnd_range(s, 1 * US, 5 * US), A_ENTER, ti, 0);
+	sim_sched_in(s, rnd_range(s, 1 * US, 5 * US), A_ENTER, ti, 0);
 }
 
 static void a_enter(struct sim *s, int ti)
@@ -830,17 +743,17 @@ static void a_enter(struct sim *s, int ti)
 		uint64_t id = t->kind == K_RESUME ? SCMWQ_SMC_RESUME :
 			      t->kind == K_ACK ? SCMWQ_SMC_ACK : t->smc_id;
 
-		ev_request(s, ti, is_mainline(s) ? SCMWQ_SMC_INTERRUPTED : id, 0, 0);
+		sim_ev_request(s, ti, is_mainline(s) ? SCMWQ_SMC_INTERRUPTED : id, 0, 0);
 	} else if (t->kind == K_RESUME) {
-		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
+		sim_ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
 	} else if (t->kind == K_ACK) {
-		ev_request(s, ti, SCMWQ_SMC_ACK, 1, t->ack_ctx);
+		sim_ev_request(s, ti, SCMWQ_SMC_ACK, 1, t->ack_ctx);
 	} else {
-		ev_request(s, ti, t->smc_id, 2, 0x1000 + (rnd(s) & 0xff0));
+		sim_ev_request(s, ti, t->smc_id, 2, 0x1000 + (rnd(s) & 0xff0));
 	}
 	t->resp = firmware(s, ti);
 	t->reentry = false;
-	sched_in(s, smc_latency(s), A_RESP, ti, 0);
+	sim_sched_in(s, smc_latency(s), A_RESP, ti, 0);
 }
 
 static void sleep_on(struct sim *s, int ti)
@@ -848,11 +761,11 @@ static void sleep_on(struct sim *s, int ti)
 	struct sthr *t = &s->thr[ti];
 	struct comp *c;
 
-	ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+	sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 	t->sleep_ts = s->now;
 	s->slept_call[t->r_wq % MAX_QUEUES][ti] = call_from(t);
 	if (armed(s, SCMWQ_R_SLEEP_WHILE_SLEEPING)) {
-		ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+		sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 		happened(s, SCMWQ_R_SLEEP_WHILE_SLEEPING, ti, s->now, true, t->r_wq, true,
 			 t->r_ctx, "the driver re-entered its wait after a signal and logged the "
 			 "sleep a second time");
@@ -880,28 +793,28 @@ static void a_resp(struct sim *s, int ti)
 		break;
 	case R_BOGUS_RESUME:
 		/* the call returned 0, but the driver acts on a stale WAITQ_SLEEP */
-		ev_resume(s, ti, t->ctx);
+		sim_ev_resume(s, ti, t->ctx);
 		happened(s, SCMWQ_R_RESUME_WITHOUT_SLEEP, ti, s->now, false, 0, true, t->ctx,
 			 "the driver acted on a stale WAITQ_SLEEP and resumed a call that never "
 			 "slept; firmware rejects the RESUME");
 		t->kind = K_RESUME;
-		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
+		sim_ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
 		t->resp = R_EINVAL;
-		sched_in(s, smc_latency(s), A_RESP, ti, 0);
+		sim_sched_in(s, smc_latency(s), A_RESP, ti, 0);
 		break;
 	case R_EINVAL:
 		finish_call(s, ti, -22);
 		break;
 	case R_INTERRUPTED:
 		t->reentry = true;
-		sched_in(s, rnd_range(s, 1 * US, 3 * US), A_ENTER, ti, 0);
+		sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_ENTER, ti, 0);
 		break;
 	case R_EBUSY:
 		/* the driver sleeps QCOM_SCM_EBUSY_WAIT_MS and sends the call again */
-		sched_in(s, 30 * MS + rnd_range(s, 0, 200 * US), A_RETRY, ti, 0);
+		sim_sched_in(s, 30 * MS + rnd_range(s, 0, 200 * US), A_RETRY, ti, 0);
 		break;
 	case R_WAKE:
-		ev_wq(s, ti, SCMWQ_EV_WAKE_ACK, t->r_wq, t->r_ctx);
+		sim_ev_wq(s, ti, SCMWQ_EV_WAKE_ACK, t->r_wq, t->r_ctx);
 		s->res->wakes++;
 		complete_one(s, t->r_wq);	/* vendor: wakes before it ACKs */
 		t->ack_ctx = t->r_ctx;
@@ -911,27 +824,27 @@ static void a_resp(struct sim *s, int ti)
 				 "the driver answered WAITQ_WAKE with the ACK of another call's "
 				 "smc_call_ctx");
 		}
-		sched_in(s, rnd_range(s, 2 * US, 8 * US), A_ACK, ti, 0);
+		sim_sched_in(s, rnd_range(s, 2 * US, 8 * US), A_ACK, ti, 0);
 		break;
 	case R_SLEEP:
 		s->res->sleeps++;
 		if (t->fast) {
-			ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+			sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 			happened(s, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ti, s->now, true, t->r_wq, true,
 				 t->r_ctx, "firmware parked an atomic (fast) call, which cannot sleep");
 			unpark(s, ti);
 			t->resp = R_EINVAL;
-			sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
+			sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
 			break;
 		}
 		if (t->tag == SCMWQ_R_INVALID_WQ_CTX) {
 			t->tag = SCMWQ_R__COUNT;
-			ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
+			sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 			happened(s, SCMWQ_R_INVALID_WQ_CTX, ti, s->now, true, t->r_wq, true, t->r_ctx,
 				 "firmware parked the call on a wait-queue this driver does not "
 				 "accept; the call fails with -EINVAL");
 			t->resp = R_EINVAL;
-			sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
+			sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
 			break;
 		}
 		sleep_on(s, ti);
@@ -956,16 +869,16 @@ static void a_woken(struct sim *s, int ti)
 		unpark(s, ti);
 		happened(s, SCMWQ_R_RESUME_CTX_MISMATCH, ti, s->now, true, t->wq, true, t->ctx,
 			 "the driver resumed with the smc_call_ctx of an older call");
-		ev_resume(s, ti, ctx);
+		sim_ev_resume(s, ti, ctx);
 		t->kind = K_RESUME;
-		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, ctx);
+		sim_ev_request(s, ti, SCMWQ_SMC_RESUME, 1, ctx);
 		t->resp = R_EINVAL;
-		sched_in(s, smc_latency(s), A_RESP, ti, 0);
+		sim_sched_in(s, smc_latency(s), A_RESP, ti, 0);
 		return;
 	}
-	ev_resume(s, ti, ctx);
+	sim_ev_resume(s, ti, ctx);
 	t->kind = K_RESUME;
-	sched_in(s, rnd_range(s, 1 * US, 3 * US), A_ENTER, ti, 0);
+	sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_ENTER, ti, 0);
 }
 
 static void a_retry(struct sim *s, int ti)
@@ -975,15 +888,15 @@ static void a_retry(struct sim *s, int ti)
 	if (t->kind == K_RESUME && t->tag == SCMWQ_R_EBUSY_RETRY_RESUME) {
 		/* the 2022 V3/V4 retry loop: RESUME again, not the original call */
 		t->tag = SCMWQ_R__COUNT;
-		ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
+		sim_ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
 		happened(s, SCMWQ_R_EBUSY_RETRY_RESUME, ti, s->now, false, 0, false, 0,
 			 "RESUME got -EBUSY and the retry loop re-sent RESUME instead of the "
 			 "original call");
 		t->resp = R_DONE;
-		sched_in(s, smc_latency(s), A_RESP, ti, 0);
+		sim_sched_in(s, smc_latency(s), A_RESP, ti, 0);
 		return;
 	}
-	sched_in(s, 0, A_ENTER, ti, 0);
+	sim_sched_in(s, 0, A_ENTER, ti, 0);
 }
 
 static void a_ack(struct sim *s, int ti)
@@ -991,7 +904,7 @@ static void a_ack(struct sim *s, int ti)
 	struct sthr *t = &s->thr[ti];
 
 	t->kind = K_ACK;
-	sched_in(s, 0, A_ENTER, ti, 0);
+	sim_sched_in(s, 0, A_ENTER, ti, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1001,7 +914,7 @@ static void end_drain(struct sim *s)
 {
 	if (s->irq_raised && s->npend) {
 		s->irq_raised = false;
-		sched_in(s, rnd_range(s, 3 * US, 8 * US), A_DRAIN, IRQ, 0);
+		sim_sched_in(s, rnd_range(s, 3 * US, 8 * US), A_DRAIN, IRQ, 0);
 		return;
 	}
 	s->irq_raised = false;
@@ -1022,7 +935,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 	if (phase == 0) {
 		uint64_t id = s->std_getwq ? SCMWQ_SMC_GET_WQ_CTX_STD : SCMWQ_SMC_GET_WQ_CTX;
 
-		ev_request(s, IRQ, id, 0, 0);
+		sim_ev_request(s, IRQ, id, 0, 0);
 		if (s->std_getwq && s->fault[SCMWQ_R_GET_WQ_CTX_STD_CALL] == F_ARMED)
 			happened(s, SCMWQ_R_GET_WQ_CTX_STD_CALL, IRQ, s->now, false, 0, false, 0,
 				 "this driver issues GET_WQ_CTX as a standard call (0x42002403), "
@@ -1031,7 +944,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 			end_drain(s);	/* GET_WQ_CTX failed: nothing ready */
 			return;
 		}
-		sched_in(s, rnd_range(s, 2 * US, 4 * US), A_DRAIN, IRQ, 1);
+		sim_sched_in(s, rnd_range(s, 2 * US, 4 * US), A_DRAIN, IRQ, 1);
 		return;
 	}
 	if (!s->npend) {
@@ -1040,7 +953,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 	}
 	p = pop_pending(s, 0);
 	more = s->npend > 0;
-	ev_getwq(s, p.wq, p.flags, more);
+	sim_ev_getwq(s, p.wq, p.flags, more);
 	s->res->wakes++;
 
 	switch (p.flags) {
@@ -1121,7 +1034,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		return;
 	}
 	if (more)
-		sched_in(s, rnd_range(s, 3 * US, 8 * US), A_DRAIN, IRQ, 0);
+		sim_sched_in(s, rnd_range(s, 3 * US, 8 * US), A_DRAIN, IRQ, 0);
 	else
 		end_drain(s);
 }
@@ -1136,7 +1049,7 @@ static void a_irq(struct sim *s)
 	}
 	s->irq_busy = true;
 	s->burst_ts = s->now;
-	sched_in(s, rnd_range(s, 1 * US, 3 * US), A_DRAIN, IRQ, 0);
+	sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_DRAIN, IRQ, 0);
 }
 
 static void a_fallback(struct sim *s)
@@ -1155,12 +1068,12 @@ static void a_fallback(struct sim *s)
 static void a_heartbeat(struct sim *s, uint32_t phase)
 {
 	if (phase == 0) {
-		ev_request(s, HEARTBEAT, 0xc2000a01ULL, 1, 0);
-		sched_in(s, rnd_range(s, 2 * US, 6 * US), A_HEARTBEAT, HEARTBEAT, 1);
+		sim_ev_request(s, HEARTBEAT, 0xc2000a01ULL, 1, 0);
+		sim_sched_in(s, rnd_range(s, 2 * US, 6 * US), A_HEARTBEAT, HEARTBEAT, 1);
 		return;
 	}
-	ev_done(s, HEARTBEAT, 0xc2000a01ULL, 0, 0);
-	sched_in(s, rnd_range(s, 2 * MS, 5 * MS), A_HEARTBEAT, HEARTBEAT, 0);
+	sim_ev_done(s, HEARTBEAT, 0xc2000a01ULL, 0, 0);
+	sim_sched_in(s, rnd_range(s, 2 * MS, 5 * MS), A_HEARTBEAT, HEARTBEAT, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1319,13 +1232,13 @@ static int run_deterministic(struct sim *s)
 
 	/* mainline since 2026 asks firmware how many wait-queues it has */
 	if (o->driver == SCMWQ_DRV_MAINLINE) {
-		ev_request(s, FIRST_CLIENT, SCMWQ_SMC_GET_INFO, 0, 0);
+		sim_ev_request(s, FIRST_CLIENT, SCMWQ_SMC_GET_INFO, 0, 0);
 		s->now += 3 * US;
-		ev_done(s, FIRST_CLIENT, SCMWQ_SMC_GET_INFO, 0, s->queues);
+		sim_ev_done(s, FIRST_CLIENT, SCMWQ_SMC_GET_INFO, 0, s->queues);
 	}
 	for (int i = FIRST_CLIENT; i < s->nthr; i++)
-		sched_in(s, rnd_range(s, 10 * US, 500 * US), A_CALL, i, 0);
-	sched_in(s, rnd_range(s, 100 * US, 2 * MS), A_HEARTBEAT, HEARTBEAT, 0);
+		sim_sched_in(s, rnd_range(s, 10 * US, 500 * US), A_CALL, i, 0);
+	sim_sched_in(s, rnd_range(s, 100 * US, 2 * MS), A_HEARTBEAT, HEARTBEAT, 0);
 
 	while (s->queue.n && !s->stop) {
 		struct action a;
@@ -1419,7 +1332,7 @@ int scmwq_sim_run(const struct scmwq_sim_opts *o, struct scmwq_sim_result *res,
 	s->err = err;
 	s->sys = opts.format;
 	s->queues = opts.queues;
-	scmwq_heap_init(&s->queue, sizeof(struct action), action_less);
+	scmwq_heap_init(&s->queue, sizeof(struct action), sim_action_less);
 	ret = run_deterministic(s);
 	if (ret == 0 && opts.truth && scmwq_truth_write(opts.truth, &s->truth, &opts, res) < 0)
 		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the truth file");
