@@ -229,4 +229,10 @@ void sim_ev_resume(struct sim *s, int ti, uint32_t ctx);
 void sim_ev_getwq(struct sim *s, uint32_t wq, uint32_t flags, uint32_t more);
 void sim_ev_done(struct sim *s, int ti, uint64_t smc_id, int ret, uint64_t res0);
 
+/* The truth: faults and the findings they cause (det_truth.c) */
+uint64_t sim_call_from(const struct sthr *t);
+uint64_t sim_calls_in_progress(struct sim *s, uint64_t from);
+void sim_happened(struct sim *s, enum scmwq_rule r, int ti, uint64_t ts, bool wq,
+		  uint32_t wq_ctx, bool has_ctx, uint32_t ctx, const char *detail);
+
 #endif /* SCMWQ_LIB_SIM_DET_H */

@@ -61,123 +61,6 @@ void scmwq_sim_opts_init(struct scmwq_sim_opts *o)
 }
 
 /* ------------------------------------------------------------------ */
-/* Truth                                                               */
-
-static struct scmwq_truth_item *fill(struct scmwq_truth_item *it, struct sim *s, int ti,
-				     uint64_t ts, bool wq, uint32_t wq_ctx, bool has_ctx,
-				     uint32_t ctx)
-{
-	if (!it)
-		return NULL;
-	it->ts_ns = ts;
-	it->pid = s->thr[ti].pid;
-	memcpy(it->comm, s->thr[ti].comm, sizeof(it->comm));
-	it->has_wq_ctx = wq;
-	it->wq_ctx = wq_ctx;
-	it->has_ctx = has_ctx;
-	it->smc_call_ctx = ctx;
-	return it;
-}
-
-/*
- * The evidence of a finding: the span of the trace its verdict rests on,
- * for the loss matrix (tests/unit/test_lossmatrix.c) to tell which losses
- * may hide it.  Generous rather than tight: it starts with the earliest
- * call involved (for IRQ-path findings, every call in progress and the IRQ
- * burst) and ends where the verdict is decided, at the end of the trace for
- * a sleeper that never resumes.
- */
-static uint64_t min_nz(uint64_t a, uint64_t b)
-{
-	return !a ? b : !b ? a : a < b ? a : b;
-}
-
-/*
- * Where the evidence of @t's call begins: the end of its previous call
- * (what shows that this request starts a new call), or the call's first
- * scm_smc_request when it is the thread's first.  0: not in a call.
- */
-static uint64_t call_from(const struct sthr *t)
-{
-	if (!t->call_ts)
-		return 0;
-	return t->prev_done ? t->prev_done : t->call_ts;
-}
-
-/* The earliest start of a client call in progress (0: none), or @from if earlier. */
-static uint64_t calls_in_progress(struct sim *s, uint64_t from)
-{
-	for (int i = FIRST_CLIENT; i < s->nthr; i++)
-		if (s->thr[i].in_call)
-			from = min_nz(from, call_from(&s->thr[i]));
-	return from;
-}
-
-static void evidence(struct sim *s, struct scmwq_truth_item *it, enum scmwq_rule r, int ti)
-{
-	struct sthr *t = &s->thr[ti];
-	uint64_t from;
-
-	if (ti == IRQ) {
-		from = calls_in_progress(s, s->burst_ts);
-		if (r == SCMWQ_R_SPURIOUS_WAKE && it->has_wq_ctx) {
-			/* "no sleeper": every thread that last slept there has resumed */
-			for (int i = 0; i < s->nthr; i++)
-				from = min_nz(from, s->slept_call[it->wq_ctx % MAX_QUEUES][i]);
-		}
-		it->evidence_start_ns = from ? from : s->now;
-		/* their sleepers never resume */
-		if (r == SCMWQ_R_DRAIN_ABORTED || r == SCMWQ_R_WAKE_ALL_REJECTED ||
-		    r == SCMWQ_R_WAKE_ALL_PARTIAL)
-			it->evidence_end_ns = SCMWQ_TRUTH_TO_END;
-		else
-			it->evidence_end_ns = s->now + SCMWQ_TRUTH_SKEW_NS;
-		return;
-	}
-	from = call_from(t);
-	if (r == SCMWQ_R_INVALID_WQ_CTX && s->o->driver == SCMWQ_DRV_MAINLINE)
-		from = START_NS;	/* the wait-queue count, from GET_INFO */
-	else if (r == SCMWQ_R_PREMATURE_RESUME)
-		from = min_nz(from, s->premature_from);
-	else if (r == SCMWQ_R_WAKE_ALL_STUCK)
-		from = min_nz(from, s->stuck_from);
-	it->evidence_start_ns = from ? from : s->now;
-	/* to the end of its call; a call that never ends: the end of the trace */
-	it->evidence_end_ns = SCMWQ_TRUTH_TO_END;
-	if (t->in_call && t->n_until_done < (int)ARRAY_SIZE(t->until_done))
-		t->until_done[t->n_until_done++] = (int)(it - s->truth.findings);
-}
-
-/*
- * A fault happened: record it and the finding replay must report, and
- * keep the trace going long enough for replay to be sure.
- */
-static void happened(struct sim *s, enum scmwq_rule r, int ti, uint64_t ts, bool wq,
-		     uint32_t wq_ctx, bool has_ctx, uint32_t ctx, const char *detail)
-{
-	struct scmwq_truth_item *f = fill(scmwq_truth_fault(&s->truth, r), s, ti, s->now, wq,
-					  wq_ctx, has_ctx, ctx);
-
-	struct scmwq_truth_item *it;
-
-	if (f)
-		snprintf(f->detail, sizeof(f->detail), "%s", detail);
-	it = fill(scmwq_truth_finding(&s->truth, r), s, ti, ts, wq, wq_ctx, has_ctx, ctx);
-	if (it)
-		evidence(s, it, r, ti);
-	s->fault[r] = F_DONE;
-	s->inflight[r] = false;
-	s->res->faults++;
-	if (s->end_not_before < s->now + GRACE_TAIL)
-		s->end_not_before = s->now + GRACE_TAIL;
-	/* another injection of the same rule arms once this one is done */
-	if (--s->fault_count[r] > 0) {
-		s->fault[r] = F_ARMED;
-		s->arm_at[r] = s->now + 2 * GRACE_TAIL;
-	}
-}
-
-/* ------------------------------------------------------------------ */
 /* Completions (kernel semantics)                                      */
 
 static void wake_thread(struct sim *s, int ti, uint64_t delay)
@@ -229,9 +112,9 @@ static void complete_one(struct sim *s, uint32_t wq)
 		t->frozen = true;
 		t->waiting = false;
 		s->fwq[wq].poisoned = true;
-		happened(s, SCMWQ_R_LOST_WAKEUP, ti, t->sleep_ts, true, t->wq, true, t->ctx,
-			 "the wake completed a stale completion object (the wait-queue's entry "
-			 "was replaced), so the woken task never returned from its wait");
+		sim_happened(s, SCMWQ_R_LOST_WAKEUP, ti, t->sleep_ts, true, t->wq, true, t->ctx,
+			     "the wake completed a stale completion object (the wait-queue's entry "
+			     "was replaced), so the woken task never returned from its wait");
 		return;
 	}
 	/*
@@ -242,9 +125,9 @@ static void complete_one(struct sim *s, uint32_t wq)
 	if (!c->nwait && !s->thr[ti].long_sleep && armed(s, SCMWQ_R_SLOW_RESUME)) {
 		struct sthr *t = &s->thr[ti];
 
-		happened(s, SCMWQ_R_SLOW_RESUME, ti, t->sleep_ts, true, t->wq, true, t->ctx,
-			 "the woken task was not scheduled again for over 150 ms (a busy CPU): "
-			 "it resumed late, on its own wake");
+		sim_happened(s, SCMWQ_R_SLOW_RESUME, ti, t->sleep_ts, true, t->wq, true, t->ctx,
+			     "the woken task was not scheduled again for over 150 ms (a busy CPU): "
+			     "it resumed late, on its own wake");
 		wake_thread(s, ti, rnd_range(s, 150 * MS, 190 * MS));
 		return;
 	}
@@ -274,9 +157,10 @@ static void complete_all(struct sim *s, uint32_t wq, bool reinit)
 		c->waiters[c->nwait++] = lost;
 		s->thr[lost].waiting = true;
 		s->fwq[wq].poisoned = true;
-		happened(s, SCMWQ_R_WAKE_ALL_PARTIAL, IRQ, s->now, true, wq, false, 0,
-			 "complete_all() then reinit_completion() at once: one woken waiter had "
-			 "not re-checked the completion, found it reset and went back to sleep");
+		sim_happened(s, SCMWQ_R_WAKE_ALL_PARTIAL, IRQ, s->now, true, wq, false, 0,
+			     "complete_all() then reinit_completion() at once: one woken waiter "
+			     "had not re-checked the completion, found it reset and went back to "
+			     "sleep");
 	}
 }
 
@@ -434,9 +318,10 @@ static void fw_release(struct sim *s, uint32_t wq)
 		int ti = release_first(s, wq);
 
 		q->poisoned = true;
-		happened(s, SCMWQ_R_STRANDED_SLEEPER, ti, s->thr[ti].sleep_ts, true, wq, true,
-			 s->thr[ti].ctx, "firmware raised the waitq interrupt, but no handler is "
-			 "wired to it (the device tree lacks it): the wake never reaches Linux");
+		sim_happened(s, SCMWQ_R_STRANDED_SLEEPER, ti, s->thr[ti].sleep_ts, true, wq, true,
+			     s->thr[ti].ctx, "firmware raised the waitq interrupt, but no handler "
+			     "is wired to it (the device tree lacks it): the wake never reaches "
+			     "Linux");
 		if (s->end_not_before < s->thr[ti].sleep_ts + GRACE_TAIL)
 			s->end_not_before = s->thr[ti].sleep_ts + GRACE_TAIL;
 		return;
@@ -488,7 +373,7 @@ static void fw_release(struct sim *s, uint32_t wq)
 		wake_path = true;
 		push_pending(s, wq, flags, fault, true);
 		sim_sched_in(s, armed(s, SCMWQ_R_ACK_CTX_MISMATCH) ? 50 * MS : 300 * US, A_FALLBACK,
-			 IRQ, 0);
+			     IRQ, 0);
 		return;
 	}
 	push_pending(s, wq, flags, fault, wake_path);
@@ -546,8 +431,9 @@ static enum resp fw_park(struct sim *s, int ti, int wq)
 		hold = SEC + 200 * MS;
 		t->long_sleep = true;
 		q->no_park_until = s->now + hold + MS;	/* no one else shares the queue */
-		happened(s, SCMWQ_R_LONG_SLEEP, ti, s->now + 10 * US, true, t->wq, true, t->ctx,
-			 "the resource stayed busy for 1.2 s: firmware woke the call only then");
+		sim_happened(s, SCMWQ_R_LONG_SLEEP, ti, s->now + 10 * US, true, t->wq, true, t->ctx,
+			     "the resource stayed busy for 1.2 s: firmware woke the call only "
+			     "then");
 		/* replay needs the sleep to end: the truth tail starts after it */
 		s->end_not_before = s->now + hold + GRACE_TAIL;
 	}
@@ -763,12 +649,12 @@ static void sleep_on(struct sim *s, int ti)
 
 	sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
 	t->sleep_ts = s->now;
-	s->slept_call[t->r_wq % MAX_QUEUES][ti] = call_from(t);
+	s->slept_call[t->r_wq % MAX_QUEUES][ti] = sim_call_from(t);
 	if (armed(s, SCMWQ_R_SLEEP_WHILE_SLEEPING)) {
 		sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
-		happened(s, SCMWQ_R_SLEEP_WHILE_SLEEPING, ti, s->now, true, t->r_wq, true,
-			 t->r_ctx, "the driver re-entered its wait after a signal and logged the "
-			 "sleep a second time");
+		sim_happened(s, SCMWQ_R_SLEEP_WHILE_SLEEPING, ti, s->now, true, t->r_wq, true,
+			     t->r_ctx, "the driver re-entered its wait after a signal and logged "
+			     "the sleep a second time");
 	}
 	s->fwq[t->wq].in_sleep++;
 	c = comp_of(s, t->wq);
@@ -776,9 +662,10 @@ static void sleep_on(struct sim *s, int ti)
 	    F_ARMED) {
 		s->premature_wq = -1;
 		s->force_park = false;
-		happened(s, SCMWQ_R_PREMATURE_RESUME, ti, s->now, true, t->wq, true, t->ctx,
-			 "firmware drained the same wait-queue twice for one sleeper; the second "
-			 "complete() was banked and this later sleeper passed straight through");
+		sim_happened(s, SCMWQ_R_PREMATURE_RESUME, ti, s->now, true, t->wq, true, t->ctx,
+			     "firmware drained the same wait-queue twice for one sleeper; the "
+			     "second complete() was banked and this later sleeper passed straight "
+			     "through");
 	}
 	comp_wait(s, c, ti);
 }
@@ -794,9 +681,9 @@ static void a_resp(struct sim *s, int ti)
 	case R_BOGUS_RESUME:
 		/* the call returned 0, but the driver acts on a stale WAITQ_SLEEP */
 		sim_ev_resume(s, ti, t->ctx);
-		happened(s, SCMWQ_R_RESUME_WITHOUT_SLEEP, ti, s->now, false, 0, true, t->ctx,
-			 "the driver acted on a stale WAITQ_SLEEP and resumed a call that never "
-			 "slept; firmware rejects the RESUME");
+		sim_happened(s, SCMWQ_R_RESUME_WITHOUT_SLEEP, ti, s->now, false, 0, true, t->ctx,
+			     "the driver acted on a stale WAITQ_SLEEP and resumed a call that "
+			     "never slept; firmware rejects the RESUME");
 		t->kind = K_RESUME;
 		sim_ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
 		t->resp = R_EINVAL;
@@ -820,9 +707,9 @@ static void a_resp(struct sim *s, int ti)
 		t->ack_ctx = t->r_ctx;
 		if (armed(s, SCMWQ_R_ACK_CTX_MISMATCH)) {
 			t->ack_ctx = t->r_ctx + 1;
-			happened(s, SCMWQ_R_ACK_CTX_MISMATCH, ti, s->now, false, 0, true, t->r_ctx,
-				 "the driver answered WAITQ_WAKE with the ACK of another call's "
-				 "smc_call_ctx");
+			sim_happened(s, SCMWQ_R_ACK_CTX_MISMATCH, ti, s->now, false, 0, true,
+				     t->r_ctx, "the driver answered WAITQ_WAKE with the ACK of "
+				     "another call's smc_call_ctx");
 		}
 		sim_sched_in(s, rnd_range(s, 2 * US, 8 * US), A_ACK, ti, 0);
 		break;
@@ -830,8 +717,9 @@ static void a_resp(struct sim *s, int ti)
 		s->res->sleeps++;
 		if (t->fast) {
 			sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
-			happened(s, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ti, s->now, true, t->r_wq, true,
-				 t->r_ctx, "firmware parked an atomic (fast) call, which cannot sleep");
+			sim_happened(s, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ti, s->now, true, t->r_wq,
+				     true, t->r_ctx, "firmware parked an atomic (fast) call, which "
+				     "cannot sleep");
 			unpark(s, ti);
 			t->resp = R_EINVAL;
 			sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
@@ -840,9 +728,9 @@ static void a_resp(struct sim *s, int ti)
 		if (t->tag == SCMWQ_R_INVALID_WQ_CTX) {
 			t->tag = SCMWQ_R__COUNT;
 			sim_ev_wq(s, ti, SCMWQ_EV_SLEEP, t->r_wq, t->r_ctx);
-			happened(s, SCMWQ_R_INVALID_WQ_CTX, ti, s->now, true, t->r_wq, true, t->r_ctx,
-				 "firmware parked the call on a wait-queue this driver does not "
-				 "accept; the call fails with -EINVAL");
+			sim_happened(s, SCMWQ_R_INVALID_WQ_CTX, ti, s->now, true, t->r_wq, true,
+				     t->r_ctx, "firmware parked the call on a wait-queue this "
+				     "driver does not accept; the call fails with -EINVAL");
 			t->resp = R_EINVAL;
 			sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
 			break;
@@ -861,14 +749,14 @@ static void a_woken(struct sim *s, int ti)
 		return;
 	s->fwq[t->wq].in_sleep--;
 	if (s->fwq[t->wq].stuck && t->parked_fw && s->fault[SCMWQ_R_WAKE_ALL_STUCK] == F_ARMED)
-		happened(s, SCMWQ_R_WAKE_ALL_STUCK, ti, s->now, true, t->wq, true, t->ctx,
-			 "complete_all() for a WAKE_ALL was never re-initialised (2022 design): "
-			 "every later wait on this wait-queue returns at once");
+		sim_happened(s, SCMWQ_R_WAKE_ALL_STUCK, ti, s->now, true, t->wq, true, t->ctx,
+			     "complete_all() for a WAKE_ALL was never re-initialised (2022 "
+			     "design): every later wait on this wait-queue returns at once");
 	if (armed(s, SCMWQ_R_RESUME_CTX_MISMATCH)) {
 		ctx = t->ctx + 1000;
 		unpark(s, ti);
-		happened(s, SCMWQ_R_RESUME_CTX_MISMATCH, ti, s->now, true, t->wq, true, t->ctx,
-			 "the driver resumed with the smc_call_ctx of an older call");
+		sim_happened(s, SCMWQ_R_RESUME_CTX_MISMATCH, ti, s->now, true, t->wq, true, t->ctx,
+			     "the driver resumed with the smc_call_ctx of an older call");
 		sim_ev_resume(s, ti, ctx);
 		t->kind = K_RESUME;
 		sim_ev_request(s, ti, SCMWQ_SMC_RESUME, 1, ctx);
@@ -889,9 +777,9 @@ static void a_retry(struct sim *s, int ti)
 		/* the 2022 V3/V4 retry loop: RESUME again, not the original call */
 		t->tag = SCMWQ_R__COUNT;
 		sim_ev_request(s, ti, SCMWQ_SMC_RESUME, 1, t->ctx);
-		happened(s, SCMWQ_R_EBUSY_RETRY_RESUME, ti, s->now, false, 0, false, 0,
-			 "RESUME got -EBUSY and the retry loop re-sent RESUME instead of the "
-			 "original call");
+		sim_happened(s, SCMWQ_R_EBUSY_RETRY_RESUME, ti, s->now, false, 0, false, 0,
+			     "RESUME got -EBUSY and the retry loop re-sent RESUME instead of the "
+			     "original call");
 		t->resp = R_DONE;
 		sim_sched_in(s, smc_latency(s), A_RESP, ti, 0);
 		return;
@@ -937,9 +825,10 @@ static void a_drain(struct sim *s, uint32_t phase)
 
 		sim_ev_request(s, IRQ, id, 0, 0);
 		if (s->std_getwq && s->fault[SCMWQ_R_GET_WQ_CTX_STD_CALL] == F_ARMED)
-			happened(s, SCMWQ_R_GET_WQ_CTX_STD_CALL, IRQ, s->now, false, 0, false, 0,
-				 "this driver issues GET_WQ_CTX as a standard call (0x42002403), "
-				 "which firmware may park: the fix of 2024 made it a fast call");
+			sim_happened(s, SCMWQ_R_GET_WQ_CTX_STD_CALL, IRQ, s->now, false, 0, false,
+				     0, "this driver issues GET_WQ_CTX as a standard call "
+				     "(0x42002403), which firmware may park: the fix of 2024 made "
+				     "it a fast call");
 		if (!s->npend) {
 			end_drain(s);	/* GET_WQ_CTX failed: nothing ready */
 			return;
@@ -968,7 +857,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		case SCMWQ_DRV_DRAFT_2022:
 			complete_all(s, p.wq, false);
 			if (s->fault[SCMWQ_R_WAKE_ALL_STUCK] == F_ARMED) {
-				s->stuck_from = calls_in_progress(s, s->burst_ts);
+				s->stuck_from = sim_calls_in_progress(s, s->burst_ts);
 				/* the next call parked here finds the completion done */
 				s->fwq[p.wq].stuck = true;
 				s->force_park = true;
@@ -982,26 +871,26 @@ static void a_drain(struct sim *s, uint32_t phase)
 		default:
 			/* since 2024: invalid flags; no complete(), the loop stops */
 			if (p.fault == SCMWQ_R_WAKE_ALL_REJECTED)
-				happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
-					 "firmware sent WAKE_ALL, which this driver rejects as "
-					 "invalid flags: no complete(), the drain stops");
+				sim_happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
+					     "firmware sent WAKE_ALL, which this driver rejects as "
+					     "invalid flags: no complete(), the drain stops");
 			go_on = false;
 		}
 		break;
 	default:
 		if (p.fault == SCMWQ_R_INVALID_FLAGS)
-			happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
-				 "firmware returned flags outside WAKE_ONE/WAKE_ALL: the driver "
-				 "wakes no one");
+			sim_happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0, "firmware "
+				     "returned flags outside WAKE_ONE/WAKE_ALL: the driver wakes "
+				     "no one");
 		if (is_mainline(s))
 			go_on = false;
 	}
 
 	switch (p.fault) {
 	case SCMWQ_R_DRAIN_ABORTED:
-		happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
-			 "the IRQ handler's drain loop returned after one GET_WQ_CTX although "
-			 "more_pending was set: the other wait-queue is never woken");
+		sim_happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
+			     "the IRQ handler's drain loop returned after one GET_WQ_CTX although "
+			     "more_pending was set: the other wait-queue is never woken");
 		/*
 		 * Firmware raises the IRQ on an edge; with a queue still ready it
 		 * never raises it again: whatever parks from now on would be
@@ -1014,16 +903,16 @@ static void a_drain(struct sim *s, uint32_t phase)
 		break;
 	case SCMWQ_R_PREMATURE_RESUME:
 		/* the second wake was banked: the next sleeper here passes through */
-		s->premature_from = calls_in_progress(s, s->burst_ts);
+		s->premature_from = sim_calls_in_progress(s, s->burst_ts);
 		s->premature_wq = (int)p.wq;
 		s->force_park = true;
 		s->force_wq = p.wq;
 		s->force_park_left = 1;
 		break;
 	case SCMWQ_R_SPURIOUS_WAKE:
-		happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
-			 "firmware drained a wait-queue no call was parked on; the token stays "
-			 "banked in the completion");
+		sim_happened(s, p.fault, IRQ, s->now, true, p.wq, false, 0,
+			     "firmware drained a wait-queue no call was parked on; the token stays "
+			     "banked in the completion");
 		break;
 	default:
 		break;
