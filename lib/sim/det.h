@@ -220,6 +220,12 @@ static inline int outstanding(const struct sim *s)
 	return n;
 }
 
+static inline struct comp *comp_of(struct sim *s, uint32_t wq)
+{
+	/* mainline before 2026: one completion for the only wq_ctx, 0 */
+	return &s->comp[has_global_mutex(s) ? 0 : wq % MAX_QUEUES];
+}
+
 /* Virtual time: the action queue and the trace events (det_engine.c) */
 bool sim_action_less(const void *a, const void *b);
 void sim_sched_in(struct sim *s, uint64_t delay, enum act act, int thr, uint32_t arg);
@@ -234,5 +240,10 @@ uint64_t sim_call_from(const struct sthr *t);
 uint64_t sim_calls_in_progress(struct sim *s, uint64_t from);
 void sim_happened(struct sim *s, enum scmwq_rule r, int ti, uint64_t ts, bool wq,
 		  uint32_t wq_ctx, bool has_ctx, uint32_t ctx, const char *detail);
+
+/* Kernel completions (det_comp.c) */
+void sim_comp_wait(struct sim *s, struct comp *c, int ti);
+void sim_complete_one(struct sim *s, uint32_t wq);
+void sim_complete_all(struct sim *s, uint32_t wq, bool reinit);
 
 #endif /* SCMWQ_LIB_SIM_DET_H */

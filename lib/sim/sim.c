@@ -61,110 +61,6 @@ void scmwq_sim_opts_init(struct scmwq_sim_opts *o)
 }
 
 /* ------------------------------------------------------------------ */
-/* Completions (kernel semantics)                                      */
-
-static void wake_thread(struct sim *s, int ti, uint64_t delay)
-{
-	s->thr[ti].waiting = false;
-	sim_sched_in(s, delay, A_WOKEN, ti, 0);
-}
-
-static struct comp *comp_of(struct sim *s, uint32_t wq)
-{
-	/* mainline before 2026: one completion for the only wq_ctx, 0 */
-	return &s->comp[has_global_mutex(s) ? 0 : wq % MAX_QUEUES];
-}
-
-static void comp_wait(struct sim *s, struct comp *c, int ti)
-{
-	if (c->done) {
-		if (c->done != DONE_ALL)
-			c->done--;
-		sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_WOKEN, ti, 0);
-		return;
-	}
-	s->thr[ti].waiting = true;
-	c->waiters[c->nwait++] = ti;
-}
-
-static int comp_pop(struct comp *c)
-{
-	int ti = c->waiters[0];
-
-	memmove(c->waiters, c->waiters + 1, (size_t)--c->nwait * sizeof(int));
-	return ti;
-}
-
-static void complete_one(struct sim *s, uint32_t wq)
-{
-	struct comp *c = comp_of(s, wq);
-	int ti;
-
-	if (!c->nwait) {
-		if (c->done != DONE_ALL)
-			c->done++;
-		return;
-	}
-	ti = comp_pop(c);
-	if (armed(s, SCMWQ_R_LOST_WAKEUP) && !s->thr[ti].long_sleep) {
-		struct sthr *t = &s->thr[ti];
-
-		t->frozen = true;
-		t->waiting = false;
-		s->fwq[wq].poisoned = true;
-		sim_happened(s, SCMWQ_R_LOST_WAKEUP, ti, t->sleep_ts, true, t->wq, true, t->ctx,
-			     "the wake completed a stale completion object (the wait-queue's entry "
-			     "was replaced), so the woken task never returned from its wait");
-		return;
-	}
-	/*
-	 * A busy CPU: the woken task runs again only well after --grace.  Not
-	 * while another call waits on this completion, whose wake would come
-	 * in between (then the late one could be taken for a lost one).
-	 */
-	if (!c->nwait && !s->thr[ti].long_sleep && armed(s, SCMWQ_R_SLOW_RESUME)) {
-		struct sthr *t = &s->thr[ti];
-
-		sim_happened(s, SCMWQ_R_SLOW_RESUME, ti, t->sleep_ts, true, t->wq, true, t->ctx,
-			     "the woken task was not scheduled again for over 150 ms (a busy CPU): "
-			     "it resumed late, on its own wake");
-		wake_thread(s, ti, rnd_range(s, 150 * MS, 190 * MS));
-		return;
-	}
-	/* later than a drain step, so a second wake finds it still asleep */
-	wake_thread(s, ti, rnd_range(s, 20 * US, 60 * US));
-}
-
-static void complete_all(struct sim *s, uint32_t wq, bool reinit)
-{
-	struct comp *c = comp_of(s, wq);
-	int lost = -1;
-
-	if (reinit && armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) && c->nwait >= 2)
-		lost = c->waiters[c->nwait - 1];
-	while (c->nwait) {
-		int ti = comp_pop(c);
-
-		if (ti == lost)
-			continue;
-		wake_thread(s, ti, rnd_range(s, 20 * US, 60 * US));
-	}
-	c->done = DONE_ALL;
-	if (reinit)
-		c->done = 0;
-	if (lost >= 0) {
-		/* it saw the completion reset and went back to waiting */
-		c->waiters[c->nwait++] = lost;
-		s->thr[lost].waiting = true;
-		s->fwq[wq].poisoned = true;
-		sim_happened(s, SCMWQ_R_WAKE_ALL_PARTIAL, IRQ, s->now, true, wq, false, 0,
-			     "complete_all() then reinit_completion() at once: one woken waiter "
-			     "had not re-checked the completion, found it reset and went back to "
-			     "sleep");
-	}
-}
-
-/* ------------------------------------------------------------------ */
 /* Firmware                                                            */
 
 static void raise_irq(struct sim *s)
@@ -667,7 +563,7 @@ static void sleep_on(struct sim *s, int ti)
 			     "second complete() was banked and this later sleeper passed straight "
 			     "through");
 	}
-	comp_wait(s, c, ti);
+	sim_comp_wait(s, c, ti);
 }
 
 static void a_resp(struct sim *s, int ti)
@@ -703,7 +599,7 @@ static void a_resp(struct sim *s, int ti)
 	case R_WAKE:
 		sim_ev_wq(s, ti, SCMWQ_EV_WAKE_ACK, t->r_wq, t->r_ctx);
 		s->res->wakes++;
-		complete_one(s, t->r_wq);	/* vendor: wakes before it ACKs */
+		sim_complete_one(s, t->r_wq);	/* vendor: wakes before it ACKs */
 		t->ack_ctx = t->r_ctx;
 		if (armed(s, SCMWQ_R_ACK_CTX_MISMATCH)) {
 			t->ack_ctx = t->r_ctx + 1;
@@ -847,15 +743,15 @@ static void a_drain(struct sim *s, uint32_t phase)
 
 	switch (p.flags) {
 	case SCMWQ_WAKE_ONE:
-		complete_one(s, p.wq);
+		sim_complete_one(s, p.wq);
 		break;
 	case SCMWQ_WAKE_ALL:
 		switch (s->o->driver) {
 		case SCMWQ_DRV_VENDOR:
-			complete_all(s, p.wq, true);
+			sim_complete_all(s, p.wq, true);
 			break;
 		case SCMWQ_DRV_DRAFT_2022:
-			complete_all(s, p.wq, false);
+			sim_complete_all(s, p.wq, false);
 			if (s->fault[SCMWQ_R_WAKE_ALL_STUCK] == F_ARMED) {
 				s->stuck_from = sim_calls_in_progress(s, s->burst_ts);
 				/* the next call parked here finds the completion done */
@@ -866,7 +762,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 			}
 			break;
 		case SCMWQ_DRV_MAINLINE_6_3:
-			complete_one(s, p.wq);	/* 6.3-6.10: WAKE_ALL is one complete() */
+			sim_complete_one(s, p.wq);	/* 6.3-6.10: WAKE_ALL is one complete() */
 			break;
 		default:
 			/* since 2024: invalid flags; no complete(), the loop stops */
