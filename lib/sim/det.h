@@ -246,4 +246,17 @@ void sim_comp_wait(struct sim *s, struct comp *c, int ti);
 void sim_complete_one(struct sim *s, uint32_t wq);
 void sim_complete_all(struct sim *s, uint32_t wq, bool reinit);
 
+/* Firmware's wait-queues: parked calls, pending wakes (det_fwq.c) */
+void sim_raise_irq(struct sim *s);
+void sim_push_pending(struct sim *s, uint32_t wq, uint32_t flags, enum scmwq_rule fault,
+		      bool wake_path);
+struct pending sim_pop_pending(struct sim *s, int i);
+void sim_drop_pending(struct sim *s);
+bool sim_pending_for(struct sim *s, uint32_t wq);
+int sim_release_first(struct sim *s, uint32_t wq);
+void sim_schedule_release(struct sim *s, uint32_t wq, uint64_t delay);
+void sim_unpark(struct sim *s, int ti);
+int sim_eligible(struct sim *s, uint32_t wq);
+int sim_other_parked(struct sim *s, uint32_t wq);
+
 #endif /* SCMWQ_LIB_SIM_DET_H */

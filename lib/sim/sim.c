@@ -63,102 +63,6 @@ void scmwq_sim_opts_init(struct scmwq_sim_opts *o)
 /* ------------------------------------------------------------------ */
 /* Firmware                                                            */
 
-static void raise_irq(struct sim *s)
-{
-	if (s->irq_dead)
-		return;
-	sim_sched_in(s, rnd_range(s, 5 * US, 20 * US), A_IRQ, IRQ, 0);
-}
-
-static void push_pending(struct sim *s, uint32_t wq, uint32_t flags, enum scmwq_rule fault,
-			 bool wake_path)
-{
-	if (s->npend >= (int)ARRAY_SIZE(s->pend))
-		return;
-	s->pend[s->npend++] = (struct pending){ wq, flags, fault, wake_path };
-}
-
-static struct pending pop_pending(struct sim *s, int i)
-{
-	struct pending p = s->pend[i];
-
-	memmove(s->pend + i, s->pend + i + 1, (size_t)(--s->npend - i) * sizeof(p));
-	return p;
-}
-
-/*
- * Firmware lets the oldest parked call on @wq go.  Linux's completion
- * wakes whichever waiter is first, so a release is a token of the
- * wait-queue: the next RESUME on it takes it (see firmware()).
- */
-static int release_first(struct sim *s, uint32_t wq)
-{
-	struct fwq *q = &s->fwq[wq];
-	int ti = q->parked[0];
-
-	memmove(q->parked, q->parked + 1, (size_t)--q->nparked * sizeof(int));
-	s->thr[ti].parked_fw = false;
-	s->thr[ti].released = true;
-	q->nreleased++;
-	return ti;
-}
-
-/* Firmware forgets the call altogether. */
-static void unpark(struct sim *s, int ti)
-{
-	struct sthr *t = &s->thr[ti];
-	struct fwq *q = &s->fwq[t->wq];
-
-	for (int i = 0; i < q->nparked; i++)
-		if (q->parked[i] == ti) {
-			memmove(q->parked + i, q->parked + i + 1,
-				(size_t)(--q->nparked - i) * sizeof(int));
-			break;
-		}
-	if (t->released)
-		q->nreleased--;
-	t->parked_fw = false;
-	t->released = false;
-}
-
-/* Parked long enough ago that its sleep is surely logged (WAKE_ALL). */
-static int eligible(struct sim *s, uint32_t wq)
-{
-	struct fwq *q = &s->fwq[wq];
-	int n = 0;
-
-	for (int i = 0; i < q->nparked; i++)
-		if (s->thr[q->parked[i]].park_ts + 60 * US <= s->now)
-			n++;
-	return n;
-}
-
-static void schedule_release(struct sim *s, uint32_t wq, uint64_t delay)
-{
-	if (s->fwq[wq].release_scheduled)
-		return;
-	s->fwq[wq].release_scheduled = true;
-	sim_sched_in(s, delay, A_RELEASE, -1, wq);
-}
-
-/* Is a wake for @wq still on its way to Linux? */
-static bool pending_for(struct sim *s, uint32_t wq)
-{
-	for (int i = 0; i < s->npend; i++)
-		if (s->pend[i].wq == wq)
-			return true;
-	return false;
-}
-
-/* Another wait-queue with a parked call, for drain-aborted. */
-static int other_parked(struct sim *s, uint32_t wq)
-{
-	for (unsigned int q = 0; q < s->queues; q++)
-		if (q != wq && s->fwq[q].nparked && !s->fwq[q].poisoned)
-			return (int)q;
-	return -1;
-}
-
 /* A resource frees up: firmware wakes what is parked on its wait-queue. */
 static void fw_release(struct sim *s, uint32_t wq)
 {
@@ -174,22 +78,22 @@ static void fw_release(struct sim *s, uint32_t wq)
 
 	/* faults that need company: hold the release until it is there */
 	if (armed(s, SCMWQ_R_DRAIN_ABORTED)) {
-		other = other_parked(s, wq);
+		other = sim_other_parked(s, wq);
 		if (other < 0) {
 			s->force_park = true;
-			schedule_release(s, wq, 200 * US);
+			sim_schedule_release(s, wq, 200 * US);
 			return;
 		}
 		s->force_park = false;
 		/* both resources free at once: two wakes pending for one IRQ */
-		release_first(s, wq);
-		push_pending(s, wq, SCMWQ_WAKE_ONE, SCMWQ_R_DRAIN_ABORTED, false);
-		release_first(s, (uint32_t)other);
+		sim_release_first(s, wq);
+		sim_push_pending(s, wq, SCMWQ_WAKE_ONE, SCMWQ_R_DRAIN_ABORTED, false);
+		sim_release_first(s, (uint32_t)other);
 		s->fwq[other].poisoned = true;
-		push_pending(s, (uint32_t)other, SCMWQ_WAKE_ONE, SCMWQ_R__COUNT, false);
+		sim_push_pending(s, (uint32_t)other, SCMWQ_WAKE_ONE, SCMWQ_R__COUNT, false);
 		if (q->nparked)
-			schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
-		raise_irq(s);
+			sim_schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
+		sim_raise_irq(s);
 		return;
 	}
 	if ((armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) || armed(s, SCMWQ_R_WAKE_ALL_STUCK)) &&
@@ -199,9 +103,9 @@ static void fw_release(struct sim *s, uint32_t wq)
 		 * for this queue is on its way: after it, the queue is retired,
 		 * so nothing can wake the waiter the race leaves behind.
 		 */
-		if (eligible(s, wq) < 2 || eligible(s, wq) != q->nparked || q->nreleased ||
-		    pending_for(s, wq)) {
-			schedule_release(s, wq, 200 * US);
+		if (sim_eligible(s, wq) < 2 || sim_eligible(s, wq) != q->nparked || q->nreleased ||
+		    sim_pending_for(s, wq)) {
+			sim_schedule_release(s, wq, 200 * US);
 			return;
 		}
 		s->force_park = false;
@@ -211,7 +115,7 @@ static void fw_release(struct sim *s, uint32_t wq)
 	} else if (q->nparked == 1 && !q->nreleased && comp_of(s, wq)->nwait == 1 &&
 		   armed(s, SCMWQ_R_STRANDED_SLEEPER)) {
 		/* the waitq IRQ is not wired up: the wake never reaches Linux */
-		int ti = release_first(s, wq);
+		int ti = sim_release_first(s, wq);
 
 		q->poisoned = true;
 		sim_happened(s, SCMWQ_R_STRANDED_SLEEPER, ti, s->thr[ti].sleep_ts, true, wq, true,
@@ -229,7 +133,7 @@ static void fw_release(struct sim *s, uint32_t wq)
 		flags = 5;
 		fault = SCMWQ_R_INVALID_FLAGS;
 		s->inflight[fault] = true;
-	} else if (s->o->driver == SCMWQ_DRV_VENDOR && eligible(s, wq) >= 2 && chance(s, 300)) {
+	} else if (s->o->driver == SCMWQ_DRV_VENDOR && sim_eligible(s, wq) >= 2 && chance(s, 300)) {
 		flags = SCMWQ_WAKE_ALL;
 	} else if (s->o->driver == SCMWQ_DRV_MAINLINE_6_3 && chance(s, 200)) {
 		/* one sleeper at most (the mutex): 6.3's single complete() is enough */
@@ -253,34 +157,34 @@ static void fw_release(struct sim *s, uint32_t wq)
 		}
 	} else if (flags == SCMWQ_WAKE_ALL || flags == 5) {
 		while (q->nparked)
-			release_first(s, wq);
+			sim_release_first(s, wq);
 		if (flags == 5 || s->o->driver == SCMWQ_DRV_MAINLINE ||
 		    s->o->driver == SCMWQ_DRV_MAINLINE_6_11)
 			q->poisoned = true;	/* its sleepers stay asleep */
 	} else {
-		release_first(s, wq);
+		sim_release_first(s, wq);
 	}
 	if (q->nparked)
-		schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
+		sim_schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
 
 	if (flags == SCMWQ_WAKE_ONE && fault == SCMWQ_R__COUNT && has_wake_ack(s) &&
 	    (armed(s, SCMWQ_R_ACK_CTX_MISMATCH) || chance(s, 400))) {
 		/* firmware will return WAITQ_WAKE to the next call that comes in */
 		wake_path = true;
-		push_pending(s, wq, flags, fault, true);
+		sim_push_pending(s, wq, flags, fault, true);
 		sim_sched_in(s, armed(s, SCMWQ_R_ACK_CTX_MISMATCH) ? 50 * MS : 300 * US, A_FALLBACK,
 			     IRQ, 0);
 		return;
 	}
-	push_pending(s, wq, flags, fault, wake_path);
+	sim_push_pending(s, wq, flags, fault, wake_path);
 	if (flags == SCMWQ_WAKE_ONE && !s->npend_double && !q->nparked && q->nreleased == 1 &&
 	    comp_of(s, wq)->nwait == 1 && q->in_sleep == 1 && armed(s, SCMWQ_R_PREMATURE_RESUME)) {
 		/* firmware wakes the same wait-queue twice: the second is banked */
 		q->no_park_until = s->now + 300 * US;
-		push_pending(s, wq, flags, SCMWQ_R_PREMATURE_RESUME, false);
+		sim_push_pending(s, wq, flags, SCMWQ_R_PREMATURE_RESUME, false);
 		s->npend_double = true;
 	}
-	raise_irq(s);
+	sim_raise_irq(s);
 }
 
 /* Where firmware parks an original call, or -1 to let it through. */
@@ -336,7 +240,7 @@ static enum resp fw_park(struct sim *s, int ti, int wq)
 	if (s->force_park && --s->force_park_left <= 0 && !armed(s, SCMWQ_R_DRAIN_ABORTED) &&
 	    !armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) && !armed(s, SCMWQ_R_WAKE_ALL_STUCK))
 		s->force_park = false;
-	schedule_release(s, (uint32_t)wq, hold);
+	sim_schedule_release(s, (uint32_t)wq, hold);
 	return R_SLEEP;
 }
 
@@ -356,7 +260,7 @@ static enum resp firmware(struct sim *s, int ti)
 			/* still busy: SLEEP again, and the wait returns at once again */
 			if (t->loops++ < 4)
 				return R_SLEEP;
-			unpark(s, ti);
+			sim_unpark(s, ti);
 			s->fwq[t->wq].poisoned = true;
 			return R_DONE;
 		}
@@ -376,14 +280,14 @@ static enum resp firmware(struct sim *s, int ti)
 
 				if (i == ti || !r->released || r->wq != t->wq)
 					continue;
-				unpark(s, ti);
+				sim_unpark(s, ti);
 				r->released = false;
 				r->parked_fw = true;
 				q->nreleased--;
 				memmove(q->parked + 1, q->parked, (size_t)q->nparked * sizeof(int));
 				q->parked[0] = i;
 				q->nparked++;
-				schedule_release(s, t->wq, rnd_range(s, 100 * US, 2 * MS));
+				sim_schedule_release(s, t->wq, rnd_range(s, 100 * US, 2 * MS));
 				return R_DONE;
 			}
 		}
@@ -395,7 +299,7 @@ static enum resp firmware(struct sim *s, int ti)
 			for (int i = 0; i < s->npend; i++) {
 				if (!s->pend[i].wake_path)
 					continue;
-				struct pending p = pop_pending(s, i);
+				struct pending p = sim_pop_pending(s, i);
 
 				t->r_wq = p.wq;
 				t->r_ctx = ++s->next_ctx;	/* firmware's id for this call */
@@ -616,7 +520,7 @@ static void a_resp(struct sim *s, int ti)
 			sim_happened(s, SCMWQ_R_SLEEP_IN_ATOMIC_CALL, ti, s->now, true, t->r_wq,
 				     true, t->r_ctx, "firmware parked an atomic (fast) call, which "
 				     "cannot sleep");
-			unpark(s, ti);
+			sim_unpark(s, ti);
 			t->resp = R_EINVAL;
 			sim_sched_in(s, rnd_range(s, 1 * US, 3 * US), A_RESP, ti, 0);
 			break;
@@ -650,7 +554,7 @@ static void a_woken(struct sim *s, int ti)
 			     "design): every later wait on this wait-queue returns at once");
 	if (armed(s, SCMWQ_R_RESUME_CTX_MISMATCH)) {
 		ctx = t->ctx + 1000;
-		unpark(s, ti);
+		sim_unpark(s, ti);
 		sim_happened(s, SCMWQ_R_RESUME_CTX_MISMATCH, ti, s->now, true, t->wq, true, t->ctx,
 			     "the driver resumed with the smc_call_ctx of an older call");
 		sim_ev_resume(s, ti, ctx);
@@ -705,12 +609,6 @@ static void end_drain(struct sim *s)
 	s->irq_busy = false;
 }
 
-/* Drop what firmware still had queued: it thinks it delivered it. */
-static void drop_pending(struct sim *s)
-{
-	s->npend = 0;
-}
-
 static void a_drain(struct sim *s, uint32_t phase)
 {
 	struct pending p;
@@ -736,7 +634,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		end_drain(s);
 		return;
 	}
-	p = pop_pending(s, 0);
+	p = sim_pop_pending(s, 0);
 	more = s->npend > 0;
 	sim_ev_getwq(s, p.wq, p.flags, more);
 	s->res->wakes++;
@@ -814,7 +712,7 @@ static void a_drain(struct sim *s, uint32_t phase)
 		break;
 	}
 	if (!go_on) {
-		drop_pending(s);
+		sim_drop_pending(s);
 		end_drain(s);
 		return;
 	}
@@ -847,7 +745,7 @@ static void a_fallback(struct sim *s)
 			any = true;
 		}
 	if (any)
-		raise_irq(s);
+		sim_raise_irq(s);
 }
 
 static void a_heartbeat(struct sim *s, uint32_t phase)
@@ -887,9 +785,9 @@ static void arm(struct sim *s, enum scmwq_rule r)
 			    comp_of(s, q)->nwait || comp_of(s, q)->done)
 				continue;
 			f->no_park_until = s->now + 500 * US;
-			push_pending(s, q, SCMWQ_WAKE_ONE, SCMWQ_R_SPURIOUS_WAKE, false);
+			sim_push_pending(s, q, SCMWQ_WAKE_ONE, SCMWQ_R_SPURIOUS_WAKE, false);
 			s->inflight[r] = true;
-			raise_irq(s);
+			sim_raise_irq(s);
 			return;
 		}
 		s->arm_at[r] = s->now + MS;	/* no quiet wait-queue yet: later */
