@@ -259,4 +259,9 @@ void sim_unpark(struct sim *s, int ti);
 int sim_eligible(struct sim *s, uint32_t wq);
 int sim_other_parked(struct sim *s, uint32_t wq);
 
+/* Firmware's decisions (det_fw.c) */
+enum resp sim_firmware(struct sim *s, int ti);
+void sim_fw_release(struct sim *s, uint32_t wq);
+void sim_fw_fallback(struct sim *s);
+
 #endif /* SCMWQ_LIB_SIM_DET_H */

@@ -40,7 +40,7 @@ struct pending sim_pop_pending(struct sim *s, int i)
 /*
  * Firmware lets the oldest parked call on @wq go.  Linux's completion
  * wakes whichever waiter is first, so a release is a token of the
- * wait-queue: the next RESUME on it takes it (see firmware()).
+ * wait-queue: the next RESUME on it takes it (see sim_firmware()).
  */
 int sim_release_first(struct sim *s, uint32_t wq)
 {
