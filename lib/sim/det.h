@@ -264,4 +264,17 @@ enum resp sim_firmware(struct sim *s, int ti);
 void sim_fw_release(struct sim *s, uint32_t wq);
 void sim_fw_fallback(struct sim *s);
 
+/* The driver's client threads and heartbeat (det_client.c) */
+void sim_a_call(struct sim *s, int ti);
+void sim_a_enter(struct sim *s, int ti);
+void sim_a_resp(struct sim *s, int ti);
+void sim_a_woken(struct sim *s, int ti);
+void sim_a_retry(struct sim *s, int ti);
+void sim_a_ack(struct sim *s, int ti);
+void sim_a_heartbeat(struct sim *s, uint32_t phase);
+
+/* The driver's waitq IRQ thread (det_irq.c) */
+void sim_a_irq(struct sim *s);
+void sim_a_drain(struct sim *s, uint32_t phase);
+
 #endif /* SCMWQ_LIB_SIM_DET_H */
