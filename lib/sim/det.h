@@ -277,4 +277,9 @@ void sim_a_heartbeat(struct sim *s, uint32_t phase);
 void sim_a_irq(struct sim *s);
 void sim_a_drain(struct sim *s, uint32_t phase);
 
+/* Fault injection (det_faults.c) */
+void sim_faults_init(struct sim *s);
+void sim_faults_arm_due(struct sim *s);
+int sim_faults_give_up(struct sim *s);
+
 #endif /* SCMWQ_LIB_SIM_DET_H */
