@@ -8,39 +8,42 @@
 
 #include "sim/det.h"
 
-/* A resource frees up: firmware wakes what is parked on its wait-queue. */
-void sim_fw_release(struct sim *s, uint32_t wq)
+/*
+ * drain-aborted: the release of @wq is held until a call is parked on
+ * another wait-queue too, then both go at once.
+ */
+static void release_two(struct sim *s, uint32_t wq)
 {
 	struct fwq *q = &s->fwq[wq];
-	enum scmwq_rule fault = SCMWQ_R__COUNT;
-	uint32_t flags = SCMWQ_WAKE_ONE;
-	bool wake_path = false;
 	int other;
 
-	q->release_scheduled = false;
-	if (!q->nparked || q->stuck)
-		return;		/* stuck: its callers end by themselves, unwoken */
-
-	/* faults that need company: hold the release until it is there */
-	if (armed(s, SCMWQ_R_DRAIN_ABORTED)) {
-		other = sim_other_parked(s, wq);
-		if (other < 0) {
-			s->force_park = true;
-			sim_schedule_release(s, wq, 200 * US);
-			return;
-		}
-		s->force_park = false;
-		/* both resources free at once: two wakes pending for one IRQ */
-		sim_release_first(s, wq);
-		sim_push_pending(s, wq, SCMWQ_WAKE_ONE, SCMWQ_R_DRAIN_ABORTED, false);
-		sim_release_first(s, (uint32_t)other);
-		s->fwq[other].poisoned = true;
-		sim_push_pending(s, (uint32_t)other, SCMWQ_WAKE_ONE, SCMWQ_R__COUNT, false);
-		if (q->nparked)
-			sim_schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
-		sim_raise_irq(s);
+	other = sim_other_parked(s, wq);
+	if (other < 0) {
+		s->force_park = true;
+		sim_schedule_release(s, wq, 200 * US);
 		return;
 	}
+	s->force_park = false;
+	/* both resources free at once: two wakes pending for one IRQ */
+	sim_release_first(s, wq);
+	sim_push_pending(s, wq, SCMWQ_WAKE_ONE, SCMWQ_R_DRAIN_ABORTED, false);
+	sim_release_first(s, (uint32_t)other);
+	s->fwq[other].poisoned = true;
+	sim_push_pending(s, (uint32_t)other, SCMWQ_WAKE_ONE, SCMWQ_R__COUNT, false);
+	if (q->nparked)
+		sim_schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
+	sim_raise_irq(s);
+}
+
+/*
+ * How firmware wakes @wq this time: the flags of the wake (WAKE_ONE,
+ * WAKE_ALL, invalid) and the fault it carries.  false: no wake now (held
+ * until a fault has the company it needs, or the wake is lost).
+ */
+static bool release_how(struct sim *s, uint32_t wq, uint32_t *flags, enum scmwq_rule *fault)
+{
+	struct fwq *q = &s->fwq[wq];
+
 	if ((armed(s, SCMWQ_R_WAKE_ALL_PARTIAL) || armed(s, SCMWQ_R_WAKE_ALL_STUCK)) &&
 	    (int)wq == (int)s->force_wq && s->force_park) {
 		/*
@@ -51,12 +54,12 @@ void sim_fw_release(struct sim *s, uint32_t wq)
 		if (sim_eligible(s, wq) < 2 || sim_eligible(s, wq) != q->nparked || q->nreleased ||
 		    sim_pending_for(s, wq)) {
 			sim_schedule_release(s, wq, 200 * US);
-			return;
+			return false;
 		}
 		s->force_park = false;
 		if (armed(s, SCMWQ_R_WAKE_ALL_PARTIAL))
 			q->poisoned = true;
-		flags = SCMWQ_WAKE_ALL;
+		*flags = SCMWQ_WAKE_ALL;
 	} else if (q->nparked == 1 && !q->nreleased && comp_of(s, wq)->nwait == 1 &&
 		   armed(s, SCMWQ_R_STRANDED_SLEEPER)) {
 		/* the waitq IRQ is not wired up: the wake never reaches Linux */
@@ -69,21 +72,28 @@ void sim_fw_release(struct sim *s, uint32_t wq)
 			     "Linux");
 		if (s->end_not_before < s->thr[ti].sleep_ts + GRACE_TAIL)
 			s->end_not_before = s->thr[ti].sleep_ts + GRACE_TAIL;
-		return;
+		return false;
 	} else if (armed(s, SCMWQ_R_WAKE_ALL_REJECTED) && q->nparked == 1 && !s->npend) {
-		flags = SCMWQ_WAKE_ALL;
-		fault = SCMWQ_R_WAKE_ALL_REJECTED;
-		s->inflight[fault] = true;	/* until the drain delivers it */
+		*flags = SCMWQ_WAKE_ALL;
+		*fault = SCMWQ_R_WAKE_ALL_REJECTED;
+		s->inflight[*fault] = true;	/* until the drain delivers it */
 	} else if (armed(s, SCMWQ_R_INVALID_FLAGS) && q->nparked == 1 && !s->npend) {
-		flags = 5;
-		fault = SCMWQ_R_INVALID_FLAGS;
-		s->inflight[fault] = true;
+		*flags = 5;
+		*fault = SCMWQ_R_INVALID_FLAGS;
+		s->inflight[*fault] = true;
 	} else if (s->o->driver == SCMWQ_DRV_VENDOR && sim_eligible(s, wq) >= 2 && chance(s, 300)) {
-		flags = SCMWQ_WAKE_ALL;
+		*flags = SCMWQ_WAKE_ALL;
 	} else if (s->o->driver == SCMWQ_DRV_MAINLINE_6_3 && chance(s, 200)) {
 		/* one sleeper at most (the mutex): 6.3's single complete() is enough */
-		flags = SCMWQ_WAKE_ALL;
+		*flags = SCMWQ_WAKE_ALL;
 	}
+	return true;
+}
+
+/* Firmware lets go the calls parked on @wq that a wake with @flags is for. */
+static void release_calls(struct sim *s, uint32_t wq, uint32_t flags)
+{
+	struct fwq *q = &s->fwq[wq];
 
 	if (flags == SCMWQ_WAKE_ALL && !is_mainline(s)) {
 		/* those whose sleep is logged; later ones wait for the next release */
@@ -109,8 +119,16 @@ void sim_fw_release(struct sim *s, uint32_t wq)
 	} else {
 		sim_release_first(s, wq);
 	}
-	if (q->nparked)
-		sim_schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
+}
+
+/*
+ * The wake goes to Linux: by the waitq IRQ, or (WAKE/ACK drivers) as the
+ * WAITQ_WAKE return of the next call that comes in.
+ */
+static void deliver_wake(struct sim *s, uint32_t wq, uint32_t flags, enum scmwq_rule fault)
+{
+	struct fwq *q = &s->fwq[wq];
+	bool wake_path = false;
 
 	if (flags == SCMWQ_WAKE_ONE && fault == SCMWQ_R__COUNT && has_wake_ack(s) &&
 	    (armed(s, SCMWQ_R_ACK_CTX_MISMATCH) || chance(s, 400))) {
@@ -130,6 +148,30 @@ void sim_fw_release(struct sim *s, uint32_t wq)
 		s->npend_double = true;
 	}
 	sim_raise_irq(s);
+}
+
+/* A resource frees up: firmware wakes what is parked on its wait-queue. */
+void sim_fw_release(struct sim *s, uint32_t wq)
+{
+	struct fwq *q = &s->fwq[wq];
+	enum scmwq_rule fault = SCMWQ_R__COUNT;
+	uint32_t flags = SCMWQ_WAKE_ONE;
+
+	q->release_scheduled = false;
+	if (!q->nparked || q->stuck)
+		return;		/* stuck: its callers end by themselves, unwoken */
+
+	/* faults that need company: hold the release until it is there */
+	if (armed(s, SCMWQ_R_DRAIN_ABORTED)) {
+		release_two(s, wq);
+		return;
+	}
+	if (!release_how(s, wq, &flags, &fault))
+		return;
+	release_calls(s, wq, flags);
+	if (q->nparked)
+		sim_schedule_release(s, wq, rnd_range(s, 100 * US, 2 * MS));
+	deliver_wake(s, wq, flags, fault);
 }
 
 /* Where firmware parks an original call, or -1 to let it through. */
