@@ -231,102 +231,130 @@ static enum resp fw_park(struct sim *s, int ti, int wq)
 	return R_SLEEP;
 }
 
-/* Firmware's answer to the smc a client just made. */
-enum resp sim_firmware(struct sim *s, int ti)
+/* A RESUME: done once firmware let the call go, SLEEP again while it holds it. */
+static enum resp fw_resume(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+
+	if (t->ebusy == 0 && take(s, SCMWQ_R_EBUSY_RETRY_RESUME, ti)) {
+		t->ebusy++;
+		return R_EBUSY;
+	}
+	if (s->fwq[t->wq].stuck && t->parked_fw) {
+		/* still busy: SLEEP again, and the wait returns at once again */
+		if (t->loops++ < 4)
+			return R_SLEEP;
+		sim_unpark(s, ti);
+		s->fwq[t->wq].poisoned = true;
+		return R_DONE;
+	}
+	if (t->released) {
+		t->released = false;
+		s->fwq[t->wq].nreleased--;
+		return R_DONE;
+	}
+	if (t->parked_fw && s->fwq[t->wq].nreleased > 0) {
+		/*
+		 * Linux woke this one, not the one firmware released:
+		 * the release is this one's, the other waits again.
+		 */
+		for (int i = FIRST_CLIENT; i < s->nthr; i++) {
+			struct sthr *r = &s->thr[i];
+			struct fwq *q = &s->fwq[t->wq];
+
+			if (i == ti || !r->released || r->wq != t->wq)
+				continue;
+			sim_unpark(s, ti);
+			r->released = false;
+			r->parked_fw = true;
+			q->nreleased--;
+			memmove(q->parked + 1, q->parked, (size_t)q->nparked * sizeof(int));
+			q->parked[0] = i;
+			q->nparked++;
+			sim_schedule_release(s, t->wq, rnd_range(s, 100 * US, 2 * MS));
+			return R_DONE;
+		}
+	}
+	if (t->parked_fw)		/* woken early: firmware parks it again */
+		return R_SLEEP;
+	return R_DONE;
+}
+
+/*
+ * The work of a call (an original call, or the one a WAKE came back to with
+ * its ACK): done, or parked on a busy resource.
+ */
+static enum resp fw_work(struct sim *s, int ti)
 {
 	struct sthr *t = &s->thr[ti];
 	int wq;
 
-	switch (t->kind) {
+	if (t->fast && t->tag != SCMWQ_R_SLEEP_IN_ATOMIC_CALL)
+		return R_DONE;
+	if (!t->fast && take(s, SCMWQ_R_INVALID_WQ_CTX, ti)) {
+		t->ctx = ++s->next_ctx;
+		t->r_ctx = t->ctx;
+		t->r_wq = has_global_mutex(s) ? 1 + (uint32_t)rnd_range(s, 0, 2) :
+			  s->queues + (uint32_t)rnd_range(s, 0, 3);
+		t->wq = t->r_wq;
+		return R_SLEEP;		/* on a wait-queue Linux rejects */
+	}
+	if (t->fast) {
+		wq = (int)t->wq;
+		if (s->fwq[wq].poisoned)
+			wq = 0;
+		return fw_park(s, ti, wq);
+	}
+	wq = fw_park_wq(s, t);
+	if (wq >= 0)
+		return fw_park(s, ti, wq);
+	if (t->kind == K_ORIG && take(s, SCMWQ_R_RESUME_WITHOUT_SLEEP, ti)) {
+		t->ctx = ++s->next_ctx;
+		return R_BOGUS_RESUME;
+	}
+	return R_DONE;
+}
+
+/*
+ * An original call: a pending wake goes back with it (WAKE/ACK drivers),
+ * or it is interrupted, or busy, or firmware does its work.
+ */
+static enum resp fw_orig(struct sim *s, int ti)
+{
+	struct sthr *t = &s->thr[ti];
+
+	if (has_wake_ack(s) && !t->fast) {
+		for (int i = 0; i < s->npend; i++) {
+			if (!s->pend[i].wake_path)
+				continue;
+			struct pending p = sim_pop_pending(s, i);
+
+			t->r_wq = p.wq;
+			t->r_ctx = ++s->next_ctx;	/* firmware's id for this call */
+			t->r_flags = p.flags;
+			return R_WAKE;
+		}
+	}
+	if (!t->fast && !t->reentry && chance(s, 15))
+		return R_INTERRUPTED;
+	if (!t->fast && t->ebusy == 0 && chance(s, 5)) {
+		t->ebusy++;
+		return R_EBUSY;
+	}
+	/* the call itself */
+	return fw_work(s, ti);
+}
+
+/* Firmware's answer to the smc a client just made. */
+enum resp sim_firmware(struct sim *s, int ti)
+{
+	switch (s->thr[ti].kind) {
 	case K_RESUME:
-		if (t->ebusy == 0 && take(s, SCMWQ_R_EBUSY_RETRY_RESUME, ti)) {
-			t->ebusy++;
-			return R_EBUSY;
-		}
-		if (s->fwq[t->wq].stuck && t->parked_fw) {
-			/* still busy: SLEEP again, and the wait returns at once again */
-			if (t->loops++ < 4)
-				return R_SLEEP;
-			sim_unpark(s, ti);
-			s->fwq[t->wq].poisoned = true;
-			return R_DONE;
-		}
-		if (t->released) {
-			t->released = false;
-			s->fwq[t->wq].nreleased--;
-			return R_DONE;
-		}
-		if (t->parked_fw && s->fwq[t->wq].nreleased > 0) {
-			/*
-			 * Linux woke this one, not the one firmware released:
-			 * the release is this one's, the other waits again.
-			 */
-			for (int i = FIRST_CLIENT; i < s->nthr; i++) {
-				struct sthr *r = &s->thr[i];
-				struct fwq *q = &s->fwq[t->wq];
-
-				if (i == ti || !r->released || r->wq != t->wq)
-					continue;
-				sim_unpark(s, ti);
-				r->released = false;
-				r->parked_fw = true;
-				q->nreleased--;
-				memmove(q->parked + 1, q->parked, (size_t)q->nparked * sizeof(int));
-				q->parked[0] = i;
-				q->nparked++;
-				sim_schedule_release(s, t->wq, rnd_range(s, 100 * US, 2 * MS));
-				return R_DONE;
-			}
-		}
-		if (t->parked_fw)		/* woken early: firmware parks it again */
-			return R_SLEEP;
-		return R_DONE;
+		return fw_resume(s, ti);
 	case K_ORIG:
-		if (has_wake_ack(s) && !t->fast) {
-			for (int i = 0; i < s->npend; i++) {
-				if (!s->pend[i].wake_path)
-					continue;
-				struct pending p = sim_pop_pending(s, i);
-
-				t->r_wq = p.wq;
-				t->r_ctx = ++s->next_ctx;	/* firmware's id for this call */
-				t->r_flags = p.flags;
-				return R_WAKE;
-			}
-		}
-		if (!t->fast && !t->reentry && chance(s, 15))
-			return R_INTERRUPTED;
-		if (!t->fast && t->ebusy == 0 && chance(s, 5)) {
-			t->ebusy++;
-			return R_EBUSY;
-		}
-		/* the call itself */
-		__attribute__((fallthrough));
+		return fw_orig(s, ti);
 	case K_ACK:
-		if (t->fast && t->tag != SCMWQ_R_SLEEP_IN_ATOMIC_CALL)
-			return R_DONE;
-		if (!t->fast && take(s, SCMWQ_R_INVALID_WQ_CTX, ti)) {
-			t->ctx = ++s->next_ctx;
-			t->r_ctx = t->ctx;
-			t->r_wq = has_global_mutex(s) ? 1 + (uint32_t)rnd_range(s, 0, 2) :
-				  s->queues + (uint32_t)rnd_range(s, 0, 3);
-			t->wq = t->r_wq;
-			return R_SLEEP;		/* on a wait-queue Linux rejects */
-		}
-		if (t->fast) {
-			wq = (int)t->wq;
-			if (s->fwq[wq].poisoned)
-				wq = 0;
-			return fw_park(s, ti, wq);
-		}
-		wq = fw_park_wq(s, t);
-		if (wq >= 0)
-			return fw_park(s, ti, wq);
-		if (t->kind == K_ORIG && take(s, SCMWQ_R_RESUME_WITHOUT_SLEEP, ti)) {
-			t->ctx = ++s->next_ctx;
-			return R_BOGUS_RESUME;
-		}
-		return R_DONE;
+		return fw_work(s, ti);
 	}
 	return R_DONE;
 }
