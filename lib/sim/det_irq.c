@@ -17,36 +17,27 @@ static void end_drain(struct sim *s)
 	s->irq_busy = false;
 }
 
-/* A_DRAIN: the handler's GET_WQ_CTX (phase 0), then what it does with the answer. */
-void sim_a_drain(struct sim *s, uint32_t phase)
+/* The handler's GET_WQ_CTX: the answer comes next, if firmware has a wake ready. */
+static void drain_request(struct sim *s)
 {
-	struct pending p;
-	bool more, go_on = true;
+	uint64_t id = s->std_getwq ? SCMWQ_SMC_GET_WQ_CTX_STD : SCMWQ_SMC_GET_WQ_CTX;
 
-	if (phase == 0) {
-		uint64_t id = s->std_getwq ? SCMWQ_SMC_GET_WQ_CTX_STD : SCMWQ_SMC_GET_WQ_CTX;
-
-		sim_ev_request(s, IRQ, id, 0, 0);
-		if (s->std_getwq && s->fault[SCMWQ_R_GET_WQ_CTX_STD_CALL] == F_ARMED)
-			sim_happened(s, SCMWQ_R_GET_WQ_CTX_STD_CALL, IRQ, s->now, false, 0, false,
-				     0, "this driver issues GET_WQ_CTX as a standard call "
-				     "(0x42002403), which firmware may park: the fix of 2024 made "
-				     "it a fast call");
-		if (!s->npend) {
-			end_drain(s);	/* GET_WQ_CTX failed: nothing ready */
-			return;
-		}
-		sim_sched_in(s, rnd_range(s, 2 * US, 4 * US), A_DRAIN, IRQ, 1);
-		return;
-	}
+	sim_ev_request(s, IRQ, id, 0, 0);
+	if (s->std_getwq && s->fault[SCMWQ_R_GET_WQ_CTX_STD_CALL] == F_ARMED)
+		sim_happened(s, SCMWQ_R_GET_WQ_CTX_STD_CALL, IRQ, s->now, false, 0, false, 0,
+			     "this driver issues GET_WQ_CTX as a standard call (0x42002403), "
+			     "which firmware may park: the fix of 2024 made it a fast call");
 	if (!s->npend) {
-		end_drain(s);
+		end_drain(s);	/* GET_WQ_CTX failed: nothing ready */
 		return;
 	}
-	p = sim_pop_pending(s, 0);
-	more = s->npend > 0;
-	sim_ev_getwq(s, p.wq, p.flags, more);
-	s->res->wakes++;
+	sim_sched_in(s, rnd_range(s, 2 * US, 4 * US), A_DRAIN, IRQ, 1);
+}
+
+/* What the driver does with the wake @p it fetched.  false: the drain stops. */
+static bool drain_wake(struct sim *s, struct pending p)
+{
+	bool go_on = true;
 
 	switch (p.flags) {
 	case SCMWQ_WAKE_ONE:
@@ -88,6 +79,13 @@ void sim_a_drain(struct sim *s, uint32_t phase)
 		if (is_mainline(s))
 			go_on = false;
 	}
+	return go_on;
+}
+
+/* The fault the wake @p carries, once the driver has acted on it.  false: the drain stops. */
+static bool drain_fault(struct sim *s, struct pending p)
+{
+	bool go_on = true;
 
 	switch (p.fault) {
 	case SCMWQ_R_DRAIN_ABORTED:
@@ -120,6 +118,31 @@ void sim_a_drain(struct sim *s, uint32_t phase)
 	default:
 		break;
 	}
+	return go_on;
+}
+
+/* A_DRAIN: the handler's GET_WQ_CTX (phase 0), then what it does with the answer. */
+void sim_a_drain(struct sim *s, uint32_t phase)
+{
+	struct pending p;
+	bool more, go_on;
+
+	if (phase == 0) {
+		drain_request(s);
+		return;
+	}
+	if (!s->npend) {
+		end_drain(s);
+		return;
+	}
+	p = sim_pop_pending(s, 0);
+	more = s->npend > 0;
+	sim_ev_getwq(s, p.wq, p.flags, more);
+	s->res->wakes++;
+
+	go_on = drain_wake(s, p);
+	if (!drain_fault(s, p))
+		go_on = false;
 	if (!go_on) {
 		sim_drop_pending(s);
 		end_drain(s);
