@@ -254,4 +254,19 @@ static inline void thread_start(struct lthread *t)
 	pthread_setname_np(pthread_self(), t->comm);
 }
 
+/* Kernel completions (live_comp.c) */
+void live_comp_enqueue(struct completion *x, struct waiter *w);
+void live_comp_remove(struct completion *x, struct waiter *w);
+void live_comp_complete(struct completion *x);
+void live_comp_complete_all(struct completion *x);
+void live_comp_reinit(struct completion *x);
+
+/* Events, each timestamped under the output lock (live_events.c); 0: output closed */
+uint64_t live_ev_request(struct lthread *t, uint64_t id, unsigned int nargs, uint64_t a0,
+			 uint64_t a1);
+uint64_t live_ev_done(struct lthread *t, uint64_t id, int ret, uint64_t res0, uint64_t res1);
+uint64_t live_ev_wq(struct lthread *t, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx);
+uint64_t live_ev_resume(struct lthread *t, uint32_t ctx);
+uint64_t live_ev_get_wq_ctx(struct lthread *t, uint32_t wq, uint32_t flags, uint32_t more);
+
 #endif /* SCMWQ_LIB_SIM_LIVE_H */

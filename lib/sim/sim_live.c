@@ -36,192 +36,6 @@
 #include "sim/live.h"
 
 /* ------------------------------------------------------------------ */
-/* Completions (kernel semantics)                                      */
-
-static void comp_enqueue(struct completion *x, struct waiter *w)
-{
-	w->next = NULL;
-	w->queued = true;
-	if (x->tail)
-		x->tail->next = w;
-	else
-		x->head = w;
-	x->tail = w;
-}
-
-static struct waiter *comp_dequeue(struct completion *x)
-{
-	struct waiter *w = x->head;
-
-	if (!w)
-		return NULL;
-	x->head = w->next;
-	if (!x->head)
-		x->tail = NULL;
-	w->next = NULL;
-	w->queued = false;
-	return w;
-}
-
-static void comp_remove(struct completion *x, struct waiter *w)
-{
-	struct waiter **pp, *prev = NULL;
-
-	for (pp = &x->head; *pp; prev = *pp, pp = &(*pp)->next) {
-		if (*pp != w)
-			continue;
-		*pp = w->next;
-		if (x->tail == w)
-			x->tail = prev;
-		break;
-	}
-	w->next = NULL;
-	w->queued = false;
-}
-
-/* complete(): one more done; the first waiter wakes and re-checks done. */
-static void comp_complete(struct completion *x)
-{
-	struct waiter *w;
-
-	pthread_mutex_lock(&x->lock);
-	if (x->done != UINT_MAX)
-		x->done++;
-	w = comp_dequeue(x);
-	if (w)
-		pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&x->lock);
-}
-
-/* complete_all(): done for good; every waiter wakes and re-checks done. */
-static void comp_complete_all(struct completion *x)
-{
-	struct waiter *w;
-
-	pthread_mutex_lock(&x->lock);
-	x->done = UINT_MAX;
-	while ((w = comp_dequeue(x)) != NULL)
-		pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&x->lock);
-}
-
-static void comp_reinit(struct completion *x)
-{
-	pthread_mutex_lock(&x->lock);
-	x->done = 0;
-	pthread_mutex_unlock(&x->lock);
-}
-
-/* ------------------------------------------------------------------ */
-/* Events                                                              */
-
-static void probe(const struct scmwq_event *ev)
-{
-	switch (ev->type) {
-	case SCMWQ_EV_SMC_REQUEST:
-		scm_smc_request(ev->smc_id, ev->svc_id, ev->cmd_id, ev->args_cnt, ev->args[0],
-				ev->args[1]);
-		break;
-	case SCMWQ_EV_SLEEP:
-		scm_waitq_sleep(ev->wq_ctx, ev->smc_call_ctx);
-		break;
-	case SCMWQ_EV_RESUME:
-		scm_waitq_resume(ev->smc_call_ctx);
-		break;
-	case SCMWQ_EV_GET_WQ_CTX:
-		scm_waitq_get_wq_ctx(ev->wq_ctx, ev->flags, ev->more_pending);
-		break;
-	case SCMWQ_EV_WAKE_ACK:
-		scm_waitq_wake_ack(ev->wq_ctx, ev->smc_call_ctx);
-		break;
-	case SCMWQ_EV_SMC_DONE:
-		scm_smc_done(ev->ret, ev->smc_id, ev->res, ev->res0, ev->res1, ev->res2);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * Emit one event on thread @t: the timestamp is taken under the output
- * lock, so the trace is in time order.  Returns the timestamp (0 once the
- * run has closed its output).
- */
-static uint64_t emit(struct lthread *t, struct scmwq_event *ev)
-{
-	struct live *L = t->L;
-	uint64_t ts;
-
-	ev->sys = L->sys;
-	ev->pid = atomic_load(&t->tid);
-	snprintf(ev->comm, sizeof(ev->comm), "%s", t->comm);
-	pthread_mutex_lock(&L->out_lock);
-	if (L->closed) {
-		pthread_mutex_unlock(&L->out_lock);
-		return 0;
-	}
-	ts = now_ns();
-	if (ts < L->last_ts)
-		ts = L->last_ts;
-	ev->ts_ns = ts;
-	ev->cpu = sched_getcpu();
-	probe(ev);
-	if (scmwq_text_write_event(L->fp, ev, L->sys) < 0)
-		L->werr = true;
-	L->last_ts = ts;
-	L->events++;
-	if (ev->type == SCMWQ_EV_SLEEP)
-		L->sleeps++;
-	else if (ev->type == SCMWQ_EV_GET_WQ_CTX || ev->type == SCMWQ_EV_WAKE_ACK)
-		L->wakes++;
-	if (L->o->progress && !(L->events & 4095))
-		L->o->progress(L->events, L->o->progress_arg);
-	pthread_mutex_unlock(&L->out_lock);
-	return ts;
-}
-
-static uint64_t ev_request(struct lthread *t, uint64_t id, unsigned int nargs, uint64_t a0,
-			   uint64_t a1)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_request(&ev, id, nargs, a0, a1);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_done(struct lthread *t, uint64_t id, int ret, uint64_t res0, uint64_t res1)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_done(&ev, id, ret, 0, res0, res1, 0);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_wq(struct lthread *t, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_waitq(&ev, type, wq, ctx);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_resume(struct lthread *t, uint32_t ctx)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_resume(&ev, ctx);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_get_wq_ctx(struct lthread *t, uint32_t wq, uint32_t flags, uint32_t more)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_get_wq_ctx(&ev, wq, flags, more);
-	return emit(t, &ev);
-}
-
-/* ------------------------------------------------------------------ */
 /* Firmware (everything here under fw_lock)                           */
 
 static struct lfault *cur_fault(struct live *L)
@@ -587,15 +401,15 @@ static void *irq_main(void *arg)
 			struct lfault *f;
 			uint64_t ts;
 
-			ev_request(t, SCMWQ_SMC_GET_WQ_CTX, 0, 0, 0);
+			live_ev_request(t, SCMWQ_SMC_GET_WQ_CTX, 0, 0, 0);
 			pthread_mutex_lock(&L->fw_lock);
 			wk = wake_pop(L, true);
 			more = L->irq_n > 0;
 			pthread_mutex_unlock(&L->fw_lock);
-			ts = ev_get_wq_ctx(t, wk.wq, wk.flags, more);
+			ts = live_ev_get_wq_ctx(t, wk.wq, wk.flags, more);
 			x = &L->wqs[wk.wq].comp;
 			if (wk.flags != SCMWQ_WAKE_ALL) {
-				comp_complete(x);
+				live_comp_complete(x);
 				continue;
 			}
 			pthread_mutex_lock(&L->fw_lock);
@@ -605,10 +419,10 @@ static void *irq_main(void *arg)
 				f->until = ts + WAKE_ALL_KEEP;
 			}
 			pthread_mutex_unlock(&L->fw_lock);
-			comp_complete_all(x);
+			live_comp_complete_all(x);
 			if (L->drv == SCMWQ_DRV_VENDOR) {
 				reinit_window();
-				comp_reinit(x);
+				live_comp_reinit(x);
 			}
 		} while (more);
 		pthread_mutex_lock(&L->fw_lock);
@@ -624,8 +438,8 @@ static void *hb_main(void *arg)
 
 	thread_start(t);
 	while (!atomic_load(&L->stop_aux)) {
-		ev_request(t, SMC_HEARTBEAT, 0, 0, 0);
-		ev_done(t, SMC_HEARTBEAT, 0, 0, 0);
+		live_ev_request(t, SMC_HEARTBEAT, 0, 0, 0);
+		live_ev_done(t, SMC_HEARTBEAT, 0, 0, 0);
 		sleep_ns(HEARTBEAT);
 	}
 	return NULL;
@@ -671,15 +485,15 @@ static int client_sleep(struct lthread *c, uint32_t wq, uint32_t ctx)
 	int ret = 0;
 
 	pthread_mutex_lock(&x->lock);
-	ts = ev_wq(c, SCMWQ_EV_SLEEP, wq, ctx);
+	ts = live_ev_wq(c, SCMWQ_EV_SLEEP, wq, ctx);
 	fw_asleep(L, c, ts);
 	/* wait_for_completion() */
 	while (x->done == 0) {
-		comp_enqueue(x, &c->w);
+		live_comp_enqueue(x, &c->w);
 		while (c->w.queued && !atomic_load(&L->abort))
 			cond_wait_slice(&c->w.cond, &x->lock);
 		if (c->w.queued) {
-			comp_remove(x, &c->w);
+			live_comp_remove(x, &c->w);
 			ret = -1;
 			goto out;
 		}
@@ -722,35 +536,35 @@ static int client_call(struct lthread *c)
 	struct fwret r;
 	uint64_t ts;
 
-	ts = ev_request(c, id, 2, a0, a1);
+	ts = live_ev_request(c, id, 2, a0, a1);
 	r = fw_enter(L, c, OP_CALL, ts);
 	for (;;) {
 		switch (r.ret) {
 		case SCMWQ_RET_INTERRUPTED:
-			ev_request(c, L->mainline ? SCMWQ_SMC_INTERRUPTED : id, 2, a0, a1);
+			live_ev_request(c, L->mainline ? SCMWQ_SMC_INTERRUPTED : id, 2, a0, a1);
 			r = fw_enter(L, c, OP_REENTER, 0);
 			break;
 		case SCMWQ_RET_WAITQ_WAKE: {
 			struct fwret w = r;
 
-			ev_wq(c, SCMWQ_EV_WAKE_ACK, w.wq, w.ctx);
+			live_ev_wq(c, SCMWQ_EV_WAKE_ACK, w.wq, w.ctx);
 			if (L->drv == SCMWQ_DRV_VENDOR)	/* wakes right away, then ACKs */
-				comp_complete(&L->wqs[w.wq].comp);
-			ev_request(c, SCMWQ_SMC_ACK, 1, w.ctx, 0);
+				live_comp_complete(&L->wqs[w.wq].comp);
+			live_ev_request(c, SCMWQ_SMC_ACK, 1, w.ctx, 0);
 			r = fw_enter(L, c, OP_ACK, 0);
 			if (L->drv != SCMWQ_DRV_VENDOR)	/* the 2022 design: after the ACK */
-				comp_complete(&L->wqs[w.wq].comp);
+				live_comp_complete(&L->wqs[w.wq].comp);
 			break;
 		}
 		case SCMWQ_RET_WAITQ_SLEEP:
 			if (client_sleep(c, r.wq, r.ctx) < 0)
 				return -1;
-			ts = ev_resume(c, r.ctx);
-			ev_request(c, SCMWQ_SMC_RESUME, 1, r.ctx, 0);
+			ts = live_ev_resume(c, r.ctx);
+			live_ev_request(c, SCMWQ_SMC_RESUME, 1, r.ctx, 0);
 			r = fw_enter(L, c, OP_RESUME, ts);
 			break;
 		default:
-			ts = ev_done(c, id, 0, 0, 0);
+			ts = live_ev_done(c, id, 0, 0, 0);
 			call_done(L, c, ts);
 			return 0;
 		}
@@ -766,8 +580,8 @@ static void *client_main(void *arg)
 	if (c->idx == 0) {
 		if (L->drv == SCMWQ_DRV_MAINLINE) {
 			/* probe: how many wait-queues firmware has, and its IRQ */
-			ev_request(c, SCMWQ_SMC_GET_INFO, 0, 0, 0);
-			ev_done(c, SCMWQ_SMC_GET_INFO, 0, L->nq, FW_IRQ);
+			live_ev_request(c, SCMWQ_SMC_GET_INFO, 0, 0, 0);
+			live_ev_done(c, SCMWQ_SMC_GET_INFO, 0, L->nq, FW_IRQ);
 		}
 		atomic_store(&L->go, true);
 	}
