@@ -247,6 +247,12 @@ static inline void cond_wait_slice(pthread_cond_t *c, pthread_mutex_t *m)
 	cond_wait_until(c, m, now_ns() + SLICE);
 }
 
+/* The fault in progress, or NULL (fw_lock) */
+static inline struct lfault *cur_fault(struct live *L)
+{
+	return L->cur < L->nfaults ? &L->faults[L->cur] : NULL;
+}
+
 /* Every thread of the run: its pid and its name (the comm of its events). */
 static inline void thread_start(struct lthread *t)
 {
@@ -268,5 +274,20 @@ uint64_t live_ev_done(struct lthread *t, uint64_t id, int ret, uint64_t res0, ui
 uint64_t live_ev_wq(struct lthread *t, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx);
 uint64_t live_ev_resume(struct lthread *t, uint32_t ctx);
 uint64_t live_ev_get_wq_ctx(struct lthread *t, uint32_t wq, uint32_t flags, uint32_t more);
+
+/* Firmware's wait-queues and queued wakes (live_fwq.c; fw_lock held) */
+void live_wake_push(struct live *L, bool irq, uint32_t wq, uint32_t flags, uint64_t deadline);
+struct wake live_wake_pop(struct live *L, bool irq);
+bool live_wq_parkable(const struct fwq *q);
+int live_wq_pick_empty(struct live *L);
+void live_wq_append(struct fwq *q, struct lthread *c);
+void live_wq_unlink(struct fwq *q, struct lthread *c);
+
+/* Firmware (live_fw.c) */
+struct fwret live_fw_enter(struct live *L, struct lthread *c, enum fw_op op, uint64_t ts);
+void live_fw_asleep(struct live *L, struct lthread *c, uint64_t ts);
+void live_fault_record(struct lfault *f, struct lthread *t, uint64_t ts, uint32_t wq,
+		       uint32_t ctx);
+void *live_fw_main(void *arg);
 
 #endif /* SCMWQ_LIB_SIM_LIVE_H */

@@ -36,335 +36,6 @@
 #include "sim/live.h"
 
 /* ------------------------------------------------------------------ */
-/* Firmware (everything here under fw_lock)                           */
-
-static struct lfault *cur_fault(struct live *L)
-{
-	return L->cur < L->nfaults ? &L->faults[L->cur] : NULL;
-}
-
-static void wake_push(struct live *L, bool irq, uint32_t wq, uint32_t flags, uint64_t deadline)
-{
-	struct wake *q = irq ? L->irq_q : L->ret_q;
-	unsigned int *n = irq ? &L->irq_n : &L->ret_n;
-
-	if (*n >= L->qcap)
-		return;		/* cannot happen: one wake per parked call */
-	q[(*n)++] = (struct wake){ wq, flags, deadline };
-	if (irq)
-		pthread_cond_signal(&L->irq_cond);	/* raise the waitq IRQ */
-}
-
-static struct wake wake_pop(struct live *L, bool irq)
-{
-	struct wake *q = irq ? L->irq_q : L->ret_q;
-	unsigned int *n = irq ? &L->irq_n : &L->ret_n;
-	struct wake w = q[0];
-
-	memmove(q, q + 1, (size_t)(--*n) * sizeof(*q));
-	return w;
-}
-
-/* Nothing in firmware waits on @q, or is parked on it. */
-static bool wq_empty(const struct fwq *q)
-{
-	return !q->head && !q->parking && !q->inflight;
-}
-
-/*
- * Firmware parks calls on @q: not while a wake for it is on its way (a
- * newcomer could take the token meant for the woken sleeper), nor while a
- * fault has it.
- */
-static bool wq_parkable(const struct fwq *q)
-{
-	return !q->retired && !q->exclusive && !q->gathering && !q->inflight;
-}
-
-static int wq_pick_empty(struct live *L)
-{
-	unsigned int start = (unsigned int)(rng_next(&L->fw_rng) % L->nq);
-
-	for (unsigned int i = 0; i < L->nq; i++) {
-		unsigned int w = (start + i) % L->nq;
-
-		if (wq_parkable(&L->wqs[w]) && wq_empty(&L->wqs[w]))
-			return (int)w;
-	}
-	return -1;
-}
-
-static void wq_append(struct fwq *q, struct lthread *c)
-{
-	struct lthread **pp = &q->head;
-
-	while (*pp)
-		pp = &(*pp)->fnext;
-	c->fnext = NULL;
-	*pp = c;
-}
-
-static void wq_unlink(struct fwq *q, struct lthread *c)
-{
-	for (struct lthread **pp = &q->head; *pp; pp = &(*pp)->fnext) {
-		if (*pp == c) {
-			*pp = c->fnext;
-			break;
-		}
-	}
-	c->fnext = NULL;
-}
-
-static struct fwret ret_done(void)
-{
-	return (struct fwret){ 0, 0, 0, 0 };
-}
-
-static struct fwret park(struct live *L, struct lthread *c, uint32_t wq)
-{
-	c->wq = wq;
-	L->wqs[wq].parking++;
-	return (struct fwret){ SCMWQ_RET_WAITQ_SLEEP, wq, c->ctx, 0 };
-}
-
-/* The work of an original call: done, or parked on a busy resource. */
-static struct fwret body_call(struct live *L, struct lthread *c)
-{
-	struct lfault *f = cur_fault(L);
-	int w;
-
-	if (f && f->st == FS_ARMED) {
-		if ((f->kind == FK_STRAND || f->kind == FK_LONG || f->kind == FK_SLOW) &&
-		    !f->target) {
-			w = wq_pick_empty(L);
-			if (w >= 0) {
-				f->target = c;
-				c->fault = f->kind;
-				L->wqs[w].exclusive = true;
-				if (f->kind == FK_STRAND)
-					L->wqs[w].retired = true;
-				return park(L, c, (uint32_t)w);
-			}
-		} else if (f->kind == FK_WAKE_ALL && f->has_wq && L->wqs[f->wq].gather) {
-			L->wqs[f->wq].gather--;
-			c->fault = FK_WAKE_ALL;
-			c->group_resume = 0;
-			return park(L, c, f->wq);
-		}
-	}
-	if (rng_pct(&L->fw_rng, PARK_PCT)) {
-		w = (int)(rng_next(&L->fw_rng) % L->nq);
-		if (wq_parkable(&L->wqs[w]))
-			return park(L, c, (uint32_t)w);
-	}
-	return ret_done();
-}
-
-/* A RESUME's work: done, or its resource is busy again. */
-static struct fwret body_resume(struct live *L, struct lthread *c)
-{
-	if (wq_parkable(&L->wqs[c->wq]) && rng_pct(&L->fw_rng, RESLEEP_PCT))
-		return park(L, c, c->wq);
-	return ret_done();
-}
-
-/* WAKE/ACK drivers: a call entering firmware carries a pending wake back. */
-static bool carry_wake(struct live *L, struct lthread *c, enum body body, struct fwret *r)
-{
-	struct wake w;
-
-	if (!L->wake_ack || !L->ret_n)
-		return false;
-	w = wake_pop(L, false);
-	c->body = body;
-	*r = (struct fwret){ SCMWQ_RET_WAITQ_WAKE, w.wq, c->ctx, w.flags };
-	return true;
-}
-
-/* The call @c got woken: it re-entered firmware with RESUME. */
-static void fw_resumed(struct live *L, struct lthread *c, uint64_t ts)
-{
-	struct fwq *q = &L->wqs[c->wq];
-	struct lfault *f = cur_fault(L);
-
-	if (c->asleep)
-		wq_unlink(q, c);
-	c->asleep = false;
-	if (c->woken && q->inflight)
-		q->inflight--;
-	c->woken = false;
-	if ((c->fault == FK_LONG || c->fault == FK_SLOW) && f && f->target == c) {
-		q->exclusive = false;
-		f->ended = true;
-	}
-	if (c->fault == FK_WAKE_ALL && !c->group_resume)
-		c->group_resume = ts;
-	c->fault = FK_NONE;
-	pthread_cond_signal(&L->fw_cond);
-}
-
-/* An smc instruction of client @c into firmware. */
-static struct fwret fw_enter(struct live *L, struct lthread *c, enum fw_op op, uint64_t ts)
-{
-	struct fwret r;
-
-	pthread_mutex_lock(&L->fw_lock);
-	switch (op) {
-	case OP_CALL:
-		c->ctx = ++L->next_ctx;
-		c->fault = FK_NONE;
-		c->call_from = c->prev_done ? c->prev_done : ts;
-		if (rng_pct(&L->fw_rng, INTR_PCT)) {
-			r = (struct fwret){ SCMWQ_RET_INTERRUPTED, 0, 0, 0 };
-			break;
-		}
-		if (!carry_wake(L, c, BODY_CALL, &r))
-			r = body_call(L, c);
-		break;
-	case OP_REENTER:
-		r = body_call(L, c);
-		break;
-	case OP_RESUME:
-		fw_resumed(L, c, ts);
-		if (!carry_wake(L, c, BODY_RESUME, &r))
-			r = body_resume(L, c);
-		break;
-	default:	/* OP_ACK: the work of the call the WAKE came back to */
-		r = c->body == BODY_CALL ? body_call(L, c) : body_resume(L, c);
-		break;
-	}
-	pthread_mutex_unlock(&L->fw_lock);
-	return r;
-}
-
-static void fault_record(struct lfault *f, struct lthread *t, uint64_t ts, uint32_t wq,
-			 uint32_t ctx)
-{
-	f->st = FS_HAPPENED;
-	f->ts = ts;
-	f->pid = atomic_load(&t->tid);
-	snprintf(f->comm, sizeof(f->comm), "%s", t->comm);
-	f->wq = wq;
-	f->ctx = ctx;
-	f->has_wq = true;
-}
-
-/* All the calls gathered on @q are asleep: one WAKE_ALL for all of them. */
-static void wake_all_fire(struct live *L, struct lfault *f, struct fwq *q)
-{
-	q->gathering = false;
-	q->retired = true;	/* a lost waiter must stay lost: nothing else here */
-	for (struct lthread *s = q->head; s; s = s->fnext) {
-		if (s->woken)
-			continue;
-		s->woken = true;
-		q->inflight++;
-		if (f->n_group < MAX_GROUP)
-			f->group[f->n_group++] = s;
-		if (!f->ev_start || (s->call_from && s->call_from < f->ev_start))
-			f->ev_start = s->call_from;
-	}
-	f->fired = true;
-	wake_push(L, true, f->wq, SCMWQ_WAKE_ALL, 0);
-}
-
-/*
- * Client @c has logged its sleep at @ts (it holds its completion's lock):
- * firmware may wake it from now on.
- */
-static void fw_asleep(struct live *L, struct lthread *c, uint64_t ts)
-{
-	struct fwq *q = &L->wqs[c->wq];
-	struct lfault *f;
-	uint64_t now = now_ns();
-
-	pthread_mutex_lock(&L->fw_lock);
-	f = cur_fault(L);
-	if (q->parking)
-		q->parking--;
-	c->asleep = true;
-	c->woken = false;
-	wq_append(q, c);
-	c->deadline = now + rng_range(&L->fw_rng, HOLD_MIN, HOLD_MAX);
-	if (f && (c->fault == FK_STRAND || c->fault == FK_LONG || c->fault == FK_SLOW) &&
-	    f->target == c) {
-		fault_record(f, c, ts, c->wq, c->ctx);
-		f->ev_start = c->call_from;
-		if (c->fault == FK_STRAND) {
-			c->deadline = UINT64_MAX;	/* its IRQ is never raised */
-			f->until = ts + STRAND_KEEP;
-			atomic_store(&c->stuck, true);
-		} else if (c->fault == FK_LONG) {
-			c->deadline = now + LONG_HOLD;
-		}
-	} else if (f && c->fault == FK_WAKE_ALL && f->kind == FK_WAKE_ALL && q->gathering &&
-		   !q->gather && !q->parking) {
-		wake_all_fire(L, f, q);
-	}
-	pthread_cond_signal(&L->fw_cond);
-	pthread_mutex_unlock(&L->fw_lock);
-}
-
-/* A resource freed: wake the sleeper the driver will wake (the first). */
-static void fw_wake(struct live *L, struct fwq *q, uint32_t wq, struct lthread *s, uint64_t now)
-{
-	s->woken = true;
-	q->inflight++;
-	if (L->wake_ack && s->fault == FK_NONE && rng_pct(&L->fw_rng, RETWAKE_PCT))
-		wake_push(L, false, wq, SCMWQ_WAKE_ONE, now + RETWAKE_WAIT);
-	else
-		wake_push(L, true, wq, SCMWQ_WAKE_ONE, 0);
-}
-
-static void *fw_main(void *arg)
-{
-	struct lthread *t = arg;
-	struct live *L = t->L;
-
-	thread_start(t);
-	pthread_mutex_lock(&L->fw_lock);
-	while (!atomic_load(&L->stop_aux)) {
-		uint64_t now = now_ns(), next = now + FW_TICK;
-
-		for (uint32_t w = 0; w < L->nq; w++) {
-			struct fwq *q = &L->wqs[w];
-
-			if (q->retired || q->gathering)
-				continue;
-			/* resources free in the order the calls slept (FIFO) */
-			for (struct lthread *s = q->head; s; s = s->fnext) {
-				if (s->woken)
-					continue;
-				if (s->deadline > now) {
-					if (s->deadline < next)
-						next = s->deadline;
-					break;
-				}
-				fw_wake(L, q, w, s, now);
-			}
-		}
-		/* WAKE returns no call came to carry: by the IRQ after all */
-		for (unsigned int i = 0; i < L->ret_n;) {
-			if (L->ret_q[i].deadline <= now) {
-				struct wake wk = L->ret_q[i];
-
-				memmove(&L->ret_q[i], &L->ret_q[i + 1],
-					(size_t)(L->ret_n - i - 1) * sizeof(wk));
-				L->ret_n--;
-				wake_push(L, true, wk.wq, wk.flags, 0);
-				continue;
-			}
-			if (L->ret_q[i].deadline < next)
-				next = L->ret_q[i].deadline;
-			i++;
-		}
-		cond_wait_until(&L->fw_cond, &L->fw_lock, next);
-	}
-	pthread_mutex_unlock(&L->fw_lock);
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
 /* The IRQ thread and the heartbeat                                    */
 
 /*
@@ -403,7 +74,7 @@ static void *irq_main(void *arg)
 
 			live_ev_request(t, SCMWQ_SMC_GET_WQ_CTX, 0, 0, 0);
 			pthread_mutex_lock(&L->fw_lock);
-			wk = wake_pop(L, true);
+			wk = live_wake_pop(L, true);
 			more = L->irq_n > 0;
 			pthread_mutex_unlock(&L->fw_lock);
 			ts = live_ev_get_wq_ctx(t, wk.wq, wk.flags, more);
@@ -415,7 +86,7 @@ static void *irq_main(void *arg)
 			pthread_mutex_lock(&L->fw_lock);
 			f = cur_fault(L);
 			if (f && f->kind == FK_WAKE_ALL && f->fired && f->st == FS_ARMED) {
-				fault_record(f, t, ts, wk.wq, 0);
+				live_fault_record(f, t, ts, wk.wq, 0);
 				f->until = ts + WAKE_ALL_KEEP;
 			}
 			pthread_mutex_unlock(&L->fw_lock);
@@ -486,7 +157,7 @@ static int client_sleep(struct lthread *c, uint32_t wq, uint32_t ctx)
 
 	pthread_mutex_lock(&x->lock);
 	ts = live_ev_wq(c, SCMWQ_EV_SLEEP, wq, ctx);
-	fw_asleep(L, c, ts);
+	live_fw_asleep(L, c, ts);
 	/* wait_for_completion() */
 	while (x->done == 0) {
 		live_comp_enqueue(x, &c->w);
@@ -537,12 +208,12 @@ static int client_call(struct lthread *c)
 	uint64_t ts;
 
 	ts = live_ev_request(c, id, 2, a0, a1);
-	r = fw_enter(L, c, OP_CALL, ts);
+	r = live_fw_enter(L, c, OP_CALL, ts);
 	for (;;) {
 		switch (r.ret) {
 		case SCMWQ_RET_INTERRUPTED:
 			live_ev_request(c, L->mainline ? SCMWQ_SMC_INTERRUPTED : id, 2, a0, a1);
-			r = fw_enter(L, c, OP_REENTER, 0);
+			r = live_fw_enter(L, c, OP_REENTER, 0);
 			break;
 		case SCMWQ_RET_WAITQ_WAKE: {
 			struct fwret w = r;
@@ -551,7 +222,7 @@ static int client_call(struct lthread *c)
 			if (L->drv == SCMWQ_DRV_VENDOR)	/* wakes right away, then ACKs */
 				live_comp_complete(&L->wqs[w.wq].comp);
 			live_ev_request(c, SCMWQ_SMC_ACK, 1, w.ctx, 0);
-			r = fw_enter(L, c, OP_ACK, 0);
+			r = live_fw_enter(L, c, OP_ACK, 0);
 			if (L->drv != SCMWQ_DRV_VENDOR)	/* the 2022 design: after the ACK */
 				live_comp_complete(&L->wqs[w.wq].comp);
 			break;
@@ -561,7 +232,7 @@ static int client_call(struct lthread *c)
 				return -1;
 			ts = live_ev_resume(c, r.ctx);
 			live_ev_request(c, SCMWQ_SMC_RESUME, 1, r.ctx, 0);
-			r = fw_enter(L, c, OP_RESUME, ts);
+			r = live_fw_enter(L, c, OP_RESUME, ts);
 			break;
 		default:
 			ts = live_ev_done(c, id, 0, 0, 0);
@@ -637,7 +308,7 @@ static bool faults_tick(struct live *L, uint64_t now, bool stopping)
 			if (atomic_load(&L->calls_done) < L->warm_calls || now - L->t0 < WARM_TIME)
 				return false;
 			if (f->kind == FK_WAKE_ALL) {
-				int w = wq_pick_empty(L);
+				int w = live_wq_pick_empty(L);
 
 				if (w < 0)
 					return false;
@@ -1051,7 +722,7 @@ int scmwq_sim_live_run(const struct scmwq_sim_opts *o, struct scmwq_sim_result *
 
 	L->t0 = now_ns();
 	atomic_store(&L->need_calls, true);
-	if (thread_create(&L->fw, fw_main) || thread_create(&L->irq, irq_main) ||
+	if (thread_create(&L->fw, live_fw_main) || thread_create(&L->irq, irq_main) ||
 	    thread_create(&L->hb, hb_main)) {
 		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
 		goto out_stop;
