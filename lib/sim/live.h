@@ -290,4 +290,9 @@ void live_fault_record(struct lfault *f, struct lthread *t, uint64_t ts, uint32_
 		       uint32_t ctx);
 void *live_fw_main(void *arg);
 
+/* The threads of the driver model (live_irq.c, live_client.c) */
+void *live_irq_main(void *arg);
+void *live_client_main(void *arg);
+void *live_hb_main(void *arg);
+
 #endif /* SCMWQ_LIB_SIM_LIVE_H */
