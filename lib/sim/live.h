@@ -295,4 +295,10 @@ void *live_irq_main(void *arg);
 void *live_client_main(void *arg);
 void *live_hb_main(void *arg);
 
+/* Fault injection and its truth (live_faults.c) */
+int live_setup_faults(struct live *L, struct scmwq_error *err);
+bool live_faults_tick(struct live *L, uint64_t now, bool stopping);
+bool live_fault_needs_calls(struct live *L);
+void live_make_truth(struct live *L, struct scmwq_truth *truth, struct scmwq_sim_result *res);
+
 #endif /* SCMWQ_LIB_SIM_LIVE_H */
