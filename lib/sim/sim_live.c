@@ -17,20 +17,19 @@
  * real drivers, the vendor reinit race above all, happen by timing and not
  * by script.
  *
- * Every event goes through its probe function (lib/probes.c), so that
+ * Every event goes through its probe function (probes.c), so that
  * uprobes on them record a real kernel trace, and is written as ftrace text
  * with its timestamp taken under the one output lock: lines come out in
  * time order.
+ *
+ * This file is the run: its set-up, the threads started and orchestrated
+ * until the calls are done and the faults settled, and the end.  The
+ * threads' work is in live_client.c, live_irq.c and live_fw.c (with
+ * live_fwq.c), the faults in live_faults.c, the completions and events in
+ * live_comp.c and live_events.c; their shared state in live.h.
  */
-#include <errno.h>
-#include <limits.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sim/live.h"
@@ -168,6 +167,125 @@ static void live_free(struct live *L)
 	free(L);
 }
 
+/* The settings of the run from the options, and its locks. */
+static void live_configure(struct live *L, const struct scmwq_sim_opts *o)
+{
+	L->o = o;
+	L->drv = o->driver;
+	L->mainline = L->drv == SCMWQ_DRV_MAINLINE || L->drv == SCMWQ_DRV_MAINLINE_6_3 ||
+		      L->drv == SCMWQ_DRV_MAINLINE_6_11;
+	L->wake_ack = !L->mainline;
+	L->sys = o->format != SCMWQ_SYS_UNKNOWN ? o->format :
+		 L->mainline ? SCMWQ_SYS_QCOM_SCM : SCMWQ_SYS_SCM;
+	L->nq = o->queues ? o->queues : 1;
+	if (L->drv == SCMWQ_DRV_MAINLINE_6_3 || L->drv == SCMWQ_DRV_MAINLINE_6_11)
+		L->nq = 1;	/* one completion; wq_ctx must be 0 */
+	L->nclients = o->threads ? o->threads : 1;
+	L->group_n = L->nclients >= 3 ? 3 : 2;
+	L->warm_calls = o->calls / 10 > 3 ? o->calls / 10 : 3;
+	if (L->warm_calls > o->calls)
+		L->warm_calls = o->calls;
+	L->qcap = 2 * L->nclients + 8;
+	L->fw_rng = o->seed ^ 0x6a09e667f3bcc909ULL;
+	L->drv_free = L->mainline ? 1 : L->nclients;
+	pthread_mutex_init(&L->out_lock, NULL);
+	pthread_mutex_init(&L->drv_lock, NULL);
+	pthread_mutex_init(&L->fw_lock, NULL);
+	cond_init(&L->drv_cond);
+	cond_init(&L->fw_cond);
+	cond_init(&L->irq_cond);
+}
+
+/* The wait-queues, the queues of wakes and the clients: -1 when out of memory. */
+static int live_alloc(struct live *L)
+{
+	L->wqs = calloc(L->nq, sizeof(*L->wqs));
+	L->irq_q = calloc(L->qcap, sizeof(*L->irq_q));
+	L->ret_q = calloc(L->qcap, sizeof(*L->ret_q));
+	L->cl = calloc(L->nclients, sizeof(*L->cl));
+	if (!L->wqs || !L->irq_q || !L->ret_q || !L->cl)
+		return -1;
+	return 0;
+}
+
+/* The completions' locks, and every thread's name, seed and condition. */
+static void live_init_threads(struct live *L)
+{
+	for (unsigned int i = 0; i < L->nq; i++)
+		pthread_mutex_init(&L->wqs[i].comp.lock, NULL);
+	lthread_init(L, &L->irq, -1, "irq/41-qcom-scm");
+	lthread_init(L, &L->fw, -2, "scm-firmware");
+	lthread_init(L, &L->hb, -3, "scm-heartbeat");
+	for (unsigned int i = 0; i < L->nclients; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "scm-client-%u", i);
+		lthread_init(L, &L->cl[i], (int)i, name);
+	}
+}
+
+/* The text goes to a temporary file first: the header counts the entries. */
+static int open_output(struct live *L, struct scmwq_error *err)
+{
+	const struct scmwq_sim_opts *o = L->o;
+
+	L->fp = tmpfile();
+	L->tmp = L->fp != NULL;
+	if (!L->fp) {
+		L->fp = o->out;
+		if (scmwq_text_write_header(o->out, (int)sysconf(_SC_NPROCESSORS_ONLN), 0) < 0)
+			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
+	}
+	return 0;
+}
+
+/* Start every thread, let the run go on to its end, then stop them all. */
+static int run_threads(struct live *L, struct scmwq_error *err)
+{
+	int ret = 0;
+
+	L->t0 = now_ns();
+	atomic_store(&L->need_calls, true);
+	if (thread_create(&L->fw, live_fw_main) || thread_create(&L->irq, live_irq_main) ||
+	    thread_create(&L->hb, live_hb_main)) {
+		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
+		goto out_stop;
+	}
+	for (unsigned int i = 0; i < L->nclients; i++) {
+		if (thread_create(&L->cl[i], live_client_main)) {
+			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
+			atomic_store(&L->go, true);
+			goto out_stop;
+		}
+	}
+	orchestrate(L);
+out_stop:
+	stop_all(L);
+	return ret;
+}
+
+/* The trace (copied from the temporary file) and the truth, to their streams. */
+static int write_out(struct live *L, struct scmwq_truth *truth, struct scmwq_sim_result *res,
+		     struct scmwq_error *err)
+{
+	const struct scmwq_sim_opts *o = L->o;
+
+	if (L->werr || (L->tmp && copy_out(L, o->out) < 0) || fflush(o->out) || ferror(o->out))
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
+	if (o->truth) {
+		struct scmwq_sim_opts eff = *o;	/* what was run */
+
+		eff.live = true;
+		eff.format = L->sys;
+		eff.queues = L->nq;
+		eff.threads = L->nclients;
+		if (scmwq_truth_write(o->truth, truth, &eff, res) < 0)
+			return scmwq_error_set(err, SCMWQ_E_INTERNAL,
+					       "cannot write the truth file");
+	}
+	return 0;
+}
+
 /**
  * scmwq_sim_live_run - the live engine: real threads, real time
  * @o: the options (driver resolved, never auto)
@@ -198,106 +316,28 @@ int scmwq_sim_live_run(const struct scmwq_sim_opts *o, struct scmwq_sim_result *
 	L = calloc(1, sizeof(*L));
 	if (!L)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	L->o = o;
-	L->drv = o->driver;
-	L->mainline = L->drv == SCMWQ_DRV_MAINLINE || L->drv == SCMWQ_DRV_MAINLINE_6_3 ||
-		      L->drv == SCMWQ_DRV_MAINLINE_6_11;
-	L->wake_ack = !L->mainline;
-	L->sys = o->format != SCMWQ_SYS_UNKNOWN ? o->format :
-		 L->mainline ? SCMWQ_SYS_QCOM_SCM : SCMWQ_SYS_SCM;
-	L->nq = o->queues ? o->queues : 1;
-	if (L->drv == SCMWQ_DRV_MAINLINE_6_3 || L->drv == SCMWQ_DRV_MAINLINE_6_11)
-		L->nq = 1;	/* one completion; wq_ctx must be 0 */
-	L->nclients = o->threads ? o->threads : 1;
-	L->group_n = L->nclients >= 3 ? 3 : 2;
-	L->warm_calls = o->calls / 10 > 3 ? o->calls / 10 : 3;
-	if (L->warm_calls > o->calls)
-		L->warm_calls = o->calls;
-	L->qcap = 2 * L->nclients + 8;
-	L->fw_rng = o->seed ^ 0x6a09e667f3bcc909ULL;
-	L->drv_free = L->mainline ? 1 : L->nclients;
-	pthread_mutex_init(&L->out_lock, NULL);
-	pthread_mutex_init(&L->drv_lock, NULL);
-	pthread_mutex_init(&L->fw_lock, NULL);
-	cond_init(&L->drv_cond);
-	cond_init(&L->fw_cond);
-	cond_init(&L->irq_cond);
-	L->wqs = calloc(L->nq, sizeof(*L->wqs));
-	L->irq_q = calloc(L->qcap, sizeof(*L->irq_q));
-	L->ret_q = calloc(L->qcap, sizeof(*L->ret_q));
-	L->cl = calloc(L->nclients, sizeof(*L->cl));
+	live_configure(L, o);
+	ret = live_alloc(L);
 	truth = calloc(1, sizeof(*truth));
-	if (!L->wqs || !L->irq_q || !L->ret_q || !L->cl || !truth) {
+	if (ret < 0 || !truth) {
 		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 		goto out_free;
 	}
-	for (unsigned int i = 0; i < L->nq; i++)
-		pthread_mutex_init(&L->wqs[i].comp.lock, NULL);
-	lthread_init(L, &L->irq, -1, "irq/41-qcom-scm");
-	lthread_init(L, &L->fw, -2, "scm-firmware");
-	lthread_init(L, &L->hb, -3, "scm-heartbeat");
-	for (unsigned int i = 0; i < L->nclients; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "scm-client-%u", i);
-		lthread_init(L, &L->cl[i], (int)i, name);
-	}
-	if (live_setup_faults(L, err) < 0) {
+	live_init_threads(L);
+	if (live_setup_faults(L, err) < 0 || open_output(L, err) < 0) {
 		ret = -1;
 		goto out_free;
 	}
 
-	/* the text goes to a temporary file first: the header counts the entries */
-	L->fp = tmpfile();
-	L->tmp = L->fp != NULL;
-	if (!L->fp) {
-		L->fp = o->out;
-		if (scmwq_text_write_header(o->out, (int)sysconf(_SC_NPROCESSORS_ONLN), 0) < 0) {
-			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
-			goto out_free;
-		}
-	}
-
-	L->t0 = now_ns();
-	atomic_store(&L->need_calls, true);
-	if (thread_create(&L->fw, live_fw_main) || thread_create(&L->irq, live_irq_main) ||
-	    thread_create(&L->hb, live_hb_main)) {
-		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
-		goto out_stop;
-	}
-	for (unsigned int i = 0; i < L->nclients; i++) {
-		if (thread_create(&L->cl[i], live_client_main)) {
-			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
-			atomic_store(&L->go, true);
-			goto out_stop;
-		}
-	}
-	orchestrate(L);
-out_stop:
-	stop_all(L);
-
+	ret = run_threads(L, err);
 	res->events = L->events;
 	res->calls = atomic_load(&L->calls_done);
 	res->sleeps = L->sleeps;
 	res->wakes = L->wakes;
 	res->end_ns = L->last_ts;
 	live_make_truth(L, truth, res);
-	if (ret < 0)
-		goto out_free;
-	if (L->werr || (L->tmp && copy_out(L, o->out) < 0) || fflush(o->out) || ferror(o->out)) {
-		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
-		goto out_free;
-	}
-	if (o->truth) {
-		struct scmwq_sim_opts eff = *o;	/* what was run */
-
-		eff.live = true;
-		eff.format = L->sys;
-		eff.queues = L->nq;
-		eff.threads = L->nclients;
-		if (scmwq_truth_write(o->truth, truth, &eff, res) < 0)
-			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the truth file");
-	}
+	if (ret == 0)
+		ret = write_out(L, truth, res, err);
 out_free:
 	free(truth);
 	live_free(L);
