@@ -159,6 +159,7 @@ struct sim {
 	uint64_t slept_call[MAX_QUEUES][MAX_THREADS + FIRST_CLIENT];
 };
 
+/* The run's one seeded generator: every random choice draws from it, in order */
 static inline uint64_t rnd(struct sim *s)
 {
 	/* xorshift64* */

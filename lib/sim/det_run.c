@@ -137,7 +137,18 @@ static int run_deterministic(struct sim *s)
 	return s->stop && s->err->cls ? -1 : 0;
 }
 
-/* scmwq_sim_det_run - the deterministic engine (see sim/sim.h) */
+/**
+ * scmwq_sim_det_run - the deterministic engine: virtual time, one seeded generator
+ * @opts: the options, checked and resolved by scmwq_sim_run()
+ * @res: filled with what was written
+ * @err: set on failure
+ *
+ * Writes the trace to @opts->out and, with @opts->truth, the truth JSON:
+ * the same options give the same bytes.
+ *
+ * Return: 0, or -1 with @err (SCMWQ_E_INTERNAL: a write error, or a fault
+ * of --inject this run could not set up).
+ */
 int scmwq_sim_det_run(const struct scmwq_sim_opts *opts, struct scmwq_sim_result *res,
 		      struct scmwq_error *err)
 {
