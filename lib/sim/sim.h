@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The simulator, inside the library: the probe points, the truth, the live
- * engine.  Not installed.
+ * The simulator, inside the library: the probe points, the truth, the two
+ * engines.  Not installed.
  */
 #ifndef SCMWQ_LIB_SIM_H
 #define SCMWQ_LIB_SIM_H
@@ -68,7 +68,16 @@ struct scmwq_truth_item *scmwq_truth_finding(struct scmwq_truth *t, enum scmwq_r
 int scmwq_truth_write(FILE *out, const struct scmwq_truth *t, const struct scmwq_sim_opts *o,
 		      const struct scmwq_sim_result *res);
 
-/* The live engine (lib/sim_live.c): same contract as scmwq_sim_run(). */
+/* The engines */
+
+/*
+ * The deterministic engine (det_*.c): same contract as scmwq_sim_run(),
+ * with the options scmwq_sim_run() checked and resolved.
+ */
+int scmwq_sim_det_run(const struct scmwq_sim_opts *opts, struct scmwq_sim_result *res,
+		      struct scmwq_error *err);
+
+/* The live engine (sim_live.c, live_*.c): same contract as scmwq_sim_run(). */
 int scmwq_sim_live_run(const struct scmwq_sim_opts *opts, struct scmwq_sim_result *res,
 		       struct scmwq_error *err);
 

@@ -17,1106 +17,22 @@
  * real drivers, the vendor reinit race above all, happen by timing and not
  * by script.
  *
- * Every event goes through its probe function (lib/probes.c), so that
+ * Every event goes through its probe function (probes.c), so that
  * uprobes on them record a real kernel trace, and is written as ftrace text
  * with its timestamp taken under the one output lock: lines come out in
  * time order.
  *
- * Locking: a completion's lock may be held while the firmware lock or the
- * output lock is taken (a sleeper logs its sleep and tells firmware it is
- * asleep in one step with its enqueueing); nothing takes another lock while
- * it holds the firmware lock or the output lock.
+ * This file is the run: its set-up, the threads started and orchestrated
+ * until the calls are done and the faults settled, and the end.  The
+ * threads' work is in live_client.c, live_irq.c and live_fw.c (with
+ * live_fwq.c), the faults in live_faults.c, the completions and events in
+ * live_comp.c and live_events.c; their shared state in live.h.
  */
-#include <errno.h>
-#include <limits.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "sim/sim.h"
-
-#define NS_US	1000ULL
-#define NS_MS	1000000ULL
-#define NS_S	1000000000ULL
-
-/* The firmware and driver models */
-#define PARK_PCT	30		/* an original call finds its resource busy */
-#define RESLEEP_PCT	10		/* a RESUME finds it busy again */
-#define INTR_PCT	2		/* firmware answers INTERRUPTED */
-#define RETWAKE_PCT	40		/* WAKE/ACK drivers: wake by a WAKE return */
-#define HOLD_MIN	(100 * NS_US)	/* how long a resource stays busy */
-#define HOLD_MAX	(2 * NS_MS)
-#define RETWAKE_WAIT	(1 * NS_MS)	/* a WAKE return no call carried goes to the IRQ */
-#define THINK_MIN	(20 * NS_US)	/* a client between two calls */
-#define THINK_MAX	(300 * NS_US)
-#define HEARTBEAT	(5 * NS_MS)
-#define FW_TICK		(2 * NS_MS)	/* the firmware thread's longest nap */
-#define SLICE		(20 * NS_MS)	/* blocking waits look for the end of the run */
-#define N_CALL_IDS	8
-
-/* Faults, and how long the trace goes on after one (replay's defaults) */
-#define GRACE		(100 * NS_MS)	/* replay --grace */
-#define LONG_HOLD	(1200 * NS_MS)	/* long-sleep: more than --stall (1 s) */
-#define STRAND_KEEP	(1200 * NS_MS)	/* after a stranded sleep: more than --stall */
-#define SLOW_MIN	(150 * NS_MS)	/* slow-resume: not scheduled again for more */
-#define SLOW_MAX	(190 * NS_MS)	/* than --grace (100 ms) after its wake */
-#define WAKE_ALL_KEEP	(250 * NS_MS)	/* after a WAKE_ALL: more than --grace */
-#define WARM_TIME	(10 * NS_MS)
-#define FAULT_GIVE_UP	(10 * NS_S)	/* an armed fault that cannot be arranged */
-#define DRAIN_MAX	(5 * NS_S)	/* the calls in progress at the end */
-#define MAX_GROUP	8
-
-#define SMC_CALL_BASE	0x42000601ULL
-#define SMC_HEARTBEAT	0xc2000a01ULL
-#define FW_IRQ		41
-
-enum fkind { FK_NONE = 0, FK_WAKE_ALL, FK_LONG, FK_STRAND, FK_SLOW };
-enum fstate { FS_PENDING = 0, FS_ARMED, FS_HAPPENED, FS_SETTLED, FS_ABANDONED };
-enum cstate { CS_IDLE = 0, CS_LOCK_WAIT, CS_IN_CALL, CS_EXITED };
-enum fw_op { OP_CALL, OP_REENTER, OP_RESUME, OP_ACK };
-enum body { BODY_CALL, BODY_RESUME };
-
-struct live;
-
-/* A kernel completion: done, and a FIFO of waiters (swait). */
-struct waiter {
-	struct waiter *next;
-	pthread_cond_t cond;
-	bool queued;
-};
-
-struct completion {
-	pthread_mutex_t lock;
-	unsigned int done;
-	struct waiter *head, *tail;
-};
-
-struct lthread {
-	struct live *L;
-	int idx;
-	pthread_t th;
-	bool running;
-	atomic_int tid;
-	char comm[16];
-	uint64_t rng;
-	struct waiter w;
-	atomic_int state;		/* enum cstate */
-	atomic_bool stuck;		/* blocked for good by a fault */
-
-	/* the current call as firmware sees it (fw_lock) */
-	uint32_t ctx, wq;
-	enum body body;			/* what an ACK completes */
-	bool asleep;			/* on its wq's list */
-	bool woken;			/* a wake for it is on its way */
-	uint64_t deadline;		/* its resource frees */
-	enum fkind fault;
-	uint64_t group_resume;		/* WAKE_ALL member: its resume, 0 none */
-	struct lthread *fnext;		/* next sleeper on the same wq */
-	/* (fw_lock) its call's evidence begins: its previous scm_smc_done, or its first request */
-	uint64_t call_from, prev_done;
-};
-
-/* One wait-queue: the driver's completion and firmware's side of it. */
-struct fwq {
-	struct completion comp;
-	struct lthread *head;		/* asleep, in the order they slept (fw_lock) */
-	unsigned int parking;		/* parked, not yet asleep */
-	unsigned int inflight;		/* woken, not yet resumed */
-	unsigned int gather;		/* wake-all-partial: calls still to park here */
-	bool gathering;
-	bool exclusive;			/* a fault's call owns it: no other parks */
-	bool retired;			/* never parked on or woken again */
-};
-
-struct wake {
-	uint32_t wq, flags;
-	uint64_t deadline;		/* WAKE returns: when it goes to the IRQ */
-};
-
-struct lfault {
-	enum fkind kind;
-	enum scmwq_rule rule;
-	enum fstate st;
-	uint64_t armed_at;
-	uint64_t ts;			/* the sleep, or the WAKE_ALL */
-	uint64_t until;			/* the trace goes on to here */
-	bool ended;			/* long-sleep: the sleeper resumed */
-	bool fired;			/* WAKE_ALL queued */
-	bool has_wq;
-	int pid;
-	char comm[SCMWQ_COMM_LEN];
-	uint32_t wq, ctx;
-	struct lthread *target;
-	int n_group, n_lost;
-	struct lthread *group[MAX_GROUP];
-	/* the truth's evidence span (simtruth.c); end 0: the end of the trace */
-	uint64_t ev_start, ev_end;
-};
-
-struct live {
-	const struct scmwq_sim_opts *o;
-	enum scmwq_driver drv;
-	enum scmwq_system sys;
-	bool mainline;			/* global mutex, 0x1 re-entry, no WAKE/ACK */
-	bool wake_ack;			/* vendor, draft-2022 */
-	unsigned int nq, nclients, group_n;
-	uint64_t warm_calls;
-	uint64_t t0;
-
-	/* output */
-	pthread_mutex_t out_lock;
-	FILE *fp;
-	bool tmp, closed, werr;
-	uint64_t events, sleeps, wakes, last_ts;
-
-	/* the driver's lock: a mutex (capacity 1) or a semaphore */
-	pthread_mutex_t drv_lock;
-	pthread_cond_t drv_cond;
-	unsigned int drv_free;
-
-	/* firmware */
-	pthread_mutex_t fw_lock;
-	pthread_cond_t fw_cond, irq_cond;
-	uint64_t fw_rng;
-	uint32_t next_ctx;
-	struct fwq *wqs;
-	struct wake *irq_q, *ret_q;
-	unsigned int irq_n, ret_n, qcap;
-	struct lfault faults[3];
-	int nfaults, cur;
-
-	atomic_bool go, need_calls, stop_calls, stop_aux, abort;
-	atomic_uint_fast64_t calls_done;
-
-	struct lthread *cl;
-	struct lthread irq, fw, hb;
-};
-
-struct fwret {
-	int ret;
-	uint32_t wq, ctx, flags;
-};
-
-/* ------------------------------------------------------------------ */
-/* Time, randomness, waiting                                           */
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_S + (uint64_t)ts.tv_nsec;
-}
-
-static void sleep_ns(uint64_t ns)
-{
-	struct timespec ts = { (time_t)(ns / NS_S), (long)(ns % NS_S) };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* in [lo, hi) */
-static uint64_t rng_range(uint64_t *s, uint64_t lo, uint64_t hi)
-{
-	return hi > lo ? lo + rng_next(s) % (hi - lo) : lo;
-}
-
-static bool rng_pct(uint64_t *s, unsigned int pct)
-{
-	return rng_next(s) % 100 < pct;
-}
-
-static int cond_init(pthread_cond_t *c)
-{
-	pthread_condattr_t a;
-	int r;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	r = pthread_cond_init(c, &a);
-	pthread_condattr_destroy(&a);
-	return r;
-}
-
-/* Wait on @c until @deadline (CLOCK_MONOTONIC ns) at most. */
-static void cond_wait_until(pthread_cond_t *c, pthread_mutex_t *m, uint64_t deadline)
-{
-	struct timespec ts = { (time_t)(deadline / NS_S), (long)(deadline % NS_S) };
-
-	pthread_cond_timedwait(c, m, &ts);
-}
-
-/* Wait on @c for a while: the caller re-checks its condition and the end. */
-static void cond_wait_slice(pthread_cond_t *c, pthread_mutex_t *m)
-{
-	cond_wait_until(c, m, now_ns() + SLICE);
-}
-
-/* ------------------------------------------------------------------ */
-/* Completions (kernel semantics)                                      */
-
-static void comp_enqueue(struct completion *x, struct waiter *w)
-{
-	w->next = NULL;
-	w->queued = true;
-	if (x->tail)
-		x->tail->next = w;
-	else
-		x->head = w;
-	x->tail = w;
-}
-
-static struct waiter *comp_dequeue(struct completion *x)
-{
-	struct waiter *w = x->head;
-
-	if (!w)
-		return NULL;
-	x->head = w->next;
-	if (!x->head)
-		x->tail = NULL;
-	w->next = NULL;
-	w->queued = false;
-	return w;
-}
-
-static void comp_remove(struct completion *x, struct waiter *w)
-{
-	struct waiter **pp, *prev = NULL;
-
-	for (pp = &x->head; *pp; prev = *pp, pp = &(*pp)->next) {
-		if (*pp != w)
-			continue;
-		*pp = w->next;
-		if (x->tail == w)
-			x->tail = prev;
-		break;
-	}
-	w->next = NULL;
-	w->queued = false;
-}
-
-/* complete(): one more done; the first waiter wakes and re-checks done. */
-static void comp_complete(struct completion *x)
-{
-	struct waiter *w;
-
-	pthread_mutex_lock(&x->lock);
-	if (x->done != UINT_MAX)
-		x->done++;
-	w = comp_dequeue(x);
-	if (w)
-		pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&x->lock);
-}
-
-/* complete_all(): done for good; every waiter wakes and re-checks done. */
-static void comp_complete_all(struct completion *x)
-{
-	struct waiter *w;
-
-	pthread_mutex_lock(&x->lock);
-	x->done = UINT_MAX;
-	while ((w = comp_dequeue(x)) != NULL)
-		pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&x->lock);
-}
-
-static void comp_reinit(struct completion *x)
-{
-	pthread_mutex_lock(&x->lock);
-	x->done = 0;
-	pthread_mutex_unlock(&x->lock);
-}
-
-/* ------------------------------------------------------------------ */
-/* Events                                                              */
-
-static void probe(const struct scmwq_event *ev)
-{
-	switch (ev->type) {
-	case SCMWQ_EV_SMC_REQUEST:
-		scm_smc_request(ev->smc_id, ev->svc_id, ev->cmd_id, ev->args_cnt, ev->args[0],
-				ev->args[1]);
-		break;
-	case SCMWQ_EV_SLEEP:
-		scm_waitq_sleep(ev->wq_ctx, ev->smc_call_ctx);
-		break;
-	case SCMWQ_EV_RESUME:
-		scm_waitq_resume(ev->smc_call_ctx);
-		break;
-	case SCMWQ_EV_GET_WQ_CTX:
-		scm_waitq_get_wq_ctx(ev->wq_ctx, ev->flags, ev->more_pending);
-		break;
-	case SCMWQ_EV_WAKE_ACK:
-		scm_waitq_wake_ack(ev->wq_ctx, ev->smc_call_ctx);
-		break;
-	case SCMWQ_EV_SMC_DONE:
-		scm_smc_done(ev->ret, ev->smc_id, ev->res, ev->res0, ev->res1, ev->res2);
-		break;
-	default:
-		break;
-	}
-}
-
-/*
- * Emit one event on thread @t: the timestamp is taken under the output
- * lock, so the trace is in time order.  Returns the timestamp (0 once the
- * run has closed its output).
- */
-static uint64_t emit(struct lthread *t, struct scmwq_event *ev)
-{
-	struct live *L = t->L;
-	uint64_t ts;
-
-	ev->sys = L->sys;
-	ev->pid = atomic_load(&t->tid);
-	snprintf(ev->comm, sizeof(ev->comm), "%s", t->comm);
-	pthread_mutex_lock(&L->out_lock);
-	if (L->closed) {
-		pthread_mutex_unlock(&L->out_lock);
-		return 0;
-	}
-	ts = now_ns();
-	if (ts < L->last_ts)
-		ts = L->last_ts;
-	ev->ts_ns = ts;
-	ev->cpu = sched_getcpu();
-	probe(ev);
-	if (scmwq_text_write_event(L->fp, ev, L->sys) < 0)
-		L->werr = true;
-	L->last_ts = ts;
-	L->events++;
-	if (ev->type == SCMWQ_EV_SLEEP)
-		L->sleeps++;
-	else if (ev->type == SCMWQ_EV_GET_WQ_CTX || ev->type == SCMWQ_EV_WAKE_ACK)
-		L->wakes++;
-	if (L->o->progress && !(L->events & 4095))
-		L->o->progress(L->events, L->o->progress_arg);
-	pthread_mutex_unlock(&L->out_lock);
-	return ts;
-}
-
-static uint64_t ev_request(struct lthread *t, uint64_t id, unsigned int nargs, uint64_t a0,
-			   uint64_t a1)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_request(&ev, id, nargs, a0, a1);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_done(struct lthread *t, uint64_t id, int ret, uint64_t res0, uint64_t res1)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_done(&ev, id, ret, 0, res0, res1, 0);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_wq(struct lthread *t, enum scmwq_ev_type type, uint32_t wq, uint32_t ctx)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_waitq(&ev, type, wq, ctx);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_resume(struct lthread *t, uint32_t ctx)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_resume(&ev, ctx);
-	return emit(t, &ev);
-}
-
-static uint64_t ev_get_wq_ctx(struct lthread *t, uint32_t wq, uint32_t flags, uint32_t more)
-{
-	struct scmwq_event ev;
-
-	scmwq_event_get_wq_ctx(&ev, wq, flags, more);
-	return emit(t, &ev);
-}
-
-/* ------------------------------------------------------------------ */
-/* Firmware (everything here under fw_lock)                           */
-
-static struct lfault *cur_fault(struct live *L)
-{
-	return L->cur < L->nfaults ? &L->faults[L->cur] : NULL;
-}
-
-static void wake_push(struct live *L, bool irq, uint32_t wq, uint32_t flags, uint64_t deadline)
-{
-	struct wake *q = irq ? L->irq_q : L->ret_q;
-	unsigned int *n = irq ? &L->irq_n : &L->ret_n;
-
-	if (*n >= L->qcap)
-		return;		/* cannot happen: one wake per parked call */
-	q[(*n)++] = (struct wake){ wq, flags, deadline };
-	if (irq)
-		pthread_cond_signal(&L->irq_cond);	/* raise the waitq IRQ */
-}
-
-static struct wake wake_pop(struct live *L, bool irq)
-{
-	struct wake *q = irq ? L->irq_q : L->ret_q;
-	unsigned int *n = irq ? &L->irq_n : &L->ret_n;
-	struct wake w = q[0];
-
-	memmove(q, q + 1, (size_t)(--*n) * sizeof(*q));
-	return w;
-}
-
-/* Nothing in firmware waits on @q, or is parked on it. */
-static bool wq_empty(const struct fwq *q)
-{
-	return !q->head && !q->parking && !q->inflight;
-}
-
-/*
- * Firmware parks calls on @q: not while a wake for it is on its way (a
- * newcomer could take the token meant for the woken sleeper), nor while a
- * fault has it.
- */
-static bool wq_parkable(const struct fwq *q)
-{
-	return !q->retired && !q->exclusive && !q->gathering && !q->inflight;
-}
-
-static int wq_pick_empty(struct live *L)
-{
-	unsigned int start = (unsigned int)(rng_next(&L->fw_rng) % L->nq);
-
-	for (unsigned int i = 0; i < L->nq; i++) {
-		unsigned int w = (start + i) % L->nq;
-
-		if (wq_parkable(&L->wqs[w]) && wq_empty(&L->wqs[w]))
-			return (int)w;
-	}
-	return -1;
-}
-
-static void wq_append(struct fwq *q, struct lthread *c)
-{
-	struct lthread **pp = &q->head;
-
-	while (*pp)
-		pp = &(*pp)->fnext;
-	c->fnext = NULL;
-	*pp = c;
-}
-
-static void wq_unlink(struct fwq *q, struct lthread *c)
-{
-	for (struct lthread **pp = &q->head; *pp; pp = &(*pp)->fnext) {
-		if (*pp == c) {
-			*pp = c->fnext;
-			break;
-		}
-	}
-	c->fnext = NULL;
-}
-
-static struct fwret ret_done(void)
-{
-	return (struct fwret){ 0, 0, 0, 0 };
-}
-
-static struct fwret park(struct live *L, struct lthread *c, uint32_t wq)
-{
-	c->wq = wq;
-	L->wqs[wq].parking++;
-	return (struct fwret){ SCMWQ_RET_WAITQ_SLEEP, wq, c->ctx, 0 };
-}
-
-/* The work of an original call: done, or parked on a busy resource. */
-static struct fwret body_call(struct live *L, struct lthread *c)
-{
-	struct lfault *f = cur_fault(L);
-	int w;
-
-	if (f && f->st == FS_ARMED) {
-		if ((f->kind == FK_STRAND || f->kind == FK_LONG || f->kind == FK_SLOW) &&
-		    !f->target) {
-			w = wq_pick_empty(L);
-			if (w >= 0) {
-				f->target = c;
-				c->fault = f->kind;
-				L->wqs[w].exclusive = true;
-				if (f->kind == FK_STRAND)
-					L->wqs[w].retired = true;
-				return park(L, c, (uint32_t)w);
-			}
-		} else if (f->kind == FK_WAKE_ALL && f->has_wq && L->wqs[f->wq].gather) {
-			L->wqs[f->wq].gather--;
-			c->fault = FK_WAKE_ALL;
-			c->group_resume = 0;
-			return park(L, c, f->wq);
-		}
-	}
-	if (rng_pct(&L->fw_rng, PARK_PCT)) {
-		w = (int)(rng_next(&L->fw_rng) % L->nq);
-		if (wq_parkable(&L->wqs[w]))
-			return park(L, c, (uint32_t)w);
-	}
-	return ret_done();
-}
-
-/* A RESUME's work: done, or its resource is busy again. */
-static struct fwret body_resume(struct live *L, struct lthread *c)
-{
-	if (wq_parkable(&L->wqs[c->wq]) && rng_pct(&L->fw_rng, RESLEEP_PCT))
-		return park(L, c, c->wq);
-	return ret_done();
-}
-
-/* WAKE/ACK drivers: a call entering firmware carries a pending wake back. */
-static bool carry_wake(struct live *L, struct lthread *c, enum body body, struct fwret *r)
-{
-	struct wake w;
-
-	if (!L->wake_ack || !L->ret_n)
-		return false;
-	w = wake_pop(L, false);
-	c->body = body;
-	*r = (struct fwret){ SCMWQ_RET_WAITQ_WAKE, w.wq, c->ctx, w.flags };
-	return true;
-}
-
-/* The call @c got woken: it re-entered firmware with RESUME. */
-static void fw_resumed(struct live *L, struct lthread *c, uint64_t ts)
-{
-	struct fwq *q = &L->wqs[c->wq];
-	struct lfault *f = cur_fault(L);
-
-	if (c->asleep)
-		wq_unlink(q, c);
-	c->asleep = false;
-	if (c->woken && q->inflight)
-		q->inflight--;
-	c->woken = false;
-	if ((c->fault == FK_LONG || c->fault == FK_SLOW) && f && f->target == c) {
-		q->exclusive = false;
-		f->ended = true;
-	}
-	if (c->fault == FK_WAKE_ALL && !c->group_resume)
-		c->group_resume = ts;
-	c->fault = FK_NONE;
-	pthread_cond_signal(&L->fw_cond);
-}
-
-/* An smc instruction of client @c into firmware. */
-static struct fwret fw_enter(struct live *L, struct lthread *c, enum fw_op op, uint64_t ts)
-{
-	struct fwret r;
-
-	pthread_mutex_lock(&L->fw_lock);
-	switch (op) {
-	case OP_CALL:
-		c->ctx = ++L->next_ctx;
-		c->fault = FK_NONE;
-		c->call_from = c->prev_done ? c->prev_done : ts;
-		if (rng_pct(&L->fw_rng, INTR_PCT)) {
-			r = (struct fwret){ SCMWQ_RET_INTERRUPTED, 0, 0, 0 };
-			break;
-		}
-		if (!carry_wake(L, c, BODY_CALL, &r))
-			r = body_call(L, c);
-		break;
-	case OP_REENTER:
-		r = body_call(L, c);
-		break;
-	case OP_RESUME:
-		fw_resumed(L, c, ts);
-		if (!carry_wake(L, c, BODY_RESUME, &r))
-			r = body_resume(L, c);
-		break;
-	default:	/* OP_ACK: the work of the call the WAKE came back to */
-		r = c->body == BODY_CALL ? body_call(L, c) : body_resume(L, c);
-		break;
-	}
-	pthread_mutex_unlock(&L->fw_lock);
-	return r;
-}
-
-static void fault_record(struct lfault *f, struct lthread *t, uint64_t ts, uint32_t wq,
-			 uint32_t ctx)
-{
-	f->st = FS_HAPPENED;
-	f->ts = ts;
-	f->pid = atomic_load(&t->tid);
-	snprintf(f->comm, sizeof(f->comm), "%s", t->comm);
-	f->wq = wq;
-	f->ctx = ctx;
-	f->has_wq = true;
-}
-
-/* All the calls gathered on @q are asleep: one WAKE_ALL for all of them. */
-static void wake_all_fire(struct live *L, struct lfault *f, struct fwq *q)
-{
-	q->gathering = false;
-	q->retired = true;	/* a lost waiter must stay lost: nothing else here */
-	for (struct lthread *s = q->head; s; s = s->fnext) {
-		if (s->woken)
-			continue;
-		s->woken = true;
-		q->inflight++;
-		if (f->n_group < MAX_GROUP)
-			f->group[f->n_group++] = s;
-		if (!f->ev_start || (s->call_from && s->call_from < f->ev_start))
-			f->ev_start = s->call_from;
-	}
-	f->fired = true;
-	wake_push(L, true, f->wq, SCMWQ_WAKE_ALL, 0);
-}
-
-/*
- * Client @c has logged its sleep at @ts (it holds its completion's lock):
- * firmware may wake it from now on.
- */
-static void fw_asleep(struct live *L, struct lthread *c, uint64_t ts)
-{
-	struct fwq *q = &L->wqs[c->wq];
-	struct lfault *f;
-	uint64_t now = now_ns();
-
-	pthread_mutex_lock(&L->fw_lock);
-	f = cur_fault(L);
-	if (q->parking)
-		q->parking--;
-	c->asleep = true;
-	c->woken = false;
-	wq_append(q, c);
-	c->deadline = now + rng_range(&L->fw_rng, HOLD_MIN, HOLD_MAX);
-	if (f && (c->fault == FK_STRAND || c->fault == FK_LONG || c->fault == FK_SLOW) &&
-	    f->target == c) {
-		fault_record(f, c, ts, c->wq, c->ctx);
-		f->ev_start = c->call_from;
-		if (c->fault == FK_STRAND) {
-			c->deadline = UINT64_MAX;	/* its IRQ is never raised */
-			f->until = ts + STRAND_KEEP;
-			atomic_store(&c->stuck, true);
-		} else if (c->fault == FK_LONG) {
-			c->deadline = now + LONG_HOLD;
-		}
-	} else if (f && c->fault == FK_WAKE_ALL && f->kind == FK_WAKE_ALL && q->gathering &&
-		   !q->gather && !q->parking) {
-		wake_all_fire(L, f, q);
-	}
-	pthread_cond_signal(&L->fw_cond);
-	pthread_mutex_unlock(&L->fw_lock);
-}
-
-/* Every thread of the run: its pid and its name (the comm of its events). */
-static void thread_start(struct lthread *t)
-{
-	atomic_store(&t->tid, (int)syscall(SYS_gettid));
-	pthread_setname_np(pthread_self(), t->comm);
-}
-
-/* A resource freed: wake the sleeper the driver will wake (the first). */
-static void fw_wake(struct live *L, struct fwq *q, uint32_t wq, struct lthread *s, uint64_t now)
-{
-	s->woken = true;
-	q->inflight++;
-	if (L->wake_ack && s->fault == FK_NONE && rng_pct(&L->fw_rng, RETWAKE_PCT))
-		wake_push(L, false, wq, SCMWQ_WAKE_ONE, now + RETWAKE_WAIT);
-	else
-		wake_push(L, true, wq, SCMWQ_WAKE_ONE, 0);
-}
-
-static void *fw_main(void *arg)
-{
-	struct lthread *t = arg;
-	struct live *L = t->L;
-
-	thread_start(t);
-	pthread_mutex_lock(&L->fw_lock);
-	while (!atomic_load(&L->stop_aux)) {
-		uint64_t now = now_ns(), next = now + FW_TICK;
-
-		for (uint32_t w = 0; w < L->nq; w++) {
-			struct fwq *q = &L->wqs[w];
-
-			if (q->retired || q->gathering)
-				continue;
-			/* resources free in the order the calls slept (FIFO) */
-			for (struct lthread *s = q->head; s; s = s->fnext) {
-				if (s->woken)
-					continue;
-				if (s->deadline > now) {
-					if (s->deadline < next)
-						next = s->deadline;
-					break;
-				}
-				fw_wake(L, q, w, s, now);
-			}
-		}
-		/* WAKE returns no call came to carry: by the IRQ after all */
-		for (unsigned int i = 0; i < L->ret_n;) {
-			if (L->ret_q[i].deadline <= now) {
-				struct wake wk = L->ret_q[i];
-
-				memmove(&L->ret_q[i], &L->ret_q[i + 1],
-					(size_t)(L->ret_n - i - 1) * sizeof(wk));
-				L->ret_n--;
-				wake_push(L, true, wk.wq, wk.flags, 0);
-				continue;
-			}
-			if (L->ret_q[i].deadline < next)
-				next = L->ret_q[i].deadline;
-			i++;
-		}
-		cond_wait_until(&L->fw_cond, &L->fw_lock, next);
-	}
-	pthread_mutex_unlock(&L->fw_lock);
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* The IRQ thread and the heartbeat                                    */
-
-/*
- * vendor: what lies between complete_all() and reinit_completion().  In the
- * kernel nothing: the two calls follow each other.  Here the IRQ thread
- * yields its CPU once, so whether a woken waiter re-checks done before the
- * reset is up to the scheduler: waiters woken onto this CPU may run first,
- * those elsewhere race with the reset.
- */
-static void reinit_window(void)
-{
-	sched_yield();
-}
-
-static void *irq_main(void *arg)
-{
-	struct lthread *t = arg;
-	struct live *L = t->L;
-
-	thread_start(t);
-	pthread_mutex_lock(&L->fw_lock);
-	for (;;) {
-		bool more;
-
-		while (!L->irq_n && !atomic_load(&L->stop_aux))
-			cond_wait_slice(&L->irq_cond, &L->fw_lock);
-		if (!L->irq_n)
-			break;
-		pthread_mutex_unlock(&L->fw_lock);
-		/* the handler's drain loop: GET_WQ_CTX while more_pending */
-		do {
-			struct wake wk;
-			struct completion *x;
-			struct lfault *f;
-			uint64_t ts;
-
-			ev_request(t, SCMWQ_SMC_GET_WQ_CTX, 0, 0, 0);
-			pthread_mutex_lock(&L->fw_lock);
-			wk = wake_pop(L, true);
-			more = L->irq_n > 0;
-			pthread_mutex_unlock(&L->fw_lock);
-			ts = ev_get_wq_ctx(t, wk.wq, wk.flags, more);
-			x = &L->wqs[wk.wq].comp;
-			if (wk.flags != SCMWQ_WAKE_ALL) {
-				comp_complete(x);
-				continue;
-			}
-			pthread_mutex_lock(&L->fw_lock);
-			f = cur_fault(L);
-			if (f && f->kind == FK_WAKE_ALL && f->fired && f->st == FS_ARMED) {
-				fault_record(f, t, ts, wk.wq, 0);
-				f->until = ts + WAKE_ALL_KEEP;
-			}
-			pthread_mutex_unlock(&L->fw_lock);
-			comp_complete_all(x);
-			if (L->drv == SCMWQ_DRV_VENDOR) {
-				reinit_window();
-				comp_reinit(x);
-			}
-		} while (more);
-		pthread_mutex_lock(&L->fw_lock);
-	}
-	pthread_mutex_unlock(&L->fw_lock);
-	return NULL;
-}
-
-static void *hb_main(void *arg)
-{
-	struct lthread *t = arg;
-	struct live *L = t->L;
-
-	thread_start(t);
-	while (!atomic_load(&L->stop_aux)) {
-		ev_request(t, SMC_HEARTBEAT, 0, 0, 0);
-		ev_done(t, SMC_HEARTBEAT, 0, 0, 0);
-		sleep_ns(HEARTBEAT);
-	}
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* The driver, on a client thread                                      */
-
-static int drv_lock(struct live *L)
-{
-	int ret = 0;
-
-	pthread_mutex_lock(&L->drv_lock);
-	while (!L->drv_free && !atomic_load(&L->abort))
-		cond_wait_slice(&L->drv_cond, &L->drv_lock);
-	if (L->drv_free)
-		L->drv_free--;
-	else
-		ret = -1;
-	pthread_mutex_unlock(&L->drv_lock);
-	return ret;
-}
-
-static void drv_unlock(struct live *L)
-{
-	pthread_mutex_lock(&L->drv_lock);
-	L->drv_free++;
-	pthread_cond_signal(&L->drv_cond);
-	pthread_mutex_unlock(&L->drv_lock);
-}
-
-/*
- * WAITQ_SLEEP: log the sleep and wait for the completion of @wq, as
- * qcom_scm_wait_for_wq_completion() does.  The sleep is logged under the
- * completion's lock, so the order of the sleeps in the trace is the order
- * of the waiters.  Returns -1 when the run ended with the call still asleep.
- */
-static int client_sleep(struct lthread *c, uint32_t wq, uint32_t ctx)
-{
-	struct live *L = c->L;
-	struct completion *x = &L->wqs[wq].comp;
-	uint64_t ts;
-	int ret = 0;
-
-	pthread_mutex_lock(&x->lock);
-	ts = ev_wq(c, SCMWQ_EV_SLEEP, wq, ctx);
-	fw_asleep(L, c, ts);
-	/* wait_for_completion() */
-	while (x->done == 0) {
-		comp_enqueue(x, &c->w);
-		while (c->w.queued && !atomic_load(&L->abort))
-			cond_wait_slice(&c->w.cond, &x->lock);
-		if (c->w.queued) {
-			comp_remove(x, &c->w);
-			ret = -1;
-			goto out;
-		}
-	}
-	if (x->done != UINT_MAX)
-		x->done--;
-out:
-	pthread_mutex_unlock(&x->lock);
-	/*
-	 * slow-resume: woken, but not scheduled again for a while (a busy
-	 * CPU); firmware already gave its resource back and sends no other
-	 * wake on this wait-queue, which is its alone
-	 */
-	if (!ret && c->fault == FK_SLOW)
-		sleep_ns(rng_range(&c->rng, SLOW_MIN, SLOW_MAX));
-	return ret;
-}
-
-/* @c's call ended at @ts: a long sleep's evidence ends with it. */
-static void call_done(struct live *L, struct lthread *c, uint64_t ts)
-{
-	pthread_mutex_lock(&L->fw_lock);
-	c->prev_done = ts;
-	for (int i = 0; i < L->nfaults; i++) {
-		struct lfault *f = &L->faults[i];
-
-		if ((f->kind == FK_LONG || f->kind == FK_SLOW) && f->target == c && f->ended &&
-		    !f->ev_end && ts)
-			f->ev_end = ts + SCMWQ_TRUTH_SKEW_NS;
-	}
-	pthread_mutex_unlock(&L->fw_lock);
-}
-
-/* One SCM call, from the request to scm_smc_done.  -1: the run ended. */
-static int client_call(struct lthread *c)
-{
-	struct live *L = c->L;
-	uint64_t k = rng_next(&c->rng) % N_CALL_IDS;
-	uint64_t id = SMC_CALL_BASE + k, a0 = rng_next(&c->rng) & 0xffff, a1 = (uint64_t)c->idx;
-	struct fwret r;
-	uint64_t ts;
-
-	ts = ev_request(c, id, 2, a0, a1);
-	r = fw_enter(L, c, OP_CALL, ts);
-	for (;;) {
-		switch (r.ret) {
-		case SCMWQ_RET_INTERRUPTED:
-			ev_request(c, L->mainline ? SCMWQ_SMC_INTERRUPTED : id, 2, a0, a1);
-			r = fw_enter(L, c, OP_REENTER, 0);
-			break;
-		case SCMWQ_RET_WAITQ_WAKE: {
-			struct fwret w = r;
-
-			ev_wq(c, SCMWQ_EV_WAKE_ACK, w.wq, w.ctx);
-			if (L->drv == SCMWQ_DRV_VENDOR)	/* wakes right away, then ACKs */
-				comp_complete(&L->wqs[w.wq].comp);
-			ev_request(c, SCMWQ_SMC_ACK, 1, w.ctx, 0);
-			r = fw_enter(L, c, OP_ACK, 0);
-			if (L->drv != SCMWQ_DRV_VENDOR)	/* the 2022 design: after the ACK */
-				comp_complete(&L->wqs[w.wq].comp);
-			break;
-		}
-		case SCMWQ_RET_WAITQ_SLEEP:
-			if (client_sleep(c, r.wq, r.ctx) < 0)
-				return -1;
-			ts = ev_resume(c, r.ctx);
-			ev_request(c, SCMWQ_SMC_RESUME, 1, r.ctx, 0);
-			r = fw_enter(L, c, OP_RESUME, ts);
-			break;
-		default:
-			ts = ev_done(c, id, 0, 0, 0);
-			call_done(L, c, ts);
-			return 0;
-		}
-	}
-}
-
-static void *client_main(void *arg)
-{
-	struct lthread *c = arg;
-	struct live *L = c->L;
-
-	thread_start(c);
-	if (c->idx == 0) {
-		if (L->drv == SCMWQ_DRV_MAINLINE) {
-			/* probe: how many wait-queues firmware has, and its IRQ */
-			ev_request(c, SCMWQ_SMC_GET_INFO, 0, 0, 0);
-			ev_done(c, SCMWQ_SMC_GET_INFO, 0, L->nq, FW_IRQ);
-		}
-		atomic_store(&L->go, true);
-	}
-	while (!atomic_load(&L->go) && !atomic_load(&L->stop_calls))
-		sleep_ns(50 * NS_US);
-	while (!atomic_load(&L->stop_calls)) {
-		if (!atomic_load(&L->need_calls)) {
-			sleep_ns(NS_MS);
-			continue;
-		}
-		atomic_store(&c->state, CS_LOCK_WAIT);
-		if (drv_lock(L) < 0)
-			break;
-		/* in_call first, then the check: the end of the run sees one or the other */
-		atomic_store(&c->state, CS_IN_CALL);
-		if (atomic_load(&L->stop_calls)) {
-			drv_unlock(L);
-			break;
-		}
-		if (client_call(c) < 0) {
-			drv_unlock(L);
-			break;
-		}
-		drv_unlock(L);
-		atomic_store(&c->state, CS_IDLE);
-		atomic_fetch_add(&L->calls_done, 1);
-		sleep_ns(rng_range(&c->rng, THINK_MIN, THINK_MAX));
-	}
-	atomic_store(&c->state, CS_EXITED);
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* The run                                                             */
-
-/*
- * Move the faults along (fw_lock held): arm the next one after the
- * warm-up, settle the one whose trace has gone on long enough.  @stopping:
- * the run is over; a fault not arranged yet is given up.  Returns true
- * when every fault is settled or given up.
- */
-static bool faults_tick(struct live *L, uint64_t now, bool stopping)
-{
-	struct lfault *f;
-
-	while ((f = cur_fault(L)) != NULL) {
-		switch (f->st) {
-		case FS_PENDING:
-			if (stopping) {
-				f->st = FS_ABANDONED;
-				break;
-			}
-			if (atomic_load(&L->calls_done) < L->warm_calls || now - L->t0 < WARM_TIME)
-				return false;
-			if (f->kind == FK_WAKE_ALL) {
-				int w = wq_pick_empty(L);
-
-				if (w < 0)
-					return false;
-				f->wq = (uint32_t)w;
-				f->has_wq = true;
-				L->wqs[w].gathering = true;
-				L->wqs[w].gather = L->group_n;
-			}
-			f->st = FS_ARMED;
-			f->armed_at = now;
-			return false;
-		case FS_ARMED:
-			if (f->target || f->fired ||
-			    (!stopping && now - f->armed_at < FAULT_GIVE_UP))
-				return false;
-			if (f->kind == FK_WAKE_ALL) {
-				/* its sleepers are woken one by one, as usual */
-				L->wqs[f->wq].gathering = false;
-				L->wqs[f->wq].gather = 0;
-				pthread_cond_signal(&L->fw_cond);
-			}
-			f->st = FS_ABANDONED;
-			break;
-		case FS_HAPPENED:
-			if (f->kind == FK_LONG || f->kind == FK_SLOW ? !f->ended : now < f->until)
-				return false;
-			f->st = FS_SETTLED;
-			if (f->kind != FK_WAKE_ALL)
-				break;
-			/* replay: missed if not resumed within --grace of the WAKE_ALL */
-			for (int i = 0; i < f->n_group; i++) {
-				struct lthread *s = f->group[i];
-
-				if (!s->group_resume ||
-				    s->group_resume / NS_US > f->ts / NS_US + GRACE / NS_US)
-					f->n_lost++;
-				if (!s->group_resume)
-					atomic_store(&s->stuck, true);
-			}
-			break;
-		default:
-			break;
-		}
-		L->cur++;
-	}
-	return true;
-}
-
-static bool fault_needs_calls(struct live *L)
-{
-	struct lfault *f = cur_fault(L);
-
-	return f && (f->st == FS_PENDING || (f->st == FS_ARMED && !f->fired && !f->target));
-}
+#include "sim/live.h"
 
 static void orchestrate(struct live *L)
 {
@@ -1131,11 +47,11 @@ static void orchestrate(struct live *L)
 		done = atomic_load(&L->calls_done);
 		timeup = o->duration_ns && now - L->t0 >= o->duration_ns;
 		pthread_mutex_lock(&L->fw_lock);
-		settled = faults_tick(L, now, timeup);
+		settled = live_faults_tick(L, now, timeup);
 		for (int i = 0; i < L->nfaults; i++)
 			if (L->faults[i].kind == FK_STRAND && L->faults[i].st == FS_SETTLED)
 				stranded = true;
-		need = !timeup && (done < o->calls || fault_needs_calls(L));
+		need = !timeup && (done < o->calls || live_fault_needs_calls(L));
 		pthread_mutex_unlock(&L->fw_lock);
 		atomic_store(&L->need_calls, need);
 		/* after a stranded sleeper on mainline nothing completes: end by time */
@@ -1186,139 +102,6 @@ static void stop_all(struct live *L)
 	for (unsigned int i = 0; i < L->nclients; i++)
 		if (L->cl[i].running)
 			pthread_join(L->cl[i].th, NULL);
-}
-
-static enum fkind fault_kind(enum scmwq_rule rule)
-{
-	switch (rule) {
-	case SCMWQ_R_WAKE_ALL_PARTIAL:
-		return FK_WAKE_ALL;
-	case SCMWQ_R_LONG_SLEEP:
-		return FK_LONG;
-	case SCMWQ_R_STRANDED_SLEEPER:
-		return FK_STRAND;
-	case SCMWQ_R_SLOW_RESUME:
-		return FK_SLOW;
-	default:
-		return FK_NONE;
-	}
-}
-
-static int setup_faults(struct live *L, struct scmwq_error *err)
-{
-	const struct scmwq_sim_opts *o = L->o;
-	bool want[FK_SLOW + 1] = { false };
-
-	for (int i = 0; i < o->n_inject; i++) {
-		enum scmwq_rule r = o->inject[i];
-		enum fkind k = fault_kind(r);
-
-		if (k == FK_NONE)
-			return scmwq_error_set(err, SCMWQ_E_USAGE,
-					       "--inject=%s: the live engine cannot cause it "
-					       "(live: stranded-sleeper, long-sleep, slow-resume; "
-					       "wake-all-partial with --driver=vendor)",
-					       scmwq_rule_info(r)->id);
-		if (k == FK_WAKE_ALL && L->drv != SCMWQ_DRV_VENDOR)
-			return scmwq_error_set(err, SCMWQ_E_USAGE,
-					       "--inject=wake-all-partial needs --driver=vendor "
-					       "(not %s)", scmwq_driver_name(L->drv));
-		if (k == FK_WAKE_ALL && L->nclients < 2)
-			return scmwq_error_set(err, SCMWQ_E_USAGE,
-					       "--inject=wake-all-partial needs --threads of 2 or "
-					       "more: two calls parked at once");
-		want[k] = true;
-	}
-	if (want[FK_WAKE_ALL] && (want[FK_LONG] || want[FK_STRAND] || want[FK_SLOW]) && L->nq < 2)
-		return scmwq_error_set(err, SCMWQ_E_USAGE,
-				       "--inject=wake-all-partial with another fault needs "
-				       "--queues of 2 or more: the WAKE_ALL's wait-queue is not "
-				       "used again");
-	/* in this order: a stranded sleeper on mainline stops every later call */
-	for (int k = FK_WAKE_ALL; k <= FK_SLOW; k++) {
-		struct lfault *f;
-
-		if (!want[k])
-			continue;
-		f = &L->faults[L->nfaults++];
-		f->kind = (enum fkind)k;
-		f->rule = k == FK_WAKE_ALL ? SCMWQ_R_WAKE_ALL_PARTIAL :
-			  k == FK_LONG ? SCMWQ_R_LONG_SLEEP :
-			  k == FK_SLOW ? SCMWQ_R_SLOW_RESUME : SCMWQ_R_STRANDED_SLEEPER;
-		f->pid = -1;
-	}
-	return 0;
-}
-
-static struct scmwq_truth_item *truth_copy(struct scmwq_truth_item *it, const struct lfault *f,
-					   bool with_ctx)
-{
-	if (!it)
-		return NULL;
-	it->ts_ns = f->ts / NS_US * NS_US;	/* as the text trace prints it */
-	it->pid = f->pid;
-	snprintf(it->comm, sizeof(it->comm), "%s", f->comm);
-	it->has_wq_ctx = f->has_wq;
-	it->wq_ctx = f->wq;
-	it->has_ctx = with_ctx;
-	it->smc_call_ctx = with_ctx ? f->ctx : 0;
-	/* (written for findings only) from the calls involved, to the end unless known */
-	it->evidence_start_ns = f->ev_start ? f->ev_start / NS_US * NS_US : it->ts_ns;
-	it->evidence_end_ns = (f->kind == FK_LONG || f->kind == FK_SLOW) && f->ev_end ?
-			      f->ev_end : SCMWQ_TRUTH_TO_END;
-	return it;
-}
-
-static void make_truth(struct live *L, struct scmwq_truth *truth, struct scmwq_sim_result *res)
-{
-	for (int i = 0; i < L->nfaults; i++) {
-		const struct lfault *f = &L->faults[i];
-		struct scmwq_truth_item *it;
-
-		if (f->st != FS_SETTLED && f->st != FS_HAPPENED)
-			continue;
-		res->faults++;
-		switch (f->kind) {
-		case FK_STRAND:
-			it = truth_copy(scmwq_truth_fault(truth, f->rule), f, true);
-			if (it)
-				snprintf(it->detail, sizeof(it->detail), "IRQ not wired: firmware "
-					 "parked the call and never raised the waitq IRQ for it; "
-					 "its wake was dropped");
-			truth_copy(scmwq_truth_finding(truth, f->rule), f, true);
-			break;
-		case FK_LONG:
-			it = truth_copy(scmwq_truth_fault(truth, f->rule), f, true);
-			if (it)
-				snprintf(it->detail, sizeof(it->detail), "firmware held the parked "
-					 "call's resource for %llu ms before raising its wake",
-					 (unsigned long long)(LONG_HOLD / NS_MS));
-			truth_copy(scmwq_truth_finding(truth, f->rule), f, true);
-			break;
-		case FK_SLOW:
-			it = truth_copy(scmwq_truth_fault(truth, f->rule), f, true);
-			if (it)
-				snprintf(it->detail, sizeof(it->detail), "the woken task was not "
-					 "scheduled again for %llu to %llu ms: it resumed late, on "
-					 "its own wake", (unsigned long long)(SLOW_MIN / NS_MS),
-					 (unsigned long long)(SLOW_MAX / NS_MS));
-			truth_copy(scmwq_truth_finding(truth, f->rule), f, true);
-			break;
-		case FK_WAKE_ALL:
-			it = truth_copy(scmwq_truth_fault(truth, f->rule), f, false);
-			if (it)
-				snprintf(it->detail, sizeof(it->detail),
-					 "firmware sent WAKE_ALL to %d sleepers on wq_ctx %u; the "
-					 "vendor driver's complete_all() then reinit_completion() "
-					 "lost %d of them (by timing)", f->n_group, f->wq,
-					 f->n_lost);
-			if (f->n_lost)
-				truth_copy(scmwq_truth_finding(truth, f->rule), f, false);
-			break;
-		default:
-			break;
-		}
-	}
 }
 
 static int thread_create(struct lthread *t, void *(*fn)(void *))
@@ -1384,6 +167,125 @@ static void live_free(struct live *L)
 	free(L);
 }
 
+/* The settings of the run from the options, and its locks. */
+static void live_configure(struct live *L, const struct scmwq_sim_opts *o)
+{
+	L->o = o;
+	L->drv = o->driver;
+	L->mainline = L->drv == SCMWQ_DRV_MAINLINE || L->drv == SCMWQ_DRV_MAINLINE_6_3 ||
+		      L->drv == SCMWQ_DRV_MAINLINE_6_11;
+	L->wake_ack = !L->mainline;
+	L->sys = o->format != SCMWQ_SYS_UNKNOWN ? o->format :
+		 L->mainline ? SCMWQ_SYS_QCOM_SCM : SCMWQ_SYS_SCM;
+	L->nq = o->queues ? o->queues : 1;
+	if (L->drv == SCMWQ_DRV_MAINLINE_6_3 || L->drv == SCMWQ_DRV_MAINLINE_6_11)
+		L->nq = 1;	/* one completion; wq_ctx must be 0 */
+	L->nclients = o->threads ? o->threads : 1;
+	L->group_n = L->nclients >= 3 ? 3 : 2;
+	L->warm_calls = o->calls / 10 > 3 ? o->calls / 10 : 3;
+	if (L->warm_calls > o->calls)
+		L->warm_calls = o->calls;
+	L->qcap = 2 * L->nclients + 8;
+	L->fw_rng = o->seed ^ 0x6a09e667f3bcc909ULL;
+	L->drv_free = L->mainline ? 1 : L->nclients;
+	pthread_mutex_init(&L->out_lock, NULL);
+	pthread_mutex_init(&L->drv_lock, NULL);
+	pthread_mutex_init(&L->fw_lock, NULL);
+	cond_init(&L->drv_cond);
+	cond_init(&L->fw_cond);
+	cond_init(&L->irq_cond);
+}
+
+/* The wait-queues, the queues of wakes and the clients: -1 when out of memory. */
+static int live_alloc(struct live *L)
+{
+	L->wqs = calloc(L->nq, sizeof(*L->wqs));
+	L->irq_q = calloc(L->qcap, sizeof(*L->irq_q));
+	L->ret_q = calloc(L->qcap, sizeof(*L->ret_q));
+	L->cl = calloc(L->nclients, sizeof(*L->cl));
+	if (!L->wqs || !L->irq_q || !L->ret_q || !L->cl)
+		return -1;
+	return 0;
+}
+
+/* The completions' locks, and every thread's name, seed and condition. */
+static void live_init_threads(struct live *L)
+{
+	for (unsigned int i = 0; i < L->nq; i++)
+		pthread_mutex_init(&L->wqs[i].comp.lock, NULL);
+	lthread_init(L, &L->irq, -1, "irq/41-qcom-scm");
+	lthread_init(L, &L->fw, -2, "scm-firmware");
+	lthread_init(L, &L->hb, -3, "scm-heartbeat");
+	for (unsigned int i = 0; i < L->nclients; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "scm-client-%u", i);
+		lthread_init(L, &L->cl[i], (int)i, name);
+	}
+}
+
+/* The text goes to a temporary file first: the header counts the entries. */
+static int open_output(struct live *L, struct scmwq_error *err)
+{
+	const struct scmwq_sim_opts *o = L->o;
+
+	L->fp = tmpfile();
+	L->tmp = L->fp != NULL;
+	if (!L->fp) {
+		L->fp = o->out;
+		if (scmwq_text_write_header(o->out, (int)sysconf(_SC_NPROCESSORS_ONLN), 0) < 0)
+			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
+	}
+	return 0;
+}
+
+/* Start every thread, let the run go on to its end, then stop them all. */
+static int run_threads(struct live *L, struct scmwq_error *err)
+{
+	int ret = 0;
+
+	L->t0 = now_ns();
+	atomic_store(&L->need_calls, true);
+	if (thread_create(&L->fw, live_fw_main) || thread_create(&L->irq, live_irq_main) ||
+	    thread_create(&L->hb, live_hb_main)) {
+		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
+		goto out_stop;
+	}
+	for (unsigned int i = 0; i < L->nclients; i++) {
+		if (thread_create(&L->cl[i], live_client_main)) {
+			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
+			atomic_store(&L->go, true);
+			goto out_stop;
+		}
+	}
+	orchestrate(L);
+out_stop:
+	stop_all(L);
+	return ret;
+}
+
+/* The trace (copied from the temporary file) and the truth, to their streams. */
+static int write_out(struct live *L, struct scmwq_truth *truth, struct scmwq_sim_result *res,
+		     struct scmwq_error *err)
+{
+	const struct scmwq_sim_opts *o = L->o;
+
+	if (L->werr || (L->tmp && copy_out(L, o->out) < 0) || fflush(o->out) || ferror(o->out))
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
+	if (o->truth) {
+		struct scmwq_sim_opts eff = *o;	/* what was run */
+
+		eff.live = true;
+		eff.format = L->sys;
+		eff.queues = L->nq;
+		eff.threads = L->nclients;
+		if (scmwq_truth_write(o->truth, truth, &eff, res) < 0)
+			return scmwq_error_set(err, SCMWQ_E_INTERNAL,
+					       "cannot write the truth file");
+	}
+	return 0;
+}
+
 /**
  * scmwq_sim_live_run - the live engine: real threads, real time
  * @o: the options (driver resolved, never auto)
@@ -1414,106 +316,28 @@ int scmwq_sim_live_run(const struct scmwq_sim_opts *o, struct scmwq_sim_result *
 	L = calloc(1, sizeof(*L));
 	if (!L)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	L->o = o;
-	L->drv = o->driver;
-	L->mainline = L->drv == SCMWQ_DRV_MAINLINE || L->drv == SCMWQ_DRV_MAINLINE_6_3 ||
-		      L->drv == SCMWQ_DRV_MAINLINE_6_11;
-	L->wake_ack = !L->mainline;
-	L->sys = o->format != SCMWQ_SYS_UNKNOWN ? o->format :
-		 L->mainline ? SCMWQ_SYS_QCOM_SCM : SCMWQ_SYS_SCM;
-	L->nq = o->queues ? o->queues : 1;
-	if (L->drv == SCMWQ_DRV_MAINLINE_6_3 || L->drv == SCMWQ_DRV_MAINLINE_6_11)
-		L->nq = 1;	/* one completion; wq_ctx must be 0 */
-	L->nclients = o->threads ? o->threads : 1;
-	L->group_n = L->nclients >= 3 ? 3 : 2;
-	L->warm_calls = o->calls / 10 > 3 ? o->calls / 10 : 3;
-	if (L->warm_calls > o->calls)
-		L->warm_calls = o->calls;
-	L->qcap = 2 * L->nclients + 8;
-	L->fw_rng = o->seed ^ 0x6a09e667f3bcc909ULL;
-	L->drv_free = L->mainline ? 1 : L->nclients;
-	pthread_mutex_init(&L->out_lock, NULL);
-	pthread_mutex_init(&L->drv_lock, NULL);
-	pthread_mutex_init(&L->fw_lock, NULL);
-	cond_init(&L->drv_cond);
-	cond_init(&L->fw_cond);
-	cond_init(&L->irq_cond);
-	L->wqs = calloc(L->nq, sizeof(*L->wqs));
-	L->irq_q = calloc(L->qcap, sizeof(*L->irq_q));
-	L->ret_q = calloc(L->qcap, sizeof(*L->ret_q));
-	L->cl = calloc(L->nclients, sizeof(*L->cl));
+	live_configure(L, o);
+	ret = live_alloc(L);
 	truth = calloc(1, sizeof(*truth));
-	if (!L->wqs || !L->irq_q || !L->ret_q || !L->cl || !truth) {
+	if (ret < 0 || !truth) {
 		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 		goto out_free;
 	}
-	for (unsigned int i = 0; i < L->nq; i++)
-		pthread_mutex_init(&L->wqs[i].comp.lock, NULL);
-	lthread_init(L, &L->irq, -1, "irq/41-qcom-scm");
-	lthread_init(L, &L->fw, -2, "scm-firmware");
-	lthread_init(L, &L->hb, -3, "scm-heartbeat");
-	for (unsigned int i = 0; i < L->nclients; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "scm-client-%u", i);
-		lthread_init(L, &L->cl[i], (int)i, name);
-	}
-	if (setup_faults(L, err) < 0) {
+	live_init_threads(L);
+	if (live_setup_faults(L, err) < 0 || open_output(L, err) < 0) {
 		ret = -1;
 		goto out_free;
 	}
 
-	/* the text goes to a temporary file first: the header counts the entries */
-	L->fp = tmpfile();
-	L->tmp = L->fp != NULL;
-	if (!L->fp) {
-		L->fp = o->out;
-		if (scmwq_text_write_header(o->out, (int)sysconf(_SC_NPROCESSORS_ONLN), 0) < 0) {
-			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
-			goto out_free;
-		}
-	}
-
-	L->t0 = now_ns();
-	atomic_store(&L->need_calls, true);
-	if (thread_create(&L->fw, fw_main) || thread_create(&L->irq, irq_main) ||
-	    thread_create(&L->hb, hb_main)) {
-		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
-		goto out_stop;
-	}
-	for (unsigned int i = 0; i < L->nclients; i++) {
-		if (thread_create(&L->cl[i], client_main)) {
-			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot start a thread");
-			atomic_store(&L->go, true);
-			goto out_stop;
-		}
-	}
-	orchestrate(L);
-out_stop:
-	stop_all(L);
-
+	ret = run_threads(L, err);
 	res->events = L->events;
 	res->calls = atomic_load(&L->calls_done);
 	res->sleeps = L->sleeps;
 	res->wakes = L->wakes;
 	res->end_ns = L->last_ts;
-	make_truth(L, truth, res);
-	if (ret < 0)
-		goto out_free;
-	if (L->werr || (L->tmp && copy_out(L, o->out) < 0) || fflush(o->out) || ferror(o->out)) {
-		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the trace");
-		goto out_free;
-	}
-	if (o->truth) {
-		struct scmwq_sim_opts eff = *o;	/* what was run */
-
-		eff.live = true;
-		eff.format = L->sys;
-		eff.queues = L->nq;
-		eff.threads = L->nclients;
-		if (scmwq_truth_write(o->truth, truth, &eff, res) < 0)
-			ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "cannot write the truth file");
-	}
+	live_make_truth(L, truth, res);
+	if (ret == 0)
+		ret = write_out(L, truth, res, err);
 out_free:
 	free(truth);
 	live_free(L);
