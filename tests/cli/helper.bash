@@ -35,13 +35,26 @@ need_tracefs() {
 	[[ -e $TRACEFS/uprobe_events ]] || skip "the kernel has no uprobe events (CONFIG_UPROBE_EVENTS)"
 }
 
+# Drop lines naming the instance or probe group of a scmwq-trace that is
+# still running: another test run on the same machine (the kernel's tracefs
+# is shared) is not this test's leftover.  Ours have exited by the time the
+# state is compared, and a dead run's leftovers are still listed.
+not_running() {
+	local line pid
+	while IFS= read -r line; do
+		[[ $line =~ scmwq(-trace-|_)([0-9]+) ]] || { echo "$line"; continue; }
+		pid=${BASH_REMATCH[2]}
+		kill -0 "$pid" 2>/dev/null || echo "$line"
+	done
+}
+
 # What record and monitor may touch in tracefs, for before/after comparisons:
-# the instances and dynamic events of scmwq-trace runs, and the top-level
-# settings.
+# the instances and dynamic events of scmwq-trace runs that are not running,
+# and the top-level settings.
 tracefs_state() {
 	local f
-	ls "$TRACEFS/instances" | grep '^scmwq-trace-' || true
-	grep -E '^[a-z]:scmwq_[0-9]+/' "$TRACEFS/dynamic_events" || true
+	ls "$TRACEFS/instances" | grep '^scmwq-trace-' | not_running || true
+	grep -E '^[a-z]:scmwq_[0-9]+/' "$TRACEFS/dynamic_events" | not_running || true
 	for f in tracing_on trace_clock buffer_size_kb current_tracer set_event set_event_pid \
 		 buffer_percent; do
 		[[ -e $TRACEFS/$f ]] && echo "$f: $(cat "$TRACEFS/$f")"
