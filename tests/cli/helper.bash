@@ -35,6 +35,19 @@ need_tracefs() {
 	[[ -e $TRACEFS/uprobe_events ]] || skip "the kernel has no uprobe events (CONFIG_UPROBE_EVENTS)"
 }
 
+# Poll until "$@" succeeds, for at most $SCMWQ_WAIT_S seconds (default 60:
+# a sanitizer build on a loaded CI machine can take seconds to set up
+# probes); then fail saying what never happened.
+wait_until() {
+	local what=$1 i
+	shift
+	for ((i = 0; i < ${SCMWQ_WAIT_S:-60} * 10; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "timed out after ${SCMWQ_WAIT_S:-60} s waiting for $what"
+}
+
 # Drop lines naming the instance or probe group of a scmwq-trace that is
 # still running: another test run on the same machine (the kernel's tracefs
 # is shared) is not this test's leftover.  Ours have exited by the time the

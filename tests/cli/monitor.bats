@@ -137,10 +137,7 @@ load helper
 	"$SCMWQ_BIN" monitor --source=uprobe --format=json >"$d/m.ndjson" 2>"$d/m.err" &
 	local pid=$!
 	# tracing is on once the start line is out
-	for _ in $(seq 100); do
-		grep -q '"type": "start"' "$d/m.ndjson" && break
-		sleep 0.1
-	done
+	wait_until "monitor's start line" grep -q '"type": "start"' "$d/m.ndjson"
 	"$SCMWQ_BIN" simulate --live --calls=200 -o /dev/null
 	sleep 0.5
 	kill -INT "$pid"

@@ -240,10 +240,7 @@ teardown() {
 	"$SCMWQ_BIN" record --source=uprobe --uprobe-binary="$gen" --buffer-size=64 \
 		-o "$d/l.dat" -- "$gen" --run "$d/s.scn" 2>"$d/rec.err" &
 	rec=$!
-	for _ in $(seq 100); do
-		grep -q "recording into" "$d/rec.err" && break
-		sleep 0.1
-	done
+	wait_until "record to start recording" grep -q "recording into" "$d/rec.err"
 	sleep 0.5
 	# the recorder stops reading while the calls go on: the buffers overflow
 	kill -STOP "$rec"
@@ -278,10 +275,7 @@ start_long_record() {
 		2>"$BATS_TEST_TMPDIR/rec.err" &
 	rec_pid=$!
 	# until it records (the instance exists and events arrive)
-	for _ in $(seq 50); do
-		ls "$TRACEFS/instances" | grep -q "^scmwq-trace-$rec_pid\$" && break
-		sleep 0.1
-	done
+	wait_until "record's instance" test -d "$TRACEFS/instances/scmwq-trace-$rec_pid"
 	sleep 1
 }
 
