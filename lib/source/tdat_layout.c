@@ -11,6 +11,9 @@
  * libtraceevent), the saved comms, the time offset, and where each CPU's
  * pages lie.  kallsyms, printk formats and ftrace formats are skipped.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,11 +135,45 @@ static int take_format(struct tdat_layout *l, const char *sys, const unsigned ch
 	return 0;
 }
 
+/*
+ * Saved comms, "PID COMM" a line, as libtraceevent's
+ * tep_parse_saved_cmdlines() reads them (up to the first line that is not
+ * one), but without its sscanf(), which leaks on an out-of-range pid.
+ */
 static int take_cmdlines(struct tdat_layout *l, const struct blob *b)
 {
-	/* the blob is NUL-terminated; a NUL inside only ends it early */
-	if (b->len && tep_parse_saved_cmdlines(l->tep, (const char *)b->p) < 0)
-		return scmwq_error_set(l->io.err, SCMWQ_E_INTERNAL, "out of memory");
+	char *p = (char *)b->p, *end = p + strlen(p);
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', end - p), *e = nl ? nl : end, *q = p;
+		bool neg = false;
+		long long pid = 0;
+		int digits = 0;
+
+		if (e == p) {
+			p = e + 1;	/* strtok_r() skips empty lines */
+			continue;
+		}
+		while (q < e && isspace((unsigned char)*q))
+			q++;
+		if (q < e && (*q == '-' || *q == '+'))
+			neg = *q++ == '-';
+		while (q < e && isdigit((unsigned char)*q) && digits < 11) {
+			pid = pid * 10 + (*q++ - '0');
+			digits++;
+		}
+		if (!digits || pid > INT_MAX)
+			break;
+		while (q < e && isspace((unsigned char)*q))
+			q++;
+		if (q == e)
+			break;
+		*e = '\0';
+		errno = 0;
+		if (tep_register_comm(l->tep, q, neg ? -(int)pid : (int)pid) < 0 && errno == ENOMEM)
+			return scmwq_error_set(l->io.err, SCMWQ_E_INTERNAL, "out of memory");
+		p = e + 1;
+	}
 	return 0;
 }
 
