@@ -241,6 +241,7 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 	if (!t->conv)
 		goto fail;
 	scmwq_tepconv_set_diag(t->conv, tdat_diag, src);
+	scmwq_tepconv_cache_comms(t->conv);
 	src->sys = scmwq_tepconv_system(t->conv);
 	src->cpus = t->l.cpus;
 	src->losses_in_order = true;

@@ -58,6 +58,13 @@ uint64_t tdat_num(const struct tdat_io *io, const void *p, int n)
 	const unsigned char *b = p;
 	uint64_t v = 0;
 
+	if (n == 4 && io->big_endian == (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
+		uint32_t v4;
+
+		memcpy(&v4, p, 4);
+		return v4;
+	}
+
 	for (int i = 0; i < n; i++)
 		v |= (uint64_t)b[io->big_endian ? n - 1 - i : i] << (8 * i);
 	return v;
