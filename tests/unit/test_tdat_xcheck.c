@@ -21,11 +21,20 @@
 static char top[2048] = ".";
 
 const char *__lsan_default_suppressions(void);
+const char *__asan_default_options(void);
 
-/* libtracecmd 1.3.1 leaks an instance's trace clock string (not ours). */
+/*
+ * libtracecmd 1.3.1 leaks an instance's trace clock string (not ours);
+ * its frames need the slow unwinder to be seen.
+ */
 const char *__lsan_default_suppressions(void)
 {
 	return "leak:tracecmd_parse_trace_clock\n";
+}
+
+const char *__asan_default_options(void)
+{
+	return "fast_unwind_on_malloc=0";
 }
 
 /* What both sides say of one record. */
