@@ -56,11 +56,13 @@ static bool is_ident_char(char c)
 /*
  * One word of a field declaration: an identifier with optional '*'s and
  * an optional "[digits]" ("char comm[16]", "unsigned long[] args",
- * "const char *", "__data_loc char[] out").
+ * "const char *", "__data_loc char[] out").  Returns -1 if it is not one,
+ * else 0 (no brackets), 1 ("[]") or 2 ("[N]").
  */
-static bool decl_word_ok(const char *w, size_t n)
+static int decl_word(const char *w, size_t n)
 {
 	size_t i = 0;
+	int br = 0;
 
 	while (i < n && w[i] == '*')
 		i++;
@@ -68,7 +70,7 @@ static bool decl_word_ok(const char *w, size_t n)
 		while (i < n && is_ident_char(w[i]))
 			i++;
 	} else if (i == 0) {
-		return false;
+		return -1;
 	}
 	while (i < n && w[i] == '*')
 		i++;
@@ -78,34 +80,44 @@ static bool decl_word_ok(const char *w, size_t n)
 		for (i++; i < n && isdigit((unsigned char)w[i]); i++)
 			d++;
 		if (i >= n || w[i] != ']' || d > 5)
-			return false;
+			return -1;
 		i++;
+		br = d ? 2 : 1;
 	}
-	return i == n;
+	return i == n ? br : -1;
 }
 
-/* "TYPE ... NAME" with single spaces; copied to @out (MAX_DECL bytes). */
+/*
+ * "TYPE ... NAME" with single spaces, as the kernel writes them: "[N]" only
+ * on the name, "[]" only on the type of a __data_loc or __rel_loc field,
+ * right before the name.  Copied to @out (MAX_DECL bytes).
+ */
 static bool decl_ok(const char *d, size_t n, char *out, const char **name)
 {
 	size_t i = 0, words = 0, last = 0;
+	bool loc = (n >= 11 && !memcmp(d, "__data_loc ", 11)) ||
+		   (n >= 10 && !memcmp(d, "__rel_loc ", 10));
+	int prev_br = 0, br = 0;
 
-	if (!n || n >= MAX_DECL)
+	if (!n || n >= MAX_DECL || d[n - 1] == ' ')
 		return false;
 	while (i < n) {
 		size_t s = i;
 
 		while (i < n && d[i] != ' ')
 			i++;
-		if (!decl_word_ok(d + s, i - s))
-			return false;
+		prev_br = words ? br : 0;
+		br = decl_word(d + s, i - s);
+		if (br < 0 || (words && prev_br == 2))
+			return false;	/* "[N]" on a word before the last */
+		if (words && prev_br == 1 && i < n)
+			return false;	/* "[]" not right before the name */
 		words++;
 		last = s;
 		if (i < n)
 			i++;	/* the space */
-		if (i == n && d[n - 1] == ' ')
-			return false;
 	}
-	if (words < 2)
+	if (words < 2 || br == 1 || (prev_br == 1 && !loc))
 		return false;
 	memcpy(out, d, n);
 	out[n] = '\0';
