@@ -320,6 +320,8 @@ static char decode_prev_state(uint64_t state)
 	return letters[__builtin_ctzll(state)];
 }
 
+static const struct scmwq_event zero_event;
+
 static const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
 {
 	for (int i = 0; i < c->nfmts; i++)
@@ -375,7 +377,8 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 	if (!fm)
 		return false;
 
-	memset(ev, 0, sizeof(*ev));
+	/* a copy of a zero event: vector stores, not the slow start of rep stos */
+	*ev = zero_event;
 	ev->type = fm->type;
 	ev->sys = fm->sys;
 	ev->ts_ns = rec->ts;
