@@ -18,7 +18,8 @@ BUILD    ?= build
 PKG_CONFIG ?= pkg-config
 
 # Each library we need and the Debian package that provides it.
-DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev libelf:libelf-dev
+DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev libelf:libelf-dev \
+	zlib:zlib1g-dev libzstd:libzstd-dev
 DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d))))))
 ifneq ($(DEP_MISSING),)
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
@@ -26,9 +27,11 @@ $(error missing libraries; install them with: apt-get install pkg-config $(DEP_M
 endif
 endif
 
-PKGS     := libtracecmd libtracefs libtraceevent libelf
-DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+# libtracecmd only in the tests (a cross-check of our trace.dat reader), not in the binary
+PKGS     := libtracefs libtraceevent libelf zlib libzstd
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libtracecmd 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  := $(shell $(PKG_CONFIG) --libs libtracecmd 2>/dev/null)
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter -Wno-format-nonliteral
@@ -75,12 +78,12 @@ $(BIN): $(CMD_OBJ) $(LIB_A)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -Itests/support $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) $(LIB_A) \
-		$(LDLIBS)
+		$(TEST_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/gen/%.c $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O1 -fno-inline -Itests/support $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) \
-		$(LIB_A) $(LDLIBS)
+		$(LIB_A) $(TEST_LIBS) $(LDLIBS)
 
 # Completions are generated from the option tables of the binary itself.
 completions: completions/scmwq-trace.bash completions/_scmwq-trace

@@ -8,7 +8,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-pkgs=(build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev
+pkgs=(build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev zlib1g-dev libzstd-dev
       trace-cmd bats bats-assert bats-support jq groff-base man-db time zsh
       libxml2-utils librsvg2-bin libelf-dev perl)
 missing=()

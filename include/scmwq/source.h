@@ -40,7 +40,7 @@ typedef void (*scmwq_diag_fn)(const char *path, uint64_t line, const char *what,
  * @err: filled on failure
  *
  * Tells trace.dat from text by its first bytes.  A trace.dat on standard
- * input is first copied to an unlinked temporary file (libtracecmd seeks).
+ * input is first copied to an unlinked temporary file (the trace.dat reader seeks).
  *
  * Return: a source, to be freed with scmwq_source_free(); or NULL with @err
  * set: SCMWQ_E_NOINPUT when the file cannot be opened or read (or is a

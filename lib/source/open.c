@@ -15,7 +15,7 @@
 #define HEAD_LEN 4096
 
 /*
- * trace.dat from a pipe: libtracecmd needs to seek, so spool it into an
+ * trace.dat from a pipe: the trace.dat reader seeks, so spool it into an
  * unlinked temporary file first.
  */
 static int spool_stdin(const char *head, size_t head_len, struct scmwq_error *err)

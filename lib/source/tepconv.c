@@ -87,6 +87,14 @@ struct scmwq_tepconv {
 	enum scmwq_system sys;		/* of the SCM formats, by majority */
 	struct tepconv_fmt *fmts;
 	int nfmts;
+	bool swap;			/* the trace's byte order is not ours */
+	struct tep_format_field *type_f, *pid_f;	/* common_type, common_pid */
+	bool cache_comms;		/* the comms are fixed: cache them */
+	struct {
+		int pid;
+		bool ok;
+		char comm[SCMWQ_COMM_LEN];
+	} comms[256];			/* by pid modulo 256 */
 	scmwq_tepconv_diag_fn diag;	/* records that are ours but garbled */
 	void *diag_arg;
 	char msg[512];			/* the diag's sentence */
@@ -101,6 +109,30 @@ static bool field_ok(const struct tep_record *rec, const struct tep_format_field
 	       (long)f->offset + f->size <= (long)rec->size;
 }
 
+/* tep_read_number() without the call: a number of @size bytes in the trace's byte order. */
+static uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
+{
+	uint16_t v2;
+	uint32_t v4;
+	uint64_t v8;
+
+	switch (size) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		memcpy(&v2, p, 2);
+		return c->swap ? __builtin_bswap16(v2) : v2;
+	case 4:
+		memcpy(&v4, p, 4);
+		return c->swap ? __builtin_bswap32(v4) : v4;
+	case 8:
+		memcpy(&v8, p, 8);
+		return c->swap ? __builtin_bswap64(v8) : v8;
+	default:
+		return 0;
+	}
+}
+
 /* Read a number field; false (and *val = 0) when absent or out of the record. */
 static bool get_num(const struct scmwq_tepconv *c, const struct tep_record *rec,
 		    const struct tep_format_field *f, uint64_t *val)
@@ -109,7 +141,7 @@ static bool get_num(const struct scmwq_tepconv *c, const struct tep_record *rec,
 	if (!field_ok(rec, f) || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC |
 					     TEP_FIELD_IS_STRING)))
 		return false;
-	*val = tep_read_number(c->tep, (const char *)rec->data + f->offset, f->size);
+	*val = read_num(c, (const char *)rec->data + f->offset, f->size);
 	return true;
 }
 
@@ -185,7 +217,7 @@ static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 			"data_loc within the record's %d bytes", f->offset, f->size, rec->size);
 		return -1;
 	}
-	loc = tep_read_number(c->tep, (const char *)rec->data + f->offset, 4);
+	loc = read_num(c, (const char *)rec->data + f->offset, 4);
 	off = loc & 0xffff;
 	len = loc >> 16;
 	if (f->flags & TEP_FIELD_IS_RELATIVE)
@@ -205,7 +237,7 @@ static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 	}
 	n = len / esize;
 	for (unsigned int i = 0; i < n && i < SCMWQ_MAX_ARGS; i++)
-		args[i] = tep_read_number(c->tep, (const char *)rec->data + off + i * esize,
+		args[i] = read_num(c, (const char *)rec->data + off + i * esize,
 					  esize);
 	return n;
 }
@@ -238,7 +270,7 @@ static int get_out_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 				"expected 4", f->size);
 			return -1;
 		}
-		loc = tep_read_number(c->tep, (const char *)rec->data + f->offset, 4);
+		loc = read_num(c, (const char *)rec->data + f->offset, 4);
 		off = loc & 0xffff;
 		len = loc >> 16;
 		if (f->flags & TEP_FIELD_IS_RELATIVE)
@@ -288,6 +320,8 @@ static char decode_prev_state(uint64_t state)
 	return letters[__builtin_ctzll(state)];
 }
 
+static const struct scmwq_event zero_event;
+
 static const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
 {
 	for (int i = 0; i < c->nfmts; i++)
@@ -297,16 +331,26 @@ static const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
 }
 
 /* The comm of @pid as the trace knows it (snprintf's result, without its cost). */
-static void set_comm(const struct scmwq_tepconv *c, int pid, char *comm)
+static void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
 {
-	const char *s = tep_data_comm_from_pid(c->tep, pid);
+	const char *s;
 	size_t n;
 
+	if (c->cache_comms && c->comms[pid & 255].ok && c->comms[pid & 255].pid == pid) {
+		memcpy(comm, c->comms[pid & 255].comm, SCMWQ_COMM_LEN);
+		return;
+	}
+	s = tep_data_comm_from_pid(c->tep, pid);
 	if (!s)
 		s = "<...>";
 	n = strnlen(s, SCMWQ_COMM_LEN - 1);
 	memcpy(comm, s, n);
-	comm[n] = '\0';
+	memset(comm + n, 0, SCMWQ_COMM_LEN - n);
+	if (c->cache_comms) {
+		c->comms[pid & 255].pid = pid;
+		c->comms[pid & 255].ok = true;
+		memcpy(c->comms[pid & 255].comm, comm, SCMWQ_COMM_LEN);
+	}
 }
 
 /**
@@ -325,17 +369,25 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 
 	if (rec->size <= 0 || !rec->data)
 		return false;
-	id = tep_data_type(c->tep, rec);
+	if (c->type_f && field_ok(rec, c->type_f))
+		id = read_num(c, (const char *)rec->data + c->type_f->offset, c->type_f->size);
+	else
+		id = tep_data_type(c->tep, rec);
 	fm = find_fmt(c, id);
 	if (!fm)
 		return false;
 
-	memset(ev, 0, sizeof(*ev));
+	/* a copy of a zero event: vector stores, not the slow start of rep stos */
+	*ev = zero_event;
 	ev->type = fm->type;
 	ev->sys = fm->sys;
 	ev->ts_ns = rec->ts;
 	ev->cpu = rec->cpu;
-	ev->pid = tep_data_pid(c->tep, rec);
+	if (c->pid_f && field_ok(rec, c->pid_f))
+		ev->pid = (int)read_num(c, (const char *)rec->data + c->pid_f->offset,
+					c->pid_f->size);
+	else
+		ev->pid = tep_data_pid(c->tep, rec);
 	ev->where = rec->offset;
 
 	switch (fm->type) {
@@ -506,6 +558,7 @@ struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_err
 		return NULL;
 	}
 	c->tep = tep;
+	c->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	c->long_size = tep_get_long_size(tep);
 	if (c->long_size != 4 && c->long_size != 8)
 		c->long_size = 8;
@@ -527,6 +580,11 @@ struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_err
 			fm->f[f] = tep_find_field(event, field_names[f]);
 		if (!wanted[w].system)
 			nscm[fm->sys]++;
+		/* libtraceevent reads them at the first format's offsets: so do we */
+		if (c->nfmts == 1 && event == tep_get_event(tep, 0)) {
+			c->type_f = tep_find_common_field(event, "common_type");
+			c->pid_f = tep_find_common_field(event, "common_pid");
+		}
 	}
 	if (nscm[SCMWQ_SYS_QCOM_SCM] || nscm[SCMWQ_SYS_SCM])
 		c->sys = nscm[SCMWQ_SYS_SCM] > nscm[SCMWQ_SYS_QCOM_SCM] ? SCMWQ_SYS_SCM :
@@ -554,6 +612,18 @@ void scmwq_tepconv_set_diag(struct scmwq_tepconv *c, scmwq_tepconv_diag_fn fn, v
 {
 	c->diag = fn;
 	c->diag_arg = arg;
+}
+
+/**
+ * scmwq_tepconv_cache_comms - remember each pid's comm once looked up
+ * @c: the converter
+ *
+ * For a trace whose comms are all known when it is opened (a trace.dat's
+ * saved command lines): the lookup in libtraceevent is a search per event.
+ */
+void scmwq_tepconv_cache_comms(struct scmwq_tepconv *c)
+{
+	c->cache_comms = true;
 }
 
 void scmwq_tepconv_free(struct scmwq_tepconv *c)

@@ -54,6 +54,12 @@ enum scmwq_system scmwq_tepconv_system(const struct scmwq_tepconv *c);
 typedef void (*scmwq_tepconv_diag_fn)(uint64_t offset, const char *what, void *arg);
 void scmwq_tepconv_set_diag(struct scmwq_tepconv *c, scmwq_tepconv_diag_fn fn, void *arg);
 
+/*
+ * Cache each pid's comm once looked up: for a trace whose comms are all
+ * known when it is opened (a trace.dat), not for live tracefs.
+ */
+void scmwq_tepconv_cache_comms(struct scmwq_tepconv *c);
+
 void scmwq_tepconv_free(struct scmwq_tepconv *c);
 
 /* Whether @system/@event is one of the events the converter reads. */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One CPU's ring-buffer data of a trace.dat, read page by page
+ * (lib/source/tdat_cpu.c).  Internal.
+ */
+#ifndef SCMWQ_LIB_TDAT_CPU_H
+#define SCMWQ_LIB_TDAT_CPU_H
+
+#include "source/tdat_layout.h"
+
+/* The largest decompressed chunk we accept (trace-cmd writes 10 pages). */
+#define TDAT_MAX_CHUNK	(8u << 20)
+
+/* One record of the ring buffer, valid until the next tdat_stream_next(). */
+struct tdat_rec {
+	uint64_t ts;			/* the ring buffer's time, before any file offset */
+	const unsigned char *data;	/* the event: common fields first */
+	unsigned int size;
+	uint64_t offset;		/* of its header: in the file, or (compressed) see below */
+	long long missed;		/* first record of a page after a loss: events lost, -1 unknown */
+};
+
+struct tdat_stream {
+	struct tdat_io *io;
+	int zip;			/* TDAT_ZIP_* when compressed */
+	int commit_size;
+	uint32_t page_size;
+	uint64_t pos, end;		/* what is left of the CPU's data in the file */
+	bool compressed, started;
+	uint64_t chunks_left;
+	unsigned char *buf, *zbuf;	/* pages read, or a decompressed chunk; compressed bytes */
+	size_t buf_cap, zcap, buf_len, buf_pos;
+	uint64_t buf_base;		/* file offset of buf[0]; of the chunk when compressed */
+	/* the page being read */
+	const unsigned char *page;
+	uint64_t page_off;
+	size_t start, commit, next;
+	uint64_t ts;
+	long long missed;
+};
+
+/* Start reading @r (of a buffer with pages of @page_size). */
+void tdat_stream_init(struct tdat_stream *s, const struct tdat_layout *l, uint32_t page_size,
+		      bool compressed, const struct tdat_cpu_range *r);
+
+/*
+ * The next record: 1 (@rec filled), 0 (no more), -1 (@io's err set:
+ * SCMWQ_E_DATA with the offset of the damage).  Offsets of records in
+ * compressed data are the chunk's offset in the file plus the record's
+ * offset in the decompressed chunk.
+ */
+int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec);
+
+void tdat_stream_free(struct tdat_stream *s);
+
+#endif /* SCMWQ_LIB_TDAT_CPU_H */
