@@ -63,7 +63,17 @@ complete_words() {
 	compopt() { :; }	# only allowed inside a real completion
 	COMP_WORDS=("$@")
 	COMP_CWORD=$(($# - 1))
-	COMP_LINE="$*"
+	# the line as typed: no blank around a word bash split off at '=' or ':'
+	local w prev=
+	COMP_LINE=
+	for w in "$@"; do
+		if [[ -z $COMP_LINE || $w == [=:] || $prev == [=:] ]]; then
+			COMP_LINE+=$w
+		else
+			COMP_LINE+=" $w"
+		fi
+		prev=$w
+	done
 	COMP_POINT=${#COMP_LINE}
 	COMPREPLY=()
 	_scmwq_trace || true
