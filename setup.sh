@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")"
 
 pkgs=(build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev
-      trace-cmd bats bats-assert bats-support jq groff-base man-db time zsh
+      trace-cmd bats bats-assert bats-support jq groff-base man-db mandoc time zsh
       libxml2-utils librsvg2-bin libelf-dev perl bash-completion tmux)
 missing=()
 for p in "${pkgs[@]}"; do
