@@ -64,3 +64,13 @@ make_top() {
 			fail "$f has no GPL-2.0 SPDX line"
 	done
 }
+
+@test "debian/control's Build-Depends has every library the Makefile needs" {
+	local deps pkg
+	deps=$(sed -n 's/^DEPS *:= *//p' "$SCMWQ_TOP/Makefile")
+	[[ -n $deps ]] || fail "no DEPS line in the Makefile"
+	for pkg in pkg-config $(tr ' ' '\n' <<<"$deps" | cut -d: -f2); do
+		sed -n '/^Build-Depends:/,/^[A-Z]/p' "$SCMWQ_TOP/debian/control" |
+			grep -qE "(^|[ ,])$pkg( |,|$)" || fail "$pkg is not in debian/control's Build-Depends"
+	done
+}
