@@ -8,7 +8,7 @@
 
 _scmwq_trace_trim()
 {
-	local keep=${1%"${1##*[$COMP_WORDBREAKS]}"}
+	local keep=${1%"${1##*["$COMP_WORDBREAKS"]}"}
 
 	[[ -n $keep ]] && COMPREPLY=("${COMPREPLY[@]#"$keep"}")
 }
@@ -65,7 +65,7 @@ _scmwq_trace_commands()
 
 _scmwq_trace()
 {
-	local line=${COMP_LINE:0:COMP_POINT} cur prev opt= val= i
+	local line=${COMP_LINE:0:COMP_POINT} cur prev opt='' val='' i
 	local -a w
 
 	read -ra w <<<"$line"

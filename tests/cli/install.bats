@@ -48,8 +48,9 @@ make_top() {
 		run make_top uninstall PREFIX=$prefix DESTDIR="$dest"
 		assert_success
 		run bash -c "find \"\$1\" -type f | LC_ALL=C sort" _ "$dest"
-		assert_output "$(printf '%s\n' "$dest$prefix/bin/other" "$dest$prefix/share/man/man1/other.1" | LC_ALL=C sort)"
-		rm -f "$dest$prefix/bin/other" "$dest$prefix/share/man/man1/other.1"
+		local others=("$dest$prefix/bin/other" "$dest$prefix/share/man/man1/other.1")
+		assert_output "$(printf '%s\n' "${others[@]}" | LC_ALL=C sort)"
+		rm -f "${others[@]}"
 	done
 }
 

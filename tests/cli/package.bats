@@ -17,6 +17,8 @@ setup_file() {
 		command -v "$t" >/dev/null ||
 			skip "$t is not installed (apt-get install dpkg-dev debhelper)"
 	done
+	git -C "$SCMWQ_TOP" rev-parse --git-dir >/dev/null 2>&1 ||
+		skip "not a git checkout: which files make the source is not known"
 	PKG=$BATS_FILE_TMPDIR/pkg
 	mkdir -p "$PKG/scmwq-trace" "$PKG/root"
 	# the tree as git sees it (committed or not, but nothing ignored: no build/)

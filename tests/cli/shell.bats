@@ -221,7 +221,8 @@ declare -gA VALUE_OPT=(
 	press bash Tab auto mainline mainline-6.3 mainline-6.11 vendor draft-2022
 	press bash v "=$PROMPT scmwq-trace replay --driver=v"
 	press bash Tab "=$PROMPT scmwq-trace replay --driver=vendor"
-	completes_to bash "scmwq-trace replay --driver=mainline-6.1" "scmwq-trace replay --driver=mainline-6.11"
+	completes_to bash "scmwq-trace replay --driver=mainline-6.1" \
+		"scmwq-trace replay --driver=mainline-6.11"
 	completes_to bash "scmwq-trace replay -d dr" "scmwq-trace replay -d draft-2022"
 }
 
@@ -258,7 +259,8 @@ declare -gA VALUE_OPT=(
 	completes_to bash "scmwq-trace report tra" "scmwq-trace report trace"
 	completes_to bash "scmwq-trace timeline -o ou" "scmwq-trace timeline -o out.svg"
 	completes_to bash "scmwq-trace timeline --output=ou" "scmwq-trace timeline --output=out.svg"
-	completes_to bash "scmwq-trace simulate --truth=trace-" "scmwq-trace simulate --truth=trace-one.txt"
+	completes_to bash "scmwq-trace simulate --truth=trace-" \
+		"scmwq-trace simulate --truth=trace-one.txt"
 	# a directory as a file name: a '/' and no space
 	completes_to bash "scmwq-trace replay traces" "scmwq-trace replay traces/"
 }
