@@ -180,6 +180,14 @@ long_options() {
 	scmwq completion list | awk -v c="$1" '$1 == c { print $2 }'
 }
 
+# ev: an event of the kernel's list, or skip.
+event_to_complete() {
+	[[ -r /sys/kernel/tracing/available_events ]] ||
+		skip "/sys/kernel/tracing/available_events is not readable"
+	ev=$(unique_event)
+	[[ -n $ev ]] || skip "no event name to complete"
+}
+
 # An event no other event's name begins with, even without its last letter.
 unique_event() {
 	grep -E '^[a-z0-9_]+:[a-z0-9_]+$' /sys/kernel/tracing/available_events | LC_ALL=C sort -u |
@@ -280,11 +288,8 @@ declare -gA VALUE_OPT=(
 }
 
 @test "bash: '-e <Tab>' completes the kernel's events" {
-	[[ -r /sys/kernel/tracing/available_events ]] ||
-		skip "/sys/kernel/tracing/available_events is not readable"
 	local ev
-	ev=$(unique_event)
-	[[ -n $ev ]] || skip "no event name to complete"
+	event_to_complete
 	completes_to bash "scmwq-trace record -e $ev" "scmwq-trace record -e $ev"
 	completes_to bash "scmwq-trace record -e ${ev%?}" "scmwq-trace record -e $ev"
 	completes_to bash "scmwq-trace monitor --event=${ev%?}" "scmwq-trace monitor --event=$ev"
@@ -352,11 +357,8 @@ declare -gA VALUE_OPT=(
 
 @test "zsh: '-e <Tab>' completes the kernel's events" {
 	need_zsh
-	[[ -r /sys/kernel/tracing/available_events ]] ||
-		skip "/sys/kernel/tracing/available_events is not readable"
 	local ev
-	ev=$(unique_event)
-	[[ -n $ev ]] || skip "no event name to complete"
+	event_to_complete
 	completes_to zsh "scmwq-trace record -e ${ev%?}" "scmwq-trace record -e $ev "
 	completes_to zsh "scmwq-trace monitor --event=${ev%?}" "scmwq-trace monitor --event=$ev "
 }
