@@ -61,6 +61,19 @@ setup_file() {
 		tmux -S "$T/sock" new-session -d -s zsh -x 200 -y 80 \
 			env -i HOME="$T" TERM=xterm PATH="$path" ZDOTDIR="$T/zdot" zsh -i
 	fi
+	# the first prompt: the start-up files have run (compinit can take a
+	# while on a loaded machine)
+	local s end=$((SECONDS + 60))
+	for s in $(tmux -S "$T/sock" list-sessions -F '#S'); do
+		until [[ $(tmux -S "$T/sock" capture-pane -p -t "$s") == *"$PROMPT"* ]]; do
+			((SECONDS < end)) || {
+				echo "# $s did not show its prompt:" >&3
+				tmux -S "$T/sock" capture-pane -p -t "$s" | sed 's/^/# /' >&3
+				return 1
+			}
+			sleep 0.05
+		done
+	done
 }
 
 teardown_file() {
@@ -216,10 +229,11 @@ declare -gA VALUE_OPT=(
 
 # ------------------------------------------------------------------ bash
 
-@test "bash: 'scmwq-trace <Tab><Tab>' lists the commands; 'tim<Tab>' completes timeline" {
+@test "bash: 'scmwq-trace <Tab><Tab>' lists the commands; 'tim<Tab>', 'help simu<Tab>' complete" {
 	# shellcheck disable=SC2046
 	lists bash "scmwq-trace " $(commands) completion
 	completes_to bash "scmwq-trace tim" "scmwq-trace timeline"
+	completes_to bash "scmwq-trace help simu" "scmwq-trace help simulate"
 }
 
 @test "bash: 'replay --dri<Tab>' gives '--driver=' (no '\\='), then its values complete" {
@@ -297,11 +311,12 @@ declare -gA VALUE_OPT=(
 
 # ------------------------------------------------------------------ zsh
 
-@test "zsh: 'scmwq-trace <Tab>' lists the commands; 'tim<Tab>' completes timeline" {
+@test "zsh: 'scmwq-trace <Tab>' lists the commands; 'tim<Tab>', 'help simu<Tab>' complete" {
 	need_zsh
 	# shellcheck disable=SC2046
 	lists zsh "scmwq-trace " $(commands) completion
 	completes_to zsh "scmwq-trace tim" "scmwq-trace timeline "
+	completes_to zsh "scmwq-trace help simu" "scmwq-trace help simulate "
 }
 
 @test "zsh: every command's '--<Tab>' lists all its long options, without an _arguments error" {
