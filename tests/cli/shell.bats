@@ -257,7 +257,7 @@ declare -gA VALUE_OPT=(
 }
 
 @test "bash: every command completes option values after '--opt=' and after '--opt '" {
-	local cmd opt values
+	local cmd opt values first
 	((${#VALUE_OPT[@]} == 7)) || fail "VALUE_OPT: ${!VALUE_OPT[*]}"
 	for cmd in "${!VALUE_OPT[@]}"; do
 		read -r opt values <<<"${VALUE_OPT[$cmd]}"
@@ -266,11 +266,9 @@ declare -gA VALUE_OPT=(
 		# shellcheck disable=SC2086
 		press bash "Tab Tab" $values
 		# shellcheck disable=SC2086
-		lists bash "scmwq-trace $cmd $opt=" $values
-		# shellcheck disable=SC2086
 		lists bash "scmwq-trace $cmd $opt " $values
-		completes_to bash "scmwq-trace $cmd $opt=${values%% *}" \
-			"scmwq-trace $cmd $opt=${values%% *}"
+		first=${values%% *}
+		completes_to bash "scmwq-trace $cmd $opt=${first%?}" "scmwq-trace $cmd $opt=$first"
 	done
 	completes_to bash "scmwq-trace report --unit=u" "scmwq-trace report --unit=us"
 	completes_to bash "scmwq-trace timeline --color n" "scmwq-trace timeline --color never"
@@ -337,8 +335,6 @@ declare -gA VALUE_OPT=(
 		completes_to zsh "scmwq-trace $cmd ${opt%?}" "scmwq-trace $cmd $opt="
 		# shellcheck disable=SC2086
 		press zsh Tab $values
-		# shellcheck disable=SC2086
-		lists zsh "scmwq-trace $cmd $opt=" $values
 		# shellcheck disable=SC2086
 		lists zsh "scmwq-trace $cmd $opt " $values
 	done
