@@ -4,6 +4,7 @@
 #   make check           unit tests, CLI tests (BATS), corpus verdicts
 #   make check-sanitize  the same, built with ASan and UBSan
 #   make install PREFIX=/usr/local DESTDIR=
+#   make uninstall PREFIX=/usr/local DESTDIR=   removes what install installed
 #   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh,
 #                        record-bench.sh
 
@@ -11,7 +12,9 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+# Debian's zsh reads packaged completions from vendor-completions; site-functions
+# is for the local administrator (/usr/local).
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
 
 CC       ?= cc
 BUILD    ?= build
@@ -66,7 +69,7 @@ all: $(BIN) $(UNIT_BIN) $(GEN_BIN) completions
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h include/*/*.h lib/*.h lib/*/*.h cmd/*.h tests/support/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
@@ -116,7 +119,14 @@ install: $(BIN) completions
 	install -m 644 completions/scmwq-trace.bash $(DESTDIR)$(BASHCOMPDIR)/scmwq-trace
 	install -m 644 completions/_scmwq-trace $(DESTDIR)$(ZSHCOMPDIR)/_scmwq-trace
 
+# Only the files install put there: the directories may hold other packages' files.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/scmwq-trace
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/scmwq-trace $(DESTDIR)$(ZSHCOMPDIR)/_scmwq-trace
+
 clean:
 	rm -rf build build-san
 
-.PHONY: all check check-sanitize bench install clean completions
+.PHONY: all check check-sanitize bench install uninstall clean completions

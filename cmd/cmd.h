@@ -14,7 +14,9 @@
 
 /*
  * Values an option takes, for completion: "a b c".  Options not listed
- * complete file names if their argument is a FILE, else nothing.
+ * complete file names if their argument is a FILE, tracefs events if it is
+ * an EVENT, else nothing.  long_name "" lists the values of the command's
+ * positional arguments.
  */
 struct cmd_values {
 	const char *long_name;

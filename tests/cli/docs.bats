@@ -63,7 +63,17 @@ complete_words() {
 	compopt() { :; }	# only allowed inside a real completion
 	COMP_WORDS=("$@")
 	COMP_CWORD=$(($# - 1))
-	COMP_LINE="$*"
+	# the line as typed: no blank around a word bash split off at '=' or ':'
+	local w prev=
+	COMP_LINE=
+	for w in "$@"; do
+		if [[ -z $COMP_LINE || $w == [=:] || $prev == [=:] ]]; then
+			COMP_LINE+=$w
+		else
+			COMP_LINE+=" $w"
+		fi
+		prev=$w
+	done
 	COMP_POINT=${#COMP_LINE}
 	COMPREPLY=()
 	_scmwq_trace || true
@@ -351,5 +361,52 @@ reply_has() {
 		name=${name%.*}
 		[[ $name == scmwq-trace ]] && continue
 		grep -qE "^\.BR $name \($sec\)" <<<"$text" || fail "scmwq-trace.1 does not refer to $name($sec)"
+	done
+}
+
+@test "mandoc -T lint finds nothing in any man page (style notes aside)" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed (apt-get install mandoc)"
+	# -W warning: warnings, errors and unsupported requests, but not mandoc's
+	# STYLE notes, which only ask for shorter source lines (the NAME lines of
+	# long command names) and are no fault of the rendered page
+	run mandoc -T lint -W warning "$MAN"/*.[1-8]
+	assert_success
+	assert_output ""
+}
+
+@test "every man page's .TH has a date mandoc reads, and the version of the binary" {
+	local page th version
+	version=$(scmwq --version | grep -oE '[0-9]+\.[0-9]+(\.[0-9]+)?' | head -n 1)
+	[[ -n $version ]] || fail "no version in 'scmwq-trace --version'"
+	for page in "$MAN"/*.[1-8]; do
+		th=$(grep -m1 '^\.TH ' "$page")
+		[[ $th =~ ^\.TH\ [^\ ]+\ [1-8]\ ([0-9]{4}-[0-9]{2}-[0-9]{2})\ \"scmwq\\-trace\ ([^\"]+)\" ]] ||
+			fail "$page: .TH is not '.TH NAME SECTION YYYY-MM-DD \"scmwq\\-trace VERSION\" ...': $th"
+		date -d "${BASH_REMATCH[1]}" >/dev/null 2>&1 || fail "$page: no such date: ${BASH_REMATCH[1]}"
+		[[ ${BASH_REMATCH[2]} == "$version" ]] ||
+			fail "$page: .TH says version ${BASH_REMATCH[2]}, the binary $version"
+	done
+}
+
+@test "every man page has AUTHOR and REPORTING BUGS before SEE ALSO" {
+	local page
+	for page in "$MAN"/*.[1-8]; do
+		run awk '/^\.SH / { sub(/^\.SH +/, ""); gsub(/"/, ""); print }' "$page"
+		assert_line "AUTHOR"
+		assert_line "REPORTING BUGS"
+		[[ $(grep -A2 -x 'AUTHOR' <<<"$output") == $'AUTHOR\nREPORTING BUGS\nSEE ALSO' ]] ||
+			fail "$page: the sections end in '$(tail -n 3 <<<"$output" | tr '\n' ,)'," \
+			     "not AUTHOR, REPORTING BUGS, SEE ALSO"
+	done
+}
+
+@test "no man page sends the reader to a document that is not installed (such as protocol.md)" {
+	local page refs
+	for page in "$MAN"/*.[1-8]; do
+		# the text, without roff comments (.\" ...), which the reader never sees;
+		# a project document (.md) is not installed, the man pages are
+		refs=$(grep -v '^\.\\"' "$page" | roff_text /dev/stdin |
+		       grep -oE '[[:alnum:]_./-]+\.md\b' | sort -u) || true
+		[[ -z $refs ]] || fail "$page refers to documents that are not installed: $refs"
 	done
 }
