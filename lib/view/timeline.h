@@ -13,7 +13,7 @@
 #include "base/base.h"
 
 #define TL_MAX_LANES	48	/* lanes drawn; more threads share an "others" lane */
-#define TL_WAKES_KEPT	4	/* perfetto: waker slices remembered per thread */
+#define TL_WAKES_KEPT	4	/* chrome-json: waker slices remembered per thread */
 
 struct tl_thread {
 	struct tl_thread *hnext;
@@ -26,9 +26,9 @@ struct tl_thread {
 	bool in_call;		/* first pass: inside a call (for --time) */
 	bool in_window;		/* first pass: shows in the --time window */
 	int lane;		/* row drawn in; -1: none */
-	bool named;		/* perfetto: its name is written */
+	bool named;		/* perfetto, chrome-json: its name is written */
 	struct scmwq_call_rec *pending;	/* a call that ended with no scm_smc_done */
-	uint64_t wake_ts[TL_WAKES_KEPT];	/* perfetto: waker slices written */
+	uint64_t wake_ts[TL_WAKES_KEPT];	/* chrome-json: waker slices written */
 	int wake_i;
 };
 
@@ -121,6 +121,7 @@ struct tl {
 extern const struct tl_ops tl_ascii_ops;
 extern const struct tl_ops tl_svg_ops;
 extern const struct tl_ops tl_perfetto_ops;
+extern const struct tl_ops tl_chrome_ops;
 
 /* The last time a call mentions (its end if it has one). */
 uint64_t tl_call_last(const struct scmwq_call_rec *r);
