@@ -78,7 +78,7 @@ _scmwq_trace()
 	timeline)
 		case $opt in
 		--format|-f)
-			COMPREPLY=( $(compgen -W "ascii svg perfetto" -- "$cur") ); return ;;
+			COMPREPLY=( $(compgen -W "ascii svg perfetto chrome-json" -- "$cur") ); return ;;
 		--output|-o)
 			COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
 		--width|-w)
