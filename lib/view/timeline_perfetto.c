@@ -81,21 +81,21 @@ enum {
 
 /* Debug annotation names: interned once, in the first packet. */
 enum ann {
-	A_SMC_ID = 1, A_COMM, A_PID, A_RET, A_SLEEPS, A_OPEN, A_ABANDONED, A_BEFORE, A_NOT_DONE,
-	A_FINDINGS, A_WQ_CTX, A_CALL_CTX, A_PATH, A_WAKER, A_WAKER_PID, A_STATE, A_RUN_NS,
-	A_RESUMED, A_BY, A_WOKE, A_SEVERITY, A_RULE, A_INCONCLUSIVE, A_THREAD, A_PIDS,
+	A_SMC_ID = 1, A_RET, A_SLEEPS, A_OPEN, A_ABANDONED, A_BEFORE, A_NOT_DONE,
+	A_FINDINGS, A_WQ_CTX, A_CALL_CTX, A_PATH, A_WAKER_PID, A_STATE, A_RUN_NS,
+	A_RESUMED, A_WOKE, A_SEVERITY, A_RULE, A_INCONCLUSIVE, A_THREAD, A_PIDS,
 	A_NAMED, A_MESSAGE, A_TRACE, A_DRIVER, A_DRIVER_WHY, A_CALLS, A_WAKES, A_ERRORS,
 	A_WARNINGS, A_COMPLETE, A_N
 };
 
 static const char *const ann_name[A_N] = {
-	[A_SMC_ID] = "smc_id", [A_COMM] = "comm", [A_PID] = "pid", [A_RET] = "ret",
+	[A_SMC_ID] = "smc_id", [A_RET] = "ret",
 	[A_SLEEPS] = "sleeps", [A_OPEN] = "open_at_end", [A_ABANDONED] = "abandoned",
 	[A_BEFORE] = "began_before_trace", [A_NOT_DONE] = "no_smc_done",
 	[A_FINDINGS] = "findings", [A_WQ_CTX] = "wq_ctx", [A_CALL_CTX] = "smc_call_ctx",
-	[A_PATH] = "wake_path", [A_WAKER] = "waker", [A_WAKER_PID] = "waker_pid",
+	[A_PATH] = "wake_path", [A_WAKER_PID] = "waker_pid",
 	[A_STATE] = "sched_state", [A_RUN_NS] = "wake_to_run_ns", [A_RESUMED] = "resumed",
-	[A_BY] = "by", [A_WOKE] = "woke", [A_SEVERITY] = "severity", [A_RULE] = "rule",
+	[A_WOKE] = "woke_pid", [A_SEVERITY] = "severity", [A_RULE] = "rule",
 	[A_INCONCLUSIVE] = "inconclusive", [A_THREAD] = "thread", [A_PIDS] = "pids",
 	[A_NAMED] = "named_by_finding_on_thread", [A_MESSAGE] = "message",
 	[A_TRACE] = "trace", [A_DRIVER] = "driver", [A_DRIVER_WHY] = "driver_reason",
@@ -341,37 +341,29 @@ static uint64_t wake(struct tl *t, const struct scmwq_call_rec *r,
 		     const struct scmwq_sleep_rec *s)
 {
 	struct pt *p = t->priv;
-	char name[64], woke[64];
+	char name[64];
 
 	if (s->waker_pid < 0 || !s->wake_ns || s->path == SCMWQ_PATH_BANKED)
 		return 0;
 	name_thread(t, s->waker_pid, s->waker_comm);
+	/* the flow names the sleeper: only what it does not say, for size */
 	snprintf(name, sizeof(name), "wake wq_ctx %u", s->wq_ctx);
-	tl_thread_label(woke, sizeof(woke), r->comm, r->pid);
 	event_begin(t, s->wake_ns, THREAD_TRACK(s->waker_pid), TYPE_INSTANT, name);
 	scmwq_pb_fixed64(&p->pb, TE_FLOW, ++p->flow_id);
-	ann_uint(t, A_WQ_CTX, s->wq_ctx);
 	ann_str(t, A_PATH, scmwq_wake_path_name(s->path));
-	ann_str(t, A_BY, s->path == SCMWQ_PATH_IRQ ? "GET_WQ_CTX (IRQ drain)"
-						   : "WAITQ_WAKE, then ACK");
-	ann_str(t, A_WOKE, woke);
+	ann_int(t, A_WOKE, r->pid);
 	event_end(t);
 	return p->flow_id;
 }
 
+/* What the slice's name (wq_ctx) and the wake's flow (the waker) do not say. */
 static void sleep_args(struct tl *t, const struct scmwq_sleep_rec *s)
 {
-	char waker[64];
-
-	ann_uint(t, A_WQ_CTX, s->wq_ctx);
 	if (s->has_ctx)
 		ann_uint(t, A_CALL_CTX, s->smc_call_ctx);
 	ann_str(t, A_PATH, scmwq_wake_path_name(s->path));
-	if (s->waker_pid >= 0) {
-		tl_thread_label(waker, sizeof(waker), s->waker_comm, s->waker_pid);
-		ann_str(t, A_WAKER, waker);
+	if (s->waker_pid >= 0)
 		ann_int(t, A_WAKER_PID, s->waker_pid);
-	}
 	if (s->state) {
 		char st[2] = { s->state, 0 };
 
@@ -379,7 +371,8 @@ static void sleep_args(struct tl *t, const struct scmwq_sleep_rec *s)
 	}
 	if (s->ran_ns && s->wake_ns && s->ran_ns >= s->wake_ns)
 		ann_uint(t, A_RUN_NS, s->ran_ns - s->wake_ns);
-	ann_bool(t, A_RESUMED, s->resume_ns != 0);
+	if (!s->resume_ns)
+		ann_bool(t, A_RESUMED, false);
 }
 
 /* One sleep of a call, from *@at on; *@at ends where it does. */
@@ -407,7 +400,6 @@ static void sleep_slices(struct tl *t, const struct tl_call *c, const struct scm
 		event_begin(t, from, track, TYPE_BEGIN, "woken, not yet resumed");
 		if (flow)
 			scmwq_pb_fixed64(&p->pb, TE_FLOW_END, flow);
-		ann_uint(t, A_WQ_CTX, s->wq_ctx);
 		event_end(t);
 		slice_end(t, fwd(at, back), track);
 	} else if (flow) {
@@ -433,9 +425,8 @@ static void call_args(struct tl *t, const struct tl_call *c)
 	char rules[160] = "";
 	size_t n = 0;
 
+	/* the track says the thread */
 	ann_hex(t, A_SMC_ID, r->smc_id);
-	ann_str(t, A_COMM, r->comm);
-	ann_int(t, A_PID, r->pid);
 	if (r->done)
 		ann_int(t, A_RET, r->ret);
 	else
@@ -467,8 +458,11 @@ static void pt_call(struct tl *t, const struct tl_call *c)
 	event_end(t);
 	for (int i = 0; i < r->n_sleeps; i++)
 		sleep_slices(t, c, &r->sleeps[i], &at);
-	if (c->end_ns > at || !r->n_sleeps)
-		firmware(t, track, at, fwd(&at, c->end_ns));
+	if (c->end_ns > at || !r->n_sleeps) {
+		uint64_t from = at;
+
+		firmware(t, track, from, fwd(&at, c->end_ns));
+	}
 	slice_end(t, fwd(&at, c->end_ns), track);
 }
 
