@@ -127,6 +127,21 @@ extern const struct tl_ops tl_chrome_ops;
 uint64_t tl_call_last(const struct scmwq_call_rec *r);
 /* "comm-pid", with "<...>" for an unknown comm. */
 void tl_thread_label(char *buf, size_t len, const char *comm, int pid);
+/*
+ * For writers that name each thread once (perfetto, chrome-json): the
+ * thread @pid to name now, its comm taken from @comm if not known yet;
+ * NULL when it is named already, its comm is not known yet (named at the
+ * end by tl_threads_name_rest()), @pid < 0, or out of memory (t->oom).
+ */
+struct tl_thread *tl_thread_to_name(struct tl *t, int pid, const char *comm);
+/* Name, with @name, the threads whose comm never showed, as "<...>". */
+void tl_threads_name_rest(struct tl *t, void (*name)(struct tl *t, int pid, const char *comm));
+/*
+ * @mark for finding @f on its thread, then on each other thread it names
+ * (@named set): perfetto and chrome-json show it on all of them.
+ */
+void tl_finding_each(struct tl *t, const struct scmwq_finding *f,
+		     void (*mark)(struct tl *t, const struct scmwq_finding *f, int pid, bool named));
 /* The lane of @pid, or -1. */
 int tl_lane_of(const struct tl *t, int pid);
 

@@ -56,18 +56,9 @@ static void name_thread(struct tl *t, int pid, const char *comm)
 	struct tl_thread *th;
 	char label[64];
 
-	if (pid < 0)
-		return;
-	th = tl_thread_get(&t->threads, pid);
-	if (!th) {
-		t->oom = true;
-		return;
-	}
-	if (comm && comm[0] && !th->comm[0])
-		memcpy(th->comm, comm, sizeof(th->comm));
-	if (th->named || !th->comm[0])
+	th = tl_thread_to_name(t, pid, comm);
+	if (!th)
 		return;	/* named, or not yet known: named at the end */
-	th->named = true;
 	tl_thread_label(label, sizeof(label), th->comm, pid);
 	sep(t);
 	fprintf(t->out, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"tid\":%d,"
@@ -254,6 +245,7 @@ static void instant(struct tl *t, const struct scmwq_finding *f, int pid, bool n
 {
 	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
 
+	name_thread(t, pid, named ? NULL : f->comm);
 	sep(t);
 	fputs("{\"ph\":\"i\",\"cat\":\"finding\",\"name\":", t->out);
 	scmwq_json_str(t->out, ri->id);
@@ -290,27 +282,14 @@ static void instant(struct tl *t, const struct scmwq_finding *f, int pid, bool n
 
 static void pf_finding(struct tl *t, const struct scmwq_finding *f)
 {
-	name_thread(t, f->pid, f->comm);
-	instant(t, f, f->pid, false);
-	for (int i = 0; i < f->n_named; i++) {
-		if (f->named_pid[i] == f->pid)
-			continue;
-		name_thread(t, f->named_pid[i], NULL);
-		instant(t, f, f->named_pid[i], true);
-	}
+	tl_finding_each(t, f, instant);
 }
 
 static int pf_end(struct tl *t, bool failed, struct scmwq_error *err)
 {
 	const struct scmwq_model_stats *s = &t->replay.stats;
-	struct tl_thread *th;
 
-	/* threads whose comm never showed */
-	scmwq_pidmap_for_each(&t->threads, th)
-		if (!th->named) {
-			snprintf(th->comm, sizeof(th->comm), "<...>");
-			name_thread(t, th->pid, NULL);
-		}
+	tl_threads_name_rest(t, name_thread);
 	fputs("\n],\"otherData\":{\"tool\":\"scmwq-trace timeline\",\"trace\":", t->out);
 	scmwq_json_str(t->out, t->title);
 	fprintf(t->out,

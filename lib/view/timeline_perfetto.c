@@ -75,18 +75,9 @@ static void name_thread(struct tl *t, int pid, const char *comm)
 	struct tl_thread *th;
 	char label[64];
 
-	if (pid < 0)
-		return;
-	th = tl_thread_get(&t->threads, pid);
-	if (!th) {
-		t->oom = true;
-		return;
-	}
-	if (comm && comm[0] && !th->comm[0])
-		memcpy(th->comm, comm, sizeof(th->comm));
-	if (th->named || !th->comm[0])
-		return;
-	th->named = true;
+	th = tl_thread_to_name(t, pid, comm);
+	if (!th)
+		return;	/* named, or not yet known: named at the end */
 	tl_thread_label(label, sizeof(label), th->comm, pid);
 	scmwq_pf_thread(PF(t), PROCESS_TRACK(pid), THREAD_TRACK(pid), pid, th->comm, label);
 }
@@ -260,6 +251,7 @@ static void instant(struct tl *t, const struct scmwq_finding *f, int pid, bool n
 {
 	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
 
+	name_thread(t, pid, named ? NULL : f->comm);
 	scmwq_pf_event(PF(t), f->ts_ns, pid >= 0 ? THREAD_TRACK(pid) : TRACE_TRACK, SCMWQ_PF_INSTANT,
 		    ri->id);
 	scmwq_pf_ann_str(PF(t), A_RULE, ri->id);
@@ -293,28 +285,15 @@ static void instant(struct tl *t, const struct scmwq_finding *f, int pid, bool n
 
 static void pt_finding(struct tl *t, const struct scmwq_finding *f)
 {
-	name_thread(t, f->pid, f->comm);
-	instant(t, f, f->pid, false);
-	for (int i = 0; i < f->n_named; i++) {
-		if (f->named_pid[i] == f->pid)
-			continue;
-		name_thread(t, f->named_pid[i], NULL);
-		instant(t, f, f->named_pid[i], true);
-	}
+	tl_finding_each(t, f, instant);
 }
 
 static int pt_end(struct tl *t, bool failed, struct scmwq_error *err)
 {
 	const struct scmwq_model_stats *s = &t->replay.stats;
 	struct pt *p = t->priv;
-	struct tl_thread *th;
 
-	/* threads whose comm never showed */
-	scmwq_pidmap_for_each(&t->threads, th)
-		if (!th->named) {
-			snprintf(th->comm, sizeof(th->comm), "<...>");
-			name_thread(t, th->pid, NULL);
-		}
+	tl_threads_name_rest(t, name_thread);
 	scmwq_pf_event(PF(t), t->seen_max, TRACE_TRACK, SCMWQ_PF_INSTANT, "summary");
 	scmwq_pf_ann_str(PF(t), A_TRACE, t->title);
 	scmwq_pf_ann_str(PF(t), A_DRIVER, scmwq_driver_name(t->replay.driver));
