@@ -180,28 +180,33 @@ static size_t ann_open(struct scmwq_pf *pf, unsigned int a)
 	return m;
 }
 
-void scmwq_pf_ann_uint(struct scmwq_pf *pf, unsigned int a, uint64_t v)
+/* An annotation whose value is varint field @field (uint, bool, pointer). */
+static void ann_varint(struct scmwq_pf *pf, unsigned int a, uint32_t field, uint64_t v)
 {
 	size_t m = ann_open(pf, a);
 
-	scmwq_pb_varint(&pf->pb, DA_UINT, v);
+	scmwq_pb_varint(&pf->pb, field, v);
 	scmwq_pb_close(&pf->pb, m);
+}
+
+void scmwq_pf_ann_uint(struct scmwq_pf *pf, unsigned int a, uint64_t v)
+{
+	ann_varint(pf, a, DA_UINT, v);
 }
 
 void scmwq_pf_ann_int(struct scmwq_pf *pf, unsigned int a, int64_t v)
 {
-	size_t m = ann_open(pf, a);
-
-	scmwq_pb_int(&pf->pb, DA_INT, v);
-	scmwq_pb_close(&pf->pb, m);
+	ann_varint(pf, a, DA_INT, (uint64_t)v);	/* int64: two's complement */
 }
 
 void scmwq_pf_ann_bool(struct scmwq_pf *pf, unsigned int a, bool v)
 {
-	size_t m = ann_open(pf, a);
+	ann_varint(pf, a, DA_BOOL, v);
+}
 
-	scmwq_pb_varint(&pf->pb, DA_BOOL, v);
-	scmwq_pb_close(&pf->pb, m);
+void scmwq_pf_ann_hex(struct scmwq_pf *pf, unsigned int a, uint64_t v)
+{
+	ann_varint(pf, a, DA_POINTER, v);
 }
 
 void scmwq_pf_ann_str(struct scmwq_pf *pf, unsigned int a, const char *s)
@@ -209,14 +214,6 @@ void scmwq_pf_ann_str(struct scmwq_pf *pf, unsigned int a, const char *s)
 	size_t m = ann_open(pf, a);
 
 	scmwq_pb_str(&pf->pb, DA_STRING, s);
-	scmwq_pb_close(&pf->pb, m);
-}
-
-void scmwq_pf_ann_hex(struct scmwq_pf *pf, unsigned int a, uint64_t v)
-{
-	size_t m = ann_open(pf, a);
-
-	scmwq_pb_varint(&pf->pb, DA_POINTER, v);
 	scmwq_pb_close(&pf->pb, m);
 }
 
