@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * scmwq-trace timeline: the per-call timelines of a trace as pictures: in
- * the terminal, as an SVG, or as trace-event JSON for Perfetto.
+ * the terminal, as an SVG, as a Perfetto trace, or as Chrome JSON.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,8 +33,8 @@ enum {
 
 static const struct argp_option timeline_options[] = {
 	{ "format", 'f', "FORMAT", 0,
-	  "ascii (default), svg or perfetto; with -o FILE.svg or FILE.json the default follows "
-	  "the name", 0 },
+	  "ascii (default), svg, perfetto or chrome-json; with -o FILE.svg, FILE.pftrace or "
+	  "FILE.json the default follows the name", 0 },
 	{ "output", 'o', "FILE", 0, "write to FILE (default: standard output)", 0 },
 	{ "width", 'w', "N", 0,
 	  "ascii: columns (default: the terminal's, $COLUMNS or 100); svg: pixels of the time "
@@ -109,8 +109,8 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'f':
 		if (scmwq_tl_format_parse(arg, &p->tl.format) < 0)
-			argp_error(state, "unknown format '%s' (expected ascii, svg or perfetto)",
-				   arg);
+			argp_error(state, "unknown format '%s' (expected ascii, svg, perfetto or "
+				   "chrome-json)", arg);
 		p->format_given = true;
 		break;
 	case 'o':
@@ -167,14 +167,15 @@ static const struct argp timeline_argp = {
 	"Formats: ascii, lanes of characters fitted to the width (the default, also when not "
 	"writing to a terminal; colour only on a terminal unless --color=always); svg, a "
 	"standalone picture for a browser, with a tooltip on every call and sleep; perfetto, "
-	"Chrome trace-event JSON for ui.perfetto.dev or chrome://tracing.\n\n"
+	"a Perfetto protobuf trace (TrackEvent) for ui.perfetto.dev; chrome-json, Chrome "
+	"trace-event JSON for chrome://tracing.\n\n"
 	"Exit status: 0 the picture was written (findings do not change it: use replay for a "
 	"verdict), 64 bad command line, 65 input is not a readable trace, 66 input cannot be "
 	"opened, 70 internal error or write error.\n\n"
 	"Examples:\n"
 	"  scmwq-trace timeline trace.dat\n"
 	"  scmwq-trace timeline -o bug-1234.svg bug-1234.dat\n"
-	"  scmwq-trace timeline --format=perfetto -o trace.json trace.dat",
+	"  scmwq-trace timeline -o trace.pftrace trace.dat",
 	cmd_judge_children, NULL, NULL
 };
 
@@ -245,7 +246,14 @@ static int timeline_run(int argc, char **argv)
 		if (ends_with(p.output, ".svg"))
 			p.tl.format = SCMWQ_TL_SVG;
 		else if (ends_with(p.output, ".json"))
+			p.tl.format = SCMWQ_TL_CHROME_JSON;
+		else if (ends_with(p.output, ".pftrace") || ends_with(p.output, ".perfetto-trace"))
 			p.tl.format = SCMWQ_TL_PERFETTO;
+	}
+	if (p.tl.format == SCMWQ_TL_PERFETTO && !to_file && isatty(STDOUT_FILENO)) {
+		cmd_err("timeline: a Perfetto trace is binary: not written to a terminal (use -o "
+			"FILE.pftrace)");
+		return EXIT_USAGE;
 	}
 	if (to_file && p.file && strcmp(p.file, "-") && !strcmp(p.file, p.output)) {
 		cmd_err("timeline: --output '%s' is the trace itself", p.output);
@@ -300,14 +308,14 @@ static int timeline_run(int argc, char **argv)
 }
 
 static const struct cmd_values timeline_values[] = {
-	{ "format", "ascii svg perfetto" },
+	{ "format", "ascii svg perfetto chrome-json" },
 	{ "color", "auto always never" },
 	{ NULL, NULL },
 };
 
 const struct scmwq_cmd cmd_timeline = {
 	.name = "timeline",
-	.summary = "draw per-call sleep/wake timelines: terminal, SVG or Perfetto JSON",
+	.summary = "draw per-call sleep/wake timelines: terminal, SVG, Perfetto or JSON",
 	.argp = &timeline_argp,
 	.values = timeline_values,
 	.takes_files = true,

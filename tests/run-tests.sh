@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the unit tests (TAP from build/tests/test_*) and the CLI
-# tests (BATS under tests/cli), and ends with one line "N passed, N failed".
+# tests (BATS under tests/cli and tests/perfetto), and ends with one line
+# "N passed, N failed".
 #
 #   tests/run-tests.sh            all of them
 #   BUILD=build-san tests/run-tests.sh   against the sanitizer build
@@ -58,7 +59,7 @@ for t in tests/*.tap.sh; do
 done
 
 if command -v bats >/dev/null 2>&1; then
-	for f in tests/cli/*.bats; do
+	for f in tests/cli/*.bats tests/perfetto/*.bats; do
 		[ -f "$f" ] || continue
 		echo "# bats: $(basename "$f")"
 		bats --tap "$f" >"$log" 2>&1

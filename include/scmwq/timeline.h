@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The interface of lib/view/timeline*.c: the per-call timelines of a trace
- * drawn as pictures (terminal, SVG, Perfetto).
+ * drawn as pictures (terminal, SVG, Perfetto, Chrome JSON).
  */
 #ifndef SCMWQ_TIMELINE_H
 #define SCMWQ_TIMELINE_H
@@ -12,17 +12,19 @@
  * enum scmwq_tl_format - what a timeline is drawn as
  * @SCMWQ_TL_ASCII: lanes of characters for a terminal
  * @SCMWQ_TL_SVG: a standalone SVG picture
- * @SCMWQ_TL_PERFETTO: Chrome trace-event JSON (ui.perfetto.dev)
+ * @SCMWQ_TL_PERFETTO: a Perfetto protobuf trace of TrackEvents (ui.perfetto.dev)
+ * @SCMWQ_TL_CHROME_JSON: Chrome trace-event JSON (chrome://tracing)
  */
 enum scmwq_tl_format {
 	SCMWQ_TL_ASCII = 0,
 	SCMWQ_TL_SVG,
 	SCMWQ_TL_PERFETTO,
+	SCMWQ_TL_CHROME_JSON,
 };
 
 /**
  * scmwq_tl_format_parse() - a timeline format from its name
- * @name: "ascii", "svg" or "perfetto"
+ * @name: "ascii", "svg", "perfetto" or "chrome-json"
  * @fmt: set to the format on success
  *
  * Return: 0, or -1 for an unknown name.
@@ -31,7 +33,7 @@ int scmwq_tl_format_parse(const char *name, enum scmwq_tl_format *fmt);
 
 /**
  * struct scmwq_timeline_opts - what to draw and how
- * @format: ascii, svg or perfetto
+ * @format: ascii, svg, perfetto or chrome-json
  * @driver: the driver; SCMWQ_DRV_AUTO: decided from the trace
  * @model: the model's options; .driver is set from the trace
  * @width: ascii: columns (default 100); svg: plot pixels (default 1200);
@@ -108,8 +110,9 @@ struct scmwq_timeline_result {
  * ascii and svg read the trace twice (the lanes and the time range first);
  * standard input is spooled to an unlinked temporary file for that.  Memory
  * is bounded by lanes x width (ascii, svg: calls too narrow to draw are
- * aggregated per pixel) or by the threads (perfetto, written as calls end),
- * never by the number of calls.
+ * aggregated per pixel) or by the threads (perfetto and chrome-json,
+ * written as calls end, reading the trace once), never by the number of
+ * calls.
  *
  * Return: 0, or -1 with @err set (SCMWQ_E_NOINPUT, SCMWQ_E_DATA,
  * SCMWQ_E_INTERNAL); what was written to @opts->out is then a complete

@@ -2,13 +2,15 @@
 /*
  * Timelines as pictures: the per-call timelines of a trace (lib/view/calls.c,
  * through scmwq_replay(), so that who woke whom is what replay decides)
- * handed to one of three writers: lanes of characters for a terminal
- * (timeline_ascii.c), an SVG picture (timeline_svg.c) or Chrome trace-event
- * JSON for Perfetto (timeline_perfetto.c).
+ * handed to one of four writers: lanes of characters for a terminal
+ * (timeline_ascii.c), an SVG picture (timeline_svg.c), a Perfetto protobuf
+ * trace (timeline_perfetto.c) or Chrome trace-event JSON
+ * (timeline_chrome.c).
  *
  * The ascii and SVG writers need the lanes and the time range before they
  * draw, so the trace is read twice: a cheap first pass over the events
- * (threads, first and last timestamp), then the model.  Nothing here keeps
+ * (threads, first and last timestamp), then the model.  The Perfetto and
+ * JSON writers need neither and read it once.  Nothing here keeps
  * a call once it is handed on: memory grows with the threads, not the calls.
  */
 #include <errno.h>
@@ -27,6 +29,8 @@ int scmwq_tl_format_parse(const char *name, enum scmwq_tl_format *fmt)
 		*fmt = SCMWQ_TL_SVG;
 	else if (!strcmp(name, "perfetto"))
 		*fmt = SCMWQ_TL_PERFETTO;
+	else if (!strcmp(name, "chrome-json"))
+		*fmt = SCMWQ_TL_CHROME_JSON;
 	else
 		return -1;
 	return 0;
@@ -456,6 +460,9 @@ int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *o,
 		break;
 	case SCMWQ_TL_PERFETTO:
 		t.ops = &tl_perfetto_ops;
+		break;
+	case SCMWQ_TL_CHROME_JSON:
+		t.ops = &tl_chrome_ops;
 		break;
 	default:
 		t.ops = &tl_ascii_ops;

@@ -13,7 +13,7 @@
 #include "base/base.h"
 
 #define TL_MAX_LANES	48	/* lanes drawn; more threads share an "others" lane */
-#define TL_WAKES_KEPT	4	/* perfetto: waker slices remembered per thread */
+#define TL_WAKES_KEPT	4	/* chrome-json: waker slices remembered per thread */
 
 struct tl_thread {
 	struct tl_thread *hnext;
@@ -26,9 +26,9 @@ struct tl_thread {
 	bool in_call;		/* first pass: inside a call (for --time) */
 	bool in_window;		/* first pass: shows in the --time window */
 	int lane;		/* row drawn in; -1: none */
-	bool named;		/* perfetto: its name is written */
+	bool named;		/* perfetto, chrome-json: its name is written */
 	struct scmwq_call_rec *pending;	/* a call that ended with no scm_smc_done */
-	uint64_t wake_ts[TL_WAKES_KEPT];	/* perfetto: waker slices written */
+	uint64_t wake_ts[TL_WAKES_KEPT];	/* chrome-json: waker slices written */
 	int wake_i;
 };
 
@@ -121,11 +121,27 @@ struct tl {
 extern const struct tl_ops tl_ascii_ops;
 extern const struct tl_ops tl_svg_ops;
 extern const struct tl_ops tl_perfetto_ops;
+extern const struct tl_ops tl_chrome_ops;
 
 /* The last time a call mentions (its end if it has one). */
 uint64_t tl_call_last(const struct scmwq_call_rec *r);
 /* "comm-pid", with "<...>" for an unknown comm. */
 void tl_thread_label(char *buf, size_t len, const char *comm, int pid);
+/*
+ * For writers that name each thread once (perfetto, chrome-json): the
+ * thread @pid to name now, its comm taken from @comm if not known yet;
+ * NULL when it is named already, its comm is not known yet (named at the
+ * end by tl_threads_name_rest()), @pid < 0, or out of memory (t->oom).
+ */
+struct tl_thread *tl_thread_to_name(struct tl *t, int pid, const char *comm);
+/* Name, with @name, the threads whose comm never showed, as "<...>". */
+void tl_threads_name_rest(struct tl *t, void (*name)(struct tl *t, int pid, const char *comm));
+/*
+ * @mark for finding @f on its thread, then on each other thread it names
+ * (@named set): perfetto and chrome-json show it on all of them.
+ */
+void tl_finding_each(struct tl *t, const struct scmwq_finding *f,
+		     void (*mark)(struct tl *t, const struct scmwq_finding *f, int pid, bool named));
 /* The lane of @pid, or -1. */
 int tl_lane_of(const struct tl *t, int pid);
 

@@ -1,94 +1,191 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The timeline as Chrome trace-event JSON, which ui.perfetto.dev and
- * chrome://tracing open.  Written as calls end, in one pass:
+ * The timeline as a Perfetto protobuf trace (--format=perfetto): a stream
+ * of TracePackets carrying TrackEvents, Perfetto's native and recommended
+ * format, which ui.perfetto.dev loads far beyond what its JSON path can.
+ * Written as calls end, in one pass, one packet at a time
+ * (lib/output/pf_write.c): memory is the threads and one packet.
  *
- * - each thread of the trace is a process of its own (the trace has no
- *   thread groups), named "comm-pid" with "M" metadata events;
- * - each call is an async slice ("b"/"e", cat "scm", a process-scoped id2),
- *   so that its calls are tracks of the thread's process;
- * - on the thread's own track, "X" complete events: "in firmware" pieces,
- *   each sleep ("sleep wq_ctx N") with the time from the wake to the resume
- *   nested in it, and, on the waker, a short "wake wq_ctx N" slice;
- * - a flow ("s" on the waker, "f" with "bp":"e" on the sleeper) from each
- *   wake to the sleep it ended;
- * - each finding an instant event ("i", thread-scoped, or global when it
- *   names no thread) with its message in args.
+ * - each thread is a track (TrackDescriptor with a ThreadDescriptor: pid,
+ *   tid, thread_name), in a process of its own named "comm-pid" (the
+ *   trace has no thread groups);
+ * - each call is a slice (TYPE_SLICE_BEGIN / _END) on its thread's track,
+ *   with "in firmware" and "sleep wq_ctx N" slices nested in it and, in
+ *   a sleep, "woken, not yet resumed" from the wake to the resume;
+ * - each wake an instant "wake wq_ctx N" on the waker's track, with a flow
+ *   (flow_ids) that ends (terminating_flow_ids) on the sleeper's "woken"
+ *   slice (or a "woken" instant when the sleeper resumed at once);
+ * - each finding an instant named by its rule, with debug annotations
+ *   (rule, severity, message...), on its thread's track or, when it names
+ *   no thread, on the trace's own track, which also ends with a "summary"
+ *   instant (driver, counts, complete or not).
  *
- * Timestamps are microseconds with three decimals, so no nanosecond is lost.
+ * Timestamps are the trace's, in ns.  Within a call the times only go
+ * forward (a slice that would start before the last one ended starts where
+ * it ended) and a thread's calls are handed on in order, so each track's
+ * slices are in time order in the file and always nest.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/pf_write.h"
 #include "view/timeline.h"
 
-struct pf {
-	uint64_t nev;		/* events written */
-	uint64_t call_id;	/* async slice ids */
-	uint64_t flow_id;
-	unsigned int sort_index;
+#define TRACE_TRACK	(1ULL << 33)	/* the trace's own track */
+#define THREAD_TRACK(pid)	((uint64_t)(uint32_t)(pid) + 1)
+#define PROCESS_TRACK(pid)	(THREAD_TRACK(pid) | 1ULL << 32)
+
+/* Debug annotation names: interned once, in the first packet. */
+enum ann {
+	A_SMC_ID = 1, A_RET, A_SLEEPS, A_OPEN, A_ABANDONED, A_BEFORE, A_NOT_DONE,
+	A_FINDINGS, A_WQ_CTX, A_CALL_CTX, A_PATH, A_WAKER_PID, A_STATE, A_RUN_NS,
+	A_RESUMED, A_WOKE, A_SEVERITY, A_RULE, A_INCONCLUSIVE, A_THREAD, A_PIDS,
+	A_NAMED, A_MESSAGE, A_TRACE, A_DRIVER, A_DRIVER_WHY, A_CALLS, A_WAKES, A_ERRORS,
+	A_WARNINGS, A_COMPLETE, A_N
 };
 
-static void sep(struct tl *t)
-{
-	struct pf *p = t->priv;
+static const char *const ann_name[A_N] = {
+	[A_SMC_ID] = "smc_id", [A_RET] = "ret",
+	[A_SLEEPS] = "sleeps", [A_OPEN] = "open_at_end", [A_ABANDONED] = "abandoned",
+	[A_BEFORE] = "began_before_trace", [A_NOT_DONE] = "no_smc_done",
+	[A_FINDINGS] = "findings", [A_WQ_CTX] = "wq_ctx", [A_CALL_CTX] = "smc_call_ctx",
+	[A_PATH] = "wake_path", [A_WAKER_PID] = "waker_pid",
+	[A_STATE] = "sched_state", [A_RUN_NS] = "wake_to_run_ns", [A_RESUMED] = "resumed",
+	[A_WOKE] = "woke_pid", [A_SEVERITY] = "severity", [A_RULE] = "rule",
+	[A_INCONCLUSIVE] = "inconclusive", [A_THREAD] = "thread", [A_PIDS] = "pids",
+	[A_NAMED] = "named_by_finding_on_thread", [A_MESSAGE] = "message",
+	[A_TRACE] = "trace", [A_DRIVER] = "driver", [A_DRIVER_WHY] = "driver_reason",
+	[A_CALLS] = "calls", [A_WAKES] = "wakes", [A_ERRORS] = "errors",
+	[A_WARNINGS] = "warnings", [A_COMPLETE] = "complete",
+};
 
-	fputs(p->nev++ ? ",\n" : "\n", t->out);
-}
+struct pt {
+	struct scmwq_pf pf;
+	uint64_t flow_id;
+};
 
-static void put_ts(FILE *out, const char *key, uint64_t ns)
-{
-	fprintf(out, ",\"%s\":%llu.%03llu", key, (unsigned long long)(ns / 1000),
-		(unsigned long long)(ns % 1000));
-}
+#define PF(t)	(&((struct pt *)(t)->priv)->pf)
 
-static void put_us(FILE *out, const char *key, uint64_t ns)
-{
-	put_ts(out, key, ns);
-}
+/* ------------------------------------------------------------------ */
+/* Tracks                                                              */
 
-/* The "M" events that name a thread's process and its thread. */
+/* The tracks of thread @pid, once its comm is known (or at the end). */
 static void name_thread(struct tl *t, int pid, const char *comm)
 {
-	struct pf *p = t->priv;
 	struct tl_thread *th;
 	char label[64];
 
-	if (pid < 0)
-		return;
-	th = tl_thread_get(&t->threads, pid);
-	if (!th) {
-		t->oom = true;
-		return;
-	}
-	if (comm && comm[0] && !th->comm[0])
-		memcpy(th->comm, comm, sizeof(th->comm));
-	if (th->named || !th->comm[0])
+	th = tl_thread_to_name(t, pid, comm);
+	if (!th)
 		return;	/* named, or not yet known: named at the end */
-	th->named = true;
 	tl_thread_label(label, sizeof(label), th->comm, pid);
-	sep(t);
-	fprintf(t->out, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"tid\":%d,"
-		"\"args\":{\"name\":", pid, pid);
-	scmwq_json_str(t->out, label);
-	fputs("}}", t->out);
-	sep(t);
-	fprintf(t->out, "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":%d,\"tid\":%d,"
-		"\"args\":{\"sort_index\":%u}}", pid, pid, ++p->sort_index);
-	sep(t);
-	fprintf(t->out, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":%d,"
-		"\"args\":{\"name\":", pid, pid);
-	scmwq_json_str(t->out, th->comm);
-	fputs("}}", t->out);
+	scmwq_pf_thread(PF(t), PROCESS_TRACK(pid), THREAD_TRACK(pid), pid, th->comm, label);
 }
 
-static int pf_begin(struct tl *t, struct scmwq_error *err)
+/* The first packet: clears the sequence's state, names the annotations. */
+static int pt_begin(struct tl *t, struct scmwq_error *err)
 {
-	t->priv = calloc(1, sizeof(struct pf));
-	if (!t->priv)
+	struct pt *p = calloc(1, sizeof(*p));
+	char name[300];
+
+	if (!p)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", t->out);
+	t->priv = p;
+	snprintf(name, sizeof(name), "scmwq-trace: %s", t->title);
+	scmwq_pf_start(&p->pf, t->out, ann_name, A_N, TRACE_TRACK, name);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls                                                               */
+
+/* @ts, but never before *@at; *@at moves on to it. */
+static uint64_t fwd(uint64_t *at, uint64_t ts)
+{
+	if (ts < *at)
+		ts = *at;
+	*at = ts;
+	return ts;
+}
+
+static void firmware(struct tl *t, uint64_t track, uint64_t from, uint64_t to)
+{
+	scmwq_pf_event(PF(t), from, track, SCMWQ_PF_BEGIN, "in firmware");
+	scmwq_pf_event_end(PF(t));
+	scmwq_pf_slice_end(PF(t), to, track);
+}
+
+/* The wake of @s as an instant on the waker's track; the id of its flow, or 0. */
+static uint64_t wake(struct tl *t, const struct scmwq_call_rec *r,
+		     const struct scmwq_sleep_rec *s)
+{
+	struct pt *p = t->priv;
+	char name[64];
+
+	if (s->waker_pid < 0 || !s->wake_ns || s->path == SCMWQ_PATH_BANKED)
+		return 0;
+	name_thread(t, s->waker_pid, s->waker_comm);
+	/* the flow names the sleeper: only what it does not say, for size */
+	snprintf(name, sizeof(name), "wake wq_ctx %u", s->wq_ctx);
+	scmwq_pf_event(PF(t), s->wake_ns, THREAD_TRACK(s->waker_pid), SCMWQ_PF_INSTANT, name);
+	scmwq_pf_flow(PF(t), ++p->flow_id, false);
+	scmwq_pf_ann_str(PF(t), A_PATH, scmwq_wake_path_name(s->path));
+	scmwq_pf_ann_int(PF(t), A_WOKE, r->pid);
+	scmwq_pf_event_end(PF(t));
+	return p->flow_id;
+}
+
+/* What the slice's name (wq_ctx) and the wake's flow (the waker) do not say. */
+static void sleep_args(struct tl *t, const struct scmwq_sleep_rec *s)
+{
+	if (s->has_ctx)
+		scmwq_pf_ann_uint(PF(t), A_CALL_CTX, s->smc_call_ctx);
+	scmwq_pf_ann_str(PF(t), A_PATH, scmwq_wake_path_name(s->path));
+	if (s->waker_pid >= 0)
+		scmwq_pf_ann_int(PF(t), A_WAKER_PID, s->waker_pid);
+	if (s->state) {
+		char st[2] = { s->state, 0 };
+
+		scmwq_pf_ann_str(PF(t), A_STATE, st);
+	}
+	if (s->ran_ns && s->wake_ns && s->ran_ns >= s->wake_ns)
+		scmwq_pf_ann_uint(PF(t), A_RUN_NS, s->ran_ns - s->wake_ns);
+	if (!s->resume_ns)
+		scmwq_pf_ann_bool(PF(t), A_RESUMED, false);
+}
+
+/* One sleep of a call, from *@at on; *@at ends where it does. */
+static void sleep_slices(struct tl *t, const struct tl_call *c, const struct scmwq_sleep_rec *s,
+			 uint64_t *at)
+{
+	const struct scmwq_call_rec *r = c->rec;
+	uint64_t track = THREAD_TRACK(r->pid), back, flow, from;
+	char name[64];
+
+	back = s->resume_ns ? s->resume_ns : c->end_ns;
+	if (back < s->sleep_ns)
+		back = s->sleep_ns;
+	if (s->sleep_ns > *at)
+		firmware(t, track, *at, s->sleep_ns);
+	/* the flow's start is written before its end: same time, file order */
+	flow = wake(t, r, s);
+	snprintf(name, sizeof(name), "sleep wq_ctx %u", s->wq_ctx);
+	scmwq_pf_event(PF(t), fwd(at, s->sleep_ns), track, SCMWQ_PF_BEGIN, name);
+	sleep_args(t, s);
+	scmwq_pf_event_end(PF(t));
+	if (s->wake_ns && back > s->wake_ns && s->path != SCMWQ_PATH_BANKED) {
+		from = fwd(at, s->wake_ns);
+		scmwq_pf_event(PF(t), from, track, SCMWQ_PF_BEGIN, "woken, not yet resumed");
+		if (flow)
+			scmwq_pf_flow(PF(t), flow, true);
+		scmwq_pf_event_end(PF(t));
+		scmwq_pf_slice_end(PF(t), fwd(at, back), track);
+	} else if (flow) {
+		scmwq_pf_event(PF(t), fwd(at, s->wake_ns), track, SCMWQ_PF_INSTANT, "woken");
+		scmwq_pf_flow(PF(t), flow, true);
+		scmwq_pf_event_end(PF(t));
+	}
+	scmwq_pf_slice_end(PF(t), fwd(at, back), track);
 }
 
 /* The function in words, as report names it ("info/is_call_avail"). */
@@ -100,239 +197,136 @@ static void call_name(char *buf, size_t len, const struct scmwq_call_rec *r)
 		scmwq_smc_describe(r->smc_id, buf, len);
 }
 
-/* An "X" slice on thread @pid; args are left open for the caller to close. */
-static void x_open(struct tl *t, int pid, const char *name, uint64_t from, uint64_t to)
-{
-	sep(t);
-	fputs("{\"ph\":\"X\",\"cat\":\"scm\",\"name\":", t->out);
-	scmwq_json_str(t->out, name);
-	fprintf(t->out, ",\"pid\":%d,\"tid\":%d", pid, pid);
-	put_ts(t->out, "ts", from);
-	put_ts(t->out, "dur", to > from ? to - from : 0);
-}
-
-static bool waker_slice_written(struct tl_thread *w, uint64_t ts)
-{
-	for (int i = 0; i < TL_WAKES_KEPT; i++)
-		if (w->wake_ts[i] == ts)
-			return true;
-	w->wake_ts[w->wake_i] = ts;
-	w->wake_i = (w->wake_i + 1) % TL_WAKES_KEPT;
-	return false;
-}
-
-static void pf_wake(struct tl *t, const struct scmwq_call_rec *r, const struct scmwq_sleep_rec *s)
-{
-	struct pf *p = t->priv;
-	char name[64], label[64];
-	struct tl_thread *w;
-	uint64_t id;
-
-	if (s->waker_pid < 0 || !s->wake_ns || s->path == SCMWQ_PATH_BANKED)
-		return;
-	name_thread(t, s->waker_pid, s->waker_comm);
-	w = tl_thread_find(&t->threads, s->waker_pid);
-	if (w && !waker_slice_written(w, s->wake_ns)) {
-		snprintf(name, sizeof(name), "wake wq_ctx %u", s->wq_ctx);
-		x_open(t, s->waker_pid, name, s->wake_ns, s->wake_ns + 1);
-		fprintf(t->out, ",\"args\":{\"wq_ctx\":%u,\"path\":\"%s\",\"by\":\"%s\"}}",
-			s->wq_ctx, scmwq_wake_path_name(s->path),
-			s->path == SCMWQ_PATH_IRQ ? "GET_WQ_CTX (IRQ drain)"
-						  : "WAITQ_WAKE, then ACK");
-	}
-	id = ++p->flow_id;
-	tl_thread_label(label, sizeof(label), r->comm, r->pid);
-	sep(t);
-	fprintf(t->out, "{\"ph\":\"s\",\"cat\":\"wake\",\"name\":\"wake\",\"id\":%llu,"
-		"\"pid\":%d,\"tid\":%d", (unsigned long long)id, s->waker_pid, s->waker_pid);
-	put_ts(t->out, "ts", s->wake_ns);
-	fputs("}", t->out);
-	sep(t);
-	fprintf(t->out, "{\"ph\":\"f\",\"bp\":\"e\",\"cat\":\"wake\",\"name\":\"wake\","
-		"\"id\":%llu,\"pid\":%d,\"tid\":%d", (unsigned long long)id, r->pid, r->pid);
-	put_ts(t->out, "ts", s->wake_ns);
-	fputs("}", t->out);
-}
-
-static void pf_sleep(struct tl *t, const struct tl_call *c, const struct scmwq_sleep_rec *s,
-		     uint64_t back)
+static void call_args(struct tl *t, const struct tl_call *c)
 {
 	const struct scmwq_call_rec *r = c->rec;
-	char name[64], waker[64];
+	char rules[160] = "";
+	size_t n = 0;
 
-	snprintf(name, sizeof(name), "sleep wq_ctx %u", s->wq_ctx);
-	x_open(t, r->pid, name, s->sleep_ns, back);
-	fprintf(t->out, ",\"args\":{\"wq_ctx\":%u", s->wq_ctx);
-	if (s->has_ctx)
-		fprintf(t->out, ",\"smc_call_ctx\":%u", s->smc_call_ctx);
-	fprintf(t->out, ",\"wake_path\":\"%s\"", scmwq_wake_path_name(s->path));
-	if (s->wake_ns) {
-		put_us(t->out, "wait_us", s->wake_ns > s->sleep_ns ? s->wake_ns - s->sleep_ns : 0);
-		if (s->resume_ns)
-			put_us(t->out, "wake_to_resume_us",
-			       s->resume_ns > s->wake_ns ? s->resume_ns - s->wake_ns : 0);
-	}
-	if (s->waker_pid >= 0) {
-		tl_thread_label(waker, sizeof(waker), s->waker_comm, s->waker_pid);
-		fputs(",\"waker\":", t->out);
-		scmwq_json_str(t->out, waker);
-		fprintf(t->out, ",\"waker_pid\":%d", s->waker_pid);
-	}
-	if (s->state)
-		fprintf(t->out, ",\"sched_state\":\"%c\"", s->state);
-	if (s->ran_ns && s->wake_ns && s->ran_ns >= s->wake_ns)
-		put_us(t->out, "wake_to_run_us", s->ran_ns - s->wake_ns);
-	fprintf(t->out, ",\"resumed\":%s}}", s->resume_ns ? "true" : "false");
-	if (s->wake_ns && back > s->wake_ns && s->path != SCMWQ_PATH_BANKED) {
-		x_open(t, r->pid, "woken, not yet resumed", s->wake_ns, back);
-		fprintf(t->out, ",\"args\":{\"wq_ctx\":%u}}", s->wq_ctx);
-	}
+	/* the track says the thread */
+	scmwq_pf_ann_hex(PF(t), A_SMC_ID, r->smc_id);
+	if (r->done)
+		scmwq_pf_ann_int(PF(t), A_RET, r->ret);
+	else
+		scmwq_pf_ann_bool(PF(t), A_NOT_DONE, true);
+	scmwq_pf_ann_uint(PF(t), A_SLEEPS, (uint64_t)(r->n_sleeps + r->sleeps_dropped));
+	if (c->open)
+		scmwq_pf_ann_bool(PF(t), A_OPEN, true);
+	if (c->abandoned)
+		scmwq_pf_ann_bool(PF(t), A_ABANDONED, true);
+	if (r->joined)
+		scmwq_pf_ann_bool(PF(t), A_BEFORE, true);
+	for (int i = 0; i < r->n_findings && n < sizeof(rules); i++)
+		n += (size_t)snprintf(rules + n, sizeof(rules) - n, "%s%s", i ? "," : "",
+				      scmwq_rule_info(r->findings[i])->id);
+	if (r->n_findings)
+		scmwq_pf_ann_str(PF(t), A_FINDINGS, rules);
 }
 
-static void pf_call(struct tl *t, const struct tl_call *c)
+static void pt_call(struct tl *t, const struct tl_call *c)
 {
-	struct pf *p = t->priv;
 	const struct scmwq_call_rec *r = c->rec;
+	uint64_t track = THREAD_TRACK(r->pid), at = r->start_ns;
 	char name[96];
-	uint64_t id = ++p->call_id, at = r->start_ns;
 
 	name_thread(t, r->pid, r->comm);
 	call_name(name, sizeof(name), r);
-	sep(t);
-	fputs("{\"ph\":\"b\",\"cat\":\"scm\",\"name\":", t->out);
-	scmwq_json_str(t->out, name);
-	fprintf(t->out, ",\"id2\":{\"local\":\"0x%llx\"},\"pid\":%d,\"tid\":%d",
-		(unsigned long long)id, r->pid, r->pid);
-	put_ts(t->out, "ts", r->start_ns);
-	fputs(",\"args\":{\"comm\":", t->out);
-	scmwq_json_str(t->out, r->comm);
-	fprintf(t->out, ",\"pid\":%d,\"smc_id\":\"0x%llx\",\"ret\":%d,\"sleeps\":%d,"
-		"\"done\":%s,\"open_at_end\":%s,\"abandoned\":%s,\"began_before_trace\":%s",
-		r->pid, (unsigned long long)r->smc_id, r->ret, r->n_sleeps + r->sleeps_dropped,
-		r->done ? "true" : "false", c->open ? "true" : "false",
-		c->abandoned ? "true" : "false", r->joined ? "true" : "false");
-	if (r->n_findings) {
-		fputs(",\"findings\":[", t->out);
-		for (int i = 0; i < r->n_findings; i++)
-			fprintf(t->out, "%s\"%s\"", i ? "," : "",
-				scmwq_rule_info(r->findings[i])->id);
-		fputs("]", t->out);
-	}
-	fputs("}}", t->out);
-
-	for (int i = 0; i < r->n_sleeps; i++) {
-		const struct scmwq_sleep_rec *s = &r->sleeps[i];
-		uint64_t back = s->resume_ns ? s->resume_ns : c->end_ns;
-
-		if (back < s->sleep_ns)
-			back = s->sleep_ns;
-		if (s->sleep_ns > at) {
-			x_open(t, r->pid, "in firmware", at, s->sleep_ns);
-			fputs("}", t->out);
-		}
-		pf_sleep(t, c, s, back);
-		pf_wake(t, r, s);
-		at = back;
-	}
+	scmwq_pf_event(PF(t), r->start_ns, track, SCMWQ_PF_BEGIN, name);
+	call_args(t, c);
+	scmwq_pf_event_end(PF(t));
+	for (int i = 0; i < r->n_sleeps; i++)
+		sleep_slices(t, c, &r->sleeps[i], &at);
 	if (c->end_ns > at || !r->n_sleeps) {
-		x_open(t, r->pid, "in firmware", at, c->end_ns);
-		fputs("}", t->out);
-	}
+		uint64_t from = at;
 
-	sep(t);
-	fputs("{\"ph\":\"e\",\"cat\":\"scm\",\"name\":", t->out);
-	scmwq_json_str(t->out, name);
-	fprintf(t->out, ",\"id2\":{\"local\":\"0x%llx\"},\"pid\":%d,\"tid\":%d",
-		(unsigned long long)id, r->pid, r->pid);
-	put_ts(t->out, "ts", c->end_ns > r->start_ns ? c->end_ns : r->start_ns);
-	fputs("}", t->out);
+		firmware(t, track, from, fwd(&at, c->end_ns));
+	}
+	scmwq_pf_slice_end(PF(t), fwd(&at, c->end_ns), track);
 }
+
+/* ------------------------------------------------------------------ */
+/* Findings and the end                                                */
 
 static void instant(struct tl *t, const struct scmwq_finding *f, int pid, bool named)
 {
 	const struct scmwq_rule_info *ri = scmwq_rule_info(f->rule);
 
-	sep(t);
-	fputs("{\"ph\":\"i\",\"cat\":\"finding\",\"name\":", t->out);
-	scmwq_json_str(t->out, ri->id);
-	if (pid >= 0)
-		fprintf(t->out, ",\"s\":\"t\",\"pid\":%d,\"tid\":%d", pid, pid);
-	else
-		fputs(",\"s\":\"g\"", t->out);
-	put_ts(t->out, "ts", f->ts_ns);
-	fprintf(t->out, ",\"args\":{\"severity\":\"%s\",\"inconclusive\":%s,\"rule\":\"%s\"",
-		scmwq_severity_name(f->severity), f->inconclusive ? "true" : "false", ri->id);
+	name_thread(t, pid, named ? NULL : f->comm);
+	scmwq_pf_event(PF(t), f->ts_ns, pid >= 0 ? THREAD_TRACK(pid) : TRACE_TRACK, SCMWQ_PF_INSTANT,
+		    ri->id);
+	scmwq_pf_ann_str(PF(t), A_RULE, ri->id);
+	scmwq_pf_ann_str(PF(t), A_SEVERITY, scmwq_severity_name(f->severity));
+	if (f->inconclusive)
+		scmwq_pf_ann_bool(PF(t), A_INCONCLUSIVE, true);
 	if (named)
-		fputs(",\"named_by_finding_on_thread\":true", t->out);
+		scmwq_pf_ann_bool(PF(t), A_NAMED, true);
 	if (f->pid >= 0) {
 		char who[64];
 
 		tl_thread_label(who, sizeof(who), f->comm, f->pid);
-		fputs(",\"thread\":", t->out);
-		scmwq_json_str(t->out, who);
+		scmwq_pf_ann_str(PF(t), A_THREAD, who);
 	}
 	if (f->has_wq_ctx)
-		fprintf(t->out, ",\"wq_ctx\":%u", f->wq_ctx);
+		scmwq_pf_ann_uint(PF(t), A_WQ_CTX, f->wq_ctx);
 	if (f->has_ctx)
-		fprintf(t->out, ",\"smc_call_ctx\":%u", f->smc_call_ctx);
+		scmwq_pf_ann_uint(PF(t), A_CALL_CTX, f->smc_call_ctx);
 	if (f->n_named) {
-		fputs(",\"pids\":[", t->out);
-		for (int i = 0; i < f->n_named; i++)
-			fprintf(t->out, "%s%d", i ? "," : "", f->named_pid[i]);
-		fputs("]", t->out);
+		char pids[SCMWQ_MAX_NAMED * 12] = "";
+		size_t n = 0;
+
+		for (int i = 0; i < f->n_named && n < sizeof(pids); i++)
+			n += (size_t)snprintf(pids + n, sizeof(pids) - n, "%s%d", i ? "," : "",
+					      f->named_pid[i]);
+		scmwq_pf_ann_str(PF(t), A_PIDS, pids);
 	}
-	fputs(",\"message\":", t->out);
-	scmwq_json_str(t->out, f->message);
-	fputs("}}", t->out);
+	scmwq_pf_ann_str(PF(t), A_MESSAGE, f->message);
+	scmwq_pf_event_end(PF(t));
 }
 
-static void pf_finding(struct tl *t, const struct scmwq_finding *f)
+static void pt_finding(struct tl *t, const struct scmwq_finding *f)
 {
-	name_thread(t, f->pid, f->comm);
-	instant(t, f, f->pid, false);
-	for (int i = 0; i < f->n_named; i++) {
-		if (f->named_pid[i] == f->pid)
-			continue;
-		name_thread(t, f->named_pid[i], NULL);
-		instant(t, f, f->named_pid[i], true);
-	}
+	tl_finding_each(t, f, instant);
 }
 
-static int pf_end(struct tl *t, bool failed, struct scmwq_error *err)
+static int pt_end(struct tl *t, bool failed, struct scmwq_error *err)
 {
 	const struct scmwq_model_stats *s = &t->replay.stats;
-	struct tl_thread *th;
+	struct pt *p = t->priv;
 
-	/* threads whose comm never showed */
-	scmwq_pidmap_for_each(&t->threads, th)
-		if (!th->named) {
-			snprintf(th->comm, sizeof(th->comm), "<...>");
-			name_thread(t, th->pid, NULL);
-		}
-	fputs("\n],\"otherData\":{\"tool\":\"scmwq-trace timeline\",\"trace\":", t->out);
-	scmwq_json_str(t->out, t->title);
-	fprintf(t->out,
-		",\"driver\":\"%s\",\"driver_reason\":", scmwq_driver_name(t->replay.driver));
-	scmwq_json_str(t->out, t->replay.driver_why);
-	fprintf(t->out, ",\"calls\":%llu,\"sleeps\":%llu,\"wakes\":%llu,\"errors\":%llu,"
-		"\"warnings\":%llu,\"complete\":%s}}\n",
-		(unsigned long long)s->calls, (unsigned long long)s->sleeps,
-		(unsigned long long)s->wakes, (unsigned long long)s->errors,
-		(unsigned long long)s->warnings, failed ? "false" : "true");
+	tl_threads_name_rest(t, name_thread);
+	scmwq_pf_event(PF(t), t->seen_max, TRACE_TRACK, SCMWQ_PF_INSTANT, "summary");
+	scmwq_pf_ann_str(PF(t), A_TRACE, t->title);
+	scmwq_pf_ann_str(PF(t), A_DRIVER, scmwq_driver_name(t->replay.driver));
+	scmwq_pf_ann_str(PF(t), A_DRIVER_WHY, t->replay.driver_why);
+	scmwq_pf_ann_uint(PF(t), A_CALLS, s->calls);
+	scmwq_pf_ann_uint(PF(t), A_SLEEPS, s->sleeps);
+	scmwq_pf_ann_uint(PF(t), A_WAKES, s->wakes);
+	scmwq_pf_ann_uint(PF(t), A_ERRORS, s->errors);
+	scmwq_pf_ann_uint(PF(t), A_WARNINGS, s->warnings);
+	scmwq_pf_ann_bool(PF(t), A_COMPLETE, !failed);
+	scmwq_pf_event_end(PF(t));
+	if (p->pf.failed && err)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL,
+				       "out of memory or write error writing the Perfetto trace");
 	return 0;
 }
 
-static void pf_free(struct tl *t)
+static void pt_free(struct tl *t)
 {
-	free(t->priv);
+	struct pt *p = t->priv;
+
+	if (!p)
+		return;
+	scmwq_pf_free(&p->pf);
+	free(p);
 	t->priv = NULL;
 }
 
 const struct tl_ops tl_perfetto_ops = {
 	.two_pass = false,
-	.begin = pf_begin,
-	.call = pf_call,
-	.finding = pf_finding,
-	.end = pf_end,
-	.free = pf_free,
+	.begin = pt_begin,
+	.call = pt_call,
+	.finding = pt_finding,
+	.end = pt_end,
+	.free = pt_free,
 };

@@ -5,6 +5,7 @@
  * who a listed finding is about.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "view/timeline.h"
 
@@ -54,4 +55,43 @@ int tl_lane_of(const struct tl *t, int pid)
 	const struct tl_thread *th = pid >= 0 ? tl_thread_find(&t->threads, pid) : NULL;
 
 	return th ? th->lane : -1;
+}
+
+struct tl_thread *tl_thread_to_name(struct tl *t, int pid, const char *comm)
+{
+	struct tl_thread *th;
+
+	if (pid < 0)
+		return NULL;
+	th = tl_thread_get(&t->threads, pid);
+	if (!th) {
+		t->oom = true;
+		return NULL;
+	}
+	if (comm && comm[0] && !th->comm[0])
+		memcpy(th->comm, comm, sizeof(th->comm));
+	if (th->named || !th->comm[0])
+		return NULL;
+	th->named = true;
+	return th;
+}
+
+void tl_threads_name_rest(struct tl *t, void (*name)(struct tl *t, int pid, const char *comm))
+{
+	struct tl_thread *th;
+
+	scmwq_pidmap_for_each(&t->threads, th)
+		if (!th->named) {
+			snprintf(th->comm, sizeof(th->comm), "<...>");
+			name(t, th->pid, NULL);
+		}
+}
+
+void tl_finding_each(struct tl *t, const struct scmwq_finding *f,
+		     void (*mark)(struct tl *t, const struct scmwq_finding *f, int pid, bool named))
+{
+	mark(t, f, f->pid, false);
+	for (int i = 0; i < f->n_named; i++)
+		if (f->named_pid[i] != f->pid)
+			mark(t, f, f->named_pid[i], true);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # `scmwq-trace timeline`: the per-call timelines as pictures.  The ascii
 # lanes, the SVG (well-formed, renders to a PNG, marks what it must), the
-# Perfetto JSON (the trace-event structure, checked with jq, against the
-# trace's own timestamps), streaming memory, and the exit statuses.
+# Chrome JSON (the trace-event structure, checked with jq, against the
+# trace's own timestamps), streaming memory, and the exit statuses.  The
+# Perfetto protobuf is decoded with protoc in tests/perfetto/timeline_*.bats.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -83,7 +84,7 @@ sim_trace() {
 @test "not a trace exits 65 naming the file, from a file and from standard input" {
 	local fmt
 	cp /bin/true "$BATS_TEST_TMPDIR/true.dat"
-	for fmt in ascii svg perfetto; do
+	for fmt in ascii svg perfetto chrome-json; do
 		run --separate-stderr scmwq timeline -f "$fmt" "$BATS_TEST_TMPDIR/true.dat"
 		assert_failure 65
 		stderr_has "true.dat"
@@ -109,7 +110,7 @@ sim_trace() {
 @test "a write error exits 70 naming the output" {
 	[[ -w /dev/full ]] || skip "no /dev/full"
 	local fmt
-	for fmt in ascii svg perfetto; do
+	for fmt in ascii svg perfetto chrome-json; do
 		run --separate-stderr scmwq timeline -f "$fmt" -o /dev/full "$CVDAT"
 		assert_failure 70
 		stderr_has "/dev/full"
@@ -253,11 +254,13 @@ sim_trace() {
 	done
 }
 
-@test "svg: -o FILE.svg chooses svg, -o FILE.json perfetto, --format wins" {
+@test "svg: -o FILE.svg chooses svg, FILE.json chrome-json, FILE.pftrace perfetto, --format wins" {
 	scmwq timeline -o "$BATS_TEST_TMPDIR/a.svg" "$CV"
 	head -c 200 "$BATS_TEST_TMPDIR/a.svg" | grep -q '<svg'
 	scmwq timeline -o "$BATS_TEST_TMPDIR/a.json" "$CV"
 	jq -e '.traceEvents | length > 0' "$BATS_TEST_TMPDIR/a.json"
+	scmwq timeline -o "$BATS_TEST_TMPDIR/a.pftrace" "$CV"
+	scmwq timeline -f perfetto "$CV" | cmp - "$BATS_TEST_TMPDIR/a.pftrace"
 	scmwq timeline -f ascii -o "$BATS_TEST_TMPDIR/b.svg" "$CV"
 	grep -q '^qseecom-a-1000 ' "$BATS_TEST_TMPDIR/b.svg"
 }
@@ -317,12 +320,12 @@ sim_trace() {
 	diff "$BATS_TEST_TMPDIR/a.svg" "$BATS_TEST_TMPDIR/b.svg"
 }
 
-# ------------------------------------------------------------------ perfetto
+# ------------------------------------------------------------------ chrome-json
 
-@test "perfetto: the trace-event document: traceEvents, ph everywhere, numeric ts" {
+@test "chrome-json: the trace-event document: traceEvents, ph everywhere, numeric ts" {
 	local f
 	for f in "$CV" "$CVDAT" "$LOST" "$WAP" "$(sim_trace 1000)"; do
-		scmwq timeline -f perfetto "$f" >"$BATS_TEST_TMPDIR/t.json"
+		scmwq timeline -f chrome-json "$f" >"$BATS_TEST_TMPDIR/t.json"
 		jq -e '(.traceEvents | type == "array" and length > 0)
 		       and .displayTimeUnit == "ns"
 		       and all(.traceEvents[]; (.ph | type == "string"))
@@ -334,9 +337,9 @@ sim_trace() {
 	done
 }
 
-@test "perfetto: ts in microseconds, as the trace's own timestamps / 1000" {
+@test "chrome-json: ts in microseconds, as the trace's own timestamps / 1000" {
 	local j=$BATS_TEST_TMPDIR/cv.json
-	scmwq timeline -f perfetto "$CV" >"$j"
+	scmwq timeline -f chrome-json "$CV" >"$j"
 	# qseecom-a's first call: 100.000000 to 100.000080 s
 	jq -e '[.traceEvents[] | select(.ph == "b" and .pid == 1000)][0].ts == 100000000' "$j"
 	jq -e '[.traceEvents[] | select(.ph == "e" and .pid == 1000)][0].ts == 100000080' "$j"
@@ -346,15 +349,15 @@ sim_trace() {
 	       and .[0].args.wait_us == 1020 and .[0].args.wake_to_resume_us == 10
 	       and .[0].args.waker == "irq/41-qcom-scm-1003" and .[0].args.wake_path == "irq"' "$j"
 	# nanoseconds are kept as fractions of a microsecond
-	scmwq timeline -f perfetto "$CVDAT" >"$j"
+	scmwq timeline -f chrome-json "$CVDAT" >"$j"
 	grep -qE '"ts":[0-9]+\.[0-9]{3}[,}]' "$j"
 	jq -e 'any(.traceEvents[]; .ts != null and (.ts | . != floor))' "$j"
 }
 
-@test "perfetto: every call is a b/e pair with one id, cat and name; one per call" {
+@test "chrome-json: every call is a b/e pair with one id, cat and name; one per call" {
 	local j=$BATS_TEST_TMPDIR/t.json f
 	for f in "$CV" "$WAP" "$(sim_trace 1000)"; do
-		scmwq timeline -f perfetto "$f" >"$j"
+		scmwq timeline -f chrome-json "$f" >"$j"
 		jq -e '[.traceEvents[] | select(.ph == "b" or .ph == "e")]
 		       | group_by(.id2.local)
 		       | all(length == 2 and .[0].ph == "b" and .[1].ph == "e"
@@ -363,13 +366,13 @@ sim_trace() {
 			     and (.[0].id2.local | type == "string"))' "$j" >/dev/null ||
 			fail "$f: async b/e do not pair"
 	done
-	scmwq timeline -f perfetto "$CV" >"$j"
+	scmwq timeline -f chrome-json "$CV" >"$j"
 	jq -e '[.traceEvents[] | select(.ph == "b")] | length == 5' "$j"
 }
 
-@test "perfetto: a flow s/f per wake, from the waker to the sleeper, ids paired" {
+@test "chrome-json: a flow s/f per wake, from the waker to the sleeper, ids paired" {
 	local j=$BATS_TEST_TMPDIR/cv.json
-	scmwq timeline -f perfetto "$CV" >"$j"
+	scmwq timeline -f chrome-json "$CV" >"$j"
 	jq -e '[.traceEvents[] | select(.ph == "s" or .ph == "f")] | group_by(.id)
 	       | length == 4
 	       and all(length == 2 and .[0].ph == "s" and .[1].ph == "f" and .[1].bp == "e"
@@ -380,15 +383,15 @@ sim_trace() {
 	jq -e '[.traceEvents[] | select(.ph == "X" and (.name | startswith("wake wq_ctx")))] as $w
 	       | all(.traceEvents[] | select(.ph == "s");
 		     . as $s | any($w[]; .pid == $s.pid and .ts <= $s.ts and .ts + .dur >= $s.ts))' "$j"
-	scmwq timeline -f perfetto "$(sim_trace 1000)" >"$j"
+	scmwq timeline -f chrome-json "$(sim_trace 1000)" >"$j"
 	jq -e '[.traceEvents[] | select(.ph == "s" or .ph == "f")] | group_by(.id)
 	       | all(length == 2 and (map(.ph) | sort) == ["f", "s"])' "$j"
 }
 
-@test "perfetto: the X slices of each thread nest (no partial overlap)" {
+@test "chrome-json: the X slices of each thread nest (no partial overlap)" {
 	local j=$BATS_TEST_TMPDIR/t.json f
 	for f in "$CV" "$WAP" "$(sim_trace 1000)"; do
-		scmwq timeline -f perfetto "$f" >"$j"
+		scmwq timeline -f chrome-json "$f" >"$j"
 		jq -e '[.traceEvents[] | select(.ph == "X") | {tid, a: .ts, b: (.ts + .dur)}]
 		       | group_by(.tid)
 		       | all(sort_by(.a, -.b)
@@ -401,24 +404,24 @@ sim_trace() {
 	done
 }
 
-@test "perfetto: findings are instant events with the message" {
+@test "chrome-json: findings are instant events with the message" {
 	local j=$BATS_TEST_TMPDIR/l.json
-	scmwq timeline -f perfetto "$LOST" >"$j"
+	scmwq timeline -f chrome-json "$LOST" >"$j"
 	jq -e '[.traceEvents[] | select(.ph == "i")] | length == 1
 	       and .[0].name == "lost-wakeup" and .[0].s == "t" and .[0].pid == 1000
 	       and .[0].args.severity == "error"
 	       and (.[0].args.message | test("did not resume on it"))' "$j"
 	# a WAKE_ALL race: on the IRQ thread and on the sleeper it left
-	scmwq timeline -f perfetto "$WAP" >"$j"
+	scmwq timeline -f chrome-json "$WAP" >"$j"
 	jq -e '[.traceEvents[] | select(.ph == "i" and .name == "wake-all-partial")] | length == 2' "$j"
 	# a clean trace has none but info notes
-	scmwq timeline -f perfetto "$CV" >"$j"
+	scmwq timeline -f chrome-json "$CV" >"$j"
 	jq -e 'all(.traceEvents[] | select(.ph == "i"); .args.severity == "info")' "$j"
 }
 
-@test "perfetto: every thread is named by M metadata events" {
+@test "chrome-json: every thread is named by M metadata events" {
 	local j=$BATS_TEST_TMPDIR/cv.json
-	scmwq timeline -f perfetto "$CV" >"$j"
+	scmwq timeline -f chrome-json "$CV" >"$j"
 	jq -e '[.traceEvents[] | select(.ph == "M" and .name == "thread_name") | .args.name] | sort
 	       == ["hdcp-c", "irq/41-qcom-scm", "qseecom-a", "qseecom-b"]' "$j"
 	jq -e '[.traceEvents[] | select(.ph == "M" and .name == "process_name")] | length == 4' "$j"
@@ -427,15 +430,15 @@ sim_trace() {
 	       | all(.traceEvents[] | select(.pid != null); .pid as $p | $named | index($p))' "$j"
 }
 
-@test "perfetto: from standard input in one pass, the same document" {
-	scmwq timeline -f perfetto "$CV" | jq -c 'del(.otherData.trace)' >"$BATS_TEST_TMPDIR/a.json"
-	scmwq timeline -f perfetto - <"$CV" | jq -c 'del(.otherData.trace)' >"$BATS_TEST_TMPDIR/b.json"
+@test "chrome-json: from standard input in one pass, the same document" {
+	scmwq timeline -f chrome-json "$CV" | jq -c 'del(.otherData.trace)' >"$BATS_TEST_TMPDIR/a.json"
+	scmwq timeline -f chrome-json - <"$CV" | jq -c 'del(.otherData.trace)' >"$BATS_TEST_TMPDIR/b.json"
 	cmp "$BATS_TEST_TMPDIR/a.json" "$BATS_TEST_TMPDIR/b.json"
 }
 
-@test "perfetto: a stranded sleeper runs to the end of the trace" {
+@test "chrome-json: a stranded sleeper runs to the end of the trace" {
 	local j=$BATS_TEST_TMPDIR/s.json
-	scmwq timeline -f perfetto "$TRACES/stranded-sleeper.qcom_scm.txt" >"$j"
+	scmwq timeline -f chrome-json "$TRACES/stranded-sleeper.qcom_scm.txt" >"$j"
 	# asleep from 100.000010 to the last event, 101.100020
 	jq -e '[.traceEvents[] | select(.ph == "X" and (.name | startswith("sleep")))][0]
 	       | .ts == 100000010 and .ts + .dur == 101100020 and .args.resumed == false' "$j"
@@ -452,12 +455,12 @@ peak_rss() {
 	echo "$kb"
 }
 
-@test "memory: svg, ascii and perfetto of 1M events in about the memory of 100k" {
+@test "memory: svg, ascii, perfetto and chrome-json of 1M events in about the memory of 100k" {
 	[[ -x /usr/bin/time ]] || skip "no /usr/bin/time"
 	local small=$BATS_TEST_TMPDIR/100k.txt big=$BATS_TEST_TMPDIR/1m.txt fmt a b
 	"$SCMWQ_BUILD/tests/scmwq-bench-gen" 100000 >"$small"
 	"$SCMWQ_BUILD/tests/scmwq-bench-gen" 1000000 >"$big"
-	for fmt in svg ascii perfetto; do
+	for fmt in svg ascii perfetto chrome-json; do
 		a=$(peak_rss "$SCMWQ_BIN" timeline -f "$fmt" "$small")
 		b=$(peak_rss "$SCMWQ_BIN" timeline -f "$fmt" "$big")
 		# within 20% or 4 MB
