@@ -22,10 +22,12 @@
  * Order.  A bundle holds one CPU's events of one read cycle of
  * traced_probes (every drain period, 100 ms by default); the cycle reads
  * CPU after CPU, so bundles of different CPUs overlap in time, and a CPU
- * whose buffer filled may be read a cycle late.  Decoded events wait in a
- * heap ordered by (time, arrival) and are given out once the trace has
- * reached PF_WINDOW_NS past them, or when PF_WINDOW_EVENTS are waiting (the
- * memory bound), or at the end.  An event that still arrives after later
+ * whose buffer filled may be read a cycle late.  Decoded events wait in one
+ * FIFO per CPU (a CPU's bundles come in its time order; a bundle's compact
+ * events are merged with its others as they are decoded); the earliest of
+ * the queues' first events is given out once the trace has reached
+ * PF_WINDOW_NS past it, or when PF_WINDOW_EVENTS are waiting (the memory
+ * bound: at most that many events and one packet's), or at the end.  An event that still arrives after later
  * ones were given out goes out at once and is reported to the diag
  * callback.  Loss marks are queued at their gap's start, and the source
  * says losses_in_order false, so the model holds its verdicts until every
@@ -53,11 +55,6 @@ struct pf_name {
 	int pid;
 	struct pf_name *hnext;
 	char comm[SCMWQ_COMM_LEN];
-};
-
-struct pf_slot {
-	uint64_t ts, seq;
-	uint32_t slot;
 };
 
 /* ------------------------------------------------------------------ */
@@ -303,54 +300,88 @@ static int process_tree(struct scmwq_source *src, struct pf *pf, struct pb_msg m
 /* ------------------------------------------------------------------ */
 /* The merge                                                           */
 
-static bool slot_less(const void *a, const void *b)
+static void queue_init(struct pf_queue *q)
 {
-	const struct pf_slot *x = a, *y = b;
-
-	return x->ts != y->ts ? x->ts < y->ts : x->seq < y->seq;
+	q->head = q->tail = PF_NONE;
+	q->n = 0;
 }
 
-int pf_push(struct pf *pf, const struct scmwq_event *ev)
+int64_t pf_push(struct pf *pf, uint32_t qi, const struct scmwq_event *ev)
 {
-	struct pf_slot s = { .ts = ev->ts_ns, .seq = pf->seq++ };
+	struct pf_queue *q = &pf->queue[qi];
+	uint32_t s;
 
-	if (pf->nfree) {
-		s.slot = pf->free_slots[--pf->nfree];
-	} else {
-		size_t ncap = pf->nslab * 2 + 256;
-		struct scmwq_event *ns = realloc(pf->slab, ncap * sizeof(*ns));
-		uint32_t *nf;
+	if (pf->free_head == PF_NONE) {
+		uint32_t ncap = pf->nslots * 2 + 256;
+		struct pf_slot *ns;
 
+		if (ncap <= pf->nslots)
+			return -1;
+		ns = realloc(pf->slots, (size_t)ncap * sizeof(*ns));
 		if (!ns)
 			return -1;
-		pf->slab = ns;
-		nf = realloc(pf->free_slots, ncap * sizeof(*nf));
-		if (!nf)
-			return -1;
-		pf->free_slots = nf;
-		for (size_t i = ncap; i > pf->nslab + 1; i--)
-			pf->free_slots[pf->nfree++] = (uint32_t)(i - 1);
-		s.slot = (uint32_t)pf->nslab;
-		pf->nslab = ncap;
+		pf->slots = ns;
+		for (uint32_t i = ncap; i > pf->nslots; i--) {
+			ns[i - 1].next = pf->free_head;
+			pf->free_head = i - 1;
+		}
+		pf->nslots = ncap;
 	}
-	pf->slab[s.slot] = *ev;
-	if (scmwq_heap_push(&pf->pending, &s) < 0) {
-		pf->free_slots[pf->nfree++] = s.slot;
-		return -1;
+	s = pf->free_head;
+	pf->free_head = pf->slots[s].next;
+	pf->slots[s].ev = *ev;
+	pf->slots[s].next = PF_NONE;
+	if (q->tail == PF_NONE) {
+		q->head = s;
+		q->active_at = pf->nactive;
+		pf->active[pf->nactive++] = qi;
+	} else {
+		pf->slots[q->tail].next = s;
 	}
+	q->tail = s;
+	q->n++;
+	pf->queued++;
 	if (ev->type != SCMWQ_EV_LOST && ev->ts_ns > pf->newest)
 		pf->newest = ev->ts_ns;
-	return 0;
+	return s;
 }
 
-/* Give out the earliest waiting event. */
-static void release(struct scmwq_source *src, struct pf *pf, struct scmwq_event *ev)
+/* The queue whose first event is the earliest (PF_NONE: all empty). */
+static uint32_t earliest(const struct pf *pf)
 {
-	struct pf_slot s;
+	uint32_t best = PF_NONE;
+	uint64_t bts = 0;
 
-	scmwq_heap_pop(&pf->pending, &s);
-	*ev = pf->slab[s.slot];
-	pf->free_slots[pf->nfree++] = s.slot;
+	for (uint32_t i = 0; i < pf->nactive; i++) {
+		uint32_t qi = pf->active[i];
+		uint64_t ts = pf->slots[pf->queue[qi].head].ev.ts_ns;
+
+		if (best == PF_NONE || ts < bts || (ts == bts && qi < best)) {
+			best = qi;
+			bts = ts;
+		}
+	}
+	return best;
+}
+
+/* Give out the first event of queue @qi. */
+static void release(struct scmwq_source *src, struct pf *pf, uint32_t qi, struct scmwq_event *ev)
+{
+	struct pf_queue *q = &pf->queue[qi];
+	uint32_t s = q->head;
+
+	*ev = pf->slots[s].ev;
+	q->head = pf->slots[s].next;
+	pf->slots[s].next = pf->free_head;
+	pf->free_head = s;
+	pf->queued--;
+	if (!--q->n) {
+		uint32_t last = pf->active[--pf->nactive];
+
+		q->tail = PF_NONE;
+		pf->active[q->active_at] = last;
+		pf->queue[last].active_at = q->active_at;
+	}
 	if (ev->type == SCMWQ_EV_LOST) {
 		src->lost += ev->lost_count;
 		return;
@@ -420,19 +451,22 @@ static int pf_next(struct scmwq_source *src, struct scmwq_event *ev, struct scmw
 		return scmwq_error_set(err, SCMWQ_E_DATA, "%s: reading stopped at an error",
 				       src->display);
 	for (;;) {
-		const struct pf_slot *top = scmwq_heap_top(&pf->pending);
+		uint32_t qi = earliest(pf);
+		bool at_end = pf->in_eof && pf->in_pos == pf->in_len;
 		size_t len = 0;
 		int r;
 
-		bool at_end = pf->in_eof && pf->in_pos == pf->in_len;
+		if (qi != PF_NONE) {
+			uint64_t ts = pf->slots[pf->queue[qi].head].ev.ts_ns;
 
-		if (top && (at_end || pf->pending.n > PF_WINDOW_EVENTS ||
-			    (pf->newest >= PF_WINDOW_NS && top->ts <= pf->newest - PF_WINDOW_NS))) {
-			release(src, pf, ev);
-			return 1;
+			if (at_end || pf->queued > PF_WINDOW_EVENTS ||
+			    (pf->newest >= PF_WINDOW_NS && ts <= pf->newest - PF_WINDOW_NS)) {
+				release(src, pf, qi, ev);
+				return 1;
+			}
 		}
 		r = next_packet(src, pf, &len, err);
-		if (r == 0 && !top)
+		if (r == 0 && qi == PF_NONE)
 			return 0;
 		if (r == 0)
 			continue;	/* at the end: drain */
@@ -452,9 +486,9 @@ static void pf_free(struct scmwq_source *src)
 	close(pf->fd);
 	free(pf->in);
 	free(pf->pkt);
-	free(pf->slab);
-	free(pf->free_slots);
-	scmwq_heap_free(&pf->pending);
+	free(pf->slots);
+	free(pf->queue);
+	free(pf->active);
 	free(pf->cpu);
 	free(pf->desc);
 	free(pf->overrun_start);
@@ -513,14 +547,16 @@ int scmwq_perfetto_open(struct scmwq_source *src, int fd, const void *head, size
 	src->losses_in_order = false;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
 		pf->fsize = (uint64_t)st.st_size;
-	scmwq_heap_init(&pf->pending, sizeof(struct pf_slot), slot_less);
+	pf->free_head = PF_NONE;
+	pf->queue = malloc((PF_CPUS + 1) * sizeof(*pf->queue));
+	pf->active = malloc((PF_CPUS + 1) * sizeof(*pf->active));
 	pf->in_cap = head_len + PF_IN_CHUNK;
 	pf->in = malloc(pf->in_cap);
 	pf->cpu = calloc(PF_CPUS, sizeof(*pf->cpu));
 	pf->desc = calloc(PF_DESCS, sizeof(*pf->desc));
 	pf->overrun_start = malloc(PF_CPUS * sizeof(*pf->overrun_start));
 	pf->names = (struct scmwq_pidmap)SCMWQ_PIDMAP_OF(struct pf_name);
-	if (!pf->in || !pf->cpu || !pf->desc || !pf->overrun_start ||
+	if (!pf->in || !pf->cpu || !pf->desc || !pf->overrun_start || !pf->queue || !pf->active ||
 	    scmwq_pidmap_init(&pf->names, 256) < 0) {
 		pf_free(src);
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
@@ -529,6 +565,8 @@ int scmwq_perfetto_open(struct scmwq_source *src, int fd, const void *head, size
 		pf->cpu[i].cur_pid = -1;
 		pf->overrun_start[i] = -1;
 	}
+	for (int i = 0; i <= PF_CPUS; i++)
+		queue_init(&pf->queue[i]);
 	memcpy(pf->in, head, head_len);
 	pf->in_len = head_len;
 	return 0;

@@ -15,6 +15,19 @@
 #define PF_CPUS		4096	/* CPU numbers above are refused as garbled */
 #define PF_DESCS	1024	/* dense event descriptors kept */
 #define PF_DESC_FIELDS	32	/* fields of a descriptor looked at */
+#define PF_GLOBAL	PF_CPUS	/* the queue of losses placed by time only */
+#define PF_NONE		UINT32_MAX
+
+struct pf_slot {
+	struct scmwq_event ev;
+	uint32_t next;
+};
+
+struct pf_queue {
+	uint32_t head, tail;	/* PF_NONE when empty */
+	uint32_t n;
+	uint32_t active_at;	/* its index in pf.active */
+};
 
 /* A dense generic event's descriptor, resolved to our events and fields. */
 struct pf_desc {
@@ -47,12 +60,17 @@ struct pf {
 	size_t pkt_cap;
 	uint64_t pkt_off;		/* file offset of its first byte */
 
-	/* events decoded, waiting for their turn: a heap by (ts, seq) */
-	struct scmwq_event *slab;
-	uint32_t *free_slots;
-	size_t nslab, nfree;
-	struct scmwq_heap pending;
-	uint64_t seq;
+	/*
+	 * Events decoded, waiting for their turn: one FIFO per CPU (in time
+	 * order, as a CPU's bundles are), and PF_GLOBAL for the losses of no
+	 * place in a CPU's stream, all in one slab of slots.
+	 */
+	struct pf_slot *slots;
+	uint32_t nslots, free_head;
+	struct pf_queue *queue;		/* PF_CPUS + 1 */
+	uint32_t *active;		/* the queues not empty */
+	uint32_t nactive;
+	size_t queued;
 	uint64_t newest;		/* the latest timestamp decoded */
 	uint64_t released;		/* the timestamp of the last event given out */
 	bool any_released;
@@ -111,19 +129,23 @@ int pf_bundle(struct scmwq_source *src, struct pf *pf, struct pb_msg m, struct s
 int pf_descriptor(struct scmwq_source *src, struct pf *pf, struct pb_msg m,
 		  struct scmwq_error *err);
 
-/* Queue a decoded event for the time-ordered merge; -1 when out of memory. */
-int pf_push(struct pf *pf, const struct scmwq_event *ev);
+/*
+ * Queue a decoded event on queue @q (its CPU, or PF_GLOBAL) for the
+ * time-ordered merge.  Returns its slot (valid until it is given out), or
+ * -1 when out of memory.
+ */
+int64_t pf_push(struct pf *pf, uint32_t q, const struct scmwq_event *ev);
 /* Remember @pid's name (for the events, which carry none). */
 void pf_name(struct pf *pf, int pid, const char *name, size_t len);
 
 /*
- * A bundle of CPU @cpu was read: with that CPU's state @before it, its
- * @lost (lost_events flag), @prev_end (previous_bundle_end_timestamp; 0:
- * none) and the time of its first event @first_ts (0: it has none), queue
- * the loss mark it implies.  -1 when out of memory.
+ * A bundle of CPU @cpu begins, with @lost (its lost_events flag) and
+ * @prev_end (previous_bundle_end_timestamp; 0: none): queue the loss mark
+ * it implies, before the bundle's events.  *@mark is its slot, for the
+ * caller to set its gap_end_ns to the bundle's first event, or -1 when
+ * there is none.  Returns -1 when out of memory.
  */
-int pf_loss_bundle(struct pf *pf, int cpu, const struct pf_cpu *before, bool lost,
-		   uint64_t prev_end, uint64_t first_ts);
+int pf_loss_bundle(struct pf *pf, int cpu, bool lost, uint64_t prev_end, int64_t *mark);
 /* TracePacket.previous_packet_dropped on the ftrace sequence. */
 int pf_loss_dropped(struct pf *pf);
 /* One FtraceStats packet (@m): overrun deltas.  Returns 0, or -1 with @err set. */

@@ -523,53 +523,80 @@ static void interned(const struct pf *pf, uint64_t idx, char *comm)
 		comm[0] = '\0';
 }
 
-/* Queue the compact events, switches and wakings merged by time. */
-static int compact_events(struct scmwq_source *src, struct pf *pf, int cpu, uint64_t where,
-			  uint64_t *first_ts, uint64_t *last_ts, struct scmwq_error *err)
-{
-	size_t nsw = pf->ncol[C_SW_TS], nwk = pf->ncol[C_WK_TS], i = 0, j = 0;
-	uint64_t tsw = 0, twk = 0;
-	struct scmwq_event ev;
+/* Where the compact events of a bundle are: switch i, waking j. */
+struct compact_it {
+	size_t i, j, nsw, nwk;
+	uint64_t tsw, twk;
+};
 
-	if (pf->ncol[C_SW_STATE] < nsw || pf->ncol[C_SW_PID] < nsw || pf->ncol[C_SW_COMM] < nsw ||
-	    pf->ncol[C_WK_PID] < nwk || pf->ncol[C_WK_COMM] < nwk)
-		return pf_garbled(src, pf, pf->pkt + (where - pf->pkt_off), "a CompactSched",
+static int compact_start(struct scmwq_source *src, struct pf *pf, struct compact_it *c,
+			 const uint8_t *at, struct scmwq_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->nsw = pf->ncol[C_SW_TS];
+	c->nwk = pf->ncol[C_WK_TS];
+	if (pf->ncol[C_SW_STATE] < c->nsw || pf->ncol[C_SW_PID] < c->nsw ||
+	    pf->ncol[C_SW_COMM] < c->nsw || pf->ncol[C_WK_PID] < c->nwk ||
+	    pf->ncol[C_WK_COMM] < c->nwk)
+		return pf_garbled(src, pf, at, "a CompactSched",
 				  "as many values in each column as timestamps", err);
-	if (nsw)
-		tsw = pf->col[C_SW_TS][0];
-	if (nwk)
-		twk = pf->col[C_WK_TS][0];
-	while (i < nsw || j < nwk) {
-		memset(&ev, 0, sizeof(ev));
-		ev.cpu = cpu;
-		ev.where = where;
-		if (i < nsw && (j >= nwk || tsw <= twk)) {
-			ev.type = SCMWQ_EV_SCHED_SWITCH;
-			ev.ts_ns = tsw;
-			ev.pid = pf->cpu[cpu].cur_pid;
-			ev.prev_state = scmwq_prev_state_char(pf->col[C_SW_STATE][i]);
-			ev.next_pid = (int)pf->col[C_SW_PID][i];
-			interned(pf, pf->col[C_SW_COMM][i], ev.next_comm);
-			pf->cpu[cpu].cur_pid = ev.next_pid;
-			pf_name(pf, ev.next_pid, ev.next_comm, strlen(ev.next_comm));
-			if (++i < nsw)
-				tsw += pf->col[C_SW_TS][i];
-		} else {
-			ev.type = SCMWQ_EV_SCHED_WAKEUP;
-			ev.ts_ns = twk;
-			ev.pid = pf->cpu[cpu].cur_pid;
-			ev.target_pid = (int)pf->col[C_WK_PID][j];
-			interned(pf, pf->col[C_WK_COMM][j], ev.next_comm);
-			pf_name(pf, ev.target_pid, ev.next_comm, strlen(ev.next_comm));
-			if (++j < nwk)
-				twk += pf->col[C_WK_TS][j];
-		}
-		if (!*first_ts || ev.ts_ns < *first_ts)
-			*first_ts = ev.ts_ns;
-		if (ev.ts_ns > *last_ts)
-			*last_ts = ev.ts_ns;
-		if (pf_push(pf, &ev) < 0)
-			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	if (c->nsw)
+		c->tsw = pf->col[C_SW_TS][0];
+	if (c->nwk)
+		c->twk = pf->col[C_WK_TS][0];
+	return 0;
+}
+
+/* The next compact event (switches and wakings merged by time); false at the end. */
+static bool compact_next(struct pf *pf, int cpu, struct compact_it *c, struct scmwq_event *ev)
+{
+	if (c->i >= c->nsw && c->j >= c->nwk)
+		return false;
+	memset(ev, 0, sizeof(*ev));
+	ev->cpu = cpu;
+	ev->pid = pf->cpu[cpu].cur_pid;
+	if (c->i < c->nsw && (c->j >= c->nwk || c->tsw <= c->twk)) {
+		ev->type = SCMWQ_EV_SCHED_SWITCH;
+		ev->ts_ns = c->tsw;
+		ev->prev_state = scmwq_prev_state_char(pf->col[C_SW_STATE][c->i]);
+		ev->next_pid = (int)pf->col[C_SW_PID][c->i];
+		interned(pf, pf->col[C_SW_COMM][c->i], ev->next_comm);
+		pf->cpu[cpu].cur_pid = ev->next_pid;
+		pf_name(pf, ev->next_pid, ev->next_comm, strlen(ev->next_comm));
+		if (++c->i < c->nsw)
+			c->tsw += pf->col[C_SW_TS][c->i];
+	} else {
+		ev->type = SCMWQ_EV_SCHED_WAKEUP;
+		ev->ts_ns = c->twk;
+		ev->target_pid = (int)pf->col[C_WK_PID][c->j];
+		interned(pf, pf->col[C_WK_COMM][c->j], ev->next_comm);
+		pf_name(pf, ev->target_pid, ev->next_comm, strlen(ev->next_comm));
+		if (++c->j < c->nwk)
+			c->twk += pf->col[C_WK_TS][c->j];
+	}
+	return true;
+}
+
+/* The next of the bundle's FtraceEvents that is ours: 1, 0 at the end, -1 on error. */
+static int event_next(struct scmwq_source *src, struct pf *pf, int cpu, struct pb_msg *it,
+		      struct scmwq_event *ev, uint64_t *first_ts, uint64_t *last_ts,
+		      struct scmwq_error *err)
+{
+	struct pb_field f;
+	const char *why;
+
+	while (pb_next(it, &f, &why) > 0) {
+		if (f.num != 2 || f.wire != PB_LEN)
+			continue;
+		if (ftrace_event(src, pf, cpu, pb_sub(&f), ev, err) < 0)
+			return -1;
+		/* any event, ours or not, tells where the CPU is */
+		if (!*first_ts || ev->ts_ns < *first_ts)
+			*first_ts = ev->ts_ns;
+		if (ev->ts_ns > *last_ts)
+			*last_ts = ev->ts_ns;
+		if (ev->type != SCMWQ_EV_NONE)
+			return 1;
 	}
 	return 0;
 }
@@ -581,12 +608,13 @@ int pf_bundle(struct scmwq_source *src, struct pf *pf, struct pb_msg m, struct s
 {
 	struct pb_msg it = m, compact = { NULL, NULL };
 	uint64_t cpu = 0, prev_end = 0, first_ts = 0, last_ts = 0;
-	struct pf_cpu before;
-	struct scmwq_event ev;
-	bool lost = false;
+	struct scmwq_event e, c;
+	struct compact_it ci;
+	bool lost = false, has_c = false;
 	struct pb_field f;
 	const char *why;
-	int r;
+	int64_t mark;
+	int r, has_e;
 
 	/* first the bundle's own fields and descriptors, which follow its events */
 	while ((r = pb_next(&it, &f, &why)) > 0) {
@@ -606,37 +634,43 @@ int pf_bundle(struct scmwq_source *src, struct pf *pf, struct pb_msg m, struct s
 	if (cpu >= PF_CPUS)
 		return pf_garbled(src, pf, m.p, "a FtraceEventBundle",
 				  "a CPU number below 4096", err);
-	before = pf->cpu[cpu];
+	if (pf_loss_bundle(pf, (int)cpu, lost, prev_end, &mark) < 0)
+		goto oom;
+	memset(&ci, 0, sizeof(ci));
+	if (compact.p && (compact_read(src, pf, compact, err) < 0 ||
+			  compact_start(src, pf, &ci, compact.p, err) < 0))
+		return -1;
 
+	/* the events and the compact ones, each in time order: merged */
 	it = m;
-	while (pb_next(&it, &f, &why) > 0) {
-		if (f.num != 2 || f.wire != PB_LEN)
+	has_e = event_next(src, pf, (int)cpu, &it, &e, &first_ts, &last_ts, err);
+	has_c = compact_next(pf, (int)cpu, &ci, &c);
+	while (has_e > 0 || has_c) {
+		if (has_e > 0 && (!has_c || e.ts_ns <= c.ts_ns)) {
+			if (pf_push(pf, (uint32_t)cpu, &e) < 0)
+				goto oom;
+			has_e = event_next(src, pf, (int)cpu, &it, &e, &first_ts, &last_ts, err);
 			continue;
-		if (ftrace_event(src, pf, (int)cpu, pb_sub(&f), &ev, err) < 0)
-			return -1;
-		/* any event, ours or not, tells where the CPU is */
-		if (!first_ts || ev.ts_ns < first_ts)
-			first_ts = ev.ts_ns;
-		if (ev.ts_ns > last_ts)
-			last_ts = ev.ts_ns;
-		if (ev.type == SCMWQ_EV_NONE)
-			continue;
-		if (pf_push(pf, &ev) < 0)
-			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		}
+		c.where = pf->pkt_off + (uint64_t)(compact.p - pf->pkt);
+		if (!first_ts || c.ts_ns < first_ts)
+			first_ts = c.ts_ns;
+		if (c.ts_ns > last_ts)
+			last_ts = c.ts_ns;
+		if (pf_push(pf, (uint32_t)cpu, &c) < 0)
+			goto oom;
+		has_c = compact_next(pf, (int)cpu, &ci, &c);
 	}
-	if (compact.p) {
-		uint64_t where = pf->pkt_off + (uint64_t)(compact.p - pf->pkt);
-
-		if (compact_read(src, pf, compact, err) < 0 ||
-		    compact_events(src, pf, (int)cpu, where, &first_ts, &last_ts, err) < 0)
-			return -1;
-	}
+	if (has_e < 0)
+		return -1;
 	if (first_ts) {
 		pf->cpu[cpu].seen = true;
 		if (last_ts > pf->cpu[cpu].last_ts)
 			pf->cpu[cpu].last_ts = last_ts;
 	}
-	if (pf_loss_bundle(pf, (int)cpu, &before, lost, prev_end, first_ts) < 0)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	if (mark >= 0)
+		pf->slots[mark].ev.gap_end_ns = first_ts;
 	return 0;
+oom:
+	return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 }

@@ -25,8 +25,9 @@
 
 #include "source/perfetto.h"
 
-static int push_loss(struct pf *pf, int cpu, enum scmwq_loss kind, uint64_t count,
-		     uint64_t start, uint64_t end)
+/* Queue a loss mark on @cpu's queue (-1: PF_GLOBAL); its slot, or -1. */
+static int64_t push_loss(struct pf *pf, int cpu, bool global, enum scmwq_loss kind,
+			 uint64_t count, uint64_t start, uint64_t end)
 {
 	struct scmwq_event ev;
 
@@ -42,22 +43,23 @@ static int push_loss(struct pf *pf, int cpu, enum scmwq_loss kind, uint64_t coun
 	ev.where = pf->pkt_off;
 	if (cpu >= 0)
 		pf->cpu[cpu].lost_seen = true;
-	return pf_push(pf, &ev);
+	return pf_push(pf, global || cpu < 0 ? PF_GLOBAL : (uint32_t)cpu, &ev);
 }
 
-int pf_loss_bundle(struct pf *pf, int cpu, const struct pf_cpu *before, bool lost,
-		   uint64_t prev_end, uint64_t first_ts)
+int pf_loss_bundle(struct pf *pf, int cpu, bool lost, uint64_t prev_end, int64_t *mark)
 {
-	if (!before->seen) {
-		if (lost)
-			return push_loss(pf, cpu, SCMWQ_LOSS_EVENTS, 0, 0, first_ts);
-		if (prev_end)
-			return push_loss(pf, cpu, SCMWQ_LOSS_CPU_STARTED, 0, 0, first_ts);
+	const struct pf_cpu *c = &pf->cpu[cpu];
+
+	*mark = -1;
+	if (!c->seen && lost)
+		*mark = push_loss(pf, cpu, false, SCMWQ_LOSS_EVENTS, 0, 0, 0);
+	else if (!c->seen && prev_end)
+		*mark = push_loss(pf, cpu, false, SCMWQ_LOSS_CPU_STARTED, 0, 0, 0);
+	else if (c->seen && (lost || prev_end > c->last_ts))
+		*mark = push_loss(pf, cpu, false, SCMWQ_LOSS_EVENTS, 0, c->last_ts, 0);
+	else
 		return 0;
-	}
-	if (lost || prev_end > before->last_ts)
-		return push_loss(pf, cpu, SCMWQ_LOSS_EVENTS, 0, before->last_ts, first_ts);
-	return 0;
+	return *mark < 0 ? -1 : 0;
 }
 
 int pf_loss_dropped(struct pf *pf)
@@ -67,7 +69,8 @@ int pf_loss_dropped(struct pf *pf)
 	for (int i = 0; i < PF_CPUS; i++)
 		if (pf->cpu[i].seen && pf->cpu[i].last_ts < start)
 			start = pf->cpu[i].last_ts;
-	return push_loss(pf, -1, SCMWQ_LOSS_EVENTS, 0, start == UINT64_MAX ? 0 : start, 0);
+	return push_loss(pf, -1, true, SCMWQ_LOSS_EVENTS, 0, start == UINT64_MAX ? 0 : start, 0) < 0 ?
+	       -1 : 0;
 }
 
 /* FtraceCpuStats: cpu (1) and overrun (3). */
@@ -101,7 +104,7 @@ static int cpu_stats(struct scmwq_source *src, struct pf *pf, struct pb_msg m, b
 		src->lost += delta;
 		return 0;
 	}
-	if (push_loss(pf, (int)cpu, SCMWQ_LOSS_EVENTS, delta, 0,
+	if (push_loss(pf, (int)cpu, true, SCMWQ_LOSS_EVENTS, delta, 0,
 		      pf->cpu[cpu].seen ? pf->cpu[cpu].last_ts + 1 : 0) < 0)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	return 0;
