@@ -47,7 +47,7 @@
 
 #define PF_PACKET_MAX		(16u << 20)
 #define PF_WINDOW_NS		(2ULL * 1000 * 1000 * 1000)
-#define PF_WINDOW_EVENTS	(1u << 17)
+#define PF_WINDOW_EVENTS	(1u << 15)
 #define PF_NAMES_MAX		(1u << 18)
 #define PF_IN_CHUNK		(1u << 18)
 
