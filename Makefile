@@ -5,7 +5,7 @@
 #   make check-sanitize  the same, built with ASan and UBSan
 #   make install PREFIX=/usr/local DESTDIR=
 #   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh,
-#                        record-bench.sh
+#                        record-bench.sh, perfetto-bench.sh
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -102,6 +102,7 @@ bench: $(BIN) $(GEN_BIN)
 	BUILD=$(BUILD) bench/replay-bench.sh
 	BUILD=$(BUILD) bench/simulate-bench.sh
 	BUILD=$(BUILD) bench/tdat-bench.sh || [ $$? -eq 77 ]
+	BUILD=$(BUILD) bench/perfetto-bench.sh
 	BUILD=$(BUILD) bench/record-bench.sh || [ $$? -eq 77 ]
 
 install: $(BIN) completions
