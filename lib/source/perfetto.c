@@ -313,7 +313,8 @@ int64_t pf_push(struct pf *pf, uint32_t qi, const struct scmwq_event *ev)
 
 	if (pf->free_head == PF_NONE) {
 		uint32_t ncap = pf->nslots * 2 + 256;
-		struct pf_slot *ns;
+		struct scmwq_event *ns;
+		uint32_t *nn;
 
 		if (ncap <= pf->nslots)
 			return -1;
@@ -321,22 +322,27 @@ int64_t pf_push(struct pf *pf, uint32_t qi, const struct scmwq_event *ev)
 		if (!ns)
 			return -1;
 		pf->slots = ns;
+		nn = realloc(pf->next, (size_t)ncap * sizeof(*nn));
+		if (!nn)
+			return -1;
+		pf->next = nn;
 		for (uint32_t i = ncap; i > pf->nslots; i--) {
-			ns[i - 1].next = pf->free_head;
+			nn[i - 1] = pf->free_head;
 			pf->free_head = i - 1;
 		}
 		pf->nslots = ncap;
 	}
 	s = pf->free_head;
-	pf->free_head = pf->slots[s].next;
-	pf->slots[s].ev = *ev;
-	pf->slots[s].next = PF_NONE;
+	pf->free_head = pf->next[s];
+	pf->slots[s] = *ev;
+	pf->next[s] = PF_NONE;
 	if (q->tail == PF_NONE) {
 		q->head = s;
+		q->head_ts = ev->ts_ns;
 		q->active_at = pf->nactive;
 		pf->active[pf->nactive++] = qi;
 	} else {
-		pf->slots[q->tail].next = s;
+		pf->next[q->tail] = s;
 	}
 	q->tail = s;
 	q->n++;
@@ -354,7 +360,7 @@ static uint32_t earliest(const struct pf *pf)
 
 	for (uint32_t i = 0; i < pf->nactive; i++) {
 		uint32_t qi = pf->active[i];
-		uint64_t ts = pf->slots[pf->queue[qi].head].ev.ts_ns;
+		uint64_t ts = pf->queue[qi].head_ts;
 
 		if (best == PF_NONE || ts < bts || (ts == bts && qi < best)) {
 			best = qi;
@@ -370,11 +376,13 @@ static void release(struct scmwq_source *src, struct pf *pf, uint32_t qi, struct
 	struct pf_queue *q = &pf->queue[qi];
 	uint32_t s = q->head;
 
-	*ev = pf->slots[s].ev;
-	q->head = pf->slots[s].next;
-	pf->slots[s].next = pf->free_head;
+	*ev = pf->slots[s];
+	q->head = pf->next[s];
+	pf->next[s] = pf->free_head;
 	pf->free_head = s;
 	pf->queued--;
+	if (q->n > 1)
+		q->head_ts = pf->slots[q->head].ts_ns;
 	if (!--q->n) {
 		uint32_t last = pf->active[--pf->nactive];
 
@@ -457,7 +465,7 @@ static int pf_next(struct scmwq_source *src, struct scmwq_event *ev, struct scmw
 		int r;
 
 		if (qi != PF_NONE) {
-			uint64_t ts = pf->slots[pf->queue[qi].head].ev.ts_ns;
+			uint64_t ts = pf->queue[qi].head_ts;
 
 			if (at_end || pf->queued > PF_WINDOW_EVENTS ||
 			    (pf->newest >= PF_WINDOW_NS && ts <= pf->newest - PF_WINDOW_NS)) {
@@ -487,6 +495,7 @@ static void pf_free(struct scmwq_source *src)
 	free(pf->in);
 	free(pf->pkt);
 	free(pf->slots);
+	free(pf->next);
 	free(pf->queue);
 	free(pf->active);
 	free(pf->cpu);

@@ -18,13 +18,9 @@
 #define PF_GLOBAL	PF_CPUS	/* the queue of losses placed by time only */
 #define PF_NONE		UINT32_MAX
 
-struct pf_slot {
-	struct scmwq_event ev;
-	uint32_t next;
-};
-
 struct pf_queue {
-	uint32_t head, tail;	/* PF_NONE when empty */
+	uint64_t head_ts;	/* the time of its first event, kept here to merge */
+	uint32_t head, tail;	/* slots; PF_NONE when empty */
 	uint32_t n;
 	uint32_t active_at;	/* its index in pf.active */
 };
@@ -65,7 +61,8 @@ struct pf {
 	 * order, as a CPU's bundles are), and PF_GLOBAL for the losses of no
 	 * place in a CPU's stream, all in one slab of slots.
 	 */
-	struct pf_slot *slots;
+	struct scmwq_event *slots;
+	uint32_t *next;			/* of each slot: in its queue, or free */
 	uint32_t nslots, free_head;
 	struct pf_queue *queue;		/* PF_CPUS + 1 */
 	uint32_t *active;		/* the queues not empty */

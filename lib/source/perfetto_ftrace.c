@@ -669,7 +669,7 @@ int pf_bundle(struct scmwq_source *src, struct pf *pf, struct pb_msg m, struct s
 			pf->cpu[cpu].last_ts = last_ts;
 	}
 	if (mark >= 0)
-		pf->slots[mark].ev.gap_end_ns = first_ts;
+		pf->slots[mark].gap_end_ns = first_ts;
 	return 0;
 oom:
 	return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
