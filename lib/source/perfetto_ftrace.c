@@ -180,44 +180,53 @@ static void scm_finish(struct scmwq_source *src, struct scmwq_event *ev,
 	}
 }
 
-/* FtraceEvent.generic: GenericFtraceEvent. */
+/*
+ * A message of a name (field 1, a string) and a value: one of fields @lo to
+ * @hi (a varint, or a string).  *@name and *@val get their fields (data NULL
+ * or num 0 when absent).  Returns 0, or -1 with @err set when garbled.
+ */
+static int name_value(struct scmwq_source *src, struct pf *pf, struct pb_msg m,
+		      uint32_t lo, uint32_t hi, const char *what, struct pb_field *name,
+		      struct pb_field *val, struct scmwq_error *err)
+{
+	struct pb_field g;
+	const char *why;
+	int r;
+
+	memset(name, 0, sizeof(*name));
+	memset(val, 0, sizeof(*val));
+	while ((r = pb_next(&m, &g, &why)) > 0) {
+		if (g.num == 1 && g.wire == PB_LEN)
+			*name = g;
+		else if (g.num >= lo && g.num <= hi && (g.wire == PB_VARINT || g.wire == PB_LEN))
+			*val = g;
+	}
+	if (r < 0)
+		return pf_garbled(src, pf, m.p, what, why, err);
+	return 0;
+}
+
+/* FtraceEvent.generic: GenericFtraceEvent {event_name 1; Field 2 {name 1; value 3-5}}. */
 static int legacy_generic(struct scmwq_source *src, struct pf *pf, struct pb_msg m,
 			  struct scmwq_event *ev, struct scmwq_error *err)
 {
 	struct pf_vals x = { 0 };
-	struct pb_field f, g;
+	struct pb_field f, name, val;
 	const char *why;
 	int r;
 
 	while ((r = pb_next(&m, &f, &why)) > 0) {
-		struct pb_msg fm;
-		const uint8_t *name = NULL;
-		size_t nlen = 0;
-		struct pb_field val = { 0 };
-		bool has_val = false;
-
 		if (f.num == 1 && f.wire == PB_LEN) {
 			ev->type = pf_event_type((const char *)f.data, f.len);
 			continue;
 		}
 		if (f.num != 2 || f.wire != PB_LEN)
 			continue;
-		fm = pb_sub(&f);
-		while ((r = pb_next(&fm, &g, &why)) > 0) {
-			if (g.num == 1 && g.wire == PB_LEN) {
-				name = g.data;
-				nlen = g.len;
-			} else if (g.num >= 3 && g.num <= 5) {
-				val = g;
-				has_val = true;
-				if (g.num == 4 && g.wire != PB_VARINT)
-					has_val = false;
-			}
-		}
-		if (r < 0)
-			return pf_garbled(src, pf, fm.p, "a GenericFtraceEvent.Field", why, err);
-		if (name && has_val)
-			val_set(&x, pf_field_id((const char *)name, nlen), &val);
+		if (name_value(src, pf, pb_sub(&f), 3, 5, "a GenericFtraceEvent.Field", &name, &val,
+			       err) < 0)
+			return -1;
+		if (name.data && val.num)
+			val_set(&x, pf_field_id((const char *)name.data, name.len), &val);
 	}
 	if (r < 0)
 		return pf_garbled(src, pf, m.p, "a GenericFtraceEvent", why, err);
@@ -260,33 +269,20 @@ static int dense_generic(struct scmwq_source *src, struct pf *pf, const struct p
 static int desc_proto(struct scmwq_source *src, struct pf *pf, struct pb_msg m, struct pf_desc *d,
 		      struct scmwq_error *err)
 {
-	struct pb_field f, g;
+	struct pb_field f, name, num;
 	const char *why;
 	int r;
 
 	while ((r = pb_next(&m, &f, &why)) > 0) {
-		struct pb_msg fm;
-		const uint8_t *name = NULL;
-		size_t nlen = 0;
-		uint64_t num = 0;
-
 		if (f.num == 1 && f.wire == PB_LEN)
 			d->type = pf_event_type((const char *)f.data, f.len);
 		if (f.num != 2 || f.wire != PB_LEN)
 			continue;
-		fm = pb_sub(&f);
-		while ((r = pb_next(&fm, &g, &why)) > 0) {
-			if (g.num == 1 && g.wire == PB_LEN) {
-				name = g.data;
-				nlen = g.len;
-			} else if (g.num == 3 && g.wire == PB_VARINT) {
-				num = g.v;
-			}
-		}
-		if (r < 0)
-			return pf_garbled(src, pf, fm.p, "a FieldDescriptorProto", why, err);
-		if (name && num >= 1 && num <= PF_DESC_FIELDS)
-			d->fid[num] = (int8_t)pf_field_id((const char *)name, nlen);
+		if (name_value(src, pf, pb_sub(&f), 3, 3, "a FieldDescriptorProto", &name, &num,
+			       err) < 0)
+			return -1;
+		if (name.data && num.wire == PB_VARINT && num.v >= 1 && num.v <= PF_DESC_FIELDS)
+			d->fid[num.v] = (int8_t)pf_field_id((const char *)name.data, name.len);
 	}
 	if (r < 0)
 		return pf_garbled(src, pf, m.p, "a DescriptorProto", why, err);
