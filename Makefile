@@ -6,7 +6,7 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make uninstall PREFIX=/usr/local DESTDIR=   removes what install installed
 #   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh,
-#                        record-bench.sh, timeline-perfetto-bench.sh
+#                        record-bench.sh, timeline-perfetto-bench.sh, perfetto-bench.sh
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -109,6 +109,7 @@ bench: $(BIN) $(GEN_BIN)
 	BUILD=$(BUILD) bench/simulate-bench.sh
 	BUILD=$(BUILD) bench/timeline-perfetto-bench.sh
 	BUILD=$(BUILD) bench/tdat-bench.sh || [ $$? -eq 77 ]
+	BUILD=$(BUILD) bench/perfetto-bench.sh
 	BUILD=$(BUILD) bench/record-bench.sh || [ $$? -eq 77 ]
 
 install: $(BIN) completions

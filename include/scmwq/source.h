@@ -14,10 +14,12 @@ struct scmwq_source;
  * enum scmwq_source_format - the container a source reads
  * @SCMWQ_FMT_TEXT: ftrace or trace-cmd report text
  * @SCMWQ_FMT_TRACE_DAT: trace-cmd's trace.dat (versions 6 and 7)
+ * @SCMWQ_FMT_PERFETTO: a Perfetto trace (protobuf), its ftrace data
  */
 enum scmwq_source_format {
 	SCMWQ_FMT_TEXT = 0,
 	SCMWQ_FMT_TRACE_DAT,
+	SCMWQ_FMT_PERFETTO,
 };
 
 /**
@@ -39,8 +41,9 @@ typedef void (*scmwq_diag_fn)(const char *path, uint64_t line, const char *what,
  * @diag_arg: passed to @diag
  * @err: filled on failure
  *
- * Tells trace.dat from text by its first bytes.  A trace.dat on standard
- * input is first copied to an unlinked temporary file (the trace.dat reader seeks).
+ * Tells trace.dat and Perfetto traces from text by their first bytes.  A
+ * trace.dat on standard input is first copied to an unlinked temporary file
+ * (the trace.dat reader seeks).
  *
  * Return: a source, to be freed with scmwq_source_free(); or NULL with @err
  * set: SCMWQ_E_NOINPUT when the file cannot be opened or read (or is a
@@ -69,14 +72,14 @@ int scmwq_source_next(struct scmwq_source *src, struct scmwq_event *ev, struct s
  * scmwq_source_format() - the container the source reads
  * @src: the source
  *
- * Return: SCMWQ_FMT_TEXT or SCMWQ_FMT_TRACE_DAT.
+ * Return: SCMWQ_FMT_TEXT, SCMWQ_FMT_TRACE_DAT or SCMWQ_FMT_PERFETTO.
  */
 enum scmwq_source_format scmwq_source_format(const struct scmwq_source *src);
 /**
  * scmwq_source_format_name() - the container, in words
  * @src: the source
  *
- * Return: "text" or "trace.dat" (a static string).
+ * Return: "text", "trace.dat" or "perfetto" (a static string).
  */
 const char *scmwq_source_format_name(const struct scmwq_source *src);
 /**

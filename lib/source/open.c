@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Opening a source: a file or standard input, trace.dat told from ftrace
- * text by its first bytes, handed over to that backend.
+ * Opening a source: a file or standard input, trace.dat and Perfetto
+ * traces told from ftrace text by their first bytes, handed over to that
+ * backend.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include "source/source.h"
 
 #define HEAD_LEN 4096
+#define HEAD_DETECT 64	/* read at least this much (or the whole input) to tell */
 
 /*
  * trace.dat from a pipe: the trace.dat reader seeks, so spool it into an
@@ -92,7 +94,7 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 	}
 
 	/* Read enough to tell the container. */
-	while (head_len < SCMWQ_TDAT_MAGIC_LEN) {
+	while (head_len < HEAD_DETECT) {
 		ssize_t n = read(fd, head + head_len, sizeof(head) - head_len);
 
 		if (n < 0 && errno == EINTR)
@@ -125,6 +127,13 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 			goto fail;
 		}
 		if (scmwq_tdat_open(src, fd, err) < 0)
+			goto fail;
+		return src;
+	}
+
+	if (scmwq_perfetto_detect(head, head_len)) {
+		src->fmt = SCMWQ_FMT_PERFETTO;
+		if (scmwq_perfetto_open(src, fd, head, head_len, err) < 0)
 			goto fail;
 		return src;
 	}

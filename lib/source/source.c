@@ -31,7 +31,14 @@ enum scmwq_source_format scmwq_source_format(const struct scmwq_source *src)
 
 const char *scmwq_source_format_name(const struct scmwq_source *src)
 {
-	return src->fmt == SCMWQ_FMT_TRACE_DAT ? "trace.dat" : "text";
+	switch (src->fmt) {
+	case SCMWQ_FMT_TRACE_DAT:
+		return "trace.dat";
+	case SCMWQ_FMT_PERFETTO:
+		return "perfetto";
+	default:
+		return "text";
+	}
 }
 
 enum scmwq_system scmwq_source_system(const struct scmwq_source *src)

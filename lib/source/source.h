@@ -95,6 +95,29 @@ enum scmwq_line_kind scmwq_text_parse_line(struct scmwq_text_ctx *ctx, const cha
 int scmwq_vendor_args_parse(const char *s, size_t len, int expect, uint64_t *args,
 			    const char **why);
 
+/*
+ * sched_switch's prev_state as the kernel prints it ('R', 'S', 'D', 'I',
+ * ...) from the number it records (tepconv.c; the Perfetto reader's
+ * sched_switch protos carry the same number).
+ */
+char scmwq_prev_state_char(uint64_t state);
+
+/* ------------------------------------------------------------------ */
+/* Perfetto (perfetto*.c; the wire format: pb_read.c)               */
+
+/*
+ * Whether the @len bytes at @head begin a Perfetto trace: a TracePacket
+ * (tag 0x0a, a varint length) whose first field is well formed, and control
+ * bytes no ftrace text has.
+ */
+bool scmwq_perfetto_detect(const void *head, size_t len);
+/*
+ * Open a Perfetto source on @fd (owned by the source from here on), whose
+ * first @head_len bytes were already read into @head.
+ */
+int scmwq_perfetto_open(struct scmwq_source *src, int fd, const void *head, size_t head_len,
+			struct scmwq_error *err);
+
 /* ------------------------------------------------------------------ */
 /* trace.dat (tdat.c)                                              */
 

@@ -308,7 +308,7 @@ static int get_out_args(struct scmwq_tepconv *c, const struct tep_record *rec,
  * marks a preempted task ("R+").  Older kernels recorded the raw state,
  * where TASK_IDLE is TASK_UNINTERRUPTIBLE | TASK_NOLOAD (0x402).
  */
-static char decode_prev_state(uint64_t state)
+char scmwq_prev_state_char(uint64_t state)
 {
 	static const char letters[] = "SDTtXZPI";
 
@@ -397,7 +397,7 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
 			set_comm(c, ev->pid, ev->comm);
 		ev->prev_state = get_num(c, rec, fm->f[F_PREV_STATE], &v) ?
-				 decode_prev_state(v) : '?';
+				 scmwq_prev_state_char(v) : '?';
 		if (get_num(c, rec, fm->f[F_NEXT_PID], &v))
 			ev->next_pid = (int)v;
 		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
