@@ -101,6 +101,13 @@ static bool decl_ok(const char *d, size_t n, char *out, const char **name)
 
 	if (!n || n >= MAX_DECL || d[n - 1] == ' ')
 		return false;
+	/*
+	 * libtraceevent's tokenizer turns LOCAL_PR_FMT, STA_PR_FMT and
+	 * VIF_PR_FMT into strings (an old mac80211 workaround) and leaks:
+	 * no field of ours is called that.
+	 */
+	if (memmem(d, n, "_PR_FMT", 7))
+		return false;
 	while (i < n) {
 		size_t s = i;
 
