@@ -5,6 +5,9 @@
 # Exits 1 if any target found a crash (saved as FUZZ_BUILD/crashes/NAME/*:
 # copy it into tests/fuzz/regress/NAME/ once fixed), 0 otherwise.
 #
+# A timeout is 60 s of wall-clock time: generous, so that a target starved on a
+# busy machine is not taken for a hang.
+#
 # Seeds of target NAME: tests/fuzz/regress/NAME/, then the files the table
 # below gives it (default: everything in traces/ and tests/cli/fixtures/).
 # The corpus grown goes to FUZZ_BUILD/corpus/NAME/ and is reused next time.
@@ -46,7 +49,7 @@ for name in "${names[@]}"; do
 	for f in tests/fuzz/regress/"$name"/* ${SEEDS[$name]-traces/* tests/cli/fixtures/*}; do
 		[ -f "$f" ] && cp "$f" "$seeds/$(echo "${f#./}" | tr / _)"
 	done
-	args=(-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+	args=(-max_total_time="$secs" -timeout=60 -rss_limit_mb=2048 -print_final_stats=1
 	      -artifact_prefix="$crashes/")
 	[ -n "${MAXLEN[$name]-}" ] && args+=(-max_len="${MAXLEN[$name]}")
 	[ -f "tests/fuzz/fuzz_$name.dict" ] && args+=(-dict="tests/fuzz/fuzz_$name.dict")
