@@ -20,7 +20,8 @@ BUILD    ?= build
 PKG_CONFIG ?= pkg-config
 
 # Each library we need and the Debian package that provides it.
-DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev libelf:libelf-dev
+DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev libelf:libelf-dev \
+	zlib:zlib1g-dev libzstd:libzstd-dev liblzma:liblzma-dev
 DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d))))))
 ifneq ($(DEP_MISSING),)
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
@@ -28,7 +29,7 @@ $(error missing libraries; install them with: apt-get install pkg-config $(DEP_M
 endif
 endif
 
-PKGS     := libtracecmd libtracefs libtraceevent libelf
+PKGS     := libtracecmd libtracefs libtraceevent libelf zlib libzstd liblzma
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 

@@ -10,7 +10,8 @@ cd "$(dirname "$0")"
 
 pkgs=(build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev
       trace-cmd bats bats-assert bats-support jq groff-base man-db time zsh
-      libxml2-utils librsvg2-bin libelf-dev perl clang)
+      libxml2-utils librsvg2-bin libelf-dev perl clang
+      zlib1g-dev libzstd-dev liblzma-dev gzip zstd xz-utils)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
