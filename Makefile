@@ -7,6 +7,8 @@
 #   make uninstall PREFIX=/usr/local DESTDIR=   removes what install installed
 #   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh,
 #                        record-bench.sh, timeline-perfetto-bench.sh, perfetto-bench.sh
+#   make fuzz FUZZ_TIME=N  each libFuzzer target tests/fuzz/fuzz_*.c for N seconds (clang,
+#                        ASan+UBSan, in build-fuzz); fails on a crash
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
@@ -22,7 +24,7 @@ PKG_CONFIG ?= pkg-config
 
 # Each library we need and the Debian package that provides it.
 DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev libelf:libelf-dev \
-	zlib:zlib1g-dev libzstd:libzstd-dev
+	zlib:zlib1g-dev libzstd:libzstd-dev liblzma:liblzma-dev
 DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d))))))
 ifneq ($(DEP_MISSING),)
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
@@ -31,7 +33,7 @@ endif
 endif
 
 # libtracecmd only in the tests (a cross-check of our trace.dat reader), not in the binary
-PKGS     := libtracefs libtraceevent libelf zlib libzstd
+PKGS     := libtracefs libtraceevent libelf zlib libzstd liblzma
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libtracecmd 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs libtracecmd 2>/dev/null)
@@ -62,10 +64,20 @@ GEN_BIN  := $(GEN_SRC:tests/gen/%.c=$(BUILD)/tests/%)
 SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/%.o)
 
+# Fuzz targets: each tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput() only.  `make`
+# builds each with tests/fuzz/replay.c as $(BUILD)/tests/fuzz-replay-NAME, which `make check`
+# runs on tests/fuzz/regress/NAME/*; `make fuzz` builds them with libFuzzer in $(FUZZ_BUILD).
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz-replay-%)
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_TIME   ?= 60
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
 MAN1     := $(sort $(wildcard man/*.1))
 MAN7     := $(sort $(wildcard man/*.7))
 
-all: $(BIN) $(UNIT_BIN) $(GEN_BIN) completions
+all: $(BIN) $(UNIT_BIN) $(GEN_BIN) $(FUZZ_REPLAY) completions
 
 $(BUILD)/%.o: %.c $(wildcard include/*.h include/*/*.h lib/*.h lib/*/*.h cmd/*.h tests/support/*.h)
 	@mkdir -p $(dir $@)
@@ -87,6 +99,24 @@ $(BUILD)/tests/%: tests/gen/%.c $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O1 -fno-inline -Itests/support $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) \
 		$(LIB_A) $(TEST_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SUPPORT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/support $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(SUPPORT_OBJ) \
+		$(LIB_A) $(LDLIBS)
+
+# The libFuzzer build of a target (only with CC=clang and -fsanitize=fuzzer-no-link: make fuzz)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SUPPORT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/support -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) \
+		$(LIB_A) $(LDLIBS)
+
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang WERROR= OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	nice -n 19 tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TIME)
 
 # Completions are generated from the option tables of the binary itself.
 completions: completions/scmwq-trace.bash completions/_scmwq-trace
@@ -129,6 +159,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/scmwq-trace $(DESTDIR)$(ZSHCOMPDIR)/_scmwq-trace
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all check check-sanitize bench install uninstall clean completions
+.PHONY: all check check-sanitize bench install uninstall clean completions fuzz fuzz-build

@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 pkgs=(build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev zlib1g-dev
       libzstd-dev trace-cmd bats bats-assert bats-support jq groff-base man-db mandoc time zsh
       libxml2-utils librsvg2-bin libelf-dev perl bash-completion tmux dpkg-dev debhelper lintian
-      fakeroot protobuf-compiler)
+      fakeroot protobuf-compiler clang liblzma-dev gzip zstd xz-utils)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||

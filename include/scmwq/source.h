@@ -56,7 +56,8 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 /**
  * scmwq_source_next() - read the next event
  * @src: the source
- * @ev: filled when 1 is returned
+ * @ev: filled when 1 is returned, every field (those the event does not
+ *      have are 0): the caller need not clear it
  * @err: set when -1 is returned
  *
  * Events come in the trace's order, which is time order.  Lines or records

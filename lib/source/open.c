@@ -2,7 +2,8 @@
 /*
  * Opening a source: a file or standard input, trace.dat and Perfetto
  * traces told from ftrace text by their first bytes, handed over to that
- * backend.
+ * backend.  A gzip, zstd or xz file is read through its decompression
+ * (decompress.c) and told by its content the same way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,16 +12,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source/decompress.h"
 #include "source/source.h"
 
 #define HEAD_LEN 4096
 #define HEAD_DETECT 64	/* read at least this much (or the whole input) to tell */
 
 /*
- * trace.dat from a pipe: the trace.dat reader seeks, so spool it into an
- * unlinked temporary file first.
+ * trace.dat from a pipe or a compressed file: the trace.dat reader seeks, so
+ * spool it (@head, then the rest of @in) into an unlinked temporary file
+ * first.
  */
-static int spool_stdin(const char *head, size_t head_len, struct scmwq_error *err)
+static int spool(const char *display, const char *head, size_t head_len, struct scmwq_instream *in,
+		 struct scmwq_error *err)
 {
 	char tmpl[] = "/tmp/scmwq-stdin-XXXXXX";
 	char buf[65536];
@@ -29,19 +33,24 @@ static int spool_stdin(const char *head, size_t head_len, struct scmwq_error *er
 
 	fd = mkstemp(tmpl);
 	if (fd < 0)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "<stdin>: cannot create a temporary file: %s",
-				       strerror(errno));
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot create a temporary file: %s",
+				       display, strerror(errno));
 	unlink(tmpl);
 	if (write(fd, head, head_len) != (ssize_t)head_len)
 		goto fail;
-	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
+	while ((n = scmwq_instream_read(in, buf, sizeof(buf), err)) > 0)
 		if (write(fd, buf, n) != n)
 			goto fail;
-	if (n < 0 || lseek(fd, 0, SEEK_SET) < 0)
+	if (n < 0) {
+		close(fd);
+		return -1;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
 		goto fail;
 	return fd;
 fail:
-	scmwq_error_set(err, SCMWQ_E_INTERNAL, "<stdin>: cannot spool trace.dat: %s", strerror(errno));
+	scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot spool trace.dat: %s", display,
+			strerror(errno));
 	close(fd);
 	return -1;
 }
@@ -53,8 +62,8 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 	bool is_stdin = !strcmp(path, "-");
 	char head[HEAD_LEN];
 	size_t head_len = 0;
+	struct scmwq_instream *in;
 	struct stat st;
-	FILE *fp = NULL;
 	int fd;
 
 	src = calloc(1, sizeof(*src));
@@ -110,21 +119,25 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 		head_len += n;
 	}
 
+	in = scmwq_instream_open(fd, src->display, head, &head_len, sizeof(head), err);
+	if (!in)
+		goto fail;
 	if (head_len >= SCMWQ_TDAT_MAGIC_LEN &&
 	    !memcmp(head, SCMWQ_TDAT_MAGIC, SCMWQ_TDAT_MAGIC_LEN)) {
 		src->fmt = SCMWQ_FMT_TRACE_DAT;
-		if (is_stdin) {
-			int tfd = spool_stdin(head, head_len, err);
-
-			close(fd);
-			if (tfd < 0)
+		if (is_stdin || scmwq_instream_compression(in)) {
+			fd = spool(src->display, head, head_len, in, err);
+			scmwq_instream_free(in);
+			if (fd < 0)
 				goto fail;
-			fd = tfd;
-		} else if (lseek(fd, 0, SEEK_SET) < 0) {
-			scmwq_error_set(err, SCMWQ_E_DATA, "%s: cannot seek: %s", src->display,
-					strerror(errno));
-			close(fd);
-			goto fail;
+		} else {
+			fd = scmwq_instream_release(in);
+			if (lseek(fd, 0, SEEK_SET) < 0) {
+				scmwq_error_set(err, SCMWQ_E_DATA, "%s: cannot seek: %s",
+						src->display, strerror(errno));
+				close(fd);
+				goto fail;
+			}
 		}
 		if (scmwq_tdat_open(src, fd, err) < 0)
 			goto fail;
@@ -133,27 +146,31 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 
 	if (scmwq_perfetto_detect(head, head_len)) {
 		src->fmt = SCMWQ_FMT_PERFETTO;
+		/* the Perfetto reader reads the file itself: a compressed one spooled */
+		if (scmwq_instream_compression(in)) {
+			fd = spool(src->display, head, head_len, in, err);
+			scmwq_instream_free(in);
+			if (fd < 0)
+				goto fail;
+			head_len = 0;
+		} else {
+			fd = scmwq_instream_release(in);
+		}
 		if (scmwq_perfetto_open(src, fd, head, head_len, err) < 0)
 			goto fail;
 		return src;
 	}
 
 	if (head_len == 0) {
-		close(fd);
-		scmwq_error_set(err, SCMWQ_E_DATA,
-				"%s: empty file, expected ftrace text or a trace.dat file",
-				src->display);
+		scmwq_error_set(err, SCMWQ_E_DATA, "%s: empty %s, expected ftrace text or a trace.dat "
+				"file", src->display,
+				scmwq_instream_compression(in) ? "content once decompressed" : "file");
+		scmwq_instream_free(in);
 		goto fail;
 	}
 
 	src->fmt = SCMWQ_FMT_TEXT;
-	fp = fdopen(fd, "r");
-	if (!fp) {
-		close(fd);
-		scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: %s", src->display, strerror(errno));
-		goto fail;
-	}
-	if (scmwq_text_open(src, fp, head, head_len, err) < 0)
+	if (scmwq_text_open(src, in, head, head_len, err) < 0)
 		goto fail;
 	return src;
 fail:

@@ -38,14 +38,16 @@ void scmwq_source_diag(struct scmwq_source *src, uint64_t line, const char *what
 /* ------------------------------------------------------------------ */
 /* ftrace text (text.c; the lines: text_line.c and text.h)         */
 
+struct scmwq_instream;
+
 /*
- * Open a text source on @fp (already open; the source owns it and closes
- * it).  @head/@head_len are bytes already read from @fp by the detector,
- * to be parsed first.  Fails with SCMWQ_E_DATA if the start of the
- * content does not look like ftrace text.
+ * Open a text source on @in (decompress.h; the source owns it and frees
+ * it, also on failure).  @head/@head_len are the content's first bytes,
+ * already read from @in by the detector, to be parsed first.  Fails with
+ * SCMWQ_E_DATA if the start of the content does not look like ftrace text.
  */
-int scmwq_text_open(struct scmwq_source *src, FILE *fp, const char *head, size_t head_len,
-		    struct scmwq_error *err);
+int scmwq_text_open(struct scmwq_source *src, struct scmwq_instream *in, const char *head,
+		    size_t head_len, struct scmwq_error *err);
 
 enum scmwq_line_kind {
 	SCMWQ_LINE_EVENT = 0,	/* an SCM or sched event: @ev filled */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "source/decompress.h"
 #include "source/text.h"
 
 #define TEXT_BUF_SIZE	(256 * 1024)
@@ -24,14 +25,15 @@
 static const char WHY_CUT[] = "last line is cut off (interrupted capture?); ignored";
 
 struct text_priv {
-	FILE *fp;
-	int fd;
+	struct scmwq_instream *in;	/* the file, decompressed if need be */
 	char *buf;
 	size_t cap;		/* usable bytes; buf has one more for a NUL */
 	size_t start;		/* first byte not consumed (kept on compaction) */
 	size_t cur;		/* where the next line starts */
 	size_t scan;		/* no '\n' in [cur, scan) */
 	size_t end;		/* end of data */
+	size_t clean;		/* no NUL in [the line being checked, clean), and a NUL at clean
+				 * if clean < end: see has_nul() */
 	bool eof;
 	bool discard;		/* dropping the rest of an over-long line */
 	uint64_t lineno;
@@ -55,6 +57,7 @@ static bool make_room(struct text_priv *t)
 		memmove(t->buf, t->buf + t->start, n);
 		t->cur -= t->start;
 		t->scan -= t->start;
+		t->clean = t->clean > t->start ? t->clean - t->start : 0;
 		t->end = n;
 		t->start = 0;
 		if (t->end < t->cap)
@@ -140,22 +143,43 @@ static enum get_result get_line(struct text_priv *t, bool consume, bool may_read
 			scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: out of memory", display);
 			return GL_ERROR;
 		}
-		for (;;) {
-			ssize_t n = read(t->fd, t->buf + t->end, t->cap - t->end);
+		{
+			ssize_t n = scmwq_instream_read(t->in, t->buf + t->end, t->cap - t->end, err);
 
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				scmwq_error_set(err, SCMWQ_E_NOINPUT, "%s: cannot read: %s",
-						display, strerror(errno));
+			if (n < 0)
 				return GL_ERROR;
-			}
 			if (n == 0)
 				t->eof = true;
 			t->end += n;
-			break;
 		}
 	}
+}
+
+/*
+ * Whether the line at @line (@len bytes) holds a NUL byte.  One memchr()
+ * runs over all the data buffered, not one per line: its answer is kept
+ * in t->clean until the lines reach it.
+ */
+static bool has_nul(struct text_priv *t, const char *line, size_t len)
+{
+	size_t s = line - t->buf, e = s + len;
+	const char *p;
+
+	if (t->clean < s)
+		t->clean = s;
+	if (t->clean >= e)
+		return false;
+	p = memchr(t->buf + t->clean, '\0', t->end - t->clean);
+	if (!p) {
+		t->clean = t->end;
+		return false;
+	}
+	t->clean = p - t->buf;
+	if (t->clean < e) {
+		t->clean = e;
+		return true;
+	}
+	return false;
 }
 
 static void set_sys(struct scmwq_source *src, enum scmwq_system sys)
@@ -188,8 +212,8 @@ static int text_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 			break;
 		}
 		t->lineno++;
-		line[len] = '\0';
-		if (memchr(line, '\0', len)) {
+		if (has_nul(t, line, len)) {
+			line[len] = '\0';
 			if (cut && src->diag)
 				src->diag(src->display, t->lineno, WHY_CUT, src->diag_arg);
 			else if (!cut)
@@ -197,6 +221,7 @@ static int text_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 						  "binary data (NUL byte) in a text line");
 			continue;
 		}
+		line[len] = '\0';
 		kind = txt_parse_line(&t->ctx, line, ev, &why, &info);
 		src->cpus = t->ctx.cpus;
 		switch (kind) {
@@ -229,8 +254,7 @@ static void text_free(struct scmwq_source *src)
 
 	if (!t)
 		return;
-	if (t->fp)
-		fclose(t->fp);
+	scmwq_instream_free(t->in);
 	free(t->buf);
 	free(t);
 	src->priv = NULL;
@@ -351,12 +375,10 @@ static void text_prescan(struct scmwq_source *src, struct text_priv *t)
 	char *line;
 	bool cut;
 
-	if (!t->eof && t->end < t->cap && fstat(t->fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		ssize_t n;
+	if (!t->eof && t->end < t->cap && fstat(scmwq_instream_fd(t->in), &st) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		ssize_t n = scmwq_instream_read(t->in, t->buf + t->end, t->cap - t->end, NULL);
 
-		do
-			n = read(t->fd, t->buf + t->end, t->cap - t->end);
-		while (n < 0 && errno == EINTR);
 		if (n > 0)
 			t->end += n;
 		else if (n == 0)
@@ -383,8 +405,8 @@ static void text_prescan(struct scmwq_source *src, struct text_priv *t)
 /**
  * scmwq_text_open - open a text source
  * @src: the source, with path, display and diag set
- * @fp: the open file, positioned after @head (owned by the source from here on)
- * @head: bytes already read from @fp
+ * @in: the open file, positioned after @head (owned by the source from here on)
+ * @head: bytes already read from @in
  * @head_len: their number
  * @err: filled on failure
  *
@@ -393,17 +415,17 @@ static void text_prescan(struct scmwq_source *src, struct text_priv *t)
  * trace system it uses.
  *
  * Return: 0, or -1 with @err set (SCMWQ_E_DATA: not ftrace text).  On
- * failure @fp is closed.
+ * failure @in is freed.
  */
-int scmwq_text_open(struct scmwq_source *src, FILE *fp, const char *head, size_t head_len,
-		    struct scmwq_error *err)
+int scmwq_text_open(struct scmwq_source *src, struct scmwq_instream *in, const char *head,
+		    size_t head_len, struct scmwq_error *err)
 {
 	struct text_priv *t;
 	const char *nul;
 
 	nul = memchr(head, '\0', head_len);
 	if (nul) {
-		fclose(fp);
+		scmwq_instream_free(in);
 		return scmwq_error_set(err, SCMWQ_E_DATA,
 				       "%s: offset %zu: binary data, expected ftrace text or a trace.dat file",
 				       src->display, (size_t)(nul - head));
@@ -415,11 +437,10 @@ int scmwq_text_open(struct scmwq_source *src, FILE *fp, const char *head, size_t
 		t->buf = malloc(t->cap + 1);
 	if (!t || !t->buf) {
 		free(t);
-		fclose(fp);
+		scmwq_instream_free(in);
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: out of memory", src->display);
 	}
-	t->fp = fp;
-	t->fd = fileno(fp);
+	t->in = in;
 	memcpy(t->buf, head, head_len);
 	t->end = head_len;
 	src->ops = &text_ops;

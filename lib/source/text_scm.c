@@ -96,6 +96,59 @@ static enum fkey field_key(const char *k, size_t len, unsigned int *idx)
 	return K_UNKNOWN;
 }
 
+/*
+ * The fields of each event in the order its print format has them
+ * (traces.md section 1, mainline and vendor alike; the vendor's
+ * scm_smc_done has no res_to_callee).  The parser tries the field the
+ * format puts next before looking a name up.
+ */
+struct known_field {
+	const char *name;	/* with its ':' */
+	unsigned char len;	/* of the name and ':' */
+	enum fkey key;
+};
+
+#define KF(n, k) { n ":", sizeof(n), k }
+static const struct known_field order_request[] = {
+	KF("smc_id", K_SMC_ID), KF("svc_id", K_SVC_ID), KF("cmd_id", K_CMD_ID),
+	KF("args_cnt", K_ARGS_CNT), KF("args", K_ARGS),
+};
+static const struct known_field order_sleep[] = {
+	KF("wq_ctx", K_WQ_CTX), KF("smc_call_ctx", K_CTX),
+};
+static const struct known_field order_resume[] = {
+	KF("smc_call_ctx", K_CTX),
+};
+static const struct known_field order_get_wq_ctx[] = {
+	KF("wq_ctx", K_WQ_CTX), KF("flags", K_FLAGS), KF("more_pending", K_MORE),
+};
+static const struct known_field order_done[] = {
+	KF("smc_id", K_SMC_ID), KF("ret", K_RET), KF("res_to_callee", K_RES),
+	KF("res0", K_RES0), KF("res1", K_RES1), KF("res2", K_RES2),
+};
+#undef KF
+
+static const struct {
+	const struct known_field *f;
+	unsigned int n;
+} known_order[] = {
+	[TEV_REQUEST] = { order_request, ARRAY_SIZE(order_request) },
+	[TEV_SLEEP] = { order_sleep, ARRAY_SIZE(order_sleep) },
+	[TEV_RESUME] = { order_resume, ARRAY_SIZE(order_resume) },
+	[TEV_GET_WQ_CTX] = { order_get_wq_ctx, ARRAY_SIZE(order_get_wq_ctx) },
+	[TEV_WAKE_ACK] = { order_sleep, ARRAY_SIZE(order_sleep) },
+	[TEV_DONE] = { order_done, ARRAY_SIZE(order_done) },
+};
+
+/* Where @key is in @tev's known order, plus one (0: not in it). */
+static unsigned int known_next(enum text_ev tev, enum fkey key)
+{
+	for (unsigned int i = 0; i < known_order[tev].n; i++)
+		if (known_order[tev].f[i].key == key)
+			return i + 1;
+	return known_order[tev].n;
+}
+
 /* Skip the value of a field we do not know: to a space, or a balanced group. */
 static const char *skip_value(const char *p)
 {
@@ -252,7 +305,7 @@ static const char *skip_lead(struct scm_fields *f, const char *p)
 		if (!p)
 			return NULL;
 		f->probe = true;
-	} else if (STARTS(p, "[FAILED TO PARSE]")) {
+	} else if (*p == '[' && STARTS(p, "[FAILED TO PARSE]")) {
 		/*
 		 * trace-cmd report, when libtraceevent cannot use the print
 		 * fmt (mainline's __print_dynamic_array): the raw fields follow.
@@ -274,7 +327,7 @@ static const char *parse_value(struct scm_fields *f, enum fkey key, unsigned int
 
 	switch (key) {
 	case K_ARGS:
-		if (STARTS(p, "ARRAY["))
+		if (*p == 'A' && STARTS(p, "ARRAY["))
 			p = parse_byte_array(p, f->cnt_seen ? ev->args_cnt : -1, ev, &f->nargs);
 		else
 			p = parse_arg_array(p, ev, &f->nargs);
@@ -429,12 +482,14 @@ static void finish_fields(struct scm_fields *f)
 static bool parse_scm_fields(struct scm_fields *f)
 {
 	const char *p = f->start;
+	unsigned int next = 0;	/* in known_order[f->tev]: the field expected next */
 	bool first = true;
 
 	p = skip_lead(f, p);
 	if (!p)
 		return false;
 	for (;;) {
+		const struct known_field *kf = NULL;
 		unsigned int idx = 0;
 		const char *k;
 		enum fkey key;
@@ -447,17 +502,32 @@ static bool parse_scm_fields(struct scm_fields *f)
 		if (!*p)
 			break;
 		k = p;
-		while (txt_is_ident(*p))
+		if (next < known_order[f->tev].n) {
+			kf = &known_order[f->tev].f[next];
+			if (memcmp(p, kf->name, kf->len))
+				kf = NULL;
+		}
+		if (kf) {
+			/* the field the format puts here: no need to look its name up */
+			first = false;
+			p += kf->len;
+			sep = ':';
+			key = kf->key;
+			next++;
+		} else {
+			while (txt_is_ident(*p))
+				p++;
+			klen = p - k;
+			sep = *p;
+			if (!klen || (sep != ':' && sep != '='))
+				return false;
+			if (first && sep == '=')
+				f->probe = true;
+			first = false;
 			p++;
-		klen = p - k;
-		sep = *p;
-		if (!klen || (sep != ':' && sep != '='))
-			return false;
-		if (first && sep == '=')
-			f->probe = true;
-		first = false;
-		p++;
-		key = field_key(k, klen, &idx);
+			key = field_key(k, klen, &idx);
+			next = known_next(f->tev, key);
+		}
 		if (key == K_UNKNOWN || (key == K_XN && sep == '=')) {
 			/* one we do not know, or a probe's own xN: not the vendor's text */
 			p = skip_value(p);

@@ -270,7 +270,6 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 	if (!jd)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	for (;;) {
-		memset(&ev, 0, sizeof(ev));
 		rc = scmwq_source_next(src, &ev, err);
 		if (rc < 0) {
 			ret = -1;

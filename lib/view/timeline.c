@@ -212,7 +212,6 @@ static int scan(struct tl *t, const char *path, struct scmwq_error *err)
 	for (;;) {
 		struct tl_thread *th;
 
-		memset(&ev, 0, sizeof(ev));
 		rc = scmwq_source_next(src, &ev, &rerr);
 		if (rc <= 0)
 			break;	/* an error shows again in the second pass */

@@ -244,6 +244,68 @@ stdout_empty() {
 		and (.input.error | contains("gone.txt")) and .input.format == null'
 }
 
+# ------------------------------------------------------------------ compressed traces
+
+# compress FILE TOOL OUT: OUT is FILE compressed by the tool itself (gzip, zstd, xz)
+compress() {
+	command -v "$2" >/dev/null || skip "$2 is not installed"
+	"$2" -c <"$1" >"$3"
+}
+
+@test "replay reads gzip, zstd and xz text as it reads the plain file, from files and stdin" {
+	local plain=$SCMWQ_TOP/traces/wake-all-partial.qcom_scm.txt tool want
+	run --separate-stderr scmwq replay -f json "$plain"
+	assert_failure 1
+	want=$(echo "$output" | jq -S 'del(.input.path)')
+	[[ $(echo "$want" | jq '.findings | length') -gt 0 ]] || fail "the plain trace has no finding"
+	for tool in gzip zstd xz; do
+		# told by its first bytes, not by its name
+		compress "$plain" "$tool" "$BATS_TEST_TMPDIR/trace-$tool"
+		run --separate-stderr scmwq replay -f json "$BATS_TEST_TMPDIR/trace-$tool"
+		assert_failure 1
+		[[ $(echo "$output" | jq -S 'del(.input.path)') == "$want" ]] ||
+			fail "$tool: not the plain file's verdict: $output"
+		run --separate-stderr bash -c '"$1" replay -f json - <"$2"' _ "$SCMWQ_BIN" \
+			"$BATS_TEST_TMPDIR/trace-$tool"
+		assert_failure 1
+		[[ $(echo "$output" | jq -S 'del(.input.path)') == "$want" ]] ||
+			fail "$tool on stdin: not the plain file's verdict: $output"
+	done
+}
+
+@test "a truncated or damaged compressed trace exits 65 naming the file and the offset" {
+	local plain=$SCMWQ_TOP/traces/clean-vendor.uprobe.txt tool size
+	for tool in gzip zstd xz; do
+		compress "$plain" "$tool" "$BATS_TEST_TMPDIR/full.$tool"
+		size=$(stat -c %s "$BATS_TEST_TMPDIR/full.$tool")
+		head -c $((size / 2)) "$BATS_TEST_TMPDIR/full.$tool" >"$BATS_TEST_TMPDIR/cut.$tool"
+		run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/cut.$tool"
+		assert_failure 65
+		stderr_has "$BATS_TEST_TMPDIR/cut.$tool: offset $((size / 2)): the $tool data is cut short"
+	done
+	# a flipped byte in the middle of the deflate data: gzip's CRC or the data itself
+	cp "$BATS_TEST_TMPDIR/full.gzip" "$BATS_TEST_TMPDIR/bad.gz"
+	printf '\xff\x00\xff\x00' | dd of="$BATS_TEST_TMPDIR/bad.gz" bs=1 seek=$((size / 3)) \
+		conv=notrunc 2>/dev/null
+	gzip -t "$BATS_TEST_TMPDIR/bad.gz" 2>/dev/null && fail "gzip reads the damaged file"
+	run --separate-stderr scmwq replay "$BATS_TEST_TMPDIR/bad.gz"
+	assert_failure 65
+	stderr_has "$BATS_TEST_TMPDIR/bad.gz: offset "
+	stderr_has "damaged gzip data"
+}
+
+@test "a gzip-compressed trace.dat is read like the trace.dat" {
+	local dat=$SCMWQ_TOP/traces/wake-all-partial.dat
+	run --separate-stderr scmwq replay -f json "$dat"
+	assert_failure 1
+	local want
+	want=$(echo "$output" | jq -S 'del(.input.path)')
+	compress "$dat" gzip "$BATS_TEST_TMPDIR/t.dat.gz"
+	run --separate-stderr scmwq replay -f json "$BATS_TEST_TMPDIR/t.dat.gz"
+	assert_failure 1
+	[[ $(echo "$output" | jq -S 'del(.input.path)') == "$want" ]] || fail "not the same: $output"
+}
+
 # ------------------------------------------------------------------ verdicts and exit status
 
 @test "a clean mainline trace: exit 0, no finding, summary names format and driver" {
