@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The Perfetto reader, inside the source part: what its files share.
- * perfetto.c streams the trace packet by packet and merges the CPUs'
- * events in time order; perfetto_ftrace.c turns a FtraceEventBundle into
- * events; perfetto_loss.c turns lost_events, dropped bundles and overrun
- * stats into loss marks.  Not installed.
+ * perfetto.c streams the trace packet by packet and gives out the events;
+ * perfetto_ftrace.c turns a FtraceEventBundle into events; perfetto_loss.c
+ * turns lost_events, dropped bundles and overrun stats into loss marks;
+ * perfetto_queue.c keeps the events waiting for the time-ordered merge and
+ * the task names.  Files call downward only, in that order.  Not installed.
  */
 #ifndef SCMWQ_LIB_SOURCE_PERFETTO_H
 #define SCMWQ_LIB_SOURCE_PERFETTO_H
@@ -17,6 +18,13 @@
 #define PF_DESC_FIELDS	32	/* fields of a descriptor looked at */
 #define PF_GLOBAL	PF_CPUS	/* the queue of losses placed by time only */
 #define PF_NONE		UINT32_MAX
+
+/* A task's name, by pid (struct pf.names). */
+struct pf_name {
+	int pid;
+	struct pf_name *hnext;
+	char comm[SCMWQ_COMM_LEN];
+};
 
 struct pf_queue {
 	uint64_t head_ts;	/* the time of its first event, kept here to merge */
@@ -147,6 +155,16 @@ int pf_loss_bundle(struct pf *pf, int cpu, bool lost, uint64_t prev_end, int64_t
 int pf_loss_dropped(struct pf *pf);
 /* One FtraceStats packet (@m): overrun deltas.  Returns 0, or -1 with @err set. */
 int pf_stats(struct scmwq_source *src, struct pf *pf, struct pb_msg m, struct scmwq_error *err);
+
+/* An empty queue. */
+void pf_queue_init(struct pf_queue *q);
+/* The queue whose first event is the earliest (PF_NONE: all empty). */
+uint32_t pf_earliest(const struct pf *pf);
+/*
+ * Give out the first event of queue @qi into @ev, its names looked up; tell
+ * the diag callback when it comes after later ones were given out.
+ */
+void pf_release(struct scmwq_source *src, struct pf *pf, uint32_t qi, struct scmwq_event *ev);
 
 /* A garbled message at @at (a pointer into the current packet): @err set, -1. */
 int pf_garbled(struct scmwq_source *src, struct pf *pf, const uint8_t *at, const char *what,
