@@ -126,12 +126,19 @@ stdout_empty() {
 	stderr_has "--skew"
 }
 
-@test "durations take ns/us/ms/s/m suffixes; a bare number is ms" {
+@test "durations take ns/us/ms/s/m/min/h suffixes; a bare number is seconds, as for timeout(1)" {
 	local d
-	for d in 100 100ms 0.1s 100000us 100000000ns 1m 250; do
+	for d in 100ms 0.1s 100000us 100000000ns 1m 1min 1h 0.1; do
 		run scmwq replay "--grace=$d" "$FIX/clean-mainline.txt"
 		assert_success
 	done
+	# the sleeper waits 1.49 s to the end of the trace: --stall=2 is 2 s, not 2 ms
+	run scmwq replay --stall=2 "$FIX/rules/stranded-sleeper.txt"
+	assert_success
+	assert_output --partial "the trace ended before --stall"
+	run scmwq replay --stall=1 "$FIX/rules/stranded-sleeper.txt"
+	assert_failure 1
+	assert_output --partial "stranded-sleeper"
 }
 
 @test "bad --format value: exit 64" {
