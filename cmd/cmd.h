@@ -39,6 +39,7 @@ extern const struct scmwq_cmd cmd_simulate;
 extern const struct scmwq_cmd cmd_completion;
 extern const struct scmwq_cmd cmd_record;
 extern const struct scmwq_cmd cmd_monitor;
+extern const struct scmwq_cmd cmd_version;
 
 extern const struct scmwq_cmd *const scmwq_cmds[];
 
@@ -69,6 +70,19 @@ extern const struct cmd_values cmd_judge_values[];
 
 /* Parse a duration option or fail the argp parse with a usage error. */
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);
+
+/*
+ * argp_parse() for a subcommand (cmd/parse.c): also takes -h for --help, and
+ * answers a mistyped long option with the nearest one ("did you mean").
+ * Return: 0, or non-zero after a usage error has been printed.
+ */
+int cmd_argp_parse(const struct argp *argp, int argc, char **argv, unsigned flags, void *input);
+
+/*
+ * The word of @known (@n entries, NULL ones skipped) nearest to @word, if
+ * it is close enough to be a typo of it (cmd/suggest.c); else NULL.
+ */
+const char *cmd_suggest(const char *word, const char *const *known, size_t n);
 
 /* Common argp flags for subcommands: errors exit 64, --help exits 0. */
 #define CMD_ARGP_FLAGS 0

@@ -302,7 +302,7 @@ static int monitor_run(int argc, char **argv)
 
 	p.cap.sigfd = -1;
 	scmwq_model_opts_init(&p.model);
-	if (argp_parse(&monitor_argp, argc, argv, ARGP_IN_ORDER, NULL, &p))
+	if (cmd_argp_parse(&monitor_argp, argc, argv, ARGP_IN_ORDER, &p))
 		return EXIT_USAGE;
 	if (p.cap.dry_run)
 		return cmd_capture_dry_run(&p.cap);

@@ -143,7 +143,7 @@ static int record_run(int argc, char **argv)
 	int ret;
 
 	p.cap.sigfd = -1;
-	if (argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &p))
+	if (cmd_argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, &p))
 		return EXIT_USAGE;
 	if (p.cap.dry_run)
 		return cmd_capture_dry_run(&p.cap);

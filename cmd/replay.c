@@ -304,7 +304,7 @@ static int replay_run(int argc, char **argv)
 
 	scmwq_model_opts_init(&p.model);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&replay_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	if (p.progress < 0)
 		p.progress = isatty(STDERR_FILENO);

@@ -234,7 +234,7 @@ static int report_run(int argc, char **argv)
 
 	scmwq_model_opts_init(&p.model);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&report_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&report_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	p.ro.rows = !p.summary_only;
 	p.ro.summary = p.summary_only || p.with_summary;

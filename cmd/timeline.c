@@ -238,7 +238,7 @@ static int timeline_run(int argc, char **argv)
 
 	scmwq_timeline_opts_init(&p.tl);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&timeline_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&timeline_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	to_file = p.output && strcmp(p.output, "-");
 	if (!p.format_given && to_file) {

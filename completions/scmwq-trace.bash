@@ -18,7 +18,7 @@ _scmwq_trace()
 	fi
 
 	if (( COMP_CWORD == 1 )); then
-		COMPREPLY=( $(compgen -W "replay report timeline model simulate record monitor completion help --help --version" -- "$cur") )
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate record monitor completion version help --help --version" -- "$cur") )
 		return
 	fi
 
@@ -206,8 +206,17 @@ _scmwq_trace()
 			return
 		fi
 		;;
+	version)
+		case $opt in
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=( $(compgen -W " --help" -- "$cur") )
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
+			return
+		fi
+		;;
 	help)
-		COMPREPLY=( $(compgen -W "replay report timeline model simulate record monitor completion " -- "$cur") ) ;;
+		COMPREPLY=( $(compgen -W "replay report timeline model simulate record monitor completion version " -- "$cur") ) ;;
 	esac
 }
 

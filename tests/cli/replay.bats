@@ -62,13 +62,93 @@ stdout_empty() {
 	assert_output --partial "--driver"
 }
 
-@test "scmwq-trace --version prints the version" {
+@test "scmwq-trace --version, -V and version print the version" {
+	local v
 	run --separate-stderr scmwq --version
 	assert_success
 	assert_output --regexp '^scmwq-trace [0-9]+\.[0-9]+'
+	v=$output
+	run --separate-stderr scmwq version
+	assert_success
+	assert_output "$v"
+	run --separate-stderr scmwq -V
+	assert_output "$v"
 	run scmwq replay --version
 	assert_success
-	assert_output --regexp '^scmwq-trace [0-9]+\.[0-9]+'
+	assert_output "$v"
+	run --separate-stderr scmwq version extra
+	assert_failure 64
+}
+
+@test "the version is git describe's when built from git, the release otherwise" {
+	command -v git >/dev/null || skip "git is not installed"
+	local d
+	d=$(git -C "$SCMWQ_TOP" describe --tags --always 2>/dev/null) || skip "not a git checkout"
+	run scmwq --version
+	# a tag v1.2 prints 1.2; an untagged commit 0.1.0+g<commit>
+	[[ $output == *"${d#v}"* ]] || fail "'$output' does not name '$d'"
+}
+
+@test "-h is --help in every command: help on stdout, exit 0" {
+	local cmd
+	for cmd in $(scmwq completion list | awk '{ print $1 }' | sort -u) completion version; do
+		run --separate-stderr scmwq "$cmd" -h
+		assert_success
+		[[ -z $stderr ]] || fail "$cmd -h: stderr: $stderr"
+		assert_output --partial "Usage: scmwq-trace $cmd"
+	done
+	run scmwq replay -h
+	local h=$output
+	run scmwq replay --help
+	assert_equal "$output" "$h"
+	# -h after other options and a file still is help
+	run scmwq replay -v -h "$FIX/clean-mainline.txt"
+	assert_success
+	assert_output --partial "Usage: scmwq-trace replay"
+}
+
+@test "a mistyped command: exit 64 with 'did you mean'" {
+	local typo want
+	while read -r typo want; do
+		run --separate-stderr scmwq "$typo" "$FIX/clean-mainline.txt"
+		assert_failure 64
+		stdout_empty
+		stderr_has "'$typo' is not a command; did you mean '$want'?"
+	done <<-EOF
+		replya replay
+		reprot report
+		timelin timeline
+		simluate simulate
+		recrod record
+		versoin version
+	EOF
+	# nothing close: no suggestion
+	run --separate-stderr scmwq frobnicate
+	assert_failure 64
+	[[ $stderr != *"did you mean"* ]] || fail "$stderr"
+}
+
+@test "a mistyped long option: exit 64 with 'did you mean'" {
+	run --separate-stderr scmwq replay --frmat=json "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stdout_empty
+	stderr_has "unrecognized option '--frmat'; did you mean '--format'?"
+	run --separate-stderr scmwq replay "$FIX/clean-mainline.txt" --drvier vendor
+	assert_failure 64
+	stderr_has "did you mean '--driver'?"
+	run --separate-stderr scmwq report --with-sumary "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stderr_has "did you mean '--with-summary'?"
+	run --separate-stderr scmwq simulate --sed=3
+	assert_failure 64
+	stderr_has "did you mean '--seed'?"
+	# an option's value or what follows -- is no option
+	run --separate-stderr scmwq replay -d vendor -- --frmat
+	assert_failure 66
+	[[ $stderr != *"did you mean"* ]] || fail "$stderr"
+	# a unique prefix is the option, as getopt takes it
+	run scmwq replay --form=json "$FIX/clean-mainline.txt"
+	assert_success
 }
 
 # ------------------------------------------------------------------ bad command lines: 64
