@@ -158,6 +158,9 @@ double cmd_capture_elapsed(const struct cmd_capture *c);
 void cmd_capture_end_command(struct cmd_capture *c);
 const char *cmd_capture_command_status(const struct cmd_capture *c, char *buf, size_t len);
 
+/* The "s" of a plural: printf("%llu call%s", n, CMD_S(n)). */
+#define CMD_S(n) ((n) == 1 ? "" : "s")
+
 /* Print "scmwq-trace: msg" to stderr. */
 void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

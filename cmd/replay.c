@@ -274,19 +274,23 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 	} else if (src) {
 		const struct scmwq_model_stats *s = &res.stats;
 
-		printf("%s: %s, %llu events", run.path, scmwq_source_format_name(src),
-		       (unsigned long long)res.events);
+		printf("%s: %s, %llu event%s", run.path, scmwq_source_format_name(src),
+		       (unsigned long long)res.events, CMD_S(res.events));
 		if (s->losses)
-			printf(" (%llu loss marks, %llu events lost)", (unsigned long long)s->losses,
-			       (unsigned long long)scmwq_source_lost(src));
+			printf(" (%llu loss mark%s, %llu event%s lost)",
+			       (unsigned long long)s->losses, CMD_S(s->losses),
+			       (unsigned long long)scmwq_source_lost(src),
+			       CMD_S(scmwq_source_lost(src)));
 		if (malformed)
-			printf(", %llu malformed lines skipped", (unsigned long long)malformed);
+			printf(", %llu malformed line%s skipped", (unsigned long long)malformed,
+			       CMD_S(malformed));
 		printf("; driver %s (%s)\n", scmwq_driver_name(res.driver), res.driver_why);
-		printf("%s: %llu calls, %llu sleeps, %llu wakes: %llu error%s, %llu warning%s, "
+		printf("%s: %llu call%s, %llu sleep%s, %llu wake%s: %llu error%s, %llu warning%s, "
 		       "%llu inconclusive%s\n", run.path, (unsigned long long)s->calls,
-		       (unsigned long long)s->sleeps, (unsigned long long)s->wakes,
-		       (unsigned long long)s->errors, s->errors == 1 ? "" : "s",
-		       (unsigned long long)s->warnings, s->warnings == 1 ? "" : "s",
+		       CMD_S(s->calls), (unsigned long long)s->sleeps, CMD_S(s->sleeps),
+		       (unsigned long long)s->wakes, CMD_S(s->wakes),
+		       (unsigned long long)s->errors, CMD_S(s->errors),
+		       (unsigned long long)s->warnings, CMD_S(s->warnings),
 		       (unsigned long long)s->inconclusive,
 		       failed ? " (judged up to the error above)" : "");
 	}

@@ -47,7 +47,6 @@ static const struct argp_option report_options[] = {
 	{ "min-wait", OPT_MIN_WAIT, "DURATION", 0,
 	  "calls with a sleep that waited at least this long for its wake (a sleep never woken "
 	  "counts)", 2 },
-	{ NULL, 0, NULL, 0, "The model (as in replay):", 3 },
 	{ NULL, 0, NULL, 0, "Other:", 4 },
 	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 4 },
 	{ 0 }
@@ -139,6 +138,12 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* The model's options under their own heading, after "Which calls" (group 3). */
+static const struct argp_child report_children[] = {
+	{ &cmd_judge_argp, 0, NULL, 3 },
+	{ 0 }
+};
+
 static const struct argp report_argp = {
 	report_options, report_parse, "TRACE...",
 	"Per-call sleep/wake tables of SCM wait-queue traces: one row per call and one per sleep "
@@ -153,9 +158,11 @@ static const struct argp report_argp = {
 	"opened, 70 internal error.\n\n"
 	"Examples:\n"
 	"  scmwq-trace report trace.dat\n"
-	"  scmwq-trace report --with-summary --comm='qseecom*' --min-wait=10ms trace.dat\n"
-	"  scmwq-trace report -f json trace.dat | jq '.calls[] | select(.sleeps | length > 0)'",
-	cmd_judge_children, NULL, NULL
+	"  scmwq-trace report --with-summary --comm='qseecom*' --min-wait=10ms \\\n"
+	"      trace.dat\n"
+	"  scmwq-trace report -f json trace.dat |\n"
+	"      jq '.calls[] | select(.sleeps | length > 0)'",
+	report_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */

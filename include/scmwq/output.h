@@ -54,7 +54,7 @@ int scmwq_text_write_event(FILE *out, const struct scmwq_event *ev, enum scmwq_s
  *
  * One line: "TS SEVERITY RULE COMM-PID wq_ctx=N smc_call_ctx=N: MESSAGE"
  * (severity "incon." when inconclusive; the thread and contexts only when
- * set), ending in a newline.  Write errors show in ferror(@out).
+ * set; "TS SEVERITY RULE MESSAGE" when none is), ending in a newline.  Write errors show in ferror(@out).
  */
 void scmwq_finding_write_text(FILE *out, const struct scmwq_finding *f);
 /**

@@ -22,7 +22,11 @@ void scmwq_finding_write_text(FILE *out, const struct scmwq_finding *f)
 		fprintf(out, " wq_ctx=%u", f->wq_ctx);
 	if (f->has_ctx)
 		fprintf(out, " smc_call_ctx=%u", f->smc_call_ctx);
-	fprintf(out, ": %s\n", f->message);
+	/* about the whole trace (a loss, the driver): no thread, no empty "subject:" */
+	if (f->pid < 0 && !f->has_wq_ctx && !f->has_ctx)
+		fprintf(out, " %s\n", f->message);
+	else
+		fprintf(out, ": %s\n", f->message);
 }
 
 void scmwq_finding_write_json(FILE *out, const struct scmwq_finding *f, const char *lead)

@@ -549,7 +549,7 @@ stdout_empty() {
 	stderr_has "$f:$l2: expected TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS"
 	stderr_has "$f:$l3: scm_waitq_sleep: expected wq_ctx:N, smc_call_ctx:N"
 	assert_output --partial "3 malformed lines skipped"
-	assert_output --partial "3 calls, 1 sleeps, 1 wakes: 0 errors"
+	assert_output --partial "3 calls, 1 sleep, 1 wake: 0 errors"
 	run --separate-stderr scmwq replay -f json "$f"
 	assert_success
 	echo "$output" | jq -e '.input.malformed_lines == 3 and .input.events == 11 and .exit_status == 0'
@@ -590,7 +590,7 @@ stdout_empty() {
 	run scmwq replay "$FIX/lost-wakeup-loss.txt"
 	assert_success
 	assert_line --regexp '^1234\.510100 incon\. +lost-wakeup +kworker/1:2-88 wq_ctx=0 smc_call_ctx=7: .*\[inconclusive: events were lost in its evidence: CPU 1 lost 12 events after 1234\.510100'
-	assert_output --partial "(1 loss marks, 12 events lost)"
+	assert_output --partial "(1 loss mark, 12 events lost)"
 	assert_output --partial "0 errors, 0 warnings, 1 inconclusive"
 	run scmwq replay -f json "$FIX/lost-wakeup-loss.txt"
 	assert_success
@@ -616,7 +616,7 @@ stdout_empty() {
 	run scmwq replay "$f"
 	assert_failure 1
 	assert_line --regexp '^1234\.510100 error +lost-wakeup '
-	assert_output --partial "(1 loss marks, 3 events lost)"
+	assert_output --partial "(1 loss mark, 3 events lost)"
 }
 
 @test "a loss marker whose CPU has no later event leaves its gap open to the end" {
@@ -680,7 +680,13 @@ stdout_empty() {
 @test "text output: the summary line counts calls, sleeps and wakes" {
 	run scmwq replay "$FIX/clean-vendor.txt"
 	assert_success
-	assert_line --regexp '^.*clean-vendor\.txt: 4 calls, 1 sleeps, 1 wakes: 0 errors, 0 warnings, 0 inconclusive$'
+	assert_line --regexp '^.*clean-vendor\.txt: 4 calls, 1 sleep, 1 wake: 0 errors, 0 warnings, 0 inconclusive$'
+}
+
+@test "a note about the whole trace has no empty subject (no stray ': ')" {
+	run scmwq replay -v "$TRACES/lost-wakeup-lossy.qcom_scm.txt"
+	assert_line --regexp '^[0-9.]+ info +trace-note +the trace lost data '
+	refute_output --regexp 'trace-note +:'
 }
 
 @test "--progress and --no-progress do not change stdout" {
