@@ -37,7 +37,7 @@ static const struct argp_option timeline_options[] = {
 	  "the name", 0 },
 	{ "output", 'o', "FILE", 0, "write to FILE (default: standard output)", 0 },
 	{ "width", 'w', "N", 0,
-	  "ascii: columns (default: the terminal's, $COLUMNS or 100); svg: pixels of the time "
+	  "ascii: columns (default: the terminal's, $COLUMNS or 80); svg: pixels of the time "
 	  "axis (default 1200)", 0 },
 	{ "color", OPT_COLOR, "WHEN", 0,
 	  "ascii: colour the lanes: auto (default: when writing to a terminal), always, never",
@@ -187,6 +187,35 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
+/*
+ * The format an output file's name asks for: .svg, .json, or text (.txt,
+ * .log, .out, no extension) for ascii; -1 for any other extension (out.png
+ * must not get ASCII art).
+ */
+static int format_from_name(const char *path, enum scmwq_tl_format *f)
+{
+	static const char *const text[] = { ".txt", ".text", ".ascii", ".log", ".out" };
+	const char *base = strrchr(path, '/');
+	const char *dot;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (ends_with(base, ".svg")) {
+		*f = SCMWQ_TL_SVG;
+		return 0;
+	}
+	if (ends_with(base, ".json")) {
+		*f = SCMWQ_TL_PERFETTO;
+		return 0;
+	}
+	if (!dot || dot == base)
+		return 0;	/* no extension, or a dot file */
+	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		if (!strcasecmp(dot, text[i]))
+			return 0;
+	return -1;
+}
+
 /* Columns of the terminal on @fd, or 0. */
 static unsigned int term_cols(int fd)
 {
@@ -211,7 +240,7 @@ static unsigned int ascii_width(FILE *out)
 		if (!*end && v >= 30 && v <= 20000)
 			return (unsigned int)v;
 	}
-	return 100;
+	return 80;	/* as a terminal's, where COLUMNS is not exported */
 }
 
 static bool want_color(enum color_when c, FILE *out)
@@ -241,11 +270,11 @@ static int timeline_run(int argc, char **argv)
 	if (cmd_argp_parse(&timeline_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	to_file = p.output && strcmp(p.output, "-");
-	if (!p.format_given && to_file) {
-		if (ends_with(p.output, ".svg"))
-			p.tl.format = SCMWQ_TL_SVG;
-		else if (ends_with(p.output, ".json"))
-			p.tl.format = SCMWQ_TL_PERFETTO;
+	if (!p.format_given && to_file && format_from_name(p.output, &p.tl.format) < 0) {
+		cmd_err("%s: no format of timeline has that extension: it writes ascii (.txt), "
+			"svg (.svg) or perfetto (.json); --format=FORMAT writes one to any name",
+			p.output);
+		return EXIT_USAGE;
 	}
 	if (to_file && p.file && strcmp(p.file, "-") && !strcmp(p.file, p.output)) {
 		cmd_err("timeline: --output '%s' is the trace itself", p.output);
