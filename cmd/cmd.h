@@ -158,6 +158,23 @@ double cmd_capture_elapsed(const struct cmd_capture *c);
 void cmd_capture_end_command(struct cmd_capture *c);
 const char *cmd_capture_command_status(const struct cmd_capture *c, char *buf, size_t len);
 
+/*
+ * --color=WHEN (cmd/color.c): auto (on a terminal, unless NO_COLOR is set or
+ * TERM=dumb), always, never.  Each colouring command has CMD_COLOR_OPTION in
+ * its table and { "color", CMD_COLOR_VALUES } in its completion values.
+ */
+enum cmd_color { CMD_COLOR_AUTO, CMD_COLOR_ALWAYS, CMD_COLOR_NEVER };
+
+#define CMD_COLOR_OPTION(key, group) \
+	{ "color", key, "WHEN", 0, "colour severities: auto (default: on a terminal, unless " \
+	  "NO_COLOR is set), always, never", group }
+#define CMD_COLOR_VALUES "auto always never"
+
+/* Parse --color's value or fail the argp parse with a usage error. */
+int cmd_color_parse(struct argp_state *state, const char *arg, enum cmd_color *c);
+/* Whether to colour what goes to @out. */
+bool cmd_color_want(enum cmd_color c, FILE *out);
+
 /* The "s" of a plural: printf("%llu call%s", n, CMD_S(n)). */
 #define CMD_S(n) ((n) == 1 ? "" : "s")
 

@@ -21,6 +21,8 @@ struct replay_params {
 	bool quiet;
 	bool verbose;
 	int progress;		/* -1 auto (stderr is a terminal), 0 off, 1 on */
+	enum cmd_color color_when;
+	bool color;
 	char **files;
 	int nfiles;
 };
@@ -29,6 +31,7 @@ enum {
 	OPT_STRICT = 256,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_COLOR,
 };
 
 static const struct argp_option replay_options[] = {
@@ -40,6 +43,7 @@ static const struct argp_option replay_options[] = {
 	{ "progress", OPT_PROGRESS, NULL, 0,
 	  "show progress on stderr (default: when stderr is a terminal)", 0 },
 	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "never show progress", 0 },
+	CMD_COLOR_OPTION(OPT_COLOR, 0),
 	{ 0 }
 };
 
@@ -75,6 +79,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_PROGRESS:
 		p->progress = 0;
+		break;
+	case OPT_COLOR:
+		cmd_color_parse(state, arg, &p->color_when);
 		break;
 	case ARGP_KEY_ARGS:
 		p->files = state->argv + state->next;
@@ -133,7 +140,7 @@ static void print_finding_text(const struct scmwq_finding *f, struct run *r)
 {
 	if (r->multi)
 		printf("%s: ", r->path);
-	scmwq_finding_write_text(stdout, f);
+	scmwq_finding_write_text_color(stdout, f, r->p->color);
 }
 
 static void print_finding_json(const struct scmwq_finding *f, struct run *r)
@@ -312,6 +319,7 @@ static int replay_run(int argc, char **argv)
 		return EXIT_USAGE;
 	if (p.progress < 0)
 		p.progress = isatty(STDERR_FILENO);
+	p.color = p.format == OUT_TEXT && cmd_color_want(p.color_when, stdout);
 	multi = p.nfiles > 1;
 	if (p.format == OUT_JSON && multi)
 		printf("{\"schema\": 1, \"runs\": [");
@@ -334,6 +342,7 @@ static int replay_run(int argc, char **argv)
 
 static const struct cmd_values replay_values[] = {
 	{ "format", "text json" },
+	{ "color", CMD_COLOR_VALUES },
 	{ NULL, NULL },
 };
 

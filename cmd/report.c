@@ -16,6 +16,7 @@ struct report_params {
 	struct scmwq_report_opts ro;
 	bool summary_only, with_summary;
 	bool quiet;
+	enum cmd_color color;
 	char **files;
 	int nfiles;
 };
@@ -25,6 +26,7 @@ enum {
 	OPT_TIME,
 	OPT_MIN_WAIT,
 	OPT_WQ_CTX,
+	OPT_COLOR,
 };
 
 static const struct argp_option report_options[] = {
@@ -49,6 +51,7 @@ static const struct argp_option report_options[] = {
 	  "counts)", 2 },
 	{ NULL, 0, NULL, 0, "Other:", 4 },
 	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 4 },
+	CMD_COLOR_OPTION(OPT_COLOR, 4),
 	{ 0 }
 };
 
@@ -115,6 +118,9 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q':
 		p->quiet = true;
+		break;
+	case OPT_COLOR:
+		cmd_color_parse(state, arg, &p->color);
 		break;
 	case ARGP_KEY_ARGS:
 		p->files = state->argv + state->next;
@@ -246,6 +252,7 @@ static int report_run(int argc, char **argv)
 	p.ro.rows = !p.summary_only;
 	p.ro.summary = p.summary_only || p.with_summary;
 	p.ro.nfiles = p.nfiles;
+	p.ro.color = p.ro.format == SCMWQ_REPORT_TEXT && cmd_color_want(p.color, stdout);
 
 	rep = scmwq_report_alloc(&p.ro, &err);
 	if (!rep) {
@@ -267,6 +274,7 @@ static int report_run(int argc, char **argv)
 static const struct cmd_values report_values[] = {
 	{ "format", "text json csv" },
 	{ "unit", "ms us ns" },
+	{ "color", CMD_COLOR_VALUES },
 	{ NULL, NULL },
 };
 

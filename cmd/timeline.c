@@ -13,13 +13,11 @@
 
 #include "cmd.h"
 
-enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
-
 struct timeline_params {
 	struct scmwq_timeline_opts tl;
 	struct cmd_judge judge;
 	bool format_given;
-	enum color_when color;
+	enum cmd_color color;
 	const char *output;	/* NULL or "-": standard output */
 	unsigned int width;	/* 0: default */
 	bool quiet;
@@ -127,15 +125,7 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 		p->width = (unsigned int)v;
 		break;
 	case OPT_COLOR:
-		if (!strcmp(arg, "auto"))
-			p->color = COLOR_AUTO;
-		else if (!strcmp(arg, "always"))
-			p->color = COLOR_ALWAYS;
-		else if (!strcmp(arg, "never"))
-			p->color = COLOR_NEVER;
-		else
-			argp_error(state, "unknown --color '%s' (expected auto, always or never)",
-				   arg);
+		cmd_color_parse(state, arg, &p->color);
 		break;
 	case OPT_TIME:
 		parse_time(state, arg, &p->tl);
@@ -243,20 +233,9 @@ static unsigned int ascii_width(FILE *out)
 	return 80;	/* as a terminal's, where COLUMNS is not exported */
 }
 
-static bool want_color(enum color_when c, FILE *out)
-{
-	const char *term = getenv("TERM");
-
-	if (c != COLOR_AUTO)
-		return c == COLOR_ALWAYS;
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		return false;
-	return isatty(fileno(out)) && !(term && !strcmp(term, "dumb"));
-}
-
 static int timeline_run(int argc, char **argv)
 {
-	struct timeline_params p = { .color = COLOR_AUTO };
+	struct timeline_params p = { .color = CMD_COLOR_AUTO };
 	struct cmd_diag diag = { 0 };
 	struct scmwq_timeline_result res;
 	struct scmwq_error err = { 0 };
@@ -298,7 +277,7 @@ static int timeline_run(int argc, char **argv)
 	if (p.tl.format == SCMWQ_TL_ASCII) {
 		if (!p.width)
 			p.tl.width = ascii_width(out);
-		p.tl.color = want_color(p.color, out);
+		p.tl.color = cmd_color_want(p.color, out);
 	}
 
 	rc = scmwq_timeline(p.file, &p.tl, &res, &err);
@@ -330,7 +309,7 @@ static int timeline_run(int argc, char **argv)
 
 static const struct cmd_values timeline_values[] = {
 	{ "format", "ascii svg perfetto" },
-	{ "color", "auto always never" },
+	{ "color", CMD_COLOR_VALUES },
 	{ NULL, NULL },
 };
 

@@ -27,6 +27,8 @@ _scmwq_trace()
 		case $opt in
 		--format|-f)
 			COMPREPLY=( $(compgen -W "text json" -- "$cur") ); return ;;
+		--color)
+			COMPREPLY=( $(compgen -W "auto always never" -- "$cur") ); return ;;
 		--driver|-d)
 			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
 		--grace)
@@ -37,7 +39,7 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --strict --quiet -q --verbose -v --progress --no-progress --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --strict --quiet -q --verbose -v --progress --no-progress --color= --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi
@@ -59,6 +61,8 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		--min-wait)
 			COMPREPLY=(); return ;;
+		--color)
+			COMPREPLY=( $(compgen -W "auto always never" -- "$cur") ); return ;;
 		--driver|-d)
 			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
 		--grace)
@@ -69,7 +73,7 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --quiet -q --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --quiet -q --color= --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi

@@ -689,6 +689,31 @@ stdout_empty() {
 	refute_output --regexp 'trace-note +:'
 }
 
+@test "colour: severities coloured on a terminal only; NO_COLOR and --color=WHEN as git's" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	local f=$FIX/lost-wakeup.txt plain tty
+	run scmwq replay "$f"
+	plain=$output
+	[[ $plain != *$'\e['* ]] || fail "colour in a pipe: $plain"
+	run script -qec "'$SCMWQ_BIN' replay '$f'" /dev/null
+	assert_equal "$status" 1
+	[[ $output == *$'\e[1;31merror\e[0m   lost-wakeup '* ]] || fail "no red error on a tty: $output"
+	# the same text once the colour is taken out, columns included
+	tty=$(sed -e 's/\x1b\[[0-9;]*m//g' -e 's/\r$//' <<<"$output")
+	assert_equal "$tty" "$plain"
+	run script -qec "NO_COLOR=1 '$SCMWQ_BIN' replay '$f'" /dev/null
+	[[ $output != *$'\e['* ]] || fail "colour despite NO_COLOR: $output"
+	run script -qec "'$SCMWQ_BIN' replay --color=never '$f'" /dev/null
+	[[ $output != *$'\e['* ]] || fail "colour despite --color=never: $output"
+	run scmwq replay --color=always "$f"
+	[[ $output == *$'\e[1;31merror'* ]] || fail "no colour with --color=always: $output"
+	run scmwq replay --color=always --format=json "$f"
+	[[ $output != *$'\e['* ]] || fail "colour in JSON"
+	run --separate-stderr scmwq replay --color=sometimes "$f"
+	assert_failure 64
+	stderr_has "sometimes"
+}
+
 @test "--progress and --no-progress do not change stdout" {
 	run --separate-stderr scmwq replay --no-progress "$FIX/lost-wakeup.txt"
 	assert_failure 1
