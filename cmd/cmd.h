@@ -8,6 +8,7 @@
 #define SCMWQ_CMD_H
 
 #include <argp.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "scmwq.h"
@@ -174,6 +175,21 @@ enum cmd_color { CMD_COLOR_AUTO, CMD_COLOR_ALWAYS, CMD_COLOR_NEVER };
 int cmd_color_parse(struct argp_state *state, const char *arg, enum cmd_color *c);
 /* Whether to colour what goes to @out. */
 bool cmd_color_want(enum cmd_color c, FILE *out);
+
+/*
+ * Progress through an input file (cmd/progress.c): init with the path
+ * given ("-": standard input) before the source reads it; percent is
+ * 0-100, or -1 when not known (a pipe, a file read by mapping it).
+ */
+struct cmd_file_pos {
+	off_t size;		/* 0: not a regular file */
+	dev_t dev;
+	ino_t ino;
+	int fd;
+};
+
+void cmd_file_pos_init(struct cmd_file_pos *p, const char *path);
+int cmd_file_pos_percent(struct cmd_file_pos *p);
 
 /* The "s" of a plural: printf("%llu call%s", n, CMD_S(n)). */
 #define CMD_S(n) ((n) == 1 ? "" : "s")

@@ -121,18 +121,25 @@ struct run {
 	struct cmd_diag diag;
 	struct timespec last_progress;
 	bool progress_shown;
+	struct cmd_file_pos pos;
 };
 
 static void progress_cb(uint64_t events, void *arg)
 {
 	struct run *r = arg;
 	struct timespec now;
+	int pct;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec - r->last_progress.tv_sec < 1)
 		return;
 	r->last_progress = now;
-	fprintf(stderr, "\r%s: %s: %.1fM events...", cmd_progname, r->path, events / 1e6);
+	pct = cmd_file_pos_percent(&r->pos);
+	if (pct >= 0)
+		fprintf(stderr, "\r%s: %s: %d%% (%.1fM events)...", cmd_progname, r->path, pct,
+			events / 1e6);
+	else
+		fprintf(stderr, "\r%s: %s: %.1fM events...", cmd_progname, r->path, events / 1e6);
 	r->progress_shown = true;
 }
 
@@ -246,6 +253,8 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 	int status;
 
 	clock_gettime(CLOCK_MONOTONIC, &run.last_progress);
+	if (p->progress)
+		cmd_file_pos_init(&run.pos, file);
 	if (p->format == OUT_JSON) {
 		if (multi)
 			printf("%s\n  {", first ? "" : ",");

@@ -714,6 +714,17 @@ stdout_empty() {
 	stderr_has "sometimes"
 }
 
+@test "--progress: a percentage of a regular file, counts for a pipe" {
+	local f=$BATS_TEST_TMPDIR/big.txt
+	scmwq simulate --seed=1 --calls=400000 --no-progress -o "$f"
+	run --separate-stderr scmwq replay --progress "$f"
+	[[ $stderr =~ big\.txt:\ [0-9]{1,2}%\ \([0-9.]+M\ events\) ]] ||
+		fail "no percentage: $(tr '\r' '\n' <<<"$stderr" | head -3)"
+	run --separate-stderr bash -c "cat '$f' | '$SCMWQ_BIN' replay --progress -"
+	[[ $stderr =~ \<stdin\>:\ [0-9.]+M\ events ]] || fail "no count: $stderr"
+	[[ $stderr != *%* ]] || fail "a percentage of a pipe: $stderr"
+}
+
 @test "--progress and --no-progress do not change stdout" {
 	run --separate-stderr scmwq replay --no-progress "$FIX/lost-wakeup.txt"
 	assert_failure 1
