@@ -85,8 +85,16 @@ stdout_empty() {
 	local d
 	d=$(git -C "$SCMWQ_TOP" describe --tags --always 2>/dev/null) || skip "not a git checkout"
 	run scmwq --version
-	# a tag v1.2 prints 1.2; an untagged commit 0.1.0+g<commit>
-	[[ $output == *"${d#v}"* ]] || fail "'$output' does not name '$d'"
+	# a tag v1.2 prints 1.2 (1.2-3-g<commit> past it); an untagged commit 0.1.0+g<commit>
+	[[ $output =~ ^scmwq-trace\ [0-9]+\.[0-9]+[^\ ]*$ ]] || fail "'$output'"
+	local c
+	if [[ $output =~ g([0-9a-f]{7,})(-dirty)?$ ]]; then
+		c=${BASH_REMATCH[1]}
+		# a commit of this repository (the binary may predate the newest one)
+		git -C "$SCMWQ_TOP" cat-file -e "$c^{commit}" || fail "'$output': no commit $c"
+	else
+		[[ $d == v* || $d == [0-9]* ]] || fail "'$output' but git describe says '$d'"
+	fi
 }
 
 @test "-h is --help in every command: help on stdout, exit 0" {
