@@ -49,6 +49,15 @@ CFLAGS   += -std=gnu11 $(OPT) $(WARN) $(SAN) -D_GNU_SOURCE -Iinclude -Ilib $(DEP
 LDFLAGS  += $(SAN)
 LDLIBS   += $(DEP_LIBS) -lpthread -lm
 
+# The version --version prints: the newest tag (git describe) when there is one,
+# else this release with the commit it is built from (0.1.0+g62f2bde), else,
+# outside git (a release tarball), this release alone.  VERSION= overrides.
+VERSION_BASE := 0.1.0
+GIT_DESCRIBE := $(shell git describe --tags --always --dirty 2>/dev/null)
+VERSION  ?= $(shell d='$(GIT_DESCRIBE)'; case $$d in (v[0-9]*) echo "$$d" | cut -c2-;; \
+		([0-9]*.*) echo "$$d";; (?*) echo "$(VERSION_BASE)+g$$d";; \
+		(*) echo "$(VERSION_BASE)";; esac)
+
 LIB_SRC  := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -82,6 +91,14 @@ all: $(BIN) $(UNIT_BIN) $(GEN_BIN) $(FUZZ_REPLAY) completions
 $(BUILD)/%.o: %.c $(wildcard include/*.h include/*/*.h lib/*.h lib/*/*.h cmd/*.h tests/support/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Rewritten only when the version changes, so that only then main.o is rebuilt.
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(dir $@)
+	@echo '#define SCMWQ_VERSION "$(VERSION)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/cmd/main.o: $(BUILD)/version.h
+$(BUILD)/cmd/main.o: CFLAGS += -I$(BUILD)
 
 $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
@@ -161,4 +178,4 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check check-sanitize bench install uninstall clean completions fuzz fuzz-build
+.PHONY: all check check-sanitize bench install uninstall clean completions fuzz fuzz-build FORCE

@@ -8,6 +8,7 @@
 #define SCMWQ_CMD_H
 
 #include <argp.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "scmwq.h"
@@ -41,6 +42,7 @@ extern const struct scmwq_cmd cmd_simulate;
 extern const struct scmwq_cmd cmd_completion;
 extern const struct scmwq_cmd cmd_record;
 extern const struct scmwq_cmd cmd_monitor;
+extern const struct scmwq_cmd cmd_version;
 
 extern const struct scmwq_cmd *const scmwq_cmds[];
 
@@ -71,6 +73,19 @@ extern const struct cmd_values cmd_judge_values[];
 
 /* Parse a duration option or fail the argp parse with a usage error. */
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);
+
+/*
+ * argp_parse() for a subcommand (cmd/parse.c): also takes -h for --help, and
+ * answers a mistyped long option with the nearest one ("did you mean").
+ * Return: 0, or non-zero after a usage error has been printed.
+ */
+int cmd_argp_parse(const struct argp *argp, int argc, char **argv, unsigned flags, void *input);
+
+/*
+ * The word of @known (@n entries, NULL ones skipped) nearest to @word, if
+ * it is close enough to be a typo of it (cmd/suggest.c); else NULL.
+ */
+const char *cmd_suggest(const char *word, const char *const *known, size_t n);
 
 /* Common argp flags for subcommands: errors exit 64, --help exits 0. */
 #define CMD_ARGP_FLAGS 0
@@ -145,6 +160,41 @@ double cmd_capture_elapsed(const struct cmd_capture *c);
 /* End the command if it still runs (SIGTERM, then SIGKILL). */
 void cmd_capture_end_command(struct cmd_capture *c);
 const char *cmd_capture_command_status(const struct cmd_capture *c, char *buf, size_t len);
+
+/*
+ * --color=WHEN (cmd/color.c): auto (on a terminal, unless NO_COLOR is set or
+ * TERM=dumb), always, never.  Each colouring command has CMD_COLOR_OPTION in
+ * its table and { "color", CMD_COLOR_VALUES } in its completion values.
+ */
+enum cmd_color { CMD_COLOR_AUTO, CMD_COLOR_ALWAYS, CMD_COLOR_NEVER };
+
+#define CMD_COLOR_OPTION(key, group) \
+	{ "color", key, "WHEN", 0, "colour severities: auto (default: on a terminal, unless " \
+	  "NO_COLOR is set), always, never", group }
+#define CMD_COLOR_VALUES "auto always never"
+
+/* Parse --color's value or fail the argp parse with a usage error. */
+int cmd_color_parse(struct argp_state *state, const char *arg, enum cmd_color *c);
+/* Whether to colour what goes to @out. */
+bool cmd_color_want(enum cmd_color c, FILE *out);
+
+/*
+ * Progress through an input file (cmd/progress.c): init with the path
+ * given ("-": standard input) before the source reads it; percent is
+ * 0-100, or -1 when not known (a pipe, a file read by mapping it).
+ */
+struct cmd_file_pos {
+	off_t size;		/* 0: not a regular file */
+	dev_t dev;
+	ino_t ino;
+	int fd;
+};
+
+void cmd_file_pos_init(struct cmd_file_pos *p, const char *path);
+int cmd_file_pos_percent(struct cmd_file_pos *p);
+
+/* The "s" of a plural: printf("%llu call%s", n, CMD_S(n)). */
+#define CMD_S(n) ((n) == 1 ? "" : "s")
 
 /* Print "scmwq-trace: msg" to stderr. */
 void cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -12,9 +12,7 @@
 
 #include "cmd.h"
 
-#ifndef SCMWQ_VERSION
-#define SCMWQ_VERSION "0.1.0"
-#endif
+#include "version.h"	/* SCMWQ_VERSION, written by the Makefile (git describe) */
 
 const char *argp_program_version = "scmwq-trace " SCMWQ_VERSION;
 const char *argp_program_bug_address = "the project's issue tracker";
@@ -29,7 +27,28 @@ const struct scmwq_cmd *const scmwq_cmds[] = {
 	&cmd_record,
 	&cmd_monitor,
 	&cmd_completion,
+	&cmd_version,
 	NULL,
+};
+
+static int version_run(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: scmwq-trace version\nPrint the version of scmwq-trace.\n");
+		return EXIT_OK;
+	}
+	if (argc > 1) {
+		cmd_err("unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	printf("%s\n", argp_program_version);
+	return EXIT_OK;
+}
+
+const struct scmwq_cmd cmd_version = {
+	.name = "version",
+	.summary = "print the version (as --version)",
+	.run = version_run,
 };
 
 void cmd_err(const char *fmt, ...)
@@ -103,6 +122,24 @@ static int check_stdout(void)
 	return 0;
 }
 
+static int unknown_command(const char *name)
+{
+	const size_t max = sizeof(scmwq_cmds) / sizeof(scmwq_cmds[0]);
+	const char *known[sizeof(scmwq_cmds) / sizeof(scmwq_cmds[0])] = { NULL };
+	const char *best;
+
+	for (size_t i = 0; i < max && scmwq_cmds[i]; i++)
+		if (!scmwq_cmds[i]->hidden)
+			known[i] = scmwq_cmds[i]->name;
+	best = cmd_suggest(name, known, max);
+	if (best)
+		cmd_err("'%s' is not a command; did you mean '%s'? See 'scmwq-trace --help'", name,
+			best);
+	else
+		cmd_err("'%s' is not a command; see 'scmwq-trace --help'", name);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	static char progname[64];
@@ -147,6 +184,5 @@ int main(int argc, char **argv)
 			return EXIT_SOFTWARE;
 		return ret;
 	}
-	cmd_err("'%s' is not a command; see 'scmwq-trace --help'", name);
-	return EXIT_USAGE;
+	return unknown_command(name);
 }

@@ -109,7 +109,7 @@ static int model_run(int argc, char **argv)
 {
 	struct model_params p = { MODEL_TABLE };
 
-	if (argp_parse(&model_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&model_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	switch (p.format) {
 	case MODEL_DOT:

@@ -227,14 +227,17 @@ static void summary(struct mon *m, struct scmwq_judge *j, double secs, bool fina
 		       (unsigned long long)s->inconclusive, (unsigned long long)s->infos,
 		       (unsigned long long)cs.garbled);
 	} else {
-		printf("%s %.1f s: %llu events, %llu lost; %llu calls, %llu sleeps, %llu wakes; "
-		       "%llu stalls; %llu errors, %llu warnings, %llu inconclusive\n",
+		printf("%s %.1f s: %llu event%s, %llu lost; %llu call%s, %llu sleep%s, %llu wake%s; "
+		       "%llu stall%s; %llu error%s, %llu warning%s, %llu inconclusive\n",
 		       final ? "monitor: total after" : "monitor:", secs,
-		       (unsigned long long)r->events,
+		       (unsigned long long)r->events, CMD_S(r->events),
 		       (unsigned long long)(cs.dropped + s->lost_events),
-		       (unsigned long long)s->calls, (unsigned long long)s->sleeps,
-		       (unsigned long long)s->wakes, (unsigned long long)m->stalls,
-		       (unsigned long long)s->errors, (unsigned long long)s->warnings,
+		       (unsigned long long)s->calls, CMD_S(s->calls),
+		       (unsigned long long)s->sleeps, CMD_S(s->sleeps),
+		       (unsigned long long)s->wakes, CMD_S(s->wakes),
+		       (unsigned long long)m->stalls, CMD_S(m->stalls),
+		       (unsigned long long)s->errors, CMD_S(s->errors),
+		       (unsigned long long)s->warnings, CMD_S(s->warnings),
 		       (unsigned long long)s->inconclusive);
 		if (final)
 			printf("monitor: driver %s (%s)\n", scmwq_driver_name(r->driver),
@@ -302,7 +305,7 @@ static int monitor_run(int argc, char **argv)
 
 	p.cap.sigfd = -1;
 	scmwq_model_opts_init(&p.model);
-	if (argp_parse(&monitor_argp, argc, argv, ARGP_IN_ORDER, NULL, &p))
+	if (cmd_argp_parse(&monitor_argp, argc, argv, ARGP_IN_ORDER, &p))
 		return EXIT_USAGE;
 	if (p.cap.dry_run)
 		return cmd_capture_dry_run(&p.cap);

@@ -26,7 +26,8 @@ enum {
 };
 
 static const struct argp_option judge_options[] = {
-	{ NULL, 0, NULL, 0, "How to judge (the reference model, as replay does):", 1 },
+	{ NULL, 0, NULL, 0, "How to judge (the reference model, as replay does; a DURATION is e.g. 100ms, 1.5s, 2m, "
+	  "a bare number is seconds):", 1 },
 	{ "driver", 'd', "DRIVER", 0,
 	  "judge as this driver: auto (default), mainline, mainline-6.3, mainline-6.11, vendor, "
 	  "draft-2022", 1 },

@@ -100,10 +100,12 @@ static const struct argp record_argp = {
 	"  # the SCM tracepoints of a device, until Ctrl-C\n"
 	"  scmwq-trace record -o scm.dat\n"
 	"  # 30 s with scheduler events, then the findings\n"
-	"  scmwq-trace record --sched --duration=30s -o scm.dat && scmwq-trace replay scm.dat\n"
+	"  scmwq-trace record --sched --duration=30s -o scm.dat &&\n"
+	"      scmwq-trace replay scm.dat\n"
 	"  # a simulated run through the kernel, with uprobes\n"
 	"  scmwq-trace record --source=uprobe -o t.dat -- \\\n"
-	"      scmwq-trace simulate --live -d vendor --inject=wake-all-partial -o /dev/null\n"
+	"      scmwq-trace simulate --live -d vendor --inject=wake-all-partial \\\n"
+	"      -o /dev/null\n"
 	"  # what it would set up, changing nothing\n"
 	"  scmwq-trace record --source=kprobe --dry-run",
 	record_children, NULL, NULL
@@ -143,7 +145,7 @@ static int record_run(int argc, char **argv)
 	int ret;
 
 	p.cap.sigfd = -1;
-	if (argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, NULL, &p))
+	if (cmd_argp_parse(&record_argp, argc, argv, ARGP_IN_ORDER, &p))
 		return EXIT_USAGE;
 	if (p.cap.dry_run)
 		return cmd_capture_dry_run(&p.cap);

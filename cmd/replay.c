@@ -21,6 +21,8 @@ struct replay_params {
 	bool quiet;
 	bool verbose;
 	int progress;		/* -1 auto (stderr is a terminal), 0 off, 1 on */
+	enum cmd_color color_when;
+	bool color;
 	char **files;
 	int nfiles;
 };
@@ -29,6 +31,7 @@ enum {
 	OPT_STRICT = 256,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_COLOR,
 };
 
 static const struct argp_option replay_options[] = {
@@ -40,6 +43,7 @@ static const struct argp_option replay_options[] = {
 	{ "progress", OPT_PROGRESS, NULL, 0,
 	  "show progress on stderr (default: when stderr is a terminal)", 0 },
 	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "never show progress", 0 },
+	CMD_COLOR_OPTION(OPT_COLOR, 0),
 	{ 0 }
 };
 
@@ -75,6 +79,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_NO_PROGRESS:
 		p->progress = 0;
+		break;
+	case OPT_COLOR:
+		cmd_color_parse(state, arg, &p->color_when);
 		break;
 	case ARGP_KEY_ARGS:
 		p->files = state->argv + state->next;
@@ -114,18 +121,25 @@ struct run {
 	struct cmd_diag diag;
 	struct timespec last_progress;
 	bool progress_shown;
+	struct cmd_file_pos pos;
 };
 
 static void progress_cb(uint64_t events, void *arg)
 {
 	struct run *r = arg;
 	struct timespec now;
+	int pct;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec - r->last_progress.tv_sec < 1)
 		return;
 	r->last_progress = now;
-	fprintf(stderr, "\r%s: %s: %.1fM events...", cmd_progname, r->path, events / 1e6);
+	pct = cmd_file_pos_percent(&r->pos);
+	if (pct >= 0)
+		fprintf(stderr, "\r%s: %s: %d%% (%.1fM events)...", cmd_progname, r->path, pct,
+			events / 1e6);
+	else
+		fprintf(stderr, "\r%s: %s: %.1fM events...", cmd_progname, r->path, events / 1e6);
 	r->progress_shown = true;
 }
 
@@ -133,7 +147,7 @@ static void print_finding_text(const struct scmwq_finding *f, struct run *r)
 {
 	if (r->multi)
 		printf("%s: ", r->path);
-	scmwq_finding_write_text(stdout, f);
+	scmwq_finding_write_text_color(stdout, f, r->p->color);
 }
 
 static void print_finding_json(const struct scmwq_finding *f, struct run *r)
@@ -239,6 +253,8 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 	int status;
 
 	clock_gettime(CLOCK_MONOTONIC, &run.last_progress);
+	if (p->progress)
+		cmd_file_pos_init(&run.pos, file);
 	if (p->format == OUT_JSON) {
 		if (multi)
 			printf("%s\n  {", first ? "" : ",");
@@ -274,19 +290,23 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 	} else if (src) {
 		const struct scmwq_model_stats *s = &res.stats;
 
-		printf("%s: %s, %llu events", run.path, scmwq_source_format_name(src),
-		       (unsigned long long)res.events);
+		printf("%s: %s, %llu event%s", run.path, scmwq_source_format_name(src),
+		       (unsigned long long)res.events, CMD_S(res.events));
 		if (s->losses)
-			printf(" (%llu loss marks, %llu events lost)", (unsigned long long)s->losses,
-			       (unsigned long long)scmwq_source_lost(src));
+			printf(" (%llu loss mark%s, %llu event%s lost)",
+			       (unsigned long long)s->losses, CMD_S(s->losses),
+			       (unsigned long long)scmwq_source_lost(src),
+			       CMD_S(scmwq_source_lost(src)));
 		if (malformed)
-			printf(", %llu malformed lines skipped", (unsigned long long)malformed);
+			printf(", %llu malformed line%s skipped", (unsigned long long)malformed,
+			       CMD_S(malformed));
 		printf("; driver %s (%s)\n", scmwq_driver_name(res.driver), res.driver_why);
-		printf("%s: %llu calls, %llu sleeps, %llu wakes: %llu error%s, %llu warning%s, "
+		printf("%s: %llu call%s, %llu sleep%s, %llu wake%s: %llu error%s, %llu warning%s, "
 		       "%llu inconclusive%s\n", run.path, (unsigned long long)s->calls,
-		       (unsigned long long)s->sleeps, (unsigned long long)s->wakes,
-		       (unsigned long long)s->errors, s->errors == 1 ? "" : "s",
-		       (unsigned long long)s->warnings, s->warnings == 1 ? "" : "s",
+		       CMD_S(s->calls), (unsigned long long)s->sleeps, CMD_S(s->sleeps),
+		       (unsigned long long)s->wakes, CMD_S(s->wakes),
+		       (unsigned long long)s->errors, CMD_S(s->errors),
+		       (unsigned long long)s->warnings, CMD_S(s->warnings),
 		       (unsigned long long)s->inconclusive,
 		       failed ? " (judged up to the error above)" : "");
 	}
@@ -304,10 +324,11 @@ static int replay_run(int argc, char **argv)
 
 	scmwq_model_opts_init(&p.model);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&replay_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	if (p.progress < 0)
 		p.progress = isatty(STDERR_FILENO);
+	p.color = p.format == OUT_TEXT && cmd_color_want(p.color_when, stdout);
 	multi = p.nfiles > 1;
 	if (p.format == OUT_JSON && multi)
 		printf("{\"schema\": 1, \"runs\": [");
@@ -330,6 +351,7 @@ static int replay_run(int argc, char **argv)
 
 static const struct cmd_values replay_values[] = {
 	{ "format", "text json" },
+	{ "color", CMD_COLOR_VALUES },
 	{ NULL, NULL },
 };
 

@@ -16,6 +16,7 @@ struct report_params {
 	struct scmwq_report_opts ro;
 	bool summary_only, with_summary;
 	bool quiet;
+	enum cmd_color color;
 	char **files;
 	int nfiles;
 };
@@ -25,6 +26,7 @@ enum {
 	OPT_TIME,
 	OPT_MIN_WAIT,
 	OPT_WQ_CTX,
+	OPT_COLOR,
 };
 
 static const struct argp_option report_options[] = {
@@ -47,9 +49,9 @@ static const struct argp_option report_options[] = {
 	{ "min-wait", OPT_MIN_WAIT, "DURATION", 0,
 	  "calls with a sleep that waited at least this long for its wake (a sleep never woken "
 	  "counts)", 2 },
-	{ NULL, 0, NULL, 0, "The model (as in replay):", 3 },
 	{ NULL, 0, NULL, 0, "Other:", 4 },
 	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 4 },
+	CMD_COLOR_OPTION(OPT_COLOR, 4),
 	{ 0 }
 };
 
@@ -117,6 +119,9 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	case 'q':
 		p->quiet = true;
 		break;
+	case OPT_COLOR:
+		cmd_color_parse(state, arg, &p->color);
+		break;
 	case ARGP_KEY_ARGS:
 		p->files = state->argv + state->next;
 		p->nfiles = state->argc - state->next;
@@ -139,6 +144,12 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* The model's options under their own heading, after "Which calls" (group 3). */
+static const struct argp_child report_children[] = {
+	{ &cmd_judge_argp, 0, NULL, 3 },
+	{ 0 }
+};
+
 static const struct argp report_argp = {
 	report_options, report_parse, "TRACE...",
 	"Per-call sleep/wake tables of SCM wait-queue traces: one row per call and one per sleep "
@@ -153,9 +164,11 @@ static const struct argp report_argp = {
 	"opened, 70 internal error.\n\n"
 	"Examples:\n"
 	"  scmwq-trace report trace.dat\n"
-	"  scmwq-trace report --with-summary --comm='qseecom*' --min-wait=10ms trace.dat\n"
-	"  scmwq-trace report -f json trace.dat | jq '.calls[] | select(.sleeps | length > 0)'",
-	cmd_judge_children, NULL, NULL
+	"  scmwq-trace report --with-summary --comm='qseecom*' --min-wait=10ms \\\n"
+	"      trace.dat\n"
+	"  scmwq-trace report -f json trace.dat |\n"
+	"      jq '.calls[] | select(.sleeps | length > 0)'",
+	report_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */
@@ -234,11 +247,12 @@ static int report_run(int argc, char **argv)
 
 	scmwq_model_opts_init(&p.model);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&report_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&report_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	p.ro.rows = !p.summary_only;
 	p.ro.summary = p.summary_only || p.with_summary;
 	p.ro.nfiles = p.nfiles;
+	p.ro.color = p.ro.format == SCMWQ_REPORT_TEXT && cmd_color_want(p.color, stdout);
 
 	rep = scmwq_report_alloc(&p.ro, &err);
 	if (!rep) {
@@ -260,6 +274,7 @@ static int report_run(int argc, char **argv)
 static const struct cmd_values report_values[] = {
 	{ "format", "text json csv" },
 	{ "unit", "ms us ns" },
+	{ "color", CMD_COLOR_VALUES },
 	{ NULL, NULL },
 };
 

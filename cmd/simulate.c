@@ -385,7 +385,7 @@ static int simulate_run(int argc, char **argv)
 
 	scmwq_sim_opts_init(&p.o);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&simulate_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&simulate_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	if (p.progress < 0)
 		p.progress = isatty(STDERR_FILENO);

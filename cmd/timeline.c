@@ -13,13 +13,11 @@
 
 #include "cmd.h"
 
-enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
-
 struct timeline_params {
 	struct scmwq_timeline_opts tl;
 	struct cmd_judge judge;
 	bool format_given;
-	enum color_when color;
+	enum cmd_color color;
 	const char *output;	/* NULL or "-": standard output */
 	unsigned int width;	/* 0: default */
 	bool quiet;
@@ -37,7 +35,7 @@ static const struct argp_option timeline_options[] = {
 	  "FILE.json the default follows the name", 0 },
 	{ "output", 'o', "FILE", 0, "write to FILE (default: standard output)", 0 },
 	{ "width", 'w', "N", 0,
-	  "ascii: columns (default: the terminal's, $COLUMNS or 100); svg: pixels of the time "
+	  "ascii: columns (default: the terminal's, $COLUMNS or 80); svg: pixels of the time "
 	  "axis (default 1200)", 0 },
 	{ "color", OPT_COLOR, "WHEN", 0,
 	  "ascii: colour the lanes: auto (default: when writing to a terminal), always, never",
@@ -127,15 +125,7 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 		p->width = (unsigned int)v;
 		break;
 	case OPT_COLOR:
-		if (!strcmp(arg, "auto"))
-			p->color = COLOR_AUTO;
-		else if (!strcmp(arg, "always"))
-			p->color = COLOR_ALWAYS;
-		else if (!strcmp(arg, "never"))
-			p->color = COLOR_NEVER;
-		else
-			argp_error(state, "unknown --color '%s' (expected auto, always or never)",
-				   arg);
+		cmd_color_parse(state, arg, &p->color);
 		break;
 	case OPT_TIME:
 		parse_time(state, arg, &p->tl);
@@ -188,6 +178,39 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && !strcasecmp(s + a - b, suffix);
 }
 
+/*
+ * The format an output file's name asks for: .svg, .json, or text (.txt,
+ * .log, .out, no extension) for ascii; -1 for any other extension (out.png
+ * must not get ASCII art).
+ */
+static int format_from_name(const char *path, enum scmwq_tl_format *f)
+{
+	static const char *const text[] = { ".txt", ".text", ".ascii", ".log", ".out" };
+	const char *base = strrchr(path, '/');
+	const char *dot;
+
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (ends_with(base, ".svg")) {
+		*f = SCMWQ_TL_SVG;
+		return 0;
+	}
+	if (ends_with(base, ".json")) {
+		*f = SCMWQ_TL_CHROME_JSON;
+		return 0;
+	}
+	if (ends_with(base, ".pftrace") || ends_with(base, ".perfetto-trace")) {
+		*f = SCMWQ_TL_PERFETTO;
+		return 0;
+	}
+	if (!dot || dot == base)
+		return 0;	/* no extension, or a dot file */
+	for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		if (!strcasecmp(dot, text[i]))
+			return 0;
+	return -1;
+}
+
 /* Columns of the terminal on @fd, or 0. */
 static unsigned int term_cols(int fd)
 {
@@ -212,23 +235,12 @@ static unsigned int ascii_width(FILE *out)
 		if (!*end && v >= 30 && v <= 20000)
 			return (unsigned int)v;
 	}
-	return 100;
-}
-
-static bool want_color(enum color_when c, FILE *out)
-{
-	const char *term = getenv("TERM");
-
-	if (c != COLOR_AUTO)
-		return c == COLOR_ALWAYS;
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		return false;
-	return isatty(fileno(out)) && !(term && !strcmp(term, "dumb"));
+	return 80;	/* as a terminal's, where COLUMNS is not exported */
 }
 
 static int timeline_run(int argc, char **argv)
 {
-	struct timeline_params p = { .color = COLOR_AUTO };
+	struct timeline_params p = { .color = CMD_COLOR_AUTO };
 	struct cmd_diag diag = { 0 };
 	struct scmwq_timeline_result res;
 	struct scmwq_error err = { 0 };
@@ -239,16 +251,14 @@ static int timeline_run(int argc, char **argv)
 
 	scmwq_timeline_opts_init(&p.tl);
 	argp_err_exit_status = EXIT_USAGE;
-	if (argp_parse(&timeline_argp, argc, argv, 0, NULL, &p))
+	if (cmd_argp_parse(&timeline_argp, argc, argv, 0, &p))
 		return EXIT_USAGE;
 	to_file = p.output && strcmp(p.output, "-");
-	if (!p.format_given && to_file) {
-		if (ends_with(p.output, ".svg"))
-			p.tl.format = SCMWQ_TL_SVG;
-		else if (ends_with(p.output, ".json"))
-			p.tl.format = SCMWQ_TL_CHROME_JSON;
-		else if (ends_with(p.output, ".pftrace") || ends_with(p.output, ".perfetto-trace"))
-			p.tl.format = SCMWQ_TL_PERFETTO;
+	if (!p.format_given && to_file && format_from_name(p.output, &p.tl.format) < 0) {
+		cmd_err("%s: no format of timeline has that extension: it writes ascii (.txt), "
+			"svg (.svg), perfetto (.pftrace) or chrome-json (.json); --format=FORMAT "
+			"writes one to any name", p.output);
+		return EXIT_USAGE;
 	}
 	if (p.tl.format == SCMWQ_TL_PERFETTO && !to_file && isatty(STDOUT_FILENO)) {
 		cmd_err("timeline: a Perfetto trace is binary: not written to a terminal (use -o "
@@ -277,7 +287,7 @@ static int timeline_run(int argc, char **argv)
 	if (p.tl.format == SCMWQ_TL_ASCII) {
 		if (!p.width)
 			p.tl.width = ascii_width(out);
-		p.tl.color = want_color(p.color, out);
+		p.tl.color = cmd_color_want(p.color, out);
 	}
 
 	rc = scmwq_timeline(p.file, &p.tl, &res, &err);
@@ -309,7 +319,7 @@ static int timeline_run(int argc, char **argv)
 
 static const struct cmd_values timeline_values[] = {
 	{ "format", "ascii svg perfetto chrome-json" },
-	{ "color", "auto always never" },
+	{ "color", CMD_COLOR_VALUES },
 	{ NULL, NULL },
 };
 

@@ -74,7 +74,7 @@ _scmwq_trace()
 	prev=${w[${#w[@]}-2]}
 	COMPREPLY=()
 	if (( ${#w[@]} <= 2 )); then
-		_scmwq_trace_words "$cur" replay report timeline model simulate record monitor completion help --help --version
+		_scmwq_trace_words "$cur" replay report timeline model simulate record monitor completion version help --help --version
 		return
 	fi
 	# after "--": the command to trace and its arguments
@@ -99,6 +99,8 @@ _scmwq_trace()
 		case $opt in
 		--format|-f)
 			_scmwq_trace_words "$val" text json; return ;;
+		--color)
+			_scmwq_trace_words "$val" auto always never; return ;;
 		--driver|-d)
 			_scmwq_trace_words "$val" auto mainline mainline-6.3 mainline-6.11 vendor draft-2022; return ;;
 		--grace)
@@ -109,7 +111,7 @@ _scmwq_trace()
 			:; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			_scmwq_trace_words "$cur" --format= -f --strict --quiet -q --verbose -v --progress --no-progress --driver= -d --grace= --stall= --skew= --help
+			_scmwq_trace_words "$cur" --format= -f --strict --quiet -q --verbose -v --progress --no-progress --color= --driver= -d --grace= --stall= --skew= --help
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
 			return
 		fi
@@ -131,6 +133,8 @@ _scmwq_trace()
 			:; return ;;
 		--min-wait)
 			:; return ;;
+		--color)
+			_scmwq_trace_words "$val" auto always never; return ;;
 		--driver|-d)
 			_scmwq_trace_words "$val" auto mainline mainline-6.3 mainline-6.11 vendor draft-2022; return ;;
 		--grace)
@@ -141,7 +145,7 @@ _scmwq_trace()
 			:; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			_scmwq_trace_words "$cur" --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --quiet -q --driver= -d --grace= --stall= --skew= --help
+			_scmwq_trace_words "$cur" --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --quiet -q --color= --driver= -d --grace= --stall= --skew= --help
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
 			return
 		fi
@@ -283,8 +287,18 @@ _scmwq_trace()
 		fi
 		_scmwq_trace_words "$cur" bash zsh list
 		;;
+	version)
+		case $opt in
+		esac
+		if [[ $cur == -* || -z $cur ]]; then
+			_scmwq_trace_words "$cur" --help
+			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
+			return
+		fi
+		:
+		;;
 	help)
-		_scmwq_trace_words "$cur" replay report timeline model simulate record monitor completion
+		_scmwq_trace_words "$cur" replay report timeline model simulate record monitor completion version
 		;;
 	esac
 }

@@ -130,7 +130,8 @@ int scmwq_errclass_exit(enum scmwq_errclass cls);
 /**
  * scmwq_parse_duration() - parse a duration as the options take it
  * @s: a non-negative number with a unit: "500ns", "20us" (or "µs"),
- *     "100ms", "1.5s", "2m" (minutes); a bare number is milliseconds
+ *     "100ms", "1.5s", "2m" or "2min" (minutes), "1h"; a bare number is
+ *     seconds, as for timeout(1) and rtla
  * @ns: set to the duration in nanoseconds, rounded, on success
  *
  * Return: 0, or -1 for anything else (a sign, a space, an unknown unit, a

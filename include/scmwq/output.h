@@ -54,9 +54,20 @@ int scmwq_text_write_event(FILE *out, const struct scmwq_event *ev, enum scmwq_s
  *
  * One line: "TS SEVERITY RULE COMM-PID wq_ctx=N smc_call_ctx=N: MESSAGE"
  * (severity "incon." when inconclusive; the thread and contexts only when
- * set), ending in a newline.  Write errors show in ferror(@out).
+ * set; "TS SEVERITY RULE MESSAGE" when none is), ending in a newline.  Write errors show in ferror(@out).
  */
 void scmwq_finding_write_text(FILE *out, const struct scmwq_finding *f);
+/**
+ * scmwq_finding_write_text_color() - a finding as replay prints it on a terminal
+ * @out: stream
+ * @f: the finding
+ * @color: colour the severity with ANSI SGR codes (errors bold red, warnings
+ *         yellow, inconclusive cyan, info dim); false: as
+ *         scmwq_finding_write_text()
+ *
+ * The same line as scmwq_finding_write_text(), the columns aligned alike.
+ */
+void scmwq_finding_write_text_color(FILE *out, const struct scmwq_finding *f, bool color);
 /**
  * scmwq_finding_write_json() - a finding as one JSON object
  * @out: stream

@@ -238,6 +238,7 @@ bool scmwq_report_match_finding(const struct scmwq_report_filter *f,
  * @nfiles: traces in this report (JSON: "runs" when > 1)
  * @filter: which calls, sleeps and findings it shows
  * @out: where it goes; NULL: stdout
+ * @color: text: colour the severities of findings (for a terminal)
  */
 struct scmwq_report_opts {
 	enum scmwq_report_format format;
@@ -247,6 +248,7 @@ struct scmwq_report_opts {
 	int nfiles;
 	struct scmwq_report_filter filter;
 	FILE *out;
+	bool color;
 };
 
 /**

@@ -18,7 +18,8 @@ int scmwq_parse_duration(const char *s, uint64_t *ns)
 		double mult;
 	} units[] = {
 		{ "ns", 1 }, { "us", 1e3 }, { "µs", 1e3 }, { "ms", 1e6 },
-		{ "s", 1e9 }, { "m", 60e9 }, { "", 1e6 },
+		{ "s", 1e9 }, { "m", 60e9 }, { "min", 60e9 }, { "h", 3600e9 },
+		{ "", 1e9 },	/* as timeout(1), rtla and perf read a bare number: seconds */
 	};
 	char *end;
 	double v;

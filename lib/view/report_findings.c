@@ -40,7 +40,7 @@ void scmwq_report_finding(const struct scmwq_finding *f, void *arg)
 		fprintf(r->spool, "%s\n    ", r->spooled ? "," : "");
 		scmwq_finding_write_json(r->spool, f, "");
 	} else {
-		scmwq_finding_write_text(r->spool, f);
+		scmwq_finding_write_text_color(r->spool, f, r->o.color);
 	}
 	r->spooled++;
 }

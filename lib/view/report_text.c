@@ -261,14 +261,15 @@ static void text_input(struct scmwq_report *r, const struct scmwq_report_input *
 	FILE *out = r->out;
 
 	if (in->format) {
-		fprintf(out, "%s: %s, %" PRIu64 " events", in->path, in->format,
-			in->events);
+		fprintf(out, "%s: %s, %" PRIu64 " event%s", in->path, in->format,
+			in->events, in->events == 1 ? "" : "s");
 		if (st && st->losses)
-			fprintf(out, " (%" PRIu64 " loss marks, %" PRIu64 " events lost)",
-				st->losses, in->lost_events);
+			fprintf(out, " (%" PRIu64 " loss mark%s, %" PRIu64 " event%s lost)",
+				st->losses, st->losses == 1 ? "" : "s", in->lost_events,
+				in->lost_events == 1 ? "" : "s");
 		if (in->malformed)
-			fprintf(out, ", %" PRIu64 " malformed lines skipped",
-				in->malformed);
+			fprintf(out, ", %" PRIu64 " malformed line%s skipped",
+				in->malformed, in->malformed == 1 ? "" : "s");
 		if (in->res)
 			fprintf(out, "; driver %s (%s)", scmwq_driver_name(in->res->driver),
 				in->res->driver_why);

@@ -410,3 +410,40 @@ reply_has() {
 		[[ -z $refs ]] || fail "$page refers to documents that are not installed: $refs"
 	done
 }
+
+# ------------------------------------------------------------------ help text
+
+@test "examples in every --help are whole commands, not wrapped mid-command" {
+	local cmd line prev="" n=0
+	for cmd in $(doc_commands); do
+		while IFS= read -r line; do
+			n=$((n + 1))
+			# argp wraps a long line to column 0: each line must be indented
+			[[ $line == "  "* ]] || fail "$cmd --help: example wrapped: '$line'"
+			# a continuation follows a line that asks for one (\, | or &&)
+			if [[ $line == "      "* ]]; then
+				[[ $prev == *'\' || $prev == *'|' || $prev == *'&&' ]] ||
+					fail "$cmd --help: continued line after '$prev'"
+			fi
+			prev=$line
+		done < <(scmwq "$cmd" --help | awk '/^Examples?:/ { on = 1; next } on && /^$/ { on = 0 } on')
+	done
+	(( n >= 10 )) || fail "only $n example lines found"
+}
+
+@test "report --help: each option under its own heading, no empty heading" {
+	run scmwq report --help
+	assert_success
+	local sect="" line
+	while IFS= read -r line; do
+		[[ $line =~ ^\ [A-Z] ]] && sect=$line
+		case $line in
+		*"--format="*) [[ $sect == *"What to show"* ]] || fail "--format under '$sect'" ;;
+		*"--pid="*) [[ $sect == *"Which calls"* ]] || fail "--pid under '$sect'" ;;
+		*"--driver="*|*"--grace="*) [[ $sect == *"How to judge"* ]] || fail "$line under '$sect'" ;;
+		*"--quiet"*) [[ $sect == *"Other"* ]] || fail "--quiet under '$sect'" ;;
+		esac
+	done <<<"$output"
+	# a heading is followed by an option, never by a blank line
+	! grep -A1 -E '^ [A-Z].*:$' <<<"$output" | grep -qx '' || fail "an empty heading: $output"
+}

@@ -115,6 +115,18 @@ replay_matches_truth() {
 	fi
 }
 
+@test "record --duration=1 records for 1 second (a bare number is seconds, as for timeout(1))" {
+	need_tracefs
+	local t0 t1
+	t0=$(date +%s%N)
+	run --separate-stderr timeout 60 "$SCMWQ_BIN" record --source=uprobe --duration=1 \
+		-o "$BATS_TEST_TMPDIR/t.dat"
+	t1=$(date +%s%N)
+	assert_success
+	(( t1 - t0 >= 1000000000 )) || fail "stopped after $(( (t1 - t0) / 1000000 )) ms"
+	(( t1 - t0 < 30000000000 )) || fail "took $(( (t1 - t0) / 1000000 )) ms"
+}
+
 @test "record of a clean simulate --live: trace-cmd reads it, replay finds nothing" {
 	need_tracefs
 	local d=$BATS_TEST_TMPDIR

@@ -62,13 +62,101 @@ stdout_empty() {
 	assert_output --partial "--driver"
 }
 
-@test "scmwq-trace --version prints the version" {
+@test "scmwq-trace --version, -V and version print the version" {
+	local v
 	run --separate-stderr scmwq --version
 	assert_success
 	assert_output --regexp '^scmwq-trace [0-9]+\.[0-9]+'
+	v=$output
+	run --separate-stderr scmwq version
+	assert_success
+	assert_output "$v"
+	run --separate-stderr scmwq -V
+	assert_output "$v"
 	run scmwq replay --version
 	assert_success
-	assert_output --regexp '^scmwq-trace [0-9]+\.[0-9]+'
+	assert_output "$v"
+	run --separate-stderr scmwq version extra
+	assert_failure 64
+}
+
+@test "the version is git describe's when built from git, the release otherwise" {
+	command -v git >/dev/null || skip "git is not installed"
+	local d
+	d=$(git -C "$SCMWQ_TOP" describe --tags --always 2>/dev/null) || skip "not a git checkout"
+	run scmwq --version
+	# a tag v1.2 prints 1.2 (1.2-3-g<commit> past it); an untagged commit 0.1.0+g<commit>
+	[[ $output =~ ^scmwq-trace\ [0-9]+\.[0-9]+[^\ ]*$ ]] || fail "'$output'"
+	local c
+	if [[ $output =~ g([0-9a-f]{7,})(-dirty)?$ ]]; then
+		c=${BASH_REMATCH[1]}
+		# a commit of this repository (the binary may predate the newest one)
+		git -C "$SCMWQ_TOP" cat-file -e "$c^{commit}" || fail "'$output': no commit $c"
+	else
+		[[ $d == v* || $d == [0-9]* ]] || fail "'$output' but git describe says '$d'"
+	fi
+}
+
+@test "-h is --help in every command: help on stdout, exit 0" {
+	local cmd
+	for cmd in $(scmwq completion list | awk '{ print $1 }' | sort -u) completion version; do
+		run --separate-stderr scmwq "$cmd" -h
+		assert_success
+		[[ -z $stderr ]] || fail "$cmd -h: stderr: $stderr"
+		assert_output --partial "Usage: scmwq-trace $cmd"
+	done
+	run scmwq replay -h
+	local h=$output
+	run scmwq replay --help
+	assert_equal "$output" "$h"
+	# -h after other options and a file still is help
+	run scmwq replay -v -h "$FIX/clean-mainline.txt"
+	assert_success
+	assert_output --partial "Usage: scmwq-trace replay"
+}
+
+@test "a mistyped command: exit 64 with 'did you mean'" {
+	local typo want
+	while read -r typo want; do
+		run --separate-stderr scmwq "$typo" "$FIX/clean-mainline.txt"
+		assert_failure 64
+		stdout_empty
+		stderr_has "'$typo' is not a command; did you mean '$want'?"
+	done <<-EOF
+		replya replay
+		reprot report
+		timelin timeline
+		simluate simulate
+		recrod record
+		versoin version
+	EOF
+	# nothing close: no suggestion
+	run --separate-stderr scmwq frobnicate
+	assert_failure 64
+	[[ $stderr != *"did you mean"* ]] || fail "$stderr"
+}
+
+@test "a mistyped long option: exit 64 with 'did you mean'" {
+	run --separate-stderr scmwq replay --frmat=json "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stdout_empty
+	stderr_has "unrecognized option '--frmat'; did you mean '--format'?"
+	run --separate-stderr scmwq replay "$FIX/clean-mainline.txt" --drvier vendor
+	assert_failure 64
+	stderr_has "did you mean '--driver'?"
+	run --separate-stderr scmwq report --with-sumary "$FIX/clean-mainline.txt"
+	assert_failure 64
+	stderr_has "did you mean '--with-summary'?"
+	run --separate-stderr scmwq simulate --sed=3
+	assert_failure 64
+	stderr_has "did you mean '--seed'?"
+	# an option's value or what follows -- is no option
+	run --separate-stderr scmwq replay -d vendor -- --frmat
+	assert_failure 66
+	[[ $stderr != *"did you mean"* ]] || fail "$stderr"
+	# a unique prefix is the option, as getopt takes it
+	run scmwq replay --form=json "$FIX/clean-mainline.txt"
+	assert_success
 }
 
 # ------------------------------------------------------------------ bad command lines: 64
@@ -126,12 +214,19 @@ stdout_empty() {
 	stderr_has "--skew"
 }
 
-@test "durations take ns/us/ms/s/m suffixes; a bare number is ms" {
+@test "durations take ns/us/ms/s/m/min/h suffixes; a bare number is seconds, as for timeout(1)" {
 	local d
-	for d in 100 100ms 0.1s 100000us 100000000ns 1m 250; do
+	for d in 100ms 0.1s 100000us 100000000ns 1m 1min 1h 0.1; do
 		run scmwq replay "--grace=$d" "$FIX/clean-mainline.txt"
 		assert_success
 	done
+	# the sleeper waits 1.49 s to the end of the trace: --stall=2 is 2 s, not 2 ms
+	run scmwq replay --stall=2 "$FIX/rules/stranded-sleeper.txt"
+	assert_success
+	assert_output --partial "the trace ended before --stall"
+	run scmwq replay --stall=1 "$FIX/rules/stranded-sleeper.txt"
+	assert_failure 1
+	assert_output --partial "stranded-sleeper"
 }
 
 @test "bad --format value: exit 64" {
@@ -524,7 +619,7 @@ compress() {
 	stderr_has "$f:$l2: expected TASK-PID [CPU] TIMESTAMP: EVENT: FIELDS"
 	stderr_has "$f:$l3: scm_waitq_sleep: expected wq_ctx:N, smc_call_ctx:N"
 	assert_output --partial "3 malformed lines skipped"
-	assert_output --partial "3 calls, 1 sleeps, 1 wakes: 0 errors"
+	assert_output --partial "3 calls, 1 sleep, 1 wake: 0 errors"
 	run --separate-stderr scmwq replay -f json "$f"
 	assert_success
 	echo "$output" | jq -e '.input.malformed_lines == 3 and .input.events == 11 and .exit_status == 0'
@@ -565,7 +660,7 @@ compress() {
 	run scmwq replay "$FIX/lost-wakeup-loss.txt"
 	assert_success
 	assert_line --regexp '^1234\.510100 incon\. +lost-wakeup +kworker/1:2-88 wq_ctx=0 smc_call_ctx=7: .*\[inconclusive: events were lost in its evidence: CPU 1 lost 12 events after 1234\.510100'
-	assert_output --partial "(1 loss marks, 12 events lost)"
+	assert_output --partial "(1 loss mark, 12 events lost)"
 	assert_output --partial "0 errors, 0 warnings, 1 inconclusive"
 	run scmwq replay -f json "$FIX/lost-wakeup-loss.txt"
 	assert_success
@@ -591,7 +686,7 @@ compress() {
 	run scmwq replay "$f"
 	assert_failure 1
 	assert_line --regexp '^1234\.510100 error +lost-wakeup '
-	assert_output --partial "(1 loss marks, 3 events lost)"
+	assert_output --partial "(1 loss mark, 3 events lost)"
 }
 
 @test "a loss marker whose CPU has no later event leaves its gap open to the end" {
@@ -655,7 +750,49 @@ compress() {
 @test "text output: the summary line counts calls, sleeps and wakes" {
 	run scmwq replay "$FIX/clean-vendor.txt"
 	assert_success
-	assert_line --regexp '^.*clean-vendor\.txt: 4 calls, 1 sleeps, 1 wakes: 0 errors, 0 warnings, 0 inconclusive$'
+	assert_line --regexp '^.*clean-vendor\.txt: 4 calls, 1 sleep, 1 wake: 0 errors, 0 warnings, 0 inconclusive$'
+}
+
+@test "a note about the whole trace has no empty subject (no stray ': ')" {
+	run scmwq replay -v "$TRACES/lost-wakeup-lossy.qcom_scm.txt"
+	assert_line --regexp '^[0-9.]+ info +trace-note +the trace lost data '
+	refute_output --regexp 'trace-note +:'
+}
+
+@test "colour: severities coloured on a terminal only; NO_COLOR and --color=WHEN as git's" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	local f=$FIX/lost-wakeup.txt plain tty
+	run scmwq replay "$f"
+	plain=$output
+	[[ $plain != *$'\e['* ]] || fail "colour in a pipe: $plain"
+	run script -qec "'$SCMWQ_BIN' replay '$f'" /dev/null
+	assert_equal "$status" 1
+	[[ $output == *$'\e[1;31merror\e[0m   lost-wakeup '* ]] || fail "no red error on a tty: $output"
+	# the same text once the colour is taken out, columns included
+	tty=$(sed -e 's/\x1b\[[0-9;]*m//g' -e 's/\r$//' <<<"$output")
+	assert_equal "$tty" "$plain"
+	run script -qec "NO_COLOR=1 '$SCMWQ_BIN' replay '$f'" /dev/null
+	[[ $output != *$'\e['* ]] || fail "colour despite NO_COLOR: $output"
+	run script -qec "'$SCMWQ_BIN' replay --color=never '$f'" /dev/null
+	[[ $output != *$'\e['* ]] || fail "colour despite --color=never: $output"
+	run scmwq replay --color=always "$f"
+	[[ $output == *$'\e[1;31merror'* ]] || fail "no colour with --color=always: $output"
+	run scmwq replay --color=always --format=json "$f"
+	[[ $output != *$'\e['* ]] || fail "colour in JSON"
+	run --separate-stderr scmwq replay --color=sometimes "$f"
+	assert_failure 64
+	stderr_has "sometimes"
+}
+
+@test "--progress: a percentage of a regular file, counts for a pipe" {
+	local f=$BATS_TEST_TMPDIR/big.txt
+	scmwq simulate --seed=1 --calls=400000 --no-progress -o "$f"
+	run --separate-stderr scmwq replay --progress "$f"
+	[[ $stderr =~ big\.txt:\ [0-9]{1,2}%\ \([0-9.]+M\ events\) ]] ||
+		fail "no percentage: $(tr '\r' '\n' <<<"$stderr" | head -3)"
+	run --separate-stderr bash -c "cat '$f' | '$SCMWQ_BIN' replay --progress -"
+	[[ $stderr =~ \<stdin\>:\ [0-9.]+M\ events ]] || fail "no count: $stderr"
+	[[ $stderr != *%* ]] || fail "a percentage of a pipe: $stderr"
 }
 
 @test "--progress and --no-progress do not change stdout" {

@@ -424,3 +424,18 @@ print(len(rows))' <(scmwq report -f csv "$odd")
 	run -0 "$SCMWQ_BIN" timeline --format=ascii "$trace"
 	assert_output --partial "error lost-wakeup qseecom-a-1000"
 }
+
+@test "colour: report colours the severities of findings on a terminal only, as replay" {
+	command -v script >/dev/null || skip "script (util-linux) is not installed"
+	local f=$TRACES/lost-wakeup.qcom_scm.txt
+	run scmwq report "$f"
+	[[ $output != *$'\e['* ]] || fail "colour in a pipe"
+	run script -qec "'$SCMWQ_BIN' report '$f'" /dev/null
+	[[ $output == *$'\e[1;31merror\e[0m'* ]] || fail "no colour on a tty: $output"
+	run script -qec "NO_COLOR=1 '$SCMWQ_BIN' report '$f'" /dev/null
+	[[ $output != *$'\e['* ]] || fail "colour despite NO_COLOR"
+	run scmwq report --color=always "$f"
+	[[ $output == *$'\e[1;31merror'* ]] || fail "no colour with --color=always"
+	run scmwq report --color=always --format=csv "$f"
+	[[ $output != *$'\e['* ]] || fail "colour in CSV"
+}

@@ -304,6 +304,15 @@ need_live() {
 	[[ $(jq .calls "$BATS_TEST_TMPDIR/t.json") -lt 100000000 ]]
 }
 
+@test "--duration: a bare number is seconds (0.05 is 50ms, not 50us)" {
+	local d=$BATS_TEST_TMPDIR
+	scmwq simulate --seed=5 --calls=100000000 --duration=0.05 --no-progress -o "$d/a.txt"
+	scmwq simulate --seed=5 --calls=100000000 --duration=50ms --no-progress -o "$d/b.txt"
+	cmp "$d/a.txt" "$d/b.txt" || fail "--duration=0.05 and --duration=50ms differ"
+	scmwq simulate --seed=5 --calls=100000000 --duration=50us --no-progress -o "$d/c.txt"
+	! cmp -s "$d/a.txt" "$d/c.txt" || fail "--duration=0.05 is the same as 50us"
+}
+
 # ------------------------------------------------------------------ the truth
 
 @test "--truth writes one JSON document with every documented key" {

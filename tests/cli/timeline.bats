@@ -187,6 +187,35 @@ sim_trace() {
 	assert_line --regexp '^irq/41-qcom-scm-1003 \|.{41}\|$'
 }
 
+@test "ascii: piped with no \$COLUMNS, 80 columns as a terminal's" {
+	run --separate-stderr env -u COLUMNS "$SCMWQ_BIN" timeline "$CV"
+	assert_success
+	fits_width 80
+	local max
+	max=$(awk '{ if (length > m) m = length } END { print m }' <<<"$output")
+	(( max > 70 )) || fail "only $max columns used"
+}
+
+@test "-o out.png (a format timeline does not write): exit 64 naming the formats, no file" {
+	local ext
+	for ext in png pdf jpg html; do
+		run --separate-stderr scmwq timeline -o "$BATS_TEST_TMPDIR/out.$ext" "$CV"
+		assert_failure 64
+		[[ $stderr == *"out.$ext"* && $stderr == *ascii* && $stderr == *svg* &&
+		   $stderr == *perfetto* ]] || fail "$stderr"
+		[[ ! -e $BATS_TEST_TMPDIR/out.$ext ]] || fail "out.$ext was written"
+	done
+	# text names and no extension are ascii; --format writes to any name
+	for ext in .txt .log ""; do
+		scmwq timeline -o "$BATS_TEST_TMPDIR/t$ext" "$CV"
+		grep -q '^irq/41-qcom-scm-1003 |' "$BATS_TEST_TMPDIR/t$ext"
+	done
+	scmwq timeline -f svg -o "$BATS_TEST_TMPDIR/x.img" "$CV"
+	grep -q '<svg' "$BATS_TEST_TMPDIR/x.img"
+	scmwq timeline -o "$BATS_TEST_TMPDIR/X.SVG" "$CV"
+	grep -q '<svg' "$BATS_TEST_TMPDIR/X.SVG"
+}
+
 @test "ascii: fitted to the terminal's width, in colour, on a terminal" {
 	command -v script >/dev/null || skip "script (util-linux) is not installed"
 	run script -qec "stty cols 72 rows 40; '$SCMWQ_BIN' timeline '$CV'" /dev/null
