@@ -67,6 +67,14 @@ extern const struct argp cmd_judge_argp;
 extern const struct argp_child cmd_judge_children[];
 extern const struct cmd_values cmd_judge_values[];
 
+/*
+ * The filters of replay, report and timeline (--cpu, --pid, --comm,
+ * --wq-ctx, --time; cmd/filter.c) as an argp child after the model's:
+ * state->child_inputs[1] = the command's struct scmwq_filter.
+ */
+extern const struct argp cmd_filter_argp;
+extern const struct argp_child cmd_judge_filter_children[];
+
 /* Parse a duration option or fail the argp parse with a usage error. */
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);
 

@@ -22,9 +22,7 @@ struct report_params {
 
 enum {
 	OPT_UNIT = 256,
-	OPT_TIME,
 	OPT_MIN_WAIT,
-	OPT_WQ_CTX,
 };
 
 static const struct argp_option report_options[] = {
@@ -35,15 +33,6 @@ static const struct argp_option report_options[] = {
 	{ "with-summary", 'S', NULL, 0, "the rows, then the summary", 1 },
 	{ "unit", OPT_UNIT, "UNIT", 0,
 	  "durations in ms (default; 3 decimals), us or ns; timestamps are always seconds", 1 },
-	{ NULL, 0, NULL, 0, "Which calls (all filters must hold):", 2 },
-	{ "pid", 'p', "PID[,PID...]", 0, "calls of these threads", 2 },
-	{ "comm", 'c', "NAME[,NAME...]", 0,
-	  "calls of threads with these names (shell patterns: 'qseecom*')", 2 },
-	{ "wq-ctx", OPT_WQ_CTX, "N[,N...]", 0,
-	  "calls that slept on these wait-queues; their other sleeps are hidden", 2 },
-	{ "time", OPT_TIME, "START,END", 0,
-	  "calls that overlap this window, in seconds of the trace's clock; either side may be "
-	  "left out (100.5, or ,200)", 2 },
 	{ "min-wait", OPT_MIN_WAIT, "DURATION", 0,
 	  "calls with a sleep that waited at least this long for its wake (a sleep never woken "
 	  "counts)", 2 },
@@ -56,13 +45,14 @@ static const struct argp_option report_options[] = {
 static error_t report_parse(int key, char *arg, struct argp_state *state)
 {
 	struct report_params *p = state->input;
-	struct scmwq_report_filter *f = &p->ro.filter;
+	struct scmwq_filter *f = &p->ro.filter;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
 		p->judge.driver = &p->driver;
 		p->judge.model = &p->model;
 		state->child_inputs[0] = &p->judge;
+		state->child_inputs[1] = f;
 		break;
 	case 'f':
 		if (!strcmp(arg, "text"))
@@ -89,27 +79,6 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 			p->ro.unit_ns = 1;
 		else
 			argp_error(state, "unknown unit '%s' (expected ms, us or ns)", arg);
-		break;
-	case 'p':
-		if (scmwq_report_add_pids(f, arg) < 0)
-			argp_error(state, "invalid --pid '%s' (expected PID[,PID...], at most %d)",
-				   arg, SCMWQ_REPORT_MAX_PIDS);
-		break;
-	case 'c':
-		if (scmwq_report_add_comms(f, arg) < 0)
-			argp_error(state, "invalid --comm '%s' (expected NAME[,NAME...], names "
-				   "shorter than %d bytes, at most %d)", arg, SCMWQ_COMM_LEN,
-				   SCMWQ_REPORT_MAX_COMMS);
-		break;
-	case OPT_WQ_CTX:
-		if (scmwq_report_add_wq(f, arg) < 0)
-			argp_error(state, "invalid --wq-ctx '%s' (expected N[,N...], at most %d)",
-				   arg, SCMWQ_REPORT_MAX_WQ);
-		break;
-	case OPT_TIME:
-		if (scmwq_report_set_time(f, arg) < 0)
-			argp_error(state, "invalid --time '%s' (expected START,END in seconds, "
-				   "e.g. 100.5,200 or 100.5, or ,200; END not before START)", arg);
 		break;
 	case OPT_MIN_WAIT:
 		cmd_parse_duration(state, "min-wait", arg, &f->min_wait_ns);
@@ -155,7 +124,7 @@ static const struct argp report_argp = {
 	"  scmwq-trace report trace.dat\n"
 	"  scmwq-trace report --with-summary --comm='qseecom*' --min-wait=10ms trace.dat\n"
 	"  scmwq-trace report -f json trace.dat | jq '.calls[] | select(.sleeps | length > 0)'",
-	cmd_judge_children, NULL, NULL
+	cmd_judge_filter_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */
@@ -177,6 +146,7 @@ static int report_one(const struct report_params *p, struct scmwq_report *rep, c
 		.finding = scmwq_report_finding,
 		.finding_arg = rep,
 		.call_fn = scmwq_report_call,
+		.filter = scmwq_report_filter(rep),
 	};
 	struct scmwq_replay_result res = { .driver = p->driver };
 	struct scmwq_report_input in = { .path = path, .res = &res };
@@ -185,7 +155,9 @@ static int report_one(const struct report_params *p, struct scmwq_report *rep, c
 	int status = EXIT_OK;
 
 	run.diag.quiet = p->quiet;
-	src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
+	src = NULL;
+	if (scmwq_filter_prepare(ro.filter, file, &err) == 0)
+		src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
 	if (!src) {
 		status = scmwq_errclass_exit(err.cls);
 		cmd_err("%s", err.msg);

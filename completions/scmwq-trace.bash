@@ -49,14 +49,6 @@ _scmwq_trace()
 			COMPREPLY=( $(compgen -W "text json csv" -- "$cur") ); return ;;
 		--unit)
 			COMPREPLY=( $(compgen -W "ms us ns" -- "$cur") ); return ;;
-		--pid|-p)
-			COMPREPLY=(); return ;;
-		--comm|-c)
-			COMPREPLY=(); return ;;
-		--wq-ctx)
-			COMPREPLY=(); return ;;
-		--time)
-			COMPREPLY=(); return ;;
 		--min-wait)
 			COMPREPLY=(); return ;;
 		--driver|-d)
@@ -67,9 +59,19 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		--skew)
 			COMPREPLY=(); return ;;
+		--cpu|-C)
+			COMPREPLY=(); return ;;
+		--pid|-p)
+			COMPREPLY=(); return ;;
+		--comm|-c)
+			COMPREPLY=(); return ;;
+		--wq-ctx)
+			COMPREPLY=(); return ;;
+		--time)
+			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --quiet -q --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --min-wait= --quiet -q --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi

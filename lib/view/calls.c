@@ -287,6 +287,8 @@ int scmwq_calls_feed(struct scmwq_calls *c, const struct scmwq_event *ev)
 		default:
 			break;
 		}
+		if (t->open && ev->cpu >= 0 && ev->cpu < SCMWQ_MAX_CPUS)
+			t->rec.cpus[ev->cpu / 64] |= 1ULL << (ev->cpu % 64);
 	}
 	if (scmwq_model_feed(c->model, ev) < 0)
 		return -1;

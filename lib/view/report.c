@@ -33,6 +33,11 @@ struct scmwq_report *scmwq_report_alloc(const struct scmwq_report_opts *opts,
 	return r;
 }
 
+struct scmwq_filter *scmwq_report_filter(struct scmwq_report *r)
+{
+	return &r->o.filter;
+}
+
 void scmwq_report_free(struct scmwq_report *r)
 {
 	if (!r)
@@ -49,7 +54,7 @@ void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
 	bool keep[SCMWQ_CALL_SLEEPS];
 
 	r->calls_seen++;
-	if (!scmwq_report_match(&r->o.filter, c, keep))
+	if (!scmwq_filter_match_call(&r->o.filter, c, keep))
 		return;
 	r->calls_shown++;
 	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++)
