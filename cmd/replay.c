@@ -16,6 +16,7 @@ struct replay_params {
 	enum scmwq_driver driver;
 	struct scmwq_model_opts model;
 	struct cmd_judge judge;	/* points at the two above */
+	struct scmwq_filter filter;
 	enum out_format format;
 	bool strict;
 	bool quiet;
@@ -52,6 +53,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		p->judge.driver = &p->driver;
 		p->judge.model = &p->model;
 		state->child_inputs[0] = &p->judge;
+		state->child_inputs[1] = &p->filter;
 		break;
 	case 'f':
 		if (!strcmp(arg, "text"))
@@ -95,13 +97,16 @@ static const struct argp replay_argp = {
 	"TRACE is a trace.dat (trace-cmd, versions 6 and 7) or ftrace text (the tracefs 'trace' "
 	"file, trace_pipe, 'trace-cmd report' output); '-' reads standard input.  The kind is "
 	"told from the content.  Each file is judged on its own.\n\n"
+	"With filters (--cpu, --pid, --comm, --wq-ctx, --time) every event is still judged, and "
+	"only the findings they select are shown, counted in the summary and decide the exit "
+	"status.\n\n"
 	"Exit status: 0 no error finding, 1 at least one error finding, 64 bad command line, "
 	"65 input is not a readable trace, 66 input cannot be opened, 70 internal error.\n\n"
 	"Examples:\n"
 	"  scmwq-trace replay trace.dat\n"
 	"  scmwq-trace replay --format=json --driver=vendor bug-1234.txt | jq .summary\n"
 	"  cat /sys/kernel/tracing/trace | scmwq-trace replay -",
-	cmd_judge_children, NULL, NULL
+	cmd_judge_filter_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */
@@ -111,6 +116,10 @@ struct run {
 	const char *path;	/* display name */
 	bool multi;
 	uint64_t nfindings;
+	struct scmwq_filter filter;	/* this trace's: --time resolved for it */
+	bool filtering;
+	struct scmwq_model_stats shown;	/* the findings the filter selects */
+	uint64_t hidden;		/* and those it does not */
 	struct cmd_diag diag;
 	struct timespec last_progress;
 	bool progress_shown;
@@ -146,6 +155,11 @@ static void finding_cb(const struct scmwq_finding *f, void *arg)
 {
 	struct run *r = arg;
 
+	if (r->filtering && !scmwq_filter_match_finding(&r->filter, f)) {
+		r->hidden++;
+		return;
+	}
+	scmwq_finding_count(&r->shown, f);
 	if (r->p->format == OUT_JSON) {
 		print_finding_json(f, r);
 		r->nfindings++;
@@ -196,9 +210,12 @@ static void json_input(struct scmwq_source *src, const char *path, const struct 
 	printf("}");
 }
 
-static void json_summary(const struct scmwq_model_stats *s)
+static void json_summary(const struct scmwq_model_stats *s, bool filtering, uint64_t hidden)
 {
-	printf("\"summary\": {\"calls\": %llu, \"sleeps\": %llu, \"wakes\": %llu, \"errors\": %llu, "
+	printf("\"summary\": {");
+	if (filtering)
+		printf("\"findings_not_shown\": %llu, ", (unsigned long long)hidden);
+	printf("\"calls\": %llu, \"sleeps\": %llu, \"wakes\": %llu, \"errors\": %llu, "
 	       "\"warnings\": %llu, \"inconclusive\": %llu, \"infos\": %llu, \"losses\": %llu}",
 	       (unsigned long long)s->calls, (unsigned long long)s->sleeps,
 	       (unsigned long long)s->wakes, (unsigned long long)s->errors,
@@ -222,7 +239,10 @@ static void add_stats(struct scmwq_model_stats *t, const struct scmwq_model_stat
 static int replay_one(const struct replay_params *p, const char *file, bool multi, bool first,
 		      struct scmwq_model_stats *total)
 {
-	struct run run = { .p = p, .path = strcmp(file, "-") ? file : "<stdin>", .multi = multi };
+	struct run run = {
+		.p = p, .path = strcmp(file, "-") ? file : "<stdin>", .multi = multi,
+		.filter = p->filter, .filtering = scmwq_filter_active(&p->filter),
+	};
 	struct scmwq_replay_opts ro = {
 		.driver = p->driver,
 		.model = p->model,
@@ -230,6 +250,7 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		.finding_arg = &run,
 		.progress = p->progress ? progress_cb : NULL,
 		.progress_arg = &run,
+		.filter = &run.filter,
 	};
 	struct scmwq_replay_result res = { .driver = p->driver };
 	struct scmwq_error err = { 0 };
@@ -248,7 +269,9 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 	}
 
 	run.diag.quiet = p->quiet;
-	src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
+	src = NULL;
+	if (scmwq_filter_prepare(&run.filter, file, &err) == 0)
+		src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
 	if (!src) {
 		failed = true;
 	} else if (scmwq_replay(src, &ro, &res, &err) < 0) {
@@ -258,6 +281,13 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		malformed = scmwq_source_malformed(src);
 	if (run.progress_shown)
 		fprintf(stderr, "\r\033[K");
+	if (run.filtering) {
+		/* the verdict is about the findings selected */
+		res.stats.errors = run.shown.errors;
+		res.stats.warnings = run.shown.warnings;
+		res.stats.inconclusive = run.shown.inconclusive;
+		res.stats.infos = run.shown.infos;
+	}
 
 	status = failed ? scmwq_errclass_exit(err.cls) : exit_for(p, &res.stats);
 	if (failed)
@@ -267,7 +297,7 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		printf("%s], ", run.nfindings ? "\n  " : "");
 		json_input(src, run.path, &res, malformed, &err, failed);
 		printf(", ");
-		json_summary(&res.stats);
+		json_summary(&res.stats, run.filtering, run.hidden);
 		printf(", \"exit_status\": %d}", status);
 		if (!multi)
 			printf("\n");
@@ -289,6 +319,9 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		       (unsigned long long)s->warnings, s->warnings == 1 ? "" : "s",
 		       (unsigned long long)s->inconclusive,
 		       failed ? " (judged up to the error above)" : "");
+		if (run.filtering)
+			printf("%s: the filters select these; %llu other finding%s not shown\n",
+			       run.path, (unsigned long long)run.hidden, run.hidden == 1 ? "" : "s");
 	}
 	add_stats(total, &res.stats);
 	scmwq_source_free(src);
@@ -322,7 +355,7 @@ static int replay_run(int argc, char **argv)
 	}
 	if (p.format == OUT_JSON && multi) {
 		printf("\n  ], ");
-		json_summary(&total);
+		json_summary(&total, false, 0);
 		printf("}\n");
 	}
 	return data_status ? data_status : worst;

@@ -35,9 +35,19 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		--skew)
 			COMPREPLY=(); return ;;
+		--cpu|-C)
+			COMPREPLY=(); return ;;
+		--pid|-p)
+			COMPREPLY=(); return ;;
+		--comm|-c)
+			COMPREPLY=(); return ;;
+		--wq-ctx)
+			COMPREPLY=(); return ;;
+		--time)
+			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --strict --quiet -q --verbose -v --progress --no-progress --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --strict --quiet -q --verbose -v --progress --no-progress --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi
