@@ -97,8 +97,6 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		--color)
 			COMPREPLY=( $(compgen -W "auto always never" -- "$cur") ); return ;;
-		--time)
-			COMPREPLY=(); return ;;
 		--driver|-d)
 			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
 		--grace)
@@ -107,9 +105,19 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		--skew)
 			COMPREPLY=(); return ;;
+		--cpu|-C)
+			COMPREPLY=(); return ;;
+		--pid|-p)
+			COMPREPLY=(); return ;;
+		--comm|-c)
+			COMPREPLY=(); return ;;
+		--wq-ctx)
+			COMPREPLY=(); return ;;
+		--time)
+			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --output= -o --width= -w --color= --time= --quiet -q --driver= -d --grace= --stall= --skew= --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --output= -o --width= -w --color= --quiet -q --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi

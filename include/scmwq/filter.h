@@ -226,6 +226,15 @@ bool scmwq_filter_match_call(const struct scmwq_filter *f, const struct scmwq_ca
  */
 bool scmwq_filter_match_finding(const struct scmwq_filter *f, const struct scmwq_finding *fd);
 /**
+ * scmwq_filter_match_thread() - whether --pid and --comm select a thread
+ * @f: the filter
+ * @pid: the thread
+ * @comm: its name
+ *
+ * Return: true when neither is set or the thread passes both.
+ */
+bool scmwq_filter_match_thread(const struct scmwq_filter *f, int pid, const char *comm);
+/**
  * scmwq_filter_active() - whether a filter selects anything less than all
  * @f: the filter
  *

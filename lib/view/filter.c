@@ -192,6 +192,11 @@ static bool wq_listed(const struct scmwq_filter *f, uint32_t wq)
 	return false;
 }
 
+bool scmwq_filter_match_thread(const struct scmwq_filter *f, int pid, const char *comm)
+{
+	return (!f->n_pids || pid_listed(f, pid)) && (!f->n_comms || comm_listed(f, comm));
+}
+
 bool scmwq_filter_match_call(const struct scmwq_filter *f, const struct scmwq_call_rec *c,
 			bool keep[SCMWQ_CALL_SLEEPS])
 {
@@ -213,9 +218,7 @@ bool scmwq_filter_match_call(const struct scmwq_filter *f, const struct scmwq_ca
 		if (!s->wake_ns || s->wake_ns - s->sleep_ns >= f->min_wait_ns)
 			long_enough = true;
 	}
-	if (f->n_pids && !pid_listed(f, c->pid))
-		return false;
-	if (f->n_comms && !comm_listed(f, c->comm))
+	if (!scmwq_filter_match_thread(f, c->pid, c->comm))
 		return false;
 	if (f->n_wq && !any)
 		return false;

@@ -60,8 +60,9 @@ sim_trace() {
 @test "a bad command line exits 64 with a message and writes nothing" {
 	local args
 	for args in "" "--format=png $CV" "-f" "--width=10 $CV" "--width=abc $CV" \
-		    "--color=sometimes $CV" "--time=5 $CV" "--time=, $CV" "--time=2,1 $CV" \
-		    "--time=a,b $CV" "--driver=linux $CV" "--grace=soon $CV" "--bogus $CV" \
+		    "--color=sometimes $CV" "--time=5%/30 $CV" "--time=, $CV" "--time=2,1 $CV" \
+		    "--time=a,b $CV" "--time=0%-10%,20%-30% $CV" "--cpu=1- $CV" \
+		    "--driver=linux $CV" "--grace=soon $CV" "--bogus $CV" \
 		    "$CV $CV" "-o $CV $CV"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr scmwq timeline $args
