@@ -424,3 +424,34 @@ print(len(rows))' <(scmwq report -f csv "$odd")
 	run -0 "$SCMWQ_BIN" timeline --format=ascii "$trace"
 	assert_output --partial "error lost-wakeup qseecom-a-1000"
 }
+
+@test "filters: --cpu (perf's list syntax), --time after the first event and in percent" {
+	# clean-mainline.qcom_scm.txt: 1000 on CPU 0 (100.000000-100.000010 and
+	# 100.002090-100.002100), 1001 on CPU 1 (100.000020-100.002080), woken by
+	# the IRQ thread on CPU 2; the trace spans 100.000000 to 100.002100
+	local m=$TRACES/clean-mainline.qcom_scm.txt
+	pids() { scmwq report -f json "$@" | jq -c '[.calls[].pid]'; }
+
+	[[ $(pids --cpu=0 "$m") == "[1000,1000]" ]] || fail "--cpu=0: $(pids --cpu=0 "$m")"
+	[[ $(pids --cpu=1 "$m") == "[1001]" ]] || fail "--cpu=1"
+	[[ $(pids -C 1-3 "$m") == "[1001]" ]] || fail "-C 1-3"
+	[[ $(pids --cpu=0,2-3 "$m") == "[1000,1000]" ]] || fail "--cpu=0,2-3"
+	[[ $(pids --cpu=2 "$m") == "[]" ]] || fail "--cpu=2: the IRQ thread's drain is not a call"
+	# the sleep's wake is still credited to the IRQ thread when only CPU 1 is shown
+	[[ $(scmwq report -f json --cpu=1 "$m" | jq -r '.calls[0].sleeps[0].waker.pid') == 1002 ]] ||
+		fail "--cpu=1: the waker on CPU 2 is lost"
+	[[ $(pids --time=+0.00209, "$m") == "[1000]" ]] || fail "--time=+0.00209,"
+	[[ $(pids --time=,+0.00001 "$m") == "[1000]" ]] || fail "--time=,+0.00001"
+	[[ $(pids --time=+0.001,+0.002 "$m") == "[1001]" ]] || fail "--time=+0.001,+0.002"
+	[[ $(pids --time=40%-60% "$m") == "[1001]" ]] || fail "--time=40%-60%"
+	[[ $(pids --time=0%-0.1%,99.9%-100% "$m") == "[1000,1000]" ]] || fail "two percent windows"
+	[[ $(pids --time=10%/10 "$m") == "[1001,1000]" ]] || fail "--time=10%/10 (90% to 100%)"
+	[[ $(pids --time=0.4%/250 "$m") == "[1000]" ]] || fail "--time=0.4%/250 (99.6% to 100%)"
+	# +S from standard input; a percent of it is refused
+	[[ $(scmwq report -f json --time=+0.00209, - <"$m" | jq -c '[.calls[].pid]') == "[1000]" ]] ||
+		fail "--time=+S from stdin"
+	run --separate-stderr scmwq report --time=10% - <"$m"
+	assert_failure 64
+	[[ -z $output ]] || fail "stdout: $output"
+	[[ $stderr == *"standard input"* ]] || fail "stderr: $stderr"
+}

@@ -282,6 +282,50 @@ static void test_parsers(void)
 	is_int(scmwq_filter_set_time(&f, "."), -1, "--time . refused");
 }
 
+/* --cpu lists and the --time forms of perf script, resolved on a trace. */
+static void test_filter_forms(void)
+{
+	struct scmwq_filter f;
+
+	memset(&f, 0, sizeof(f));
+	is_int(scmwq_filter_add_cpus(&f, "0,2-3"), 0, "--cpu 0,2-3");
+	is_int((int)f.cpus[0], 0xd, "CPUs 0, 2 and 3");
+	is_int(scmwq_filter_add_cpus(&f, "255"), 0, "--cpu 255 (the last)");
+	is_int(scmwq_filter_add_cpus(&f, "256"), -1, "--cpu 256 refused");
+	is_int(scmwq_filter_add_cpus(&f, "3-1"), -1, "--cpu 3-1 refused");
+	is_int(scmwq_filter_add_cpus(&f, "1-"), -1, "--cpu 1- refused");
+
+	memset(&f, 0, sizeof(f));
+	is_int(scmwq_filter_set_time(&f, "+1.5,+2"), 0, "--time +1.5,+2");
+	is_int(scmwq_filter_time_needs(&f), SCMWQ_TIME_REL, "relative: needs the first event");
+	ok(!f.resolved, "not resolved before the trace");
+	scmwq_filter_set_origin(&f, 100000000000ULL);
+	ok(f.resolved && f.ranges[0].start_ns == 101500000000ULL &&
+	   f.ranges[0].end_ns == 102000000000ULL, "+1.5,+2 after 100 s: 101.5 to 102 s");
+	is_int(scmwq_filter_set_time(&f, "100,+1"), 0, "--time 100,+1 (mixed)");
+	scmwq_filter_set_origin(&f, 99000000000ULL);
+	is_int(f.ranges[0].end_ns, 100000000000ULL, "mixed: the end after the first event");
+
+	is_int(scmwq_filter_set_time(&f, "10%/2"), 0, "--time 10%%/2");
+	is_int(scmwq_filter_time_needs(&f), SCMWQ_TIME_PCT, "percent: needs the span");
+	scmwq_filter_set_origin(&f, 0);
+	ok(!f.resolved, "the first event alone does not resolve a percent");
+	scmwq_filter_set_span(&f, 1000, 2000);
+	ok(f.ranges[0].start_ns == 1100 && f.ranges[0].end_ns == 1200, "10%%/2 of 1000..2000");
+	is_int(scmwq_filter_set_time(&f, "0%-10%,30.5%-40%"), 0, "two percent ranges");
+	scmwq_filter_set_span(&f, 1000, 2000);
+	ok(f.n_ranges == 2 && f.ranges[1].start_ns == 1305 && f.ranges[1].end_ns == 1400,
+	   "30.5%%-40%% of 1000..2000");
+	is_int(scmwq_filter_set_time(&f, "25%"), 0, "--time 25%% (the first slice)");
+	scmwq_filter_set_span(&f, 0, 400);
+	ok(f.ranges[0].start_ns == 0 && f.ranges[0].end_ns == 100, "25%% is 25%%/1");
+	is_int(scmwq_filter_set_time(&f, "10%/11"), -1, "a slice past 100%% refused");
+	is_int(scmwq_filter_set_time(&f, "20%-10%"), -1, "20%%-10%% refused");
+	is_int(scmwq_filter_set_time(&f, "+2,+1"), -1, "+2,+1 refused");
+	is_int(scmwq_filter_set_time(&f, "101%"), -1, "101%% refused");
+	is_int(scmwq_filter_set_time(&f, "10%,+1"), -1, "percent and seconds not mixed");
+}
+
 /* A call of pid 1000 "qseecom-a" from 100 s to 100.010 s with two sleeps. */
 static void mkcall(struct scmwq_call_rec *c)
 {
@@ -471,6 +515,7 @@ int main(void)
 	test_hist_extremes();
 	test_services();
 	test_parsers();
+	test_filter_forms();
 	test_match();
 	test_match_finding();
 	test_writer();
