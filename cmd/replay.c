@@ -3,6 +3,7 @@
  * scmwq-trace replay: judge traces against the reference model and say
  * what departs from it, for people (text) and for CI (JSON, exit status).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -21,6 +22,7 @@ struct replay_params {
 	bool strict;
 	bool quiet;
 	bool verbose;
+	int jobs;		/* -j: files judged at once */
 	int progress;		/* -1 auto (stderr is a terminal), 0 off, 1 on */
 	char **files;
 	int nfiles;
@@ -32,6 +34,8 @@ enum {
 	OPT_NO_PROGRESS,
 };
 
+#define MAX_JOBS 1024
+
 static const struct argp_option replay_options[] = {
 	{ "format", 'f', "FORMAT", 0, "text (default) or json", 0 },
 	{ "strict", OPT_STRICT, NULL, 0,
@@ -41,6 +45,9 @@ static const struct argp_option replay_options[] = {
 	{ "progress", OPT_PROGRESS, NULL, 0,
 	  "show progress on stderr (default: when stderr is a terminal)", 0 },
 	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "never show progress", 0 },
+	{ "jobs", 'j', "N", 0,
+	  "judge N files at once (default 1); the output is in the order of the files, the "
+	  "same as one after another, and so is the exit status", 0 },
 	{ 0 }
 };
 
@@ -78,6 +85,18 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	case OPT_NO_PROGRESS:
 		p->progress = 0;
 		break;
+	case 'j': {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || v < 1 || v > MAX_JOBS)
+			argp_error(state, "invalid --jobs '%s' (expected a number from 1 to %d)", arg,
+				   MAX_JOBS);
+		p->jobs = (int)v;
+		break;
+	}
 	case ARGP_KEY_ARGS:
 		p->files = state->argv + state->next;
 		p->nfiles = state->argc - state->next;
@@ -235,9 +254,9 @@ static void add_stats(struct scmwq_model_stats *t, const struct scmwq_model_stat
 	t->losses += s->losses;
 }
 
-/* Judge one file; returns its exit status. */
+/* Judge one file; returns its exit status, its counts in @stats. */
 static int replay_one(const struct replay_params *p, const char *file, bool multi, bool first,
-		      struct scmwq_model_stats *total)
+		      struct scmwq_model_stats *stats)
 {
 	struct run run = {
 		.p = p, .path = strcmp(file, "-") ? file : "<stdin>", .multi = multi,
@@ -323,16 +342,44 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 			printf("%s: the filters select these; %llu other finding%s not shown\n",
 			       run.path, (unsigned long long)run.hidden, run.hidden == 1 ? "" : "s");
 	}
-	add_stats(total, &res.stats);
+	*stats = res.stats;
 	scmwq_source_free(src);
 	return status;
 }
 
+struct replay_all {
+	const struct replay_params *p;
+	struct scmwq_model_stats total, one;
+	int worst, data_status;
+};
+
+static int replay_task(int i, void *stats, void *arg)
+{
+	struct replay_all *a = arg;
+
+	memset(stats, 0, sizeof(struct scmwq_model_stats));
+	return replay_one(a->p, a->p->files[i], a->p->nfiles > 1, i == 0, stats);
+}
+
+static void replay_done(int i, int st, const void *stats, void *arg)
+{
+	struct replay_all *a = arg;
+
+	add_stats(&a->total, stats);
+	if (st == EXIT_FINDINGS)
+		a->worst = EXIT_FINDINGS;
+	else if (st != EXIT_OK && !a->data_status)
+		a->data_status = st;	/* the first input error decides */
+}
+
 static int replay_run(int argc, char **argv)
 {
-	struct replay_params p = { .driver = SCMWQ_DRV_AUTO, .progress = -1 };
-	struct scmwq_model_stats total = { 0 };
-	int worst = EXIT_OK, data_status = 0;
+	struct replay_params p = { .driver = SCMWQ_DRV_AUTO, .progress = -1, .jobs = 1 };
+	struct replay_all all = { .p = &p };
+	struct cmd_jobs jobs = {
+		.run = replay_task, .done = replay_done,
+		.result = &all.one, .result_len = sizeof(all.one), .arg = &all,
+	};
 	bool multi;
 
 	scmwq_model_opts_init(&p.model);
@@ -341,24 +388,22 @@ static int replay_run(int argc, char **argv)
 		return EXIT_USAGE;
 	if (p.progress < 0)
 		p.progress = isatty(STDERR_FILENO);
+	if (p.jobs > 1 && p.nfiles > 1)
+		p.progress = 0;		/* the children's stderr is not a terminal's */
 	multi = p.nfiles > 1;
 	if (p.format == OUT_JSON && multi)
 		printf("{\"schema\": 1, \"runs\": [");
 
-	for (int i = 0; i < p.nfiles; i++) {
-		int st = replay_one(&p, p.files[i], multi, i == 0, &total);
-
-		if (st == EXIT_FINDINGS)
-			worst = EXIT_FINDINGS;
-		else if (st != EXIT_OK && !data_status)
-			data_status = st;	/* the first input error decides */
+	if (cmd_jobs_run(&jobs, p.nfiles, p.jobs) < 0) {
+		cmd_err("out of memory");
+		return EXIT_SOFTWARE;
 	}
 	if (p.format == OUT_JSON && multi) {
 		printf("\n  ], ");
-		json_summary(&total, false, 0);
+		json_summary(&all.total, false, 0);
 		printf("}\n");
 	}
-	return data_status ? data_status : worst;
+	return all.data_status ? all.data_status : all.worst;
 }
 
 static const struct cmd_values replay_values[] = {

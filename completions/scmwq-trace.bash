@@ -27,6 +27,8 @@ _scmwq_trace()
 		case $opt in
 		--format|-f)
 			COMPREPLY=( $(compgen -W "text json" -- "$cur") ); return ;;
+		--jobs|-j)
+			COMPREPLY=(); return ;;
 		--driver|-d)
 			COMPREPLY=( $(compgen -W "auto mainline mainline-6.3 mainline-6.11 vendor draft-2022" -- "$cur") ); return ;;
 		--grace)
@@ -47,7 +49,7 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --strict --quiet -q --verbose -v --progress --no-progress --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --strict --quiet -q --verbose -v --progress --no-progress --jobs= -j --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi

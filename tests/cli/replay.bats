@@ -791,3 +791,48 @@ LW=$TRACES/lost-wakeup.scm.txt
 	run --separate-stderr scmwq replay -f json "$LW"
 	[[ $(jq -c '.summary | has("findings_not_shown")' <<<"$output") == false ]] || fail "$output"
 }
+
+# ------------------------------------------------------------------ -j
+
+@test "-j N: the corpus judged in parallel prints byte for byte what -j 1 prints, same exit" {
+	local files=("$TRACES"/*.txt "$TRACES"/*.dat) f
+	for f in "" "-f json" "-v --strict"; do
+		# shellcheck disable=SC2086
+		local s1=0 s4=0
+		scmwq replay -j 1 $f "${files[@]}" >"$BATS_TEST_TMPDIR/1.out" 2>"$BATS_TEST_TMPDIR/1.err" ||
+			s1=$?
+		# shellcheck disable=SC2086
+		scmwq replay -j 4 $f "${files[@]}" >"$BATS_TEST_TMPDIR/4.out" 2>"$BATS_TEST_TMPDIR/4.err" ||
+			s4=$?
+		[[ $s1 == 1 ]] || fail "replay $f: the corpus has lost wakeups, exit $s1"
+		[[ $s4 == "$s1" ]] || fail "replay $f: -j 4 exit $s4, -j 1 exit $s1"
+		cmp "$BATS_TEST_TMPDIR/1.out" "$BATS_TEST_TMPDIR/4.out" || fail "replay $f: stdout differs"
+		cmp "$BATS_TEST_TMPDIR/1.err" "$BATS_TEST_TMPDIR/4.err" || fail "replay $f: stderr differs"
+	done
+	# the output is in the order of the files
+	run --separate-stderr scmwq replay -j 4 "${files[@]}"
+	[[ $(grep -o '^[^:]*: [a-z.]*, [0-9]* events' <<<"$output" | cut -d: -f1) == \
+		"$(printf '%s\n' "${files[@]}")" ]] || fail "not in argument order"
+}
+
+@test "-j N: the exit status is the sequential one (the first input error decides)" {
+	local args=("$TRACES/clean-vendor.dat" "$BATS_TEST_TMPDIR/nope.dat" "$TRACES/lost-wakeup.dat"
+		    "$SCMWQ_TOP/README.md")
+	local j
+	for j in 1 2 8; do
+		run --separate-stderr scmwq replay -j "$j" -f json "${args[@]}"
+		[[ $status == 66 ]] || fail "-j $j: exit $status"
+		[[ $(jq -c '[.runs[].exit_status]' <<<"$output") == "[0,66,1,65]" ]] ||
+			fail "-j $j: $(jq -c '[.runs[].exit_status]' <<<"$output")"
+		stderr_has "nope.dat"
+	done
+	run --separate-stderr scmwq replay -j 2 "$TRACES/clean-vendor.dat" "$TRACES/lost-wakeup.dat"
+	assert_failure 1
+	run --separate-stderr scmwq replay -j 2 "$TRACES/clean-vendor.dat" "$TRACES/clean-mainline.dat"
+	assert_success
+	for j in 0 -1 x 1025 ""; do
+		run --separate-stderr scmwq replay -j "$j" "$TRACES/clean-vendor.dat"
+		assert_failure 64
+		stderr_has "--jobs"
+	done
+}
