@@ -23,6 +23,7 @@ struct report_params {
 enum {
 	OPT_UNIT = 256,
 	OPT_MIN_WAIT,
+	OPT_SORT,
 };
 
 static const struct argp_option report_options[] = {
@@ -31,6 +32,9 @@ static const struct argp_option report_options[] = {
 	{ "summary", 's', NULL, 0,
 	  "only the summary by wait-queue and by function id (no rows)", 1 },
 	{ "with-summary", 'S', NULL, 0, "the rows, then the summary", 1 },
+	{ "sort", OPT_SORT, "KEY[,KEY...]", 0,
+	  "order of the rows: start (default), end, duration, pid, comm, wq-ctx, function, "
+	  "wait; -KEY for largest first (e.g. -duration)", 1 },
 	{ "unit", OPT_UNIT, "UNIT", 0,
 	  "durations in ms (default; 3 decimals), us or ns; timestamps are always seconds", 1 },
 	{ "min-wait", OPT_MIN_WAIT, "DURATION", 0,
@@ -80,6 +84,12 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 		else
 			argp_error(state, "unknown unit '%s' (expected ms, us or ns)", arg);
 		break;
+	case OPT_SORT:
+		if (scmwq_report_sort_parse(&p->ro.sort, arg) < 0)
+			argp_error(state, "invalid --sort '%s' (expected KEY[,KEY...], at most %d, of "
+				   "start, end, duration, pid, comm, wq-ctx, function, wait; -KEY "
+				   "for largest first)", arg, SCMWQ_REPORT_SORT_KEYS);
+		break;
 	case OPT_MIN_WAIT:
 		cmd_parse_duration(state, "min-wait", arg, &f->min_wait_ns);
 		break;
@@ -115,8 +125,8 @@ static const struct argp report_argp = {
 	"wait-queue and by function id.\v"
 	"TRACE is a trace.dat (trace-cmd, versions 6 and 7) or ftrace text (the tracefs 'trace' "
 	"file, trace_pipe, 'trace-cmd report' output); '-' reads standard input.  Each file is "
-	"reported on its own.  Rows come as the calls end.  Timestamps are in seconds; every "
-	"duration is in the --unit.\n\n"
+	"reported on its own.  Rows come in the order the calls started (--sort for another).  "
+	"Timestamps are in seconds; every duration is in the --unit.\n\n"
 	"Exit status: 0 the traces were read (findings do not change it: use replay for a "
 	"verdict), 64 bad command line, 65 input is not a readable trace, 66 input cannot be "
 	"opened, 70 internal error.\n\n"

@@ -59,6 +59,8 @@ _scmwq_trace()
 		case $opt in
 		--format|-f)
 			COMPREPLY=( $(compgen -W "text json csv" -- "$cur") ); return ;;
+		--sort)
+			COMPREPLY=(); return ;;
 		--unit)
 			COMPREPLY=( $(compgen -W "ms us ns" -- "$cur") ); return ;;
 		--min-wait)
@@ -83,7 +85,7 @@ _scmwq_trace()
 			COMPREPLY=(); return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --unit= --min-wait= --quiet -q --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help" -- "$cur") )
+			COMPREPLY=( $(compgen -W " --format= -f --summary -s --with-summary -S --sort= --unit= --min-wait= --quiet -q --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help" -- "$cur") )
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace
 			return
 		fi

@@ -86,6 +86,10 @@ struct scmwq_sleep_rec {
  *            made, so one may later come out inconclusive
  * @cpus: the CPUs its events ran on, a bit per CPU (CPUs from
  *        SCMWQ_MAX_CPUS up are not noted)
+ * @settled_ns: when it is handed on, no call handed on later starts before
+ *              this: the earliest start of the calls still open, or the
+ *              time the trace has reached (up to the trace's own order of
+ *              events across CPUs)
  */
 struct scmwq_call_rec {
 	int pid;
@@ -102,6 +106,7 @@ struct scmwq_call_rec {
 	int n_findings;
 	enum scmwq_rule findings[SCMWQ_CALL_FINDINGS];
 	uint64_t cpus[SCMWQ_MAX_CPUS / 64];
+	uint64_t settled_ns;
 };
 
 /**

@@ -131,6 +131,56 @@ enum scmwq_report_format {
 };
 
 /**
+ * enum scmwq_report_key - what report rows can be sorted by
+ * @SCMWQ_SORT_START: the call's start (the default)
+ * @SCMWQ_SORT_END: its scm_smc_done (calls still open last)
+ * @SCMWQ_SORT_DURATION: start to done (calls still open last)
+ * @SCMWQ_SORT_PID: the caller's pid
+ * @SCMWQ_SORT_COMM: the caller's name
+ * @SCMWQ_SORT_WQ_CTX: the wait-queue of its first shown sleep (calls with
+ *                     none last)
+ * @SCMWQ_SORT_FUNCTION: the function id
+ * @SCMWQ_SORT_WAIT: the longest wait for a wake of its shown sleeps (never
+ *                   woken: longest)
+ */
+enum scmwq_report_key {
+	SCMWQ_SORT_START = 0,
+	SCMWQ_SORT_END,
+	SCMWQ_SORT_DURATION,
+	SCMWQ_SORT_PID,
+	SCMWQ_SORT_COMM,
+	SCMWQ_SORT_WQ_CTX,
+	SCMWQ_SORT_FUNCTION,
+	SCMWQ_SORT_WAIT,
+};
+
+#define SCMWQ_REPORT_SORT_KEYS	4
+
+/**
+ * struct scmwq_report_sort - the order of the rows (--sort)
+ * @n: keys in @key; 0: by start
+ * @key: the keys, the first deciding first; ties: by start, then in the
+ *       order the calls ended
+ * @desc: per key, largest first
+ */
+struct scmwq_report_sort {
+	int n;
+	enum scmwq_report_key key[SCMWQ_REPORT_SORT_KEYS];
+	bool desc[SCMWQ_REPORT_SORT_KEYS];
+};
+
+/**
+ * scmwq_report_sort_parse() - the value of --sort
+ * @s: set on success
+ * @arg: "KEY[,KEY...]", at most SCMWQ_REPORT_SORT_KEYS, each start, end,
+ *       duration, pid, comm, wq-ctx, function or wait; "-KEY" for largest
+ *       first
+ *
+ * Return: 0, or -1 for a malformed value (@s unchanged).
+ */
+int scmwq_report_sort_parse(struct scmwq_report_sort *s, const char *arg);
+
+/**
  * struct scmwq_report_opts - what a report shows and how
  * @format: text, JSON or CSV
  * @unit_ns: the unit of durations in text and CSV: 1, 1000, or (any other
@@ -139,6 +189,7 @@ enum scmwq_report_format {
  * @summary: the summary by wq_ctx and by function (neither set: @rows)
  * @nfiles: traces in this report (JSON: "runs" when > 1)
  * @filter: which calls, sleeps and findings it shows
+ * @sort: the order of the rows
  * @out: where it goes; NULL: stdout
  */
 struct scmwq_report_opts {
@@ -148,6 +199,7 @@ struct scmwq_report_opts {
 	bool summary;
 	int nfiles;
 	struct scmwq_filter filter;
+	struct scmwq_report_sort sort;
 	FILE *out;
 };
 
@@ -180,10 +232,14 @@ struct scmwq_report;
  * @opts: format, units, filters and what to show (copied)
  * @err: set on failure
  *
- * Rows are written as calls are handed in: memory grows with the number
- * of distinct wait-queues and function ids (each capped; the rest are
- * summed in one "other" group), never with the number of calls.  Findings
- * wait in a temporary file until the end of their trace.
+ * Rows are written in order of start as soon as no call still open
+ * started before them: memory grows with the number of distinct
+ * wait-queues and function ids (each capped; the rest are summed in one
+ * "other" group) and with the calls that end while an older one is still
+ * open (at most 32768 held, about 200 bytes each), never with the number
+ * of calls.  Sorted by another key (@opts->sort), every row shown is held
+ * to the end of its trace.  Findings wait in a temporary file until the
+ * end of their trace.
  *
  * Return: the writer, to be freed with scmwq_report_free(), or NULL with
  * @err set (SCMWQ_E_INTERNAL: out of memory).

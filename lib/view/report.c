@@ -43,6 +43,7 @@ void scmwq_report_free(struct scmwq_report *r)
 	if (!r)
 		return;
 	rpt_spool_reset(r);
+	rpt_rows_reset(r);
 	rpt_groups_clear(&r->by_wq);
 	rpt_groups_clear(&r->by_fn);
 	free(r);
@@ -60,8 +61,12 @@ void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
 	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++)
 		r->sleeps_shown += keep[i];
 	rpt_summarise(r, c, keep);
-	if (!r->o.rows)
-		return;
+	if (r->o.rows)
+		rpt_rows_add(r, c, keep);
+}
+
+void rpt_row_out(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+{
 	switch (r->o.format) {
 	case SCMWQ_REPORT_JSON:
 		rpt_json_call(r, c, keep);
@@ -79,6 +84,7 @@ int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_er
 	FILE *out = r->out;
 
 	rpt_spool_reset(r);
+	rpt_rows_reset(r);
 	rpt_groups_clear(&r->by_wq);
 	rpt_groups_clear(&r->by_fn);
 	r->calls_seen = r->calls_shown = r->sleeps_shown = r->json_calls = 0;
@@ -103,6 +109,11 @@ int scmwq_report_end(struct scmwq_report *r, const struct scmwq_report_input *in
 	FILE *out = r->out;
 	const struct scmwq_model_stats *st = in->res ? &in->res->stats : NULL;
 
+	rpt_rows_flush(r);
+	if (r->rows_late && r->o.format == SCMWQ_REPORT_TEXT)
+		fprintf(out, "(%llu rows written before an older call that was still open: more "
+			"than %d calls ended while it was)\n", (unsigned long long)r->rows_late,
+			RPT_HOLD_MAX);
 	rpt_sort_groups(&r->by_wq);
 	rpt_sort_groups(&r->by_fn);
 	switch (r->o.format) {

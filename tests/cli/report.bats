@@ -269,7 +269,7 @@ ts_ns() {
 	[[ $(pids --pid=1001 "$m") == "[1001]" ]] || fail "--pid=1001: $(pids --pid=1001 "$m")"
 	[[ $(pids -p 1000,1001 "$m") == "[1000,1001,1000]" ]] || fail "-p 1000,1001"
 	[[ $(pids --comm='qseecom*' "$v") == "[1000,1001]" ]] || fail "--comm pattern: $(pids --comm='qseecom*' "$v")"
-	[[ $(pids -c tz-log,hdcp-c "$v") == "[1003,1002]" ]] || fail "-c list: $(pids -c tz-log,hdcp-c "$v")"
+	[[ $(pids -c tz-log,hdcp-c "$v") == "[1002,1003]" ]] || fail "-c list: $(pids -c tz-log,hdcp-c "$v")"
 	[[ $(pids --wq-ctx=0 "$m") == "[1001]" ]] || fail "--wq-ctx=0: $(pids --wq-ctx=0 "$m")"
 	[[ $(pids --wq-ctx=1 "$m") == "[]" ]] || fail "--wq-ctx=1"
 	# 1000's second call runs 100.002090-100.002100; 1001's 100.000020-100.002080
