@@ -455,3 +455,39 @@ print(len(rows))' <(scmwq report -f csv "$odd")
 	[[ -z $output ]] || fail "stdout: $output"
 	[[ $stderr == *"standard input"* ]] || fail "stderr: $stderr"
 }
+
+@test "rows in the order the calls started; --sort orders them by other keys" {
+	local s t
+	# every sample: the start of the rows never goes backwards, in JSON and text
+	for s in "${SAMPLES[@]}"; do
+		t=$TRACES/${s%%|*}
+		scmwq report -f json "$t" | jq -e '[.calls[].start_ns] | . == sort' >/dev/null ||
+			fail "JSON of $t not by start"
+		scmwq report "$t" | awk '/^$/ { exit } $2 !~ /^wq_ctx=/ && $1 ~ /^[0-9]+\.[0-9]+$/ { print $1 }' |
+			sort -c -n || fail "text of $t not by start"
+	done
+	# clean-vendor: qseecom-b's first call ends before qseecom-a's, which began first
+	local v=$TRACES/clean-vendor.scm.txt
+	field() { scmwq report -f json "${@:2}" "$v" | jq -c "[.calls[].$1]"; }
+	[[ $(field pid) == "[1000,1001,1002,1000,1001]" ]] || fail "default: $(field pid)"
+	[[ $(field pid --sort=end) == "[1001,1000,1002,1000,1001]" ]] || fail "end: $(field pid --sort=end)"
+	[[ $(field duration_ns --sort=-duration) == "[1100000,1090000,1060000,80000,30000]" ]] ||
+		fail "-duration: $(field duration_ns --sort=-duration)"
+	[[ $(field duration_ns --sort=duration) == "[30000,80000,1060000,1090000,1100000]" ]] ||
+		fail "duration: $(field duration_ns --sort=duration)"
+	[[ $(field pid --sort=-pid) == "[1002,1001,1001,1000,1000]" ]] || fail "-pid"
+	[[ $(field start_ns --sort=pid) == "[100000000000,100001160000,100000020000,100001180000,100000090000]" ]] ||
+		fail "pid, then start: $(field start_ns --sort=pid)"
+	[[ $(field comm --sort=comm) == '["hdcp-c","qseecom-a","qseecom-a","qseecom-b","qseecom-b"]' ]] ||
+		fail "comm"
+	[[ $(scmwq report -f json --sort=wq-ctx "$v" | jq -c '[.calls[] | .sleeps[0].wq_ctx]') == "[1,2,3,3,null]" ]] ||
+		fail "wq-ctx: calls with no sleep last"
+	# CSV follows the same order
+	[[ $(scmwq report -f csv --sort=-duration "$v" | awk -F, 'NR > 1 { print $8 }' | paste -sd' ') == \
+		"1.100000 1.090000 1.060000 0.080000 0.030000" ]] || fail "csv -duration"
+	for s in "" x start,x duration- a,b,c,d,e --sort; do
+		run --separate-stderr scmwq report --sort="$s" "$v"
+		assert_failure 64
+		[[ $stderr == *--sort* ]] || fail "--sort=$s: $stderr"
+	done
+}
