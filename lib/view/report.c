@@ -65,20 +65,6 @@ void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
 		rpt_rows_add(r, c, keep);
 }
 
-void rpt_row_out(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
-{
-	switch (r->o.format) {
-	case SCMWQ_REPORT_JSON:
-		rpt_json_call(r, c, keep);
-		break;
-	case SCMWQ_REPORT_CSV:
-		rpt_csv_call(r, c, keep);
-		break;
-	default:
-		rpt_text_call(r, c, keep);
-	}
-}
-
 int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_error *err)
 {
 	FILE *out = r->out;

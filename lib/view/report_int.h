@@ -56,13 +56,11 @@ struct scmwq_report {
 /* Rows held at most in the default order (by start), about 200 bytes each. */
 #define RPT_HOLD_MAX	32768
 
-/* A row shown: held until its turn, then written with rpt_row_out(). */
+/* A row shown: held until its turn, then written by its format's writer. */
 void rpt_rows_add(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep);
 /* The end of the trace: write every row still held, in order. */
 void rpt_rows_flush(struct scmwq_report *r);
 void rpt_rows_reset(struct scmwq_report *r);
-/* Write one row in the report's format (report.c). */
-void rpt_row_out(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep);
 
 /* ------------------------------------------------------------------ */
 /* Latency statistics (report_stats.c)                                 */

@@ -169,6 +169,20 @@ static bool row_less(const void *pa, const void *pb)
 	return a->seq < b->seq;
 }
 
+static void row_out(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
+{
+	switch (r->o.format) {
+	case SCMWQ_REPORT_JSON:
+		rpt_json_call(r, c, keep);
+		break;
+	case SCMWQ_REPORT_CSV:
+		rpt_csv_call(r, c, keep);
+		break;
+	default:
+		rpt_text_call(r, c, keep);
+	}
+}
+
 static void write_top(struct scmwq_report *r)
 {
 	struct scmwq_call_rec c;
@@ -176,7 +190,7 @@ static void write_top(struct scmwq_report *r)
 
 	scmwq_heap_pop(&r->rows, &w);
 	unpack(w, &c);
-	rpt_row_out(r, &c, w->keep);
+	row_out(r, &c, w->keep);
 	free(w);
 }
 
