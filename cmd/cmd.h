@@ -71,6 +71,32 @@ extern const struct argp cmd_judge_argp;
 extern const struct argp_child cmd_judge_children[];
 extern const struct cmd_values cmd_judge_values[];
 
+/*
+ * The filters of replay, report and timeline (--cpu, --pid, --comm,
+ * --wq-ctx, --time; cmd/filter.c) as an argp child after the model's:
+ * state->child_inputs[1] = the command's struct scmwq_filter.
+ */
+extern const struct argp cmd_filter_argp;
+extern const struct argp_child cmd_judge_filter_children[];
+
+/*
+ * -j N (cmd/jobs.c): tasks 0..n-1 in forked children, at most N at a time;
+ * their standard output and error are printed in task order, as if they
+ * ran one after another.  @run does task i (in a child, or here when a
+ * child cannot be had) and fills @result; @done gets, in task order, its
+ * exit status and that result.
+ */
+struct cmd_jobs {
+	int (*run)(int i, void *result, void *arg);
+	void (*done)(int i, int status, const void *result, void *arg);
+	void *result;		/* a buffer of @result_len bytes */
+	size_t result_len;
+	void *arg;
+};
+
+/* Return: 0, or -1 when out of memory (nothing was run). */
+int cmd_jobs_run(const struct cmd_jobs *c, int ntasks, int jobs);
+
 /* Parse a duration option or fail the argp parse with a usage error. */
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);
 

@@ -3,6 +3,7 @@
  * scmwq-trace replay: judge traces against the reference model and say
  * what departs from it, for people (text) and for CI (JSON, exit status).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,10 +17,12 @@ struct replay_params {
 	enum scmwq_driver driver;
 	struct scmwq_model_opts model;
 	struct cmd_judge judge;	/* points at the two above */
+	struct scmwq_filter filter;
 	enum out_format format;
 	bool strict;
 	bool quiet;
 	bool verbose;
+	int jobs;		/* -j: files judged at once */
 	int progress;		/* -1 auto (stderr is a terminal), 0 off, 1 on */
 	enum cmd_color color_when;
 	bool color;
@@ -34,6 +37,8 @@ enum {
 	OPT_COLOR,
 };
 
+#define MAX_JOBS 1024
+
 static const struct argp_option replay_options[] = {
 	{ "format", 'f', "FORMAT", 0, "text (default) or json", 0 },
 	{ "strict", OPT_STRICT, NULL, 0,
@@ -44,6 +49,9 @@ static const struct argp_option replay_options[] = {
 	  "show progress on stderr (default: when stderr is a terminal)", 0 },
 	{ "no-progress", OPT_NO_PROGRESS, NULL, 0, "never show progress", 0 },
 	CMD_COLOR_OPTION(OPT_COLOR, 0),
+	{ "jobs", 'j', "N", 0,
+	  "judge N files at once (default 1); the output is in the order of the files, the "
+	  "same as one after another, and so is the exit status", 0 },
 	{ 0 }
 };
 
@@ -56,6 +64,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		p->judge.driver = &p->driver;
 		p->judge.model = &p->model;
 		state->child_inputs[0] = &p->judge;
+		state->child_inputs[1] = &p->filter;
 		break;
 	case 'f':
 		if (!strcmp(arg, "text"))
@@ -83,6 +92,18 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	case OPT_COLOR:
 		cmd_color_parse(state, arg, &p->color_when);
 		break;
+	case 'j': {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || v < 1 || v > MAX_JOBS)
+			argp_error(state, "invalid --jobs '%s' (expected a number from 1 to %d)", arg,
+				   MAX_JOBS);
+		p->jobs = (int)v;
+		break;
+	}
 	case ARGP_KEY_ARGS:
 		p->files = state->argv + state->next;
 		p->nfiles = state->argc - state->next;
@@ -102,13 +123,16 @@ static const struct argp replay_argp = {
 	"TRACE is a trace.dat (trace-cmd, versions 6 and 7) or ftrace text (the tracefs 'trace' "
 	"file, trace_pipe, 'trace-cmd report' output); '-' reads standard input.  The kind is "
 	"told from the content.  Each file is judged on its own.\n\n"
+	"With filters (--cpu, --pid, --comm, --wq-ctx, --time) every event is still judged, and "
+	"only the findings they select are shown, counted in the summary and decide the exit "
+	"status.\n\n"
 	"Exit status: 0 no error finding, 1 at least one error finding, 64 bad command line, "
 	"65 input is not a readable trace, 66 input cannot be opened, 70 internal error.\n\n"
 	"Examples:\n"
 	"  scmwq-trace replay trace.dat\n"
 	"  scmwq-trace replay --format=json --driver=vendor bug-1234.txt | jq .summary\n"
 	"  cat /sys/kernel/tracing/trace | scmwq-trace replay -",
-	cmd_judge_children, NULL, NULL
+	cmd_judge_filter_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */
@@ -118,6 +142,10 @@ struct run {
 	const char *path;	/* display name */
 	bool multi;
 	uint64_t nfindings;
+	struct scmwq_filter filter;	/* this trace's: --time resolved for it */
+	bool filtering;
+	struct scmwq_model_stats shown;	/* the findings the filter selects */
+	uint64_t hidden;		/* and those it does not */
 	struct cmd_diag diag;
 	struct timespec last_progress;
 	bool progress_shown;
@@ -160,6 +188,11 @@ static void finding_cb(const struct scmwq_finding *f, void *arg)
 {
 	struct run *r = arg;
 
+	if (r->filtering && !scmwq_filter_match_finding(&r->filter, f)) {
+		r->hidden++;
+		return;
+	}
+	scmwq_finding_count(&r->shown, f);
 	if (r->p->format == OUT_JSON) {
 		print_finding_json(f, r);
 		r->nfindings++;
@@ -210,9 +243,12 @@ static void json_input(struct scmwq_source *src, const char *path, const struct 
 	printf("}");
 }
 
-static void json_summary(const struct scmwq_model_stats *s)
+static void json_summary(const struct scmwq_model_stats *s, bool filtering, uint64_t hidden)
 {
-	printf("\"summary\": {\"calls\": %llu, \"sleeps\": %llu, \"wakes\": %llu, \"errors\": %llu, "
+	printf("\"summary\": {");
+	if (filtering)
+		printf("\"findings_not_shown\": %llu, ", (unsigned long long)hidden);
+	printf("\"calls\": %llu, \"sleeps\": %llu, \"wakes\": %llu, \"errors\": %llu, "
 	       "\"warnings\": %llu, \"inconclusive\": %llu, \"infos\": %llu, \"losses\": %llu}",
 	       (unsigned long long)s->calls, (unsigned long long)s->sleeps,
 	       (unsigned long long)s->wakes, (unsigned long long)s->errors,
@@ -232,11 +268,14 @@ static void add_stats(struct scmwq_model_stats *t, const struct scmwq_model_stat
 	t->losses += s->losses;
 }
 
-/* Judge one file; returns its exit status. */
+/* Judge one file; returns its exit status, its counts in @stats. */
 static int replay_one(const struct replay_params *p, const char *file, bool multi, bool first,
-		      struct scmwq_model_stats *total)
+		      struct scmwq_model_stats *stats)
 {
-	struct run run = { .p = p, .path = strcmp(file, "-") ? file : "<stdin>", .multi = multi };
+	struct run run = {
+		.p = p, .path = strcmp(file, "-") ? file : "<stdin>", .multi = multi,
+		.filter = p->filter, .filtering = scmwq_filter_active(&p->filter),
+	};
 	struct scmwq_replay_opts ro = {
 		.driver = p->driver,
 		.model = p->model,
@@ -244,6 +283,7 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		.finding_arg = &run,
 		.progress = p->progress ? progress_cb : NULL,
 		.progress_arg = &run,
+		.filter = &run.filter,
 	};
 	struct scmwq_replay_result res = { .driver = p->driver };
 	struct scmwq_error err = { 0 };
@@ -264,7 +304,9 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 	}
 
 	run.diag.quiet = p->quiet;
-	src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
+	src = NULL;
+	if (scmwq_filter_prepare(&run.filter, file, &err) == 0)
+		src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
 	if (!src) {
 		failed = true;
 	} else if (scmwq_replay(src, &ro, &res, &err) < 0) {
@@ -274,6 +316,13 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		malformed = scmwq_source_malformed(src);
 	if (run.progress_shown)
 		fprintf(stderr, "\r\033[K");
+	if (run.filtering) {
+		/* the verdict is about the findings selected */
+		res.stats.errors = run.shown.errors;
+		res.stats.warnings = run.shown.warnings;
+		res.stats.inconclusive = run.shown.inconclusive;
+		res.stats.infos = run.shown.infos;
+	}
 
 	status = failed ? scmwq_errclass_exit(err.cls) : exit_for(p, &res.stats);
 	if (failed)
@@ -283,7 +332,7 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		printf("%s], ", run.nfindings ? "\n  " : "");
 		json_input(src, run.path, &res, malformed, &err, failed);
 		printf(", ");
-		json_summary(&res.stats);
+		json_summary(&res.stats, run.filtering, run.hidden);
 		printf(", \"exit_status\": %d}", status);
 		if (!multi)
 			printf("\n");
@@ -309,17 +358,48 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 		       (unsigned long long)s->warnings, CMD_S(s->warnings),
 		       (unsigned long long)s->inconclusive,
 		       failed ? " (judged up to the error above)" : "");
+		if (run.filtering)
+			printf("%s: the filters select these; %llu other finding%s not shown\n",
+			       run.path, (unsigned long long)run.hidden, run.hidden == 1 ? "" : "s");
 	}
-	add_stats(total, &res.stats);
+	*stats = res.stats;
 	scmwq_source_free(src);
 	return status;
 }
 
+struct replay_all {
+	const struct replay_params *p;
+	struct scmwq_model_stats total, one;
+	int worst, data_status;
+};
+
+static int replay_task(int i, void *stats, void *arg)
+{
+	struct replay_all *a = arg;
+
+	memset(stats, 0, sizeof(struct scmwq_model_stats));
+	return replay_one(a->p, a->p->files[i], a->p->nfiles > 1, i == 0, stats);
+}
+
+static void replay_done(int i, int st, const void *stats, void *arg)
+{
+	struct replay_all *a = arg;
+
+	add_stats(&a->total, stats);
+	if (st == EXIT_FINDINGS)
+		a->worst = EXIT_FINDINGS;
+	else if (st != EXIT_OK && !a->data_status)
+		a->data_status = st;	/* the first input error decides */
+}
+
 static int replay_run(int argc, char **argv)
 {
-	struct replay_params p = { .driver = SCMWQ_DRV_AUTO, .progress = -1 };
-	struct scmwq_model_stats total = { 0 };
-	int worst = EXIT_OK, data_status = 0;
+	struct replay_params p = { .driver = SCMWQ_DRV_AUTO, .progress = -1, .jobs = 1 };
+	struct replay_all all = { .p = &p };
+	struct cmd_jobs jobs = {
+		.run = replay_task, .done = replay_done,
+		.result = &all.one, .result_len = sizeof(all.one), .arg = &all,
+	};
 	bool multi;
 
 	scmwq_model_opts_init(&p.model);
@@ -329,24 +409,22 @@ static int replay_run(int argc, char **argv)
 	if (p.progress < 0)
 		p.progress = isatty(STDERR_FILENO);
 	p.color = p.format == OUT_TEXT && cmd_color_want(p.color_when, stdout);
+	if (p.jobs > 1 && p.nfiles > 1)
+		p.progress = 0;		/* the children's stderr is not a terminal's */
 	multi = p.nfiles > 1;
 	if (p.format == OUT_JSON && multi)
 		printf("{\"schema\": 1, \"runs\": [");
 
-	for (int i = 0; i < p.nfiles; i++) {
-		int st = replay_one(&p, p.files[i], multi, i == 0, &total);
-
-		if (st == EXIT_FINDINGS)
-			worst = EXIT_FINDINGS;
-		else if (st != EXIT_OK && !data_status)
-			data_status = st;	/* the first input error decides */
+	if (cmd_jobs_run(&jobs, p.nfiles, p.jobs) < 0) {
+		cmd_err("out of memory");
+		return EXIT_SOFTWARE;
 	}
 	if (p.format == OUT_JSON && multi) {
 		printf("\n  ], ");
-		json_summary(&total);
+		json_summary(&all.total, false, 0);
 		printf("}\n");
 	}
-	return data_status ? data_status : worst;
+	return all.data_status ? all.data_status : all.worst;
 }
 
 static const struct cmd_values replay_values[] = {

@@ -23,10 +23,9 @@ struct report_params {
 
 enum {
 	OPT_UNIT = 256,
-	OPT_TIME,
 	OPT_MIN_WAIT,
-	OPT_WQ_CTX,
 	OPT_COLOR,
+	OPT_SORT,
 };
 
 static const struct argp_option report_options[] = {
@@ -35,17 +34,11 @@ static const struct argp_option report_options[] = {
 	{ "summary", 's', NULL, 0,
 	  "only the summary by wait-queue and by function id (no rows)", 1 },
 	{ "with-summary", 'S', NULL, 0, "the rows, then the summary", 1 },
+	{ "sort", OPT_SORT, "KEY[,KEY...]", 0,
+	  "order of the rows: start (default), end, duration, pid, comm, wq-ctx, function, "
+	  "wait; -KEY for largest first (e.g. -duration)", 1 },
 	{ "unit", OPT_UNIT, "UNIT", 0,
 	  "durations in ms (default; 3 decimals), us or ns; timestamps are always seconds", 1 },
-	{ NULL, 0, NULL, 0, "Which calls (all filters must hold):", 2 },
-	{ "pid", 'p', "PID[,PID...]", 0, "calls of these threads", 2 },
-	{ "comm", 'c', "NAME[,NAME...]", 0,
-	  "calls of threads with these names (shell patterns: 'qseecom*')", 2 },
-	{ "wq-ctx", OPT_WQ_CTX, "N[,N...]", 0,
-	  "calls that slept on these wait-queues; their other sleeps are hidden", 2 },
-	{ "time", OPT_TIME, "START,END", 0,
-	  "calls that overlap this window, in seconds of the trace's clock; either side may be "
-	  "left out (100.5, or ,200)", 2 },
 	{ "min-wait", OPT_MIN_WAIT, "DURATION", 0,
 	  "calls with a sleep that waited at least this long for its wake (a sleep never woken "
 	  "counts)", 2 },
@@ -58,13 +51,14 @@ static const struct argp_option report_options[] = {
 static error_t report_parse(int key, char *arg, struct argp_state *state)
 {
 	struct report_params *p = state->input;
-	struct scmwq_report_filter *f = &p->ro.filter;
+	struct scmwq_filter *f = &p->ro.filter;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
 		p->judge.driver = &p->driver;
 		p->judge.model = &p->model;
 		state->child_inputs[0] = &p->judge;
+		state->child_inputs[1] = f;
 		break;
 	case 'f':
 		if (!strcmp(arg, "text"))
@@ -92,26 +86,11 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 		else
 			argp_error(state, "unknown unit '%s' (expected ms, us or ns)", arg);
 		break;
-	case 'p':
-		if (scmwq_report_add_pids(f, arg) < 0)
-			argp_error(state, "invalid --pid '%s' (expected PID[,PID...], at most %d)",
-				   arg, SCMWQ_REPORT_MAX_PIDS);
-		break;
-	case 'c':
-		if (scmwq_report_add_comms(f, arg) < 0)
-			argp_error(state, "invalid --comm '%s' (expected NAME[,NAME...], names "
-				   "shorter than %d bytes, at most %d)", arg, SCMWQ_COMM_LEN,
-				   SCMWQ_REPORT_MAX_COMMS);
-		break;
-	case OPT_WQ_CTX:
-		if (scmwq_report_add_wq(f, arg) < 0)
-			argp_error(state, "invalid --wq-ctx '%s' (expected N[,N...], at most %d)",
-				   arg, SCMWQ_REPORT_MAX_WQ);
-		break;
-	case OPT_TIME:
-		if (scmwq_report_set_time(f, arg) < 0)
-			argp_error(state, "invalid --time '%s' (expected START,END in seconds, "
-				   "e.g. 100.5,200 or 100.5, or ,200; END not before START)", arg);
+	case OPT_SORT:
+		if (scmwq_report_sort_parse(&p->ro.sort, arg) < 0)
+			argp_error(state, "invalid --sort '%s' (expected KEY[,KEY...], at most %d, of "
+				   "start, end, duration, pid, comm, wq-ctx, function, wait; -KEY "
+				   "for largest first)", arg, SCMWQ_REPORT_SORT_KEYS);
 		break;
 	case OPT_MIN_WAIT:
 		cmd_parse_duration(state, "min-wait", arg, &f->min_wait_ns);
@@ -144,9 +123,10 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-/* The model's options under their own heading, after "Which calls" (group 3). */
+/* The filters ("Which calls", group 2), then the model's options under their own heading. */
 static const struct argp_child report_children[] = {
-	{ &cmd_judge_argp, 0, NULL, 3 },
+	{ &cmd_judge_argp, 0, NULL, 3 },	/* child_inputs[0] */
+	{ &cmd_filter_argp, 0, NULL, 2 },	/* child_inputs[1] */
 	{ 0 }
 };
 
@@ -157,8 +137,8 @@ static const struct argp report_argp = {
 	"wait-queue and by function id.\v"
 	"TRACE is a trace.dat (trace-cmd, versions 6 and 7) or ftrace text (the tracefs 'trace' "
 	"file, trace_pipe, 'trace-cmd report' output); '-' reads standard input.  Each file is "
-	"reported on its own.  Rows come as the calls end.  Timestamps are in seconds; every "
-	"duration is in the --unit.\n\n"
+	"reported on its own.  Rows come in the order the calls started (--sort for another).  "
+	"Timestamps are in seconds; every duration is in the --unit.\n\n"
 	"Exit status: 0 the traces were read (findings do not change it: use replay for a "
 	"verdict), 64 bad command line, 65 input is not a readable trace, 66 input cannot be "
 	"opened, 70 internal error.\n\n"
@@ -190,6 +170,7 @@ static int report_one(const struct report_params *p, struct scmwq_report *rep, c
 		.finding = scmwq_report_finding,
 		.finding_arg = rep,
 		.call_fn = scmwq_report_call,
+		.filter = scmwq_report_filter(rep),
 	};
 	struct scmwq_replay_result res = { .driver = p->driver };
 	struct scmwq_report_input in = { .path = path, .res = &res };
@@ -198,7 +179,9 @@ static int report_one(const struct report_params *p, struct scmwq_report *rep, c
 	int status = EXIT_OK;
 
 	run.diag.quiet = p->quiet;
-	src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
+	src = NULL;
+	if (scmwq_filter_prepare(ro.filter, file, &err) == 0)
+		src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
 	if (!src) {
 		status = scmwq_errclass_exit(err.cls);
 		cmd_err("%s", err.msg);

@@ -26,7 +26,6 @@ struct timeline_params {
 
 enum {
 	OPT_COLOR = 256,
-	OPT_TIME,
 };
 
 static const struct argp_option timeline_options[] = {
@@ -40,57 +39,9 @@ static const struct argp_option timeline_options[] = {
 	{ "color", OPT_COLOR, "WHEN", 0,
 	  "ascii: colour the lanes: auto (default: when writing to a terminal), always, never",
 	  0 },
-	{ "time", OPT_TIME, "START,END", 0,
-	  "draw only this window, in trace seconds as replay prints them (100.002,100.004); "
-	  "either may be left out", 0 },
 	{ "quiet", 'q', NULL, 0, "do not list malformed lines (they are still counted)", 0 },
 	{ 0 }
 };
-
-/* Trace seconds ("100.000010") to ns; -1 if not such a number. */
-static int parse_secs(const char *s, size_t len, uint64_t *ns)
-{
-	uint64_t sec = 0, frac = 0, scale = 100000000ULL;
-	size_t i = 0;
-	bool digits = false;
-
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits = true) {
-		if (sec > (UINT64_MAX / 1000000000ULL - 10) / 10)
-			return -1;
-		sec = sec * 10 + (uint64_t)(s[i] - '0');
-	}
-	if (i < len && s[i] == '.') {
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits = true) {
-			frac += (uint64_t)(s[i] - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (i != len || !digits)
-		return -1;
-	*ns = sec * 1000000000ULL + frac;
-	return 0;
-}
-
-static void parse_time(struct argp_state *state, const char *arg, struct scmwq_timeline_opts *o)
-{
-	const char *comma = strchr(arg, ',');
-	size_t l1;
-
-	if (!comma)
-		argp_error(state, "bad --time '%s' (expected START,END in seconds, e.g. "
-			   "100.002,100.004; either may be empty)", arg);
-	l1 = (size_t)(comma - arg);
-	o->has_from = l1 > 0;
-	o->has_to = comma[1] != 0;
-	if ((o->has_from && parse_secs(arg, l1, &o->from_ns) < 0) ||
-	    (o->has_to && parse_secs(comma + 1, strlen(comma + 1), &o->to_ns) < 0))
-		argp_error(state, "bad --time '%s' (expected START,END in seconds, e.g. "
-			   "100.002,100.004; either may be empty)", arg);
-	if (!o->has_from && !o->has_to)
-		argp_error(state, "--time '%s' gives neither a start nor an end", arg);
-	if (o->has_from && o->has_to && o->to_ns <= o->from_ns)
-		argp_error(state, "--time '%s': the end must come after the start", arg);
-}
 
 static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 {
@@ -102,6 +53,7 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 		p->judge.driver = &p->tl.driver;
 		p->judge.model = &p->tl.model;
 		state->child_inputs[0] = &p->judge;
+		state->child_inputs[1] = &p->tl.filter;
 		return 0;
 	}
 	switch (key) {
@@ -127,9 +79,6 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 	case OPT_COLOR:
 		cmd_color_parse(state, arg, &p->color);
 		break;
-	case OPT_TIME:
-		parse_time(state, arg, &p->tl);
-		break;
 	case 'q':
 		p->quiet = true;
 		break;
@@ -142,6 +91,11 @@ static error_t timeline_parse(int key, char *arg, struct argp_state *state)
 		argp_error(state, "no trace given (a trace.dat or ftrace text file, or - for "
 				  "stdin)");
 		break;
+	case ARGP_KEY_END:
+		if (p->tl.filter.n_ranges > 1)
+			argp_error(state, "--time: a timeline draws one window (got %d)",
+				   p->tl.filter.n_ranges);
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -153,7 +107,9 @@ static const struct argp timeline_argp = {
 	"Draw the per-call timelines of an SCM wait-queue trace: one lane per thread, each call "
 	"with its sleeps (by wq_ctx), the wakes and who gave them, and replay's findings.\v"
 	"TRACE is a trace.dat or ftrace text file; '-' reads standard input (spooled to a "
-	"temporary file for ascii and svg, which read the trace twice).\n\n"
+	"temporary file for ascii and svg, which read the trace twice, and for --time in percent "
+	"or after the first event).  --time draws that window; the other filters choose the "
+	"calls and findings drawn, --pid and --comm the lanes too.\n\n"
 	"Formats: ascii, lanes of characters fitted to the width (the default, also when not "
 	"writing to a terminal; colour only on a terminal unless --color=always); svg, a "
 	"standalone picture for a browser, with a tooltip on every call and sleep; perfetto, "
@@ -166,7 +122,7 @@ static const struct argp timeline_argp = {
 	"  scmwq-trace timeline trace.dat\n"
 	"  scmwq-trace timeline -o bug-1234.svg bug-1234.dat\n"
 	"  scmwq-trace timeline -o trace.pftrace trace.dat",
-	cmd_judge_children, NULL, NULL
+	cmd_judge_filter_children, NULL, NULL
 };
 
 /* ------------------------------------------------------------------ */

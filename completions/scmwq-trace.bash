@@ -101,6 +101,8 @@ _scmwq_trace()
 			_scmwq_trace_words "$val" text json; return ;;
 		--color)
 			_scmwq_trace_words "$val" auto always never; return ;;
+		--jobs|-j)
+			:; return ;;
 		--driver|-d)
 			_scmwq_trace_words "$val" auto mainline mainline-6.3 mainline-6.11 vendor draft-2022; return ;;
 		--grace)
@@ -109,9 +111,19 @@ _scmwq_trace()
 			:; return ;;
 		--skew)
 			:; return ;;
+		--cpu|-C)
+			:; return ;;
+		--pid|-p)
+			:; return ;;
+		--comm|-c)
+			:; return ;;
+		--wq-ctx)
+			:; return ;;
+		--time)
+			:; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			_scmwq_trace_words "$cur" --format= -f --strict --quiet -q --verbose -v --progress --no-progress --color= --driver= -d --grace= --stall= --skew= --help
+			_scmwq_trace_words "$cur" --format= -f --strict --quiet -q --verbose -v --progress --no-progress --color= --jobs= -j --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
 			return
 		fi
@@ -121,16 +133,10 @@ _scmwq_trace()
 		case $opt in
 		--format|-f)
 			_scmwq_trace_words "$val" text json csv; return ;;
+		--sort)
+			:; return ;;
 		--unit)
 			_scmwq_trace_words "$val" ms us ns; return ;;
-		--pid|-p)
-			:; return ;;
-		--comm|-c)
-			:; return ;;
-		--wq-ctx)
-			:; return ;;
-		--time)
-			:; return ;;
 		--min-wait)
 			:; return ;;
 		--color)
@@ -143,9 +149,19 @@ _scmwq_trace()
 			:; return ;;
 		--skew)
 			:; return ;;
+		--cpu|-C)
+			:; return ;;
+		--pid|-p)
+			:; return ;;
+		--comm|-c)
+			:; return ;;
+		--wq-ctx)
+			:; return ;;
+		--time)
+			:; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			_scmwq_trace_words "$cur" --format= -f --summary -s --with-summary -S --unit= --pid= -p --comm= -c --wq-ctx= --time= --min-wait= --quiet -q --color= --driver= -d --grace= --stall= --skew= --help
+			_scmwq_trace_words "$cur" --format= -f --summary -s --with-summary -S --sort= --unit= --min-wait= --quiet -q --color= --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
 			return
 		fi
@@ -161,8 +177,6 @@ _scmwq_trace()
 			:; return ;;
 		--color)
 			_scmwq_trace_words "$val" auto always never; return ;;
-		--time)
-			:; return ;;
 		--driver|-d)
 			_scmwq_trace_words "$val" auto mainline mainline-6.3 mainline-6.11 vendor draft-2022; return ;;
 		--grace)
@@ -171,9 +185,19 @@ _scmwq_trace()
 			:; return ;;
 		--skew)
 			:; return ;;
+		--cpu|-C)
+			:; return ;;
+		--pid|-p)
+			:; return ;;
+		--comm|-c)
+			:; return ;;
+		--wq-ctx)
+			:; return ;;
+		--time)
+			:; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			_scmwq_trace_words "$cur" --format= -f --output= -o --width= -w --color= --time= --quiet -q --driver= -d --grace= --stall= --skew= --help
+			_scmwq_trace_words "$cur" --format= -f --output= -o --width= -w --color= --quiet -q --driver= -d --grace= --stall= --skew= --cpu= -C --pid= -p --comm= -c --wq-ctx= --time= --help
 			[[ ${COMPREPLY[0]-} == *= ]] && compopt -o nospace 2>/dev/null
 			return
 		fi

@@ -37,6 +37,7 @@
 #include <scmwq/output.h>
 #include <scmwq/calls.h>
 #include <scmwq/replay.h>
+#include <scmwq/filter.h>
 #include <scmwq/report.h>
 #include <scmwq/timeline.h>
 #include <scmwq/sim.h>

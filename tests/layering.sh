@@ -39,7 +39,7 @@ declare -A PUBLIC=(
 	[source]=source
 	[model]=model
 	[output]=output
-	[calls]=view [replay]=view [report]=view [timeline]=view
+	[calls]=view [filter]=view [replay]=view [report]=view [timeline]=view
 	[capture]=record
 	[sim]=sim
 )

@@ -64,6 +64,7 @@ struct scmwq_sleep_rec {
 
 #define SCMWQ_CALL_SLEEPS	16	/* sleeps kept per call; more are counted */
 #define SCMWQ_CALL_FINDINGS	4	/* rules kept per call */
+#define SCMWQ_MAX_CPUS		256	/* CPUs a call's events are noted on */
 
 /**
  * struct scmwq_call_rec - one SCM call, from its first request to its done
@@ -83,6 +84,12 @@ struct scmwq_sleep_rec {
  * @findings: the rules of replay's findings (errors and warnings) about
  *            this call, each once, at most SCMWQ_CALL_FINDINGS; taken when
  *            made, so one may later come out inconclusive
+ * @cpus: the CPUs its events ran on, a bit per CPU (CPUs from
+ *        SCMWQ_MAX_CPUS up are not noted)
+ * @settled_ns: when it is handed on, no call handed on later starts before
+ *              this: the earliest start of the calls still open, or the
+ *              time the trace has reached (up to the trace's own order of
+ *              events across CPUs)
  */
 struct scmwq_call_rec {
 	int pid;
@@ -98,6 +105,8 @@ struct scmwq_call_rec {
 	struct scmwq_sleep_rec sleeps[SCMWQ_CALL_SLEEPS];
 	int n_findings;
 	enum scmwq_rule findings[SCMWQ_CALL_FINDINGS];
+	uint64_t cpus[SCMWQ_MAX_CPUS / 64];
+	uint64_t settled_ns;
 };
 
 /**

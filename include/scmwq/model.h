@@ -183,6 +183,8 @@ int scmwq_rule_parse(const char *id, enum scmwq_rule *rule);
  * @ts_ns: when its evidence starts
  * @pid: the thread it is about; -1: none
  * @comm: that thread's name
+ * @cpu: the CPU of that thread's latest event when the finding was made;
+ *       -1: unknown
  * @has_wq_ctx: @wq_ctx is set
  * @has_ctx: @smc_call_ctx is set
  * @wq_ctx: the wait-queue it is about
@@ -198,6 +200,7 @@ struct scmwq_finding {
 	bool inconclusive;
 	uint64_t ts_ns;
 	int pid;
+	int cpu;
 	char comm[SCMWQ_COMM_LEN];
 	bool has_wq_ctx, has_ctx;
 	uint32_t wq_ctx, smc_call_ctx;
@@ -288,6 +291,17 @@ struct scmwq_model_stats {
 	uint64_t scm_events;
 	uint64_t held_max;
 };
+
+/**
+ * scmwq_finding_count() - count a finding as the model counts it
+ * @st: the counters: errors and warnings that are not inconclusive,
+ *      infos, inconclusive ones
+ * @f: the finding
+ *
+ * What the model does for each finding it releases; for callers that count
+ * a selection of them (replay's filters).
+ */
+void scmwq_finding_count(struct scmwq_model_stats *st, const struct scmwq_finding *f);
 
 /**
  * scmwq_model_alloc() - a reference model, ready for the first event

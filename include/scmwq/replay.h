@@ -10,6 +10,8 @@
 #include <scmwq/calls.h>
 #include <scmwq/source.h>
 
+struct scmwq_filter;
+
 /**
  * struct scmwq_replay_opts - how to judge a trace
  * @driver: the driver; SCMWQ_DRV_AUTO: decided from the trace
@@ -27,6 +29,9 @@
  *                driver; besides the limit of 4096 events, decide once the
  *                held events span this much time (monitor; 0: no time
  *                limit)
+ * @filter: may be NULL; else its times relative to the first event are
+ *          resolved at the trace's first event (scmwq_filter_set_origin());
+ *          the filter selects nothing here, every event goes to the model
  */
 struct scmwq_replay_opts {
 	enum scmwq_driver driver;
@@ -38,6 +43,7 @@ struct scmwq_replay_opts {
 	scmwq_call_fn call_fn;
 	scmwq_stall_fn stall;
 	uint64_t auto_hold_ns;
+	struct scmwq_filter *filter;
 };
 
 /**

@@ -6,6 +6,7 @@
 #ifndef SCMWQ_REPORT_H
 #define SCMWQ_REPORT_H
 
+#include <scmwq/filter.h>
 #include <scmwq/replay.h>
 
 /*
@@ -129,104 +130,55 @@ enum scmwq_report_format {
 	SCMWQ_REPORT_CSV,
 };
 
-#define SCMWQ_REPORT_MAX_PIDS	64
-#define SCMWQ_REPORT_MAX_COMMS	16
-#define SCMWQ_REPORT_MAX_WQ	64
+/**
+ * enum scmwq_report_key - what report rows can be sorted by
+ * @SCMWQ_SORT_START: the call's start (the default)
+ * @SCMWQ_SORT_END: its scm_smc_done (calls still open last)
+ * @SCMWQ_SORT_DURATION: start to done (calls still open last)
+ * @SCMWQ_SORT_PID: the caller's pid
+ * @SCMWQ_SORT_COMM: the caller's name
+ * @SCMWQ_SORT_WQ_CTX: the wait-queue of its first shown sleep (calls with
+ *                     none last)
+ * @SCMWQ_SORT_FUNCTION: the function id
+ * @SCMWQ_SORT_WAIT: the longest wait for a wake of its shown sleeps (never
+ *                   woken: longest)
+ */
+enum scmwq_report_key {
+	SCMWQ_SORT_START = 0,
+	SCMWQ_SORT_END,
+	SCMWQ_SORT_DURATION,
+	SCMWQ_SORT_PID,
+	SCMWQ_SORT_COMM,
+	SCMWQ_SORT_WQ_CTX,
+	SCMWQ_SORT_FUNCTION,
+	SCMWQ_SORT_WAIT,
+};
+
+#define SCMWQ_REPORT_SORT_KEYS	4
 
 /**
- * struct scmwq_report_filter - which calls and sleeps a report shows
- * @n_pids: how many of @pids are set
- * @pids: --pid: calls of these threads
- * @n_comms: how many of @comms are set
- * @comms: --comm: calls of threads whose name matches one of these
- *         fnmatch(3) patterns
- * @n_wq: how many of @wq are set
- * @wq: --wq-ctx: calls with a sleep on one of these wait-queues; their
- *      other sleeps are hidden
- * @has_start: @start_ns is set
- * @has_end: @end_ns is set
- * @start_ns: --time: calls overlapping [start, end]
- * @end_ns: --time: its end
- * @min_wait_ns: calls with a sleep that waited at least this long (a sleep
- *               never woken counts); 0: all
- *
- * All lists empty and no time or wait set: everything.
+ * struct scmwq_report_sort - the order of the rows (--sort)
+ * @n: keys in @key; 0: by start
+ * @key: the keys, the first deciding first; ties: by start, then in the
+ *       order the calls ended
+ * @desc: per key, largest first
  */
-struct scmwq_report_filter {
-	int n_pids;
-	int pids[SCMWQ_REPORT_MAX_PIDS];
-	int n_comms;
-	char comms[SCMWQ_REPORT_MAX_COMMS][SCMWQ_COMM_LEN];
-	int n_wq;
-	uint32_t wq[SCMWQ_REPORT_MAX_WQ];
-	bool has_start, has_end;
-	uint64_t start_ns, end_ns;
-	uint64_t min_wait_ns;
+struct scmwq_report_sort {
+	int n;
+	enum scmwq_report_key key[SCMWQ_REPORT_SORT_KEYS];
+	bool desc[SCMWQ_REPORT_SORT_KEYS];
 };
 
 /**
- * scmwq_report_add_pids() - add the value of --pid to a filter
- * @f: the filter
- * @s: "PID[,PID...]", each in C syntax (decimal, 0x hex, 0 octal)
+ * scmwq_report_sort_parse() - the value of --sort
+ * @s: set on success
+ * @arg: "KEY[,KEY...]", at most SCMWQ_REPORT_SORT_KEYS, each start, end,
+ *       duration, pid, comm, wq-ctx, function or wait; "-KEY" for largest
+ *       first
  *
- * Return: 0, or -1 for a malformed value or a full list (the items before
- * the bad one stay added).
+ * Return: 0, or -1 for a malformed value (@s unchanged).
  */
-int scmwq_report_add_pids(struct scmwq_report_filter *f, const char *s);
-/**
- * scmwq_report_add_comms() - add the value of --comm to a filter
- * @f: the filter
- * @s: "NAME[,NAME...]", each a fnmatch(3) pattern shorter than
- *     SCMWQ_COMM_LEN
- *
- * Return: 0, or -1 for a malformed value or a full list (the items before
- * the bad one stay added).
- */
-int scmwq_report_add_comms(struct scmwq_report_filter *f, const char *s);
-/**
- * scmwq_report_add_wq() - add the value of --wq-ctx to a filter
- * @f: the filter
- * @s: "N[,N...]", each 32-bit, in C syntax (decimal, 0x hex, 0 octal)
- *
- * Return: 0, or -1 for a malformed value or a full list (the items before
- * the bad one stay added).
- */
-int scmwq_report_add_wq(struct scmwq_report_filter *f, const char *s);
-/**
- * scmwq_report_set_time() - set the window of --time in a filter
- * @f: the filter
- * @s: "START,END" in seconds with up to 9 decimals; either side may be
- *     empty, and "START" alone has no end
- *
- * Return: 0, or -1 for a malformed value or an END before START (@f is
- * then unchanged).
- */
-int scmwq_report_set_time(struct scmwq_report_filter *f, const char *s);
-
-/**
- * scmwq_report_match() - whether a filter selects a call
- * @f: the filter
- * @call: the call
- * @keep: may be NULL; else set, per sleep of the call, to whether that sleep
- *        is shown (--wq-ctx hides the sleeps on other wait-queues)
- *
- * Return: true when @call passes every part of @f that is set.
- */
-bool scmwq_report_match(const struct scmwq_report_filter *f, const struct scmwq_call_rec *call,
-			bool keep[SCMWQ_CALL_SLEEPS]);
-/**
- * scmwq_report_match_finding() - whether a filter selects a finding
- * @f: the filter
- * @fd: the finding
- *
- * By its thread or the threads it names (--pid), its thread's name, its
- * time and its wq_ctx (when it has one).  Notes about the trace itself
- * (trace-note) always pass.
- *
- * Return: true when it passes.
- */
-bool scmwq_report_match_finding(const struct scmwq_report_filter *f,
-				const struct scmwq_finding *fd);
+int scmwq_report_sort_parse(struct scmwq_report_sort *s, const char *arg);
 
 /**
  * struct scmwq_report_opts - what a report shows and how
@@ -237,6 +189,7 @@ bool scmwq_report_match_finding(const struct scmwq_report_filter *f,
  * @summary: the summary by wq_ctx and by function (neither set: @rows)
  * @nfiles: traces in this report (JSON: "runs" when > 1)
  * @filter: which calls, sleeps and findings it shows
+ * @sort: the order of the rows
  * @out: where it goes; NULL: stdout
  * @color: text: colour the severities of findings (for a terminal)
  */
@@ -246,7 +199,8 @@ struct scmwq_report_opts {
 	bool rows;
 	bool summary;
 	int nfiles;
-	struct scmwq_report_filter filter;
+	struct scmwq_filter filter;
+	struct scmwq_report_sort sort;
 	FILE *out;
 	bool color;
 };
@@ -280,16 +234,30 @@ struct scmwq_report;
  * @opts: format, units, filters and what to show (copied)
  * @err: set on failure
  *
- * Rows are written as calls are handed in: memory grows with the number
- * of distinct wait-queues and function ids (each capped; the rest are
- * summed in one "other" group), never with the number of calls.  Findings
- * wait in a temporary file until the end of their trace.
+ * Rows are written in order of start as soon as no call still open
+ * started before them: memory grows with the number of distinct
+ * wait-queues and function ids (each capped; the rest are summed in one
+ * "other" group) and with the calls that end while an older one is still
+ * open (at most 32768 held, about 200 bytes each), never with the number
+ * of calls.  Sorted by another key (@opts->sort), every row shown is held
+ * to the end of its trace.  Findings wait in a temporary file until the
+ * end of their trace.
  *
  * Return: the writer, to be freed with scmwq_report_free(), or NULL with
  * @err set (SCMWQ_E_INTERNAL: out of memory).
  */
 struct scmwq_report *scmwq_report_alloc(const struct scmwq_report_opts *opts,
 					struct scmwq_error *err);
+/**
+ * scmwq_report_filter() - the report's own filter
+ * @r: the report
+ *
+ * Its --time is resolved for each trace: scmwq_filter_prepare() before the
+ * trace, and &scmwq_replay_opts.filter for times after its first event.
+ *
+ * Return: the filter the report matches calls and findings with.
+ */
+struct scmwq_filter *scmwq_report_filter(struct scmwq_report *r);
 /**
  * scmwq_report_begin() - start the next trace
  * @r: the report

@@ -6,6 +6,7 @@
 #ifndef SCMWQ_TIMELINE_H
 #define SCMWQ_TIMELINE_H
 
+#include <scmwq/filter.h>
 #include <scmwq/replay.h>
 
 /**
@@ -43,6 +44,10 @@ int scmwq_tl_format_parse(const char *name, enum scmwq_tl_format *fmt);
  * @has_to: @to_ns is set
  * @from_ns: --time: draw only from here
  * @to_ns: --time: draw only up to here
+ * @filter: which calls and findings are drawn (--cpu, --pid, --comm,
+ *          --wq-ctx; a call is drawn whole); --pid and --comm also choose
+ *          the lanes; its --time, one window, sets @has_from, @from_ns,
+ *          @has_to and @to_ns once resolved for the trace
  * @title: the picture's name for the input; NULL: the path
  * @diag: told of malformed text lines (may be NULL)
  * @diag_arg: passed to @diag
@@ -56,6 +61,7 @@ struct scmwq_timeline_opts {
 	bool color;
 	bool has_from, has_to;
 	uint64_t from_ns, to_ns;
+	struct scmwq_filter filter;
 	const char *title;
 	scmwq_diag_fn diag;
 	void *diag_arg;

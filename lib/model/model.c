@@ -103,6 +103,7 @@ int scmwq_model_feed(struct scmwq_model *m, const struct scmwq_event *ev)
 	if (ev->comm[0])
 		memcpy(t->comm, ev->comm, sizeof(t->comm));
 	t->comm[sizeof(t->comm) - 1] = '\0';
+	t->cpu = ev->cpu;
 	if (m->doubt)
 		mdl_check_unseen(m, t, ev);
 	if (created)

@@ -22,6 +22,7 @@ enum credit {
 struct thr {
 	struct thr *hnext;
 	int pid;
+	int cpu;		/* of its latest event; -1: unknown */
 	char comm[SCMWQ_COMM_LEN];
 	enum scmwq_call_state st;
 	bool synced;		/* false: joined mid-call, not judged until idle */

@@ -11,7 +11,7 @@
 void mdl_end_run(struct scmwq_model *m, struct wq *w)
 {
 	struct fbuild b;
-	struct thr fake = { .pid = w->run_pid };
+	struct thr fake = { .pid = w->run_pid, .cpu = -1 };
 
 	if (w->run && !w->run_reported) {
 		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
@@ -86,7 +86,7 @@ void mdl_nowake_resume(struct scmwq_model *m, struct thr *t)
 	}
 	w->run++;
 	if (w->run == 3 && !w->run_reported) {
-		struct thr fake = { .pid = w->run_pid };
+		struct thr fake = { .pid = w->run_pid, .cpu = -1 };
 
 		memcpy(fake.comm, w->run_comm, sizeof(fake.comm));
 		mdl_ts_str(ts, sizeof(ts), w->run_ts);

@@ -18,6 +18,7 @@ void mdl_fb_init(struct fbuild *b, enum scmwq_rule rule, uint64_t ts, const stru
 	b->f.severity = scmwq_rule_info(rule)->severity;
 	b->f.ts_ns = ts;
 	b->f.pid = t ? t->pid : -1;
+	b->f.cpu = t ? t->cpu : -1;
 	if (t)
 		memcpy(b->f.comm, t->comm, sizeof(b->f.comm));
 	b->start = ts;
@@ -88,19 +89,24 @@ void mdl_dur_str(char *buf, size_t len, uint64_t ns)
 	scmwq_format_duration(buf, len, ns);
 }
 
+void scmwq_finding_count(struct scmwq_model_stats *st, const struct scmwq_finding *f)
+{
+	if (f->severity == SCMWQ_SEV_ERROR && !f->inconclusive)
+		st->errors++;
+	else if (f->severity == SCMWQ_SEV_WARNING && !f->inconclusive)
+		st->warnings++;
+	else if (f->severity == SCMWQ_SEV_INFO)
+		st->infos++;
+	if (f->inconclusive)
+		st->inconclusive++;
+}
+
 /* A released verdict: count it and hand it on. */
 void mdl_finding_out(const struct scmwq_finding *f, void *arg)
 {
 	struct scmwq_model *m = arg;
 
-	if (f->severity == SCMWQ_SEV_ERROR && !f->inconclusive)
-		m->st.errors++;
-	else if (f->severity == SCMWQ_SEV_WARNING && !f->inconclusive)
-		m->st.warnings++;
-	else if (f->severity == SCMWQ_SEV_INFO)
-		m->st.infos++;
-	if (f->inconclusive)
-		m->st.inconclusive++;
+	scmwq_finding_count(&m->st, f);
 	if (m->fn)
 		m->fn(f, m->arg);
 }

@@ -98,9 +98,15 @@ static void start(struct cthr *t, const struct scmwq_event *ev, bool joined)
 
 static void end(struct scmwq_calls *c, struct cthr *t)
 {
+	struct cthr *o;
+
 	if (!t->open)
 		return;
 	t->open = false;
+	t->rec.settled_ns = c->now;
+	scmwq_pidmap_for_each(&c->threads, o)
+		if (o->open && o->rec.start_ns < t->rec.settled_ns)
+			t->rec.settled_ns = o->rec.start_ns;
 	if (c->call_fn)
 		c->call_fn(&t->rec, c->arg);
 }
@@ -287,6 +293,8 @@ int scmwq_calls_feed(struct scmwq_calls *c, const struct scmwq_event *ev)
 		default:
 			break;
 		}
+		if (t->open && ev->cpu >= 0 && ev->cpu < SCMWQ_MAX_CPUS)
+			t->rec.cpus[ev->cpu / 64] |= 1ULL << (ev->cpu % 64);
 	}
 	if (scmwq_model_feed(c->model, ev) < 0)
 		return -1;

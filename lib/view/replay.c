@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <scmwq/filter.h>
 #include <scmwq/replay.h>
 
 #include "base/base.h"
@@ -264,6 +265,7 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 	struct scmwq_judge *jd = scmwq_judge_alloc(opts);
 	struct scmwq_error ferr;
 	struct scmwq_event ev;
+	bool origin = !opts->filter;
 	int ret = 0, rc;
 
 	memset(r, 0, sizeof(*r));
@@ -277,6 +279,11 @@ int scmwq_replay(struct scmwq_source *src, const struct scmwq_replay_opts *opts,
 		}
 		if (rc == 0)
 			break;
+		if (!origin && ev.type != SCMWQ_EV_LOST) {
+			/* before the model sees it: no finding can come before */
+			scmwq_filter_set_origin(opts->filter, ev.ts_ns);
+			origin = true;
+		}
 		scmwq_judge_set_system(jd, scmwq_source_system(src));
 		scmwq_judge_set_stream(jd, scmwq_source_cpus(src), scmwq_source_losses_in_order(src));
 		if (scmwq_judge_feed(jd, &ev, err) < 0) {

@@ -33,11 +33,17 @@ struct scmwq_report *scmwq_report_alloc(const struct scmwq_report_opts *opts,
 	return r;
 }
 
+struct scmwq_filter *scmwq_report_filter(struct scmwq_report *r)
+{
+	return &r->o.filter;
+}
+
 void scmwq_report_free(struct scmwq_report *r)
 {
 	if (!r)
 		return;
 	rpt_spool_reset(r);
+	rpt_rows_reset(r);
 	rpt_groups_clear(&r->by_wq);
 	rpt_groups_clear(&r->by_fn);
 	free(r);
@@ -49,24 +55,14 @@ void scmwq_report_call(const struct scmwq_call_rec *c, void *arg)
 	bool keep[SCMWQ_CALL_SLEEPS];
 
 	r->calls_seen++;
-	if (!scmwq_report_match(&r->o.filter, c, keep))
+	if (!scmwq_filter_match_call(&r->o.filter, c, keep))
 		return;
 	r->calls_shown++;
 	for (int i = 0; i < c->n_sleeps && i < SCMWQ_CALL_SLEEPS; i++)
 		r->sleeps_shown += keep[i];
 	rpt_summarise(r, c, keep);
-	if (!r->o.rows)
-		return;
-	switch (r->o.format) {
-	case SCMWQ_REPORT_JSON:
-		rpt_json_call(r, c, keep);
-		break;
-	case SCMWQ_REPORT_CSV:
-		rpt_csv_call(r, c, keep);
-		break;
-	default:
-		rpt_text_call(r, c, keep);
-	}
+	if (r->o.rows)
+		rpt_rows_add(r, c, keep);
 }
 
 int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_error *err)
@@ -74,6 +70,7 @@ int scmwq_report_begin(struct scmwq_report *r, const char *path, struct scmwq_er
 	FILE *out = r->out;
 
 	rpt_spool_reset(r);
+	rpt_rows_reset(r);
 	rpt_groups_clear(&r->by_wq);
 	rpt_groups_clear(&r->by_fn);
 	r->calls_seen = r->calls_shown = r->sleeps_shown = r->json_calls = 0;
@@ -98,6 +95,11 @@ int scmwq_report_end(struct scmwq_report *r, const struct scmwq_report_input *in
 	FILE *out = r->out;
 	const struct scmwq_model_stats *st = in->res ? &in->res->stats : NULL;
 
+	rpt_rows_flush(r);
+	if (r->rows_late && r->o.format == SCMWQ_REPORT_TEXT)
+		fprintf(out, "(%llu rows written before an older call that was still open: more "
+			"than %d calls ended while it was)\n", (unsigned long long)r->rows_late,
+			RPT_HOLD_MAX);
 	rpt_sort_groups(&r->by_wq);
 	rpt_sort_groups(&r->by_fn);
 	switch (r->o.format) {

@@ -28,7 +28,7 @@ void scmwq_report_finding(const struct scmwq_finding *f, void *arg)
 		if (!r->o.rows)
 			return;
 	}
-	if (!scmwq_report_match_finding(&r->o.filter, f))
+	if (!scmwq_filter_match_finding(&r->o.filter, f))
 		return;
 	if (!r->spool)
 		r->spool = tmpfile();

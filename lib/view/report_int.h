@@ -45,8 +45,22 @@ struct scmwq_report {
 	uint64_t spooled;		/* findings in the spool */
 	uint64_t calls_seen, calls_shown, sleeps_shown, json_calls;
 	struct groups by_wq, by_fn;
+	struct scmwq_heap rows;		/* rows held for --sort (report_sort.c) */
+	uint64_t row_seq, rows_late;
 	bool oom;
 };
+
+/* ------------------------------------------------------------------ */
+/* The order of the rows (report_sort.c)                               */
+
+/* Rows held at most in the default order (by start), about 200 bytes each. */
+#define RPT_HOLD_MAX	32768
+
+/* A row shown: held until its turn, then written by its format's writer. */
+void rpt_rows_add(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep);
+/* The end of the trace: write every row still held, in order. */
+void rpt_rows_flush(struct scmwq_report *r);
+void rpt_rows_reset(struct scmwq_report *r);
 
 /* ------------------------------------------------------------------ */
 /* Latency statistics (report_stats.c)                                 */

@@ -158,7 +158,7 @@ static int make_lanes(struct tl *t, struct scmwq_error *err)
 	if (!v)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	scmwq_pidmap_for_each(&t->threads, th)
-		if (th->in_window)
+		if (th->in_window && scmwq_filter_match_thread(&t->o->filter, th->pid, th->comm))
 			v[n++] = th;
 	keep = n;
 	if (n > TL_MAX_LANES) {
@@ -277,6 +277,8 @@ static void hand_on(struct tl *t, const struct scmwq_call_rec *r, uint64_t end, 
 		return;
 	if (t->o->has_to && r->start_ns > t->o->to_ns)
 		return;
+	if (!scmwq_filter_match_call(&t->o->filter, r, NULL))
+		return;
 	t->res->calls++;
 	t->ops->call(t, &c);
 }
@@ -353,6 +355,8 @@ static void on_finding(const struct scmwq_finding *f, void *arg)
 	if (t->o->has_from && f->ts_ns < t->o->from_ns)
 		return;
 	if (t->o->has_to && f->ts_ns > t->o->to_ns)
+		return;
+	if (!scmwq_filter_match_finding(&t->o->filter, f))
 		return;
 	t->ops->finding(t, f);
 }
@@ -432,11 +436,39 @@ static void fix_msg(struct scmwq_error *err, const char *spath)
 	memcpy(err->msg, tmp, sizeof(err->msg));
 }
 
+/*
+ * --time in the filter, one window, onto the trace's clock: from the
+ * trace's first event (+S) or its span (percent), read once more for them.
+ */
+static int resolve_time(struct scmwq_timeline_opts *o, const char *path, struct scmwq_error *err)
+{
+	const struct scmwq_time_range *r = &o->filter.ranges[0];
+	uint64_t first, last;
+
+	if (!o->filter.n_ranges)
+		return 0;
+	if (o->filter.n_ranges > 1)
+		return scmwq_error_set(err, SCMWQ_E_USAGE,
+				       "--time: a timeline draws one window, not %d",
+				       o->filter.n_ranges);
+	if (scmwq_filter_time_needs(&o->filter) != SCMWQ_TIME_ABS) {
+		if (scmwq_trace_span(path, &first, &last, err) < 0)
+			return -1;
+		scmwq_filter_set_span(&o->filter, first, last);
+	}
+	o->has_from = r->has_start;
+	o->from_ns = r->start_ns;
+	o->has_to = r->has_end;
+	o->to_ns = r->end_ns;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 
-int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *o,
+int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *opts,
 		   struct scmwq_timeline_result *res, struct scmwq_error *err)
 {
+	struct scmwq_timeline_opts oc = *opts, *o = &oc;
 	struct tl t = { .threads = SCMWQ_PIDMAP_OF(struct tl_thread) };
 	struct scmwq_replay_opts ro = { 0 };
 	struct scmwq_source *src = NULL;
@@ -467,7 +499,7 @@ int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *o,
 		t.ops = &tl_ascii_ops;
 	}
 
-	if (is_stdin && t.ops->two_pass) {
+	if (is_stdin && (t.ops->two_pass || scmwq_filter_time_needs(&o->filter) != SCMWQ_TIME_ABS)) {
 		fd = spool_stdin(err);
 		if (fd < 0)
 			return -1;
@@ -475,6 +507,8 @@ int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *o,
 		use = spath;
 		dfix.spooled = true;
 	}
+	if (resolve_time(o, use, err) < 0)
+		goto out;
 	if (t.ops->two_pass && scan(&t, use, err) < 0)
 		goto out;
 	src = scmwq_source_open(use, diag_cb, &dfix, err);

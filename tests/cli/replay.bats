@@ -900,3 +900,138 @@ TXT
 	assert_success
 	echo "$output" | jq -e '.input.driver == "vendor"'
 }
+
+# ------------------------------------------------------------------ filters
+
+# lost-wakeup.scm.txt: qseecom-a-1000 sleeps on CPU 0 at 100.000010, the IRQ
+# thread (1002, CPU 2) wakes it at 100.000030, it never resumes; the trace
+# runs from 100.000000 to 100.150050.
+LW=$TRACES/lost-wakeup.scm.txt
+
+@test "filters select findings, never events: the wake on another CPU still counts" {
+	# the sleeper's CPU and pid: the wake (CPU 2, pid 1002) is still seen
+	for f in --cpu=0 --cpu=0-1 --pid=1000 --comm='qseecom*' --wq-ctx=0; do
+		run --separate-stderr scmwq replay "$f" "$LW"
+		assert_failure 1
+		assert_line --partial "error   lost-wakeup"
+		assert_line --regexp "1 error, 0 warnings, 0 inconclusive$"
+		assert_line --partial "0 other findings not shown"
+	done
+	# not selected: not shown, not counted, exit 0, and said
+	for f in --cpu=1-3 --pid=1002 --comm=hdcp-b --wq-ctx=5; do
+		run --separate-stderr scmwq replay "$f" "$LW"
+		assert_success
+		refute_line --partial "error   lost-wakeup"
+		assert_line --regexp "0 errors, 0 warnings, 0 inconclusive$"
+		assert_line --partial "1 other finding not shown"
+	done
+}
+
+@test "filters never make findings: clean traces stay clean whatever is selected" {
+	# filtering events before the model would strand the sleepers whose
+	# wake came from another CPU or thread
+	local t f
+	for t in "$TRACES"/clean-*.txt "$TRACES"/clean-*.dat; do
+		for f in --cpu=0 --cpu=1 --pid=1001 --comm=irq/* --time=+0.00003, --time=50%-100%; do
+			run --separate-stderr scmwq replay --strict "$f" "$t"
+			[[ $status == 0 ]] || fail "replay --strict $f $t: exit $status: $output"
+		done
+	done
+}
+
+@test "--time: absolute, +S after the first event, percent of the span" {
+	local shown=(100,100.00001 ,100.00001 100.00001 +0,+0.00001 ,+0.00001 0%-1% 1% 1%/1
+		     0%-10%,90%-100%)
+	local hidden=(100.000011, ,100.000009 +0.000011, 1%/2 50%-100% 10%/2,10%/3)
+	local t
+	for t in "${shown[@]}"; do
+		run --separate-stderr scmwq replay --time="$t" "$LW"
+		[[ $status == 1 && $output == *lost-wakeup* ]] || fail "--time=$t: exit $status: $output"
+	done
+	for t in "${hidden[@]}"; do
+		run --separate-stderr scmwq replay --time="$t" "$LW"
+		[[ $status == 0 && $output != *error\ \ \ lost-wakeup* ]] ||
+			fail "--time=$t: exit $status: $output"
+	done
+}
+
+@test "--time: +S reads standard input in one pass; a percent of it is refused" {
+	run --separate-stderr scmwq replay --time=,+0.00001 - <"$LW"
+	assert_failure 1
+	assert_line --partial "lost-wakeup"
+	run --separate-stderr scmwq replay --time=0%-50% - <"$LW"
+	assert_failure 64
+	stdout_empty
+	stderr_has "standard input"
+	stderr_has "percent"
+}
+
+@test "filters: bad values exit 64 and name the option" {
+	local a
+	for a in --cpu=abc --cpu=3-1 --cpu=256 --cpu= --cpu=1,,2 --time=10%/11 --time=5%-2% \
+		 --time=+2,+1 --time=0%/1 --time=10%/0 --time=101% --time=1%x --pid=x --wq-ctx=-1; do
+		run --separate-stderr scmwq replay "$a" "$LW"
+		assert_failure 64
+		stdout_empty
+		stderr_has "${a%%=*}"
+	done
+}
+
+@test "filters in JSON: the summary counts the findings selected and says how many were not" {
+	run --separate-stderr scmwq replay -f json --cpu=2 "$LW"
+	assert_success
+	[[ $(jq -c '[(.findings | length), .summary.errors, .summary.findings_not_shown, .exit_status]' \
+		<<<"$output") == "[0,0,1,0]" ]] || fail "$output"
+	run --separate-stderr scmwq replay -f json --cpu=0 "$LW"
+	assert_failure 1
+	[[ $(jq -c '[(.findings | length), .summary.errors, .summary.findings_not_shown, .exit_status]' \
+		<<<"$output") == "[1,1,0,1]" ]] || fail "$output"
+	# no filter: no such key
+	run --separate-stderr scmwq replay -f json "$LW"
+	[[ $(jq -c '.summary | has("findings_not_shown")' <<<"$output") == false ]] || fail "$output"
+}
+
+# ------------------------------------------------------------------ -j
+
+@test "-j N: the corpus judged in parallel prints byte for byte what -j 1 prints, same exit" {
+	local files=("$TRACES"/*.txt "$TRACES"/*.dat) f
+	for f in "" "-f json" "-v --strict"; do
+		# shellcheck disable=SC2086
+		local s1=0 s4=0
+		scmwq replay -j 1 $f "${files[@]}" >"$BATS_TEST_TMPDIR/1.out" 2>"$BATS_TEST_TMPDIR/1.err" ||
+			s1=$?
+		# shellcheck disable=SC2086
+		scmwq replay -j 4 $f "${files[@]}" >"$BATS_TEST_TMPDIR/4.out" 2>"$BATS_TEST_TMPDIR/4.err" ||
+			s4=$?
+		[[ $s1 == 1 ]] || fail "replay $f: the corpus has lost wakeups, exit $s1"
+		[[ $s4 == "$s1" ]] || fail "replay $f: -j 4 exit $s4, -j 1 exit $s1"
+		cmp "$BATS_TEST_TMPDIR/1.out" "$BATS_TEST_TMPDIR/4.out" || fail "replay $f: stdout differs"
+		cmp "$BATS_TEST_TMPDIR/1.err" "$BATS_TEST_TMPDIR/4.err" || fail "replay $f: stderr differs"
+	done
+	# the output is in the order of the files
+	run --separate-stderr scmwq replay -j 4 "${files[@]}"
+	[[ $(grep -o '^[^:]*: [a-z.]*, [0-9]* events' <<<"$output" | cut -d: -f1) == \
+		"$(printf '%s\n' "${files[@]}")" ]] || fail "not in argument order"
+}
+
+@test "-j N: the exit status is the sequential one (the first input error decides)" {
+	local args=("$TRACES/clean-vendor.dat" "$BATS_TEST_TMPDIR/nope.dat" "$TRACES/lost-wakeup.dat"
+		    "$SCMWQ_TOP/README.md")
+	local j
+	for j in 1 2 8; do
+		run --separate-stderr scmwq replay -j "$j" -f json "${args[@]}"
+		[[ $status == 66 ]] || fail "-j $j: exit $status"
+		[[ $(jq -c '[.runs[].exit_status]' <<<"$output") == "[0,66,1,65]" ]] ||
+			fail "-j $j: $(jq -c '[.runs[].exit_status]' <<<"$output")"
+		stderr_has "nope.dat"
+	done
+	run --separate-stderr scmwq replay -j 2 "$TRACES/clean-vendor.dat" "$TRACES/lost-wakeup.dat"
+	assert_failure 1
+	run --separate-stderr scmwq replay -j 2 "$TRACES/clean-vendor.dat" "$TRACES/clean-mainline.dat"
+	assert_success
+	for j in 0 -1 x 1025 ""; do
+		run --separate-stderr scmwq replay -j "$j" "$TRACES/clean-vendor.dat"
+		assert_failure 64
+		stderr_has "--jobs"
+	done
+}

@@ -269,7 +269,7 @@ ts_ns() {
 	[[ $(pids --pid=1001 "$m") == "[1001]" ]] || fail "--pid=1001: $(pids --pid=1001 "$m")"
 	[[ $(pids -p 1000,1001 "$m") == "[1000,1001,1000]" ]] || fail "-p 1000,1001"
 	[[ $(pids --comm='qseecom*' "$v") == "[1000,1001]" ]] || fail "--comm pattern: $(pids --comm='qseecom*' "$v")"
-	[[ $(pids -c tz-log,hdcp-c "$v") == "[1003,1002]" ]] || fail "-c list: $(pids -c tz-log,hdcp-c "$v")"
+	[[ $(pids -c tz-log,hdcp-c "$v") == "[1002,1003]" ]] || fail "-c list: $(pids -c tz-log,hdcp-c "$v")"
 	[[ $(pids --wq-ctx=0 "$m") == "[1001]" ]] || fail "--wq-ctx=0: $(pids --wq-ctx=0 "$m")"
 	[[ $(pids --wq-ctx=1 "$m") == "[]" ]] || fail "--wq-ctx=1"
 	# 1000's second call runs 100.002090-100.002100; 1001's 100.000020-100.002080
@@ -438,4 +438,71 @@ print(len(rows))' <(scmwq report -f csv "$odd")
 	[[ $output == *$'\e[1;31merror'* ]] || fail "no colour with --color=always"
 	run scmwq report --color=always --format=csv "$f"
 	[[ $output != *$'\e['* ]] || fail "colour in CSV"
+}
+
+@test "filters: --cpu (perf's list syntax), --time after the first event and in percent" {
+	# clean-mainline.qcom_scm.txt: 1000 on CPU 0 (100.000000-100.000010 and
+	# 100.002090-100.002100), 1001 on CPU 1 (100.000020-100.002080), woken by
+	# the IRQ thread on CPU 2; the trace spans 100.000000 to 100.002100
+	local m=$TRACES/clean-mainline.qcom_scm.txt
+	pids() { scmwq report -f json "$@" | jq -c '[.calls[].pid]'; }
+
+	[[ $(pids --cpu=0 "$m") == "[1000,1000]" ]] || fail "--cpu=0: $(pids --cpu=0 "$m")"
+	[[ $(pids --cpu=1 "$m") == "[1001]" ]] || fail "--cpu=1"
+	[[ $(pids -C 1-3 "$m") == "[1001]" ]] || fail "-C 1-3"
+	[[ $(pids --cpu=0,2-3 "$m") == "[1000,1000]" ]] || fail "--cpu=0,2-3"
+	[[ $(pids --cpu=2 "$m") == "[]" ]] || fail "--cpu=2: the IRQ thread's drain is not a call"
+	# the sleep's wake is still credited to the IRQ thread when only CPU 1 is shown
+	[[ $(scmwq report -f json --cpu=1 "$m" | jq -r '.calls[0].sleeps[0].waker.pid') == 1002 ]] ||
+		fail "--cpu=1: the waker on CPU 2 is lost"
+	[[ $(pids --time=+0.00209, "$m") == "[1000]" ]] || fail "--time=+0.00209,"
+	[[ $(pids --time=,+0.00001 "$m") == "[1000]" ]] || fail "--time=,+0.00001"
+	[[ $(pids --time=+0.001,+0.002 "$m") == "[1001]" ]] || fail "--time=+0.001,+0.002"
+	[[ $(pids --time=40%-60% "$m") == "[1001]" ]] || fail "--time=40%-60%"
+	[[ $(pids --time=0%-0.1%,99.9%-100% "$m") == "[1000,1000]" ]] || fail "two percent windows"
+	[[ $(pids --time=10%/10 "$m") == "[1001,1000]" ]] || fail "--time=10%/10 (90% to 100%)"
+	[[ $(pids --time=0.4%/250 "$m") == "[1000]" ]] || fail "--time=0.4%/250 (99.6% to 100%)"
+	# +S from standard input; a percent of it is refused
+	[[ $(scmwq report -f json --time=+0.00209, - <"$m" | jq -c '[.calls[].pid]') == "[1000]" ]] ||
+		fail "--time=+S from stdin"
+	run --separate-stderr scmwq report --time=10% - <"$m"
+	assert_failure 64
+	[[ -z $output ]] || fail "stdout: $output"
+	[[ $stderr == *"standard input"* ]] || fail "stderr: $stderr"
+}
+
+@test "rows in the order the calls started; --sort orders them by other keys" {
+	local s t
+	# every sample: the start of the rows never goes backwards, in JSON and text
+	for s in "${SAMPLES[@]}"; do
+		t=$TRACES/${s%%|*}
+		scmwq report -f json "$t" | jq -e '[.calls[].start_ns] | . == sort' >/dev/null ||
+			fail "JSON of $t not by start"
+		scmwq report "$t" | awk '/^$/ { exit } $2 !~ /^wq_ctx=/ && $1 ~ /^[0-9]+\.[0-9]+$/ { print $1 }' |
+			sort -c -n || fail "text of $t not by start"
+	done
+	# clean-vendor: qseecom-b's first call ends before qseecom-a's, which began first
+	local v=$TRACES/clean-vendor.scm.txt
+	field() { scmwq report -f json "${@:2}" "$v" | jq -c "[.calls[].$1]"; }
+	[[ $(field pid) == "[1000,1001,1002,1000,1001]" ]] || fail "default: $(field pid)"
+	[[ $(field pid --sort=end) == "[1001,1000,1002,1000,1001]" ]] || fail "end: $(field pid --sort=end)"
+	[[ $(field duration_ns --sort=-duration) == "[1100000,1090000,1060000,80000,30000]" ]] ||
+		fail "-duration: $(field duration_ns --sort=-duration)"
+	[[ $(field duration_ns --sort=duration) == "[30000,80000,1060000,1090000,1100000]" ]] ||
+		fail "duration: $(field duration_ns --sort=duration)"
+	[[ $(field pid --sort=-pid) == "[1002,1001,1001,1000,1000]" ]] || fail "-pid"
+	[[ $(field start_ns --sort=pid) == "[100000000000,100001160000,100000020000,100001180000,100000090000]" ]] ||
+		fail "pid, then start: $(field start_ns --sort=pid)"
+	[[ $(field comm --sort=comm) == '["hdcp-c","qseecom-a","qseecom-a","qseecom-b","qseecom-b"]' ]] ||
+		fail "comm"
+	[[ $(scmwq report -f json --sort=wq-ctx "$v" | jq -c '[.calls[] | .sleeps[0].wq_ctx]') == "[1,2,3,3,null]" ]] ||
+		fail "wq-ctx: calls with no sleep last"
+	# CSV follows the same order
+	[[ $(scmwq report -f csv --sort=-duration "$v" | awk -F, 'NR > 1 { print $8 }' | paste -sd' ') == \
+		"1.100000 1.090000 1.060000 0.080000 0.030000" ]] || fail "csv -duration"
+	for s in "" x start,x duration- a,b,c,d,e --sort; do
+		run --separate-stderr scmwq report --sort="$s" "$v"
+		assert_failure 64
+		[[ $stderr == *--sort* ]] || fail "--sort=$s: $stderr"
+	done
 }

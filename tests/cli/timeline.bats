@@ -61,8 +61,9 @@ sim_trace() {
 @test "a bad command line exits 64 with a message and writes nothing" {
 	local args
 	for args in "" "--format=png $CV" "-f" "--width=10 $CV" "--width=abc $CV" \
-		    "--color=sometimes $CV" "--time=5 $CV" "--time=, $CV" "--time=2,1 $CV" \
-		    "--time=a,b $CV" "--driver=linux $CV" "--grace=soon $CV" "--bogus $CV" \
+		    "--color=sometimes $CV" "--time=5%/30 $CV" "--time=, $CV" "--time=2,1 $CV" \
+		    "--time=a,b $CV" "--time=0%-10%,20%-30% $CV" "--cpu=1- $CV" \
+		    "--driver=linux $CV" "--grace=soon $CV" "--bogus $CV" \
 		    "$CV $CV" "-o $CV $CV"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr scmwq timeline $args
@@ -239,6 +240,48 @@ sim_trace() {
 	run --separate-stderr scmwq timeline --width=60 --time=200, "$CV"
 	assert_success
 	assert_output --partial "no SCM events in the --time window"
+}
+
+@test "--time after the first event and in percent draw the same as in seconds" {
+	# clean-vendor.scm.txt spans 100.000000 to 100.002270: 100.0002 is +0.0002
+	local want
+	want=$(scmwq timeline --width=60 --time=100.0002,100.0009 "$CV")
+	run --separate-stderr scmwq timeline --width=60 --time=+0.0002,+0.0009 "$CV"
+	assert_success
+	[[ $output == "$want" ]] || fail "+S differs: $output"
+	# a percent window from standard input (spooled): the same as from the file
+	want=$(scmwq timeline --width=60 --time=10%-40% "$CV")
+	assert_regex "$want" $'\nhdcp-c-1002 \\|2+\\|'
+	run --separate-stderr scmwq timeline --width=60 --time=10%-40% - <"$CV"
+	assert_success
+	[[ $(grep -F '|' <<<"$output") == "$(grep -F '|' <<<"$want")" ]] ||
+		fail "stdin differs: $output"
+	# perfetto reads the trace once, yet takes a relative window from stdin
+	run --separate-stderr scmwq timeline -f perfetto --time=+0.0002,+0.0009 - <"$CV"
+	assert_success
+	[[ $(jq -c '[.traceEvents[] | select(.ph == "b") | .tid] | unique' <<<"$output") == "[1002]" ]] ||
+		fail "perfetto +S from stdin: $output"
+}
+
+@test "--pid and --comm choose the lanes, --cpu and --wq-ctx the calls drawn" {
+	run --separate-stderr scmwq timeline --width=80 --pid=1002 "$CV"
+	assert_success
+	assert_line --regexp '^hdcp-c-1002 \|'
+	refute_line --regexp '^(qseecom|irq/41)'
+	run --separate-stderr scmwq timeline --width=80 --comm='qseecom*' "$CV"
+	assert_success
+	assert_line --regexp '^qseecom-a-1000 +\|'
+	assert_line --regexp '^qseecom-b-1001 +\|'
+	refute_line --regexp '^hdcp-c'
+	# calls on CPU 2 (hdcp-c's): the others' lanes stay empty
+	run --separate-stderr scmwq timeline -f perfetto --cpu=2 "$CV"
+	assert_success
+	[[ $(jq -c '[.traceEvents[] | select(.ph == "b") | .tid] | unique' <<<"$output") == "[1002]" ]] ||
+		fail "--cpu=2: $output"
+	run --separate-stderr scmwq timeline -f perfetto --wq-ctx=3 "$CV"
+	assert_success
+	[[ $(jq -c '[.traceEvents[] | select(.ph == "b") | .tid] | unique' <<<"$output") == "[1000,1001]" ]] ||
+		fail "--wq-ctx=3: $output"
 }
 
 @test "ascii: many threads share an 'others' lane beyond 48" {

@@ -233,53 +233,97 @@ static void test_services(void)
 
 static void test_parsers(void)
 {
-	struct scmwq_report_filter f;
+	struct scmwq_filter f;
 
 	memset(&f, 0, sizeof(f));
-	is_int(scmwq_report_add_pids(&f, "1000,1001"), 0, "--pid 1000,1001");
-	is_int(scmwq_report_add_pids(&f, "7"), 0, "--pid given twice adds");
+	is_int(scmwq_filter_add_pids(&f, "1000,1001"), 0, "--pid 1000,1001");
+	is_int(scmwq_filter_add_pids(&f, "7"), 0, "--pid given twice adds");
 	is_int(f.n_pids, 3, "three pids");
 	is_int(f.pids[2], 7, "the third is 7");
-	is_int(scmwq_report_add_pids(&f, ""), -1, "--pid '' refused");
-	is_int(scmwq_report_add_pids(&f, "1,,2"), -1, "--pid 1,,2 refused");
-	is_int(scmwq_report_add_pids(&f, "abc"), -1, "--pid abc refused");
-	is_int(scmwq_report_add_pids(&f, "-5"), -1, "--pid -5 refused");
-	is_int(scmwq_report_add_pids(&f, "12x"), -1, "--pid 12x refused");
-	is_int(scmwq_report_add_pids(&f, "99999999999"), -1, "--pid too large refused");
+	is_int(scmwq_filter_add_pids(&f, ""), -1, "--pid '' refused");
+	is_int(scmwq_filter_add_pids(&f, "1,,2"), -1, "--pid 1,,2 refused");
+	is_int(scmwq_filter_add_pids(&f, "abc"), -1, "--pid abc refused");
+	is_int(scmwq_filter_add_pids(&f, "-5"), -1, "--pid -5 refused");
+	is_int(scmwq_filter_add_pids(&f, "12x"), -1, "--pid 12x refused");
+	is_int(scmwq_filter_add_pids(&f, "99999999999"), -1, "--pid too large refused");
 
 	memset(&f, 0, sizeof(f));
-	is_int(scmwq_report_add_comms(&f, "qseecom*,irq/41-qcom-scm"), 0, "--comm two names");
+	is_int(scmwq_filter_add_comms(&f, "qseecom*,irq/41-qcom-scm"), 0, "--comm two names");
 	is_str(f.comms[1], "irq/41-qcom-scm", "second comm kept");
-	is_int(scmwq_report_add_comms(&f, "a234567890123456789012345678901234"), -1,
+	is_int(scmwq_filter_add_comms(&f, "a234567890123456789012345678901234"), -1,
 	       "--comm longer than a comm refused");
-	is_int(scmwq_report_add_comms(&f, "a,"), -1, "--comm with an empty name refused");
+	is_int(scmwq_filter_add_comms(&f, "a,"), -1, "--comm with an empty name refused");
 
 	memset(&f, 0, sizeof(f));
-	is_int(scmwq_report_add_wq(&f, "0,3"), 0, "--wq-ctx 0,3");
+	is_int(scmwq_filter_add_wq(&f, "0,3"), 0, "--wq-ctx 0,3");
 	is_int(f.n_wq, 2, "two wq_ctx");
-	is_int(scmwq_report_add_wq(&f, "4294967296"), -1, "--wq-ctx beyond u32 refused");
-	is_int(scmwq_report_add_wq(&f, "x"), -1, "--wq-ctx x refused");
+	is_int(scmwq_filter_add_wq(&f, "4294967296"), -1, "--wq-ctx beyond u32 refused");
+	is_int(scmwq_filter_add_wq(&f, "x"), -1, "--wq-ctx x refused");
 
 	memset(&f, 0, sizeof(f));
-	is_int(scmwq_report_set_time(&f, "100.5,200"), 0, "--time 100.5,200");
-	ok(f.has_start && f.has_end, "both sides");
-	is_int(f.start_ns, 100500000000ULL, "start 100.5 s exactly");
-	is_int(f.end_ns, 200000000000ULL, "end 200 s");
-	is_int(scmwq_report_set_time(&f, "1234.000001,"), 0, "--time 1234.000001,");
-	ok(f.has_start && !f.has_end, "start only");
-	is_int(f.start_ns, 1234000001000ULL, "start to the ns, no float rounding");
-	is_int(scmwq_report_set_time(&f, ",0.25"), 0, "--time ,0.25");
-	ok(!f.has_start && f.has_end && f.end_ns == 250000000ULL, "end only, 0.25 s");
-	is_int(scmwq_report_set_time(&f, "42"), 0, "--time 42 (start only)");
-	ok(f.has_start && !f.has_end && f.start_ns == 42000000000ULL, "42 s");
-	is_int(scmwq_report_set_time(&f, "1.123456789"), 0, "--time with 9 decimals");
-	is_int(f.start_ns, 1123456789ULL, "9 decimals kept");
-	is_int(scmwq_report_set_time(&f, "200,100"), -1, "--time END before START refused");
-	is_int(scmwq_report_set_time(&f, ","), -1, "--time , refused");
-	is_int(scmwq_report_set_time(&f, "1,2,3"), -1, "--time 1,2,3 refused");
-	is_int(scmwq_report_set_time(&f, "-1,2"), -1, "--time -1,2 refused");
-	is_int(scmwq_report_set_time(&f, "1s,2s"), -1, "--time with units refused");
-	is_int(scmwq_report_set_time(&f, "."), -1, "--time . refused");
+	is_int(scmwq_filter_set_time(&f, "100.5,200"), 0, "--time 100.5,200");
+	ok(f.ranges[0].has_start && f.ranges[0].has_end, "both sides");
+	is_int(f.ranges[0].start_ns, 100500000000ULL, "start 100.5 s exactly");
+	is_int(f.ranges[0].end_ns, 200000000000ULL, "end 200 s");
+	is_int(scmwq_filter_set_time(&f, "1234.000001,"), 0, "--time 1234.000001,");
+	ok(f.ranges[0].has_start && !f.ranges[0].has_end, "start only");
+	is_int(f.ranges[0].start_ns, 1234000001000ULL, "start to the ns, no float rounding");
+	is_int(scmwq_filter_set_time(&f, ",0.25"), 0, "--time ,0.25");
+	ok(!f.ranges[0].has_start && f.ranges[0].has_end && f.ranges[0].end_ns == 250000000ULL, "end only, 0.25 s");
+	is_int(scmwq_filter_set_time(&f, "42"), 0, "--time 42 (start only)");
+	ok(f.ranges[0].has_start && !f.ranges[0].has_end && f.ranges[0].start_ns == 42000000000ULL, "42 s");
+	is_int(scmwq_filter_set_time(&f, "1.123456789"), 0, "--time with 9 decimals");
+	is_int(f.ranges[0].start_ns, 1123456789ULL, "9 decimals kept");
+	is_int(scmwq_filter_set_time(&f, "200,100"), -1, "--time END before START refused");
+	is_int(scmwq_filter_set_time(&f, ","), -1, "--time , refused");
+	is_int(scmwq_filter_set_time(&f, "1,2,3"), -1, "--time 1,2,3 refused");
+	is_int(scmwq_filter_set_time(&f, "-1,2"), -1, "--time -1,2 refused");
+	is_int(scmwq_filter_set_time(&f, "1s,2s"), -1, "--time with units refused");
+	is_int(scmwq_filter_set_time(&f, "."), -1, "--time . refused");
+}
+
+/* --cpu lists and the --time forms of perf script, resolved on a trace. */
+static void test_filter_forms(void)
+{
+	struct scmwq_filter f;
+
+	memset(&f, 0, sizeof(f));
+	is_int(scmwq_filter_add_cpus(&f, "0,2-3"), 0, "--cpu 0,2-3");
+	is_int((int)f.cpus[0], 0xd, "CPUs 0, 2 and 3");
+	is_int(scmwq_filter_add_cpus(&f, "255"), 0, "--cpu 255 (the last)");
+	is_int(scmwq_filter_add_cpus(&f, "256"), -1, "--cpu 256 refused");
+	is_int(scmwq_filter_add_cpus(&f, "3-1"), -1, "--cpu 3-1 refused");
+	is_int(scmwq_filter_add_cpus(&f, "1-"), -1, "--cpu 1- refused");
+
+	memset(&f, 0, sizeof(f));
+	is_int(scmwq_filter_set_time(&f, "+1.5,+2"), 0, "--time +1.5,+2");
+	is_int(scmwq_filter_time_needs(&f), SCMWQ_TIME_REL, "relative: needs the first event");
+	ok(!f.resolved, "not resolved before the trace");
+	scmwq_filter_set_origin(&f, 100000000000ULL);
+	ok(f.resolved && f.ranges[0].start_ns == 101500000000ULL &&
+	   f.ranges[0].end_ns == 102000000000ULL, "+1.5,+2 after 100 s: 101.5 to 102 s");
+	is_int(scmwq_filter_set_time(&f, "100,+1"), 0, "--time 100,+1 (mixed)");
+	scmwq_filter_set_origin(&f, 99000000000ULL);
+	is_int(f.ranges[0].end_ns, 100000000000ULL, "mixed: the end after the first event");
+
+	is_int(scmwq_filter_set_time(&f, "10%/2"), 0, "--time 10%%/2");
+	is_int(scmwq_filter_time_needs(&f), SCMWQ_TIME_PCT, "percent: needs the span");
+	scmwq_filter_set_origin(&f, 0);
+	ok(!f.resolved, "the first event alone does not resolve a percent");
+	scmwq_filter_set_span(&f, 1000, 2000);
+	ok(f.ranges[0].start_ns == 1100 && f.ranges[0].end_ns == 1200, "10%%/2 of 1000..2000");
+	is_int(scmwq_filter_set_time(&f, "0%-10%,30.5%-40%"), 0, "two percent ranges");
+	scmwq_filter_set_span(&f, 1000, 2000);
+	ok(f.n_ranges == 2 && f.ranges[1].start_ns == 1305 && f.ranges[1].end_ns == 1400,
+	   "30.5%%-40%% of 1000..2000");
+	is_int(scmwq_filter_set_time(&f, "25%"), 0, "--time 25%% (the first slice)");
+	scmwq_filter_set_span(&f, 0, 400);
+	ok(f.ranges[0].start_ns == 0 && f.ranges[0].end_ns == 100, "25%% is 25%%/1");
+	is_int(scmwq_filter_set_time(&f, "10%/11"), -1, "a slice past 100%% refused");
+	is_int(scmwq_filter_set_time(&f, "20%-10%"), -1, "20%%-10%% refused");
+	is_int(scmwq_filter_set_time(&f, "+2,+1"), -1, "+2,+1 refused");
+	is_int(scmwq_filter_set_time(&f, "101%"), -1, "101%% refused");
+	is_int(scmwq_filter_set_time(&f, "10%,+1"), -1, "percent and seconds not mixed");
 }
 
 /* A call of pid 1000 "qseecom-a" from 100 s to 100.010 s with two sleeps. */
@@ -311,71 +355,71 @@ static void mkcall(struct scmwq_call_rec *c)
 
 static void test_match(void)
 {
-	struct scmwq_report_filter f;
+	struct scmwq_filter f;
 	struct scmwq_call_rec c;
 	bool keep[SCMWQ_CALL_SLEEPS];
 
 	mkcall(&c);
 	memset(&f, 0, sizeof(f));
-	ok(scmwq_report_match(&f, &c, keep) && keep[0] && keep[1], "no filter: call and sleeps");
+	ok(scmwq_filter_match_call(&f, &c, keep) && keep[0] && keep[1], "no filter: call and sleeps");
 
-	scmwq_report_add_pids(&f, "1001,1000");
-	ok(scmwq_report_match(&f, &c, NULL), "--pid 1001,1000 selects pid 1000");
+	scmwq_filter_add_pids(&f, "1001,1000");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "--pid 1001,1000 selects pid 1000");
 	memset(&f, 0, sizeof(f));
-	scmwq_report_add_pids(&f, "1002");
-	ok(!scmwq_report_match(&f, &c, NULL), "--pid 1002 does not (the waker is not the caller)");
-
-	memset(&f, 0, sizeof(f));
-	scmwq_report_add_comms(&f, "qseecom*");
-	ok(scmwq_report_match(&f, &c, NULL), "--comm 'qseecom*' (pattern)");
-	memset(&f, 0, sizeof(f));
-	scmwq_report_add_comms(&f, "qseecom");
-	ok(!scmwq_report_match(&f, &c, NULL), "--comm qseecom: whole name only");
+	scmwq_filter_add_pids(&f, "1002");
+	ok(!scmwq_filter_match_call(&f, &c, NULL), "--pid 1002 does not (the waker is not the caller)");
 
 	memset(&f, 0, sizeof(f));
-	scmwq_report_add_wq(&f, "3");
-	ok(scmwq_report_match(&f, &c, keep), "--wq-ctx 3 selects the call");
+	scmwq_filter_add_comms(&f, "qseecom*");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "--comm 'qseecom*' (pattern)");
+	memset(&f, 0, sizeof(f));
+	scmwq_filter_add_comms(&f, "qseecom");
+	ok(!scmwq_filter_match_call(&f, &c, NULL), "--comm qseecom: whole name only");
+
+	memset(&f, 0, sizeof(f));
+	scmwq_filter_add_wq(&f, "3");
+	ok(scmwq_filter_match_call(&f, &c, keep), "--wq-ctx 3 selects the call");
 	ok(!keep[0] && keep[1], "--wq-ctx 3 hides the sleep on wq_ctx 1");
 	memset(&f, 0, sizeof(f));
-	scmwq_report_add_wq(&f, "0");
-	ok(!scmwq_report_match(&f, &c, keep), "--wq-ctx 0: no sleep there");
+	scmwq_filter_add_wq(&f, "0");
+	ok(!scmwq_filter_match_call(&f, &c, keep), "--wq-ctx 0: no sleep there");
 
 	memset(&f, 0, sizeof(f));
-	scmwq_report_set_time(&f, "100.005,100.006");
-	ok(scmwq_report_match(&f, &c, NULL), "--time inside the call: it overlaps");
-	scmwq_report_set_time(&f, "100.011,");
-	ok(!scmwq_report_match(&f, &c, NULL), "--time after the call ended");
-	scmwq_report_set_time(&f, ",99.999");
-	ok(!scmwq_report_match(&f, &c, NULL), "--time before the call started");
-	scmwq_report_set_time(&f, ",100");
-	ok(scmwq_report_match(&f, &c, NULL), "--time ,100: ends where the call starts");
+	scmwq_filter_set_time(&f, "100.005,100.006");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "--time inside the call: it overlaps");
+	scmwq_filter_set_time(&f, "100.011,");
+	ok(!scmwq_filter_match_call(&f, &c, NULL), "--time after the call ended");
+	scmwq_filter_set_time(&f, ",99.999");
+	ok(!scmwq_filter_match_call(&f, &c, NULL), "--time before the call started");
+	scmwq_filter_set_time(&f, ",100");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "--time ,100: ends where the call starts");
 	c.done = false;
-	scmwq_report_set_time(&f, "500,");
-	ok(scmwq_report_match(&f, &c, NULL), "--time 500,: an open call overlaps anything later");
+	scmwq_filter_set_time(&f, "500,");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "--time 500,: an open call overlaps anything later");
 	mkcall(&c);
 
 	memset(&f, 0, sizeof(f));
 	f.min_wait_ns = 5000000;
-	ok(scmwq_report_match(&f, &c, NULL), "--min-wait 5ms: the 5 ms sleep counts (>=)");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "--min-wait 5ms: the 5 ms sleep counts (>=)");
 	f.min_wait_ns = 5000001;
-	ok(!scmwq_report_match(&f, &c, NULL), "--min-wait 5.000001ms: none waited that long");
+	ok(!scmwq_filter_match_call(&f, &c, NULL), "--min-wait 5.000001ms: none waited that long");
 	c.sleeps[0].wake_ns = 0;
-	ok(scmwq_report_match(&f, &c, NULL), "--min-wait: a sleep never woken counts");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "--min-wait: a sleep never woken counts");
 	mkcall(&c);
-	scmwq_report_add_wq(&f, "1");
+	scmwq_filter_add_wq(&f, "1");
 	f.min_wait_ns = 3000000;
-	ok(!scmwq_report_match(&f, &c, NULL), "--min-wait applies to the shown sleeps only");
+	ok(!scmwq_filter_match_call(&f, &c, NULL), "--min-wait applies to the shown sleeps only");
 
 	memset(&f, 0, sizeof(f));
-	scmwq_report_add_pids(&f, "1000");
-	scmwq_report_add_wq(&f, "1");
-	scmwq_report_set_time(&f, "100,101");
-	ok(scmwq_report_match(&f, &c, NULL), "all filters hold together");
+	scmwq_filter_add_pids(&f, "1000");
+	scmwq_filter_add_wq(&f, "1");
+	scmwq_filter_set_time(&f, "100,101");
+	ok(scmwq_filter_match_call(&f, &c, NULL), "all filters hold together");
 }
 
 static void test_match_finding(void)
 {
-	struct scmwq_report_filter f;
+	struct scmwq_filter f;
 	struct scmwq_finding fd;
 
 	memset(&fd, 0, sizeof(fd));
@@ -389,20 +433,20 @@ static void test_match_finding(void)
 	fd.named_pid[0] = 1002;
 
 	memset(&f, 0, sizeof(f));
-	ok(scmwq_report_match_finding(&f, &fd), "finding: no filter");
-	scmwq_report_add_pids(&f, "1002");
-	ok(scmwq_report_match_finding(&f, &fd), "finding: --pid of a named sleeper");
+	ok(scmwq_filter_match_finding(&f, &fd), "finding: no filter");
+	scmwq_filter_add_pids(&f, "1002");
+	ok(scmwq_filter_match_finding(&f, &fd), "finding: --pid of a named sleeper");
 	memset(&f, 0, sizeof(f));
-	scmwq_report_add_pids(&f, "1000");
-	ok(!scmwq_report_match_finding(&f, &fd), "finding: --pid of another thread");
+	scmwq_filter_add_pids(&f, "1000");
+	ok(!scmwq_filter_match_finding(&f, &fd), "finding: --pid of another thread");
 	memset(&f, 0, sizeof(f));
-	scmwq_report_add_wq(&f, "1");
-	ok(!scmwq_report_match_finding(&f, &fd), "finding: --wq-ctx of another queue");
+	scmwq_filter_add_wq(&f, "1");
+	ok(!scmwq_filter_match_finding(&f, &fd), "finding: --wq-ctx of another queue");
 	memset(&f, 0, sizeof(f));
-	scmwq_report_set_time(&f, "101,");
-	ok(!scmwq_report_match_finding(&f, &fd), "finding: before --time");
+	scmwq_filter_set_time(&f, "101,");
+	ok(!scmwq_filter_match_finding(&f, &fd), "finding: before --time");
 	fd.rule = SCMWQ_R_TRACE_NOTE;
-	ok(scmwq_report_match_finding(&f, &fd), "finding: trace notes always");
+	ok(scmwq_filter_match_finding(&f, &fd), "finding: trace notes always");
 }
 
 /* ------------------------------------------------------------------ writer */
@@ -471,6 +515,7 @@ int main(void)
 	test_hist_extremes();
 	test_services();
 	test_parsers();
+	test_filter_forms();
 	test_match();
 	test_match_finding();
 	test_writer();
