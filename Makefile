@@ -4,6 +4,9 @@
 #   make check           unit tests, CLI tests (BATS), corpus verdicts
 #   make check-sanitize  the same, built with ASan and UBSan
 #   make install PREFIX=/usr/local DESTDIR=
+#   make static          build-static/scmwq-trace: statically linked, stripped, for this machine
+#   make static ARCH=arm64  build-arm64/scmwq-trace, cross-built with aarch64-linux-gnu-gcc
+#                        against the Debian :arm64 packages (./setup.sh --arm64 installs them)
 #   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh,
 #                        record-bench.sh
 
@@ -17,21 +20,50 @@ CC       ?= cc
 BUILD    ?= build
 PKG_CONFIG ?= pkg-config
 
-# Each library we need and the Debian package that provides it.
-DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev libelf:libelf-dev \
+# `make static [ARCH=arm64]`: a sub-make with STATIC=1 builds only the binary, in its own
+# directory, linked with -static and stripped (a phone has none of our shared libraries).
+ARCH_NATIVE := $(shell uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/arm64/')
+ARCH     ?= $(ARCH_NATIVE)
+ifeq ($(ARCH),$(ARCH_NATIVE))
+STATIC_BUILD := build-static
+STATIC_ENV   :=
+else ifeq ($(ARCH),arm64)
+STATIC_BUILD := build-arm64
+CROSS_COMPILE ?= aarch64-linux-gnu-
+STATIC_ENV   := CC=$(CROSS_COMPILE)gcc AR=$(CROSS_COMPILE)ar \
+	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config" \
+	DEP_ARCH=:arm64
+else
+STATIC_BUILD := build-$(ARCH)
+STATIC_ENV   = $(error ARCH=$(ARCH): make static knows this machine's architecture and arm64)
+endif
+
+# Each library we need and the Debian package that provides it.  libtracecmd is for the tests
+# only (a cross-check of our trace.dat reader): the static binary does not need it.
+DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libelf:libelf-dev \
 	zlib:zlib1g-dev libzstd:libzstd-dev
-DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d))))))
+ifeq ($(STATIC),)
+DEPS += libtracecmd:libtracecmd-dev
+endif
+DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d)))$(DEP_ARCH))))
 ifneq ($(DEP_MISSING),)
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifeq ($(filter clean static,$(MAKECMDGOALS)),)
 $(error missing libraries; install them with: apt-get install pkg-config $(DEP_MISSING))
 endif
 endif
 
-# libtracecmd only in the tests (a cross-check of our trace.dat reader), not in the binary
 PKGS     := libtracefs libtraceevent libelf zlib libzstd
+ifeq ($(STATIC),)
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libtracecmd 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs libtracecmd 2>/dev/null)
+else
+# only what is used: sections the linker can drop, no debug information, stripped
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -ffunction-sections -fdata-sections
+DEP_LIBS   := $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
+OPT        := -O2
+LDFLAGS    += -static -s -Wl,--gc-sections
+endif
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter -Wno-format-nonliteral
@@ -107,6 +139,13 @@ bench: $(BIN) $(GEN_BIN)
 	BUILD=$(BUILD) bench/tdat-bench.sh || [ $$? -eq 77 ]
 	BUILD=$(BUILD) bench/record-bench.sh || [ $$? -eq 77 ]
 
+# The sub-make does the work so that CC, PKG_CONFIG and the flags are the target's throughout.
+static:
+	$(MAKE) BUILD=$(STATIC_BUILD) STATIC=1 $(STATIC_ENV) $(STATIC_BUILD)/scmwq-trace
+	@! readelf -dl $(STATIC_BUILD)/scmwq-trace | grep -qE 'NEEDED|INTERP' || \
+		{ echo "$(STATIC_BUILD)/scmwq-trace is not statically linked" >&2; exit 1; }
+	@echo "$(STATIC_BUILD)/scmwq-trace: $$(stat -c %s $(STATIC_BUILD)/scmwq-trace) bytes, static, stripped"
+
 install: $(BIN) completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
@@ -117,6 +156,6 @@ install: $(BIN) completions
 	install -m 644 completions/_scmwq-trace $(DESTDIR)$(ZSHCOMPDIR)/_scmwq-trace
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-static build-arm64
 
-.PHONY: all check check-sanitize bench install clean completions
+.PHONY: all check check-sanitize bench install clean completions static
