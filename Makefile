@@ -30,7 +30,7 @@ STATIC_ENV   :=
 else ifeq ($(ARCH),arm64)
 STATIC_BUILD := build-arm64
 CROSS_COMPILE ?= aarch64-linux-gnu-
-STATIC_ENV   := CC=$(CROSS_COMPILE)gcc AR=$(CROSS_COMPILE)ar \
+STATIC_ENV   := CC=$(CROSS_COMPILE)gcc AR=$(CROSS_COMPILE)ar STRIP=$(CROSS_COMPILE)strip \
 	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config" \
 	DEP_ARCH=:arm64
 else
@@ -58,11 +58,14 @@ DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libtracecmd 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs libtracecmd 2>/dev/null)
 else
-# only what is used: sections the linker can drop, no debug information, stripped
+# only what is used: sections the linker can drop, no debug information, stripped but for
+# the probe functions of lib/sim/probes.c (scm_*), which record --source=uprobe looks up
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -ffunction-sections -fdata-sections
 DEP_LIBS   := $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
 OPT        := -O2
-LDFLAGS    += -static -s -Wl,--gc-sections
+LDFLAGS    += -static -Wl,--gc-sections
+STRIP      ?= strip
+STRIP_BIN  = $(STRIP) --strip-all --wildcard --keep-symbol='scm_*' $@
 endif
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
@@ -106,6 +109,7 @@ $(LIB_A): $(LIB_OBJ)
 
 $(BIN): $(CMD_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIB_A) $(LDLIBS)
+	$(STRIP_BIN)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
