@@ -14,36 +14,6 @@
 
 #define HEAD_LEN 4096
 
-/*
- * trace.dat from a pipe: the trace.dat reader seeks, so spool it into an
- * unlinked temporary file first.
- */
-static int spool_stdin(const char *head, size_t head_len, struct scmwq_error *err)
-{
-	char tmpl[] = "/tmp/scmwq-stdin-XXXXXX";
-	char buf[65536];
-	ssize_t n;
-	int fd;
-
-	fd = mkstemp(tmpl);
-	if (fd < 0)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "<stdin>: cannot create a temporary file: %s",
-				       strerror(errno));
-	unlink(tmpl);
-	if (write(fd, head, head_len) != (ssize_t)head_len)
-		goto fail;
-	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
-		if (write(fd, buf, n) != n)
-			goto fail;
-	if (n < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		goto fail;
-	return fd;
-fail:
-	scmwq_error_set(err, SCMWQ_E_INTERNAL, "<stdin>: cannot spool trace.dat: %s", strerror(errno));
-	close(fd);
-	return -1;
-}
-
 struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, void *diag_arg,
 				       struct scmwq_error *err)
 {
@@ -112,7 +82,8 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 	    !memcmp(head, SCMWQ_TDAT_MAGIC, SCMWQ_TDAT_MAGIC_LEN)) {
 		src->fmt = SCMWQ_FMT_TRACE_DAT;
 		if (is_stdin) {
-			int tfd = spool_stdin(head, head_len, err);
+			/* trace.dat from a pipe: the reader seeks, so spool it to a file first */
+			int tfd = scmwq_spool(fd, head, head_len, "<stdin>", err);
 
 			close(fd);
 			if (tfd < 0)
