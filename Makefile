@@ -24,10 +24,12 @@ PKG_CONFIG ?= pkg-config
 # directory, linked with -static and stripped (a phone has none of our shared libraries).
 ARCH_NATIVE := $(shell uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/arm64/')
 ARCH     ?= $(ARCH_NATIVE)
-ifeq ($(ARCH),$(ARCH_NATIVE))
+# the kernel's and Debian's names alike: ARCH=aarch64 is arm64, x86_64 is amd64
+ARCH_DEB := $(subst x86_64,amd64,$(subst aarch64,arm64,$(ARCH)))
+ifeq ($(ARCH_DEB),$(ARCH_NATIVE))
 STATIC_BUILD := build-static
 STATIC_ENV   :=
-else ifeq ($(ARCH),arm64)
+else ifeq ($(ARCH_DEB),arm64)
 STATIC_BUILD := build-arm64
 CROSS_COMPILE ?= aarch64-linux-gnu-
 STATIC_ENV   := CC=$(CROSS_COMPILE)gcc AR=$(CROSS_COMPILE)ar STRIP=$(CROSS_COMPILE)strip \
