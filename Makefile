@@ -5,6 +5,9 @@
 #   make check-sanitize  the same, built with ASan and UBSan
 #   make install PREFIX=/usr/local DESTDIR=
 #   make uninstall PREFIX=/usr/local DESTDIR=   removes what install installed
+#   make static          build-static/scmwq-trace: statically linked, stripped, for this machine
+#   make static ARCH=arm64  build-arm64/scmwq-trace, cross-built with aarch64-linux-gnu-gcc
+#                        against the Debian :arm64 packages (./setup.sh --arm64 installs them)
 #   make bench           benchmarks: bench/replay-bench.sh, simulate-bench.sh, tdat-bench.sh,
 #                        record-bench.sh, timeline-perfetto-bench.sh, perfetto-bench.sh
 #   make fuzz FUZZ_TIME=N  each libFuzzer target tests/fuzz/fuzz_*.c for N seconds (clang,
@@ -22,21 +25,56 @@ CC       ?= cc
 BUILD    ?= build
 PKG_CONFIG ?= pkg-config
 
-# Each library we need and the Debian package that provides it.
-DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libtracecmd:libtracecmd-dev libelf:libelf-dev \
+# `make static [ARCH=arm64]`: a sub-make with STATIC=1 builds only the binary, in its own
+# directory, linked with -static and stripped (a phone has none of our shared libraries).
+ARCH_NATIVE := $(shell uname -m | sed -e 's/x86_64/amd64/' -e 's/aarch64/arm64/')
+ARCH     ?= $(ARCH_NATIVE)
+# the kernel's and Debian's names alike: ARCH=aarch64 is arm64, x86_64 is amd64
+ARCH_DEB := $(subst x86_64,amd64,$(subst aarch64,arm64,$(ARCH)))
+ifeq ($(ARCH_DEB),$(ARCH_NATIVE))
+STATIC_BUILD := build-static
+STATIC_ENV   :=
+else ifeq ($(ARCH_DEB),arm64)
+STATIC_BUILD := build-arm64
+CROSS_COMPILE ?= aarch64-linux-gnu-
+STATIC_ENV   := CC=$(CROSS_COMPILE)gcc AR=$(CROSS_COMPILE)ar STRIP=$(CROSS_COMPILE)strip \
+	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config" \
+	DEP_ARCH=:arm64
+else
+STATIC_BUILD := build-$(ARCH)
+STATIC_ENV   = $(error ARCH=$(ARCH): make static knows this machine's architecture and arm64)
+endif
+
+# Each library we need and the Debian package that provides it.  libtracecmd is for the tests
+# only (a cross-check of our trace.dat reader): the static binary does not need it.
+DEPS := libtraceevent:libtraceevent-dev libtracefs:libtracefs-dev libelf:libelf-dev \
 	zlib:zlib1g-dev libzstd:libzstd-dev liblzma:liblzma-dev
-DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d))))))
+ifeq ($(STATIC),)
+DEPS += libtracecmd:libtracecmd-dev
+endif
+DEP_MISSING := $(strip $(foreach d,$(DEPS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(d))) && echo y),,$(word 2,$(subst :, ,$(d)))$(DEP_ARCH))))
 ifneq ($(DEP_MISSING),)
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifeq ($(filter clean static,$(MAKECMDGOALS)),)
 $(error missing libraries; install them with: apt-get install pkg-config $(DEP_MISSING))
 endif
 endif
 
 # libtracecmd only in the tests (a cross-check of our trace.dat reader), not in the binary
 PKGS     := libtracefs libtraceevent libelf zlib libzstd liblzma
+ifeq ($(STATIC),)
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) libtracecmd 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell $(PKG_CONFIG) --libs libtracecmd 2>/dev/null)
+else
+# only what is used: sections the linker can drop, no debug information, stripped but for
+# the probe functions of lib/sim/probes.c (scm_*), which record --source=uprobe looks up
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -ffunction-sections -fdata-sections
+DEP_LIBS   := $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
+OPT        := -O2
+LDFLAGS    += -static -Wl,--gc-sections
+STRIP      ?= strip
+STRIP_BIN  = $(STRIP) --strip-all --wildcard --keep-symbol='scm_*' $@
+endif
 
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wno-unused-parameter -Wno-format-nonliteral
@@ -106,6 +144,7 @@ $(LIB_A): $(LIB_OBJ)
 
 $(BIN): $(CMD_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LIB_A) $(LDLIBS)
+	$(STRIP_BIN)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -159,6 +198,13 @@ bench: $(BIN) $(GEN_BIN)
 	BUILD=$(BUILD) bench/perfetto-bench.sh
 	BUILD=$(BUILD) bench/record-bench.sh || [ $$? -eq 77 ]
 
+# The sub-make does the work so that CC, PKG_CONFIG and the flags are the target's throughout.
+static:
+	$(MAKE) BUILD=$(STATIC_BUILD) STATIC=1 $(STATIC_ENV) $(STATIC_BUILD)/scmwq-trace
+	@! readelf -dl $(STATIC_BUILD)/scmwq-trace | grep -qE 'NEEDED|INTERP' || \
+		{ echo "$(STATIC_BUILD)/scmwq-trace is not statically linked" >&2; exit 1; }
+	@echo "$(STATIC_BUILD)/scmwq-trace: $$(stat -c %s $(STATIC_BUILD)/scmwq-trace) bytes, static, stripped"
+
 install: $(BIN) completions
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
@@ -176,6 +222,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/scmwq-trace $(DESTDIR)$(ZSHCOMPDIR)/_scmwq-trace
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-static build-arm64
 
-.PHONY: all check check-sanitize bench install uninstall clean completions fuzz fuzz-build FORCE
+.PHONY: all check check-sanitize bench install uninstall clean completions fuzz fuzz-build FORCE static

@@ -88,4 +88,26 @@ void scmwq_heap_fix_top(struct scmwq_heap *h);
 void *scmwq_heap_at(const struct scmwq_heap *h, size_t i);
 void scmwq_heap_free(struct scmwq_heap *h);
 
+/* ------------------------------------------------------------------ */
+/* Temporary files (tmpfile.c)                                         */
+
+/*
+ * The directory for temporary files: @env ($TMPDIR) when set and not empty, else @android
+ * when it is a directory (/data/local/tmp: Android has no /tmp), else /tmp.
+ */
+const char *scmwq_tmpdir_pick(const char *env, const char *android);
+/* scmwq_tmpdir_pick(getenv("TMPDIR"), "/data/local/tmp") */
+const char *scmwq_tmpdir(void);
+/*
+ * Copy @head (@head_len bytes already read) and the rest of @in to an unlinked file in
+ * scmwq_tmpdir(); its descriptor, at offset 0.  -1 with @err set (messages start with @name).
+ */
+int scmwq_spool(int in, const void *head, size_t head_len, const char *name,
+		struct scmwq_error *err);
+/* Reads up to @len bytes into @buf: the count, 0 at the end, -1 with @err set. */
+typedef ssize_t (*scmwq_spool_read_fn)(void *arg, void *buf, size_t len, struct scmwq_error *err);
+/* scmwq_spool() with the rest read through @rd(@arg, ...) (a decompressed stream, say). */
+int scmwq_spool_from(scmwq_spool_read_fn rd, void *arg, const void *head, size_t head_len,
+		     const char *name, struct scmwq_error *err);
+
 #endif /* SCMWQ_LIB_BASE_H */

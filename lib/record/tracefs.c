@@ -39,23 +39,49 @@ char *cap_tfile_read(const char *dir, const char *rel)
 }
 
 /*
- * tracefs mounted and writable.  libtracefs would mount it on its own; we
- * look first so as to change nothing and say what is missing.
+ * A permission error as root is not a missing privilege: on Android (and other SELinux
+ * systems) the policy denies it.  @path: the file that said EACCES.
+ */
+static int denied(const char *path, const char *what, struct scmwq_error *err)
+{
+	char *enforce = cap_tfile_read(getenv("SCMWQ_SELINUX") ? getenv("SCMWQ_SELINUX") :
+				       "/sys/fs/selinux", "enforce");
+	bool selinux = enforce && enforce[0] == '1';
+
+	free(enforce);
+	if (geteuid() == 0 && selinux)
+		return scmwq_error_set(err, SCMWQ_E_NOPERM,
+				       "%s: %s: denied by SELinux (enforcing): the policy does not "
+				       "let this domain use tracefs (on Android: adb root, or su from "
+				       "a rooted build; 'adb logcat | grep avc:' shows the denial)",
+				       path, what);
+	if (geteuid() == 0)
+		return scmwq_error_set(err, SCMWQ_E_NOPERM, "%s: %s: permission denied although "
+				       "root (a security module or a read-only mount?)", path, what);
+	return scmwq_error_set(err, SCMWQ_E_NOPERM,
+			       "%s: %s: permission denied: using tracefs needs root (run with "
+			       "sudo, or su on a device)", path, what);
+}
+
+/*
+ * tracefs mounted and writable: the first of /sys/kernel/tracing and /sys/kernel/debug/tracing
+ * (older kernels, many Android ones) that has instances/, or of $SCMWQ_TRACEFS instead, a list
+ * separated by ':' (tests, unusual mounts).  libtracefs would mount it on its own; we look
+ * first so as to change nothing and say what is missing.
  */
 int cap_find_tracefs(char *dir, size_t len, struct scmwq_error *err)
 {
-	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	const char *found = NULL;
-	char p[PATH_MAX];
+	const char *env = getenv("SCMWQ_TRACEFS");
+	char list[PATH_MAX], p[PATH_MAX], *save = NULL, *found = NULL;
 
-	for (size_t i = 0; i < ARRAY_SIZE(dirs) && !found; i++) {
-		snprintf(p, sizeof(p), "%s/instances", dirs[i]);
+	snprintf(list, sizeof(list), "%s",
+		 env && *env ? env : "/sys/kernel/tracing:/sys/kernel/debug/tracing");
+	for (char *d = strtok_r(list, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		snprintf(p, sizeof(p), "%s/instances", d);
 		if (access(p, F_OK) == 0)
-			found = dirs[i];
+			found = d;
 		else if (errno == EACCES)
-			return scmwq_error_set(err, SCMWQ_E_NOPERM,
-					       "%s: permission denied: using tracefs needs root "
-					       "(run with sudo)", dirs[i]);
+			return denied(d, "cannot look into it", err);
 	}
 	if (!found) {
 		if (geteuid() != 0)
@@ -64,15 +90,19 @@ int cap_find_tracefs(char *dir, size_t len, struct scmwq_error *err)
 					       "with sudo; tracefs is mounted with "
 					       "'mount -t tracefs nodev /sys/kernel/tracing'");
 		return scmwq_error_set(err, SCMWQ_E_NOPERM,
-				       "tracefs is not mounted: mount it with "
+				       "tracefs is not mounted (looked in %s): mount it with "
 				       "'mount -t tracefs nodev /sys/kernel/tracing' (the kernel "
-				       "needs CONFIG_FTRACE=y and CONFIG_TRACING=y)");
+				       "needs CONFIG_FTRACE=y and CONFIG_TRACING=y)",
+				       env && *env ? env : "/sys/kernel/tracing, /sys/kernel/debug/tracing");
 	}
 	snprintf(p, sizeof(p), "%s/instances", found);
-	if (access(p, W_OK) != 0)
+	if (access(p, W_OK) != 0) {
+		if (errno == EACCES)
+			return denied(p, "cannot create a tracefs instance", err);
 		return scmwq_error_set(err, SCMWQ_E_NOPERM,
 				       "%s: cannot create a tracefs instance (%s): record and "
 				       "monitor need root (run with sudo)", p, strerror(errno));
+	}
 	snprintf(dir, len, "%s", found);
 	return 0;
 }

@@ -18,41 +18,21 @@
 #define HEAD_LEN 4096
 #define HEAD_DETECT 64	/* read at least this much (or the whole input) to tell */
 
+/* The rest of a (possibly compressed) input, for scmwq_spool_from(). */
+static ssize_t instream_read(void *arg, void *buf, size_t len, struct scmwq_error *err)
+{
+	return scmwq_instream_read(arg, buf, len, err);
+}
+
 /*
  * trace.dat from a pipe or a compressed file: the trace.dat reader seeks, so
  * spool it (@head, then the rest of @in) into an unlinked temporary file
- * first.
+ * first (in $TMPDIR, /data/local/tmp or /tmp).
  */
 static int spool(const char *display, const char *head, size_t head_len, struct scmwq_instream *in,
 		 struct scmwq_error *err)
 {
-	char tmpl[] = "/tmp/scmwq-stdin-XXXXXX";
-	char buf[65536];
-	ssize_t n;
-	int fd;
-
-	fd = mkstemp(tmpl);
-	if (fd < 0)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot create a temporary file: %s",
-				       display, strerror(errno));
-	unlink(tmpl);
-	if (write(fd, head, head_len) != (ssize_t)head_len)
-		goto fail;
-	while ((n = scmwq_instream_read(in, buf, sizeof(buf), err)) > 0)
-		if (write(fd, buf, n) != n)
-			goto fail;
-	if (n < 0) {
-		close(fd);
-		return -1;
-	}
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		goto fail;
-	return fd;
-fail:
-	scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot spool trace.dat: %s", display,
-			strerror(errno));
-	close(fd);
-	return -1;
+	return scmwq_spool_from(instream_read, in, head, head_len, display, err);
 }
 
 struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, void *diag_arg,

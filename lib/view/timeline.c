@@ -364,53 +364,6 @@ static void on_finding(const struct scmwq_finding *f, void *arg)
 /* ------------------------------------------------------------------ */
 /* Standard input                                                      */
 
-/* Copy standard input to an unlinked temporary file; its descriptor. */
-static int spool_stdin(struct scmwq_error *err)
-{
-	const char *dir = getenv("TMPDIR");
-	char tmpl[4096], buf[65536];
-	ssize_t n;
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	snprintf(tmpl, sizeof(tmpl), "%s/scmwq-timeline-XXXXXX", dir);
-	fd = mkstemp(tmpl);
-	if (fd < 0)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL,
-				       "<stdin>: cannot create a temporary file in %s: %s", dir,
-				       strerror(errno));
-	unlink(tmpl);
-	for (;;) {
-		n = read(STDIN_FILENO, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(fd, buf + off, (size_t)(n - off));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				scmwq_error_set(err, SCMWQ_E_INTERNAL,
-						"<stdin>: cannot spool to a temporary file in %s: "
-						"%s",
-						dir, strerror(errno));
-				close(fd);
-				return -1;
-			}
-			off += w;
-		}
-	}
-	if (n < 0) {
-		scmwq_error_set(err, SCMWQ_E_NOINPUT, "<stdin>: cannot read: %s", strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 struct diag_fix {
 	const struct scmwq_timeline_opts *o;
 	bool spooled;
@@ -500,7 +453,7 @@ int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *opts,
 	}
 
 	if (is_stdin && (t.ops->two_pass || scmwq_filter_time_needs(&o->filter) != SCMWQ_TIME_ABS)) {
-		fd = spool_stdin(err);
+		fd = scmwq_spool(STDIN_FILENO, NULL, 0, "<stdin>", err);
 		if (fd < 0)
 			return -1;
 		snprintf(spath, sizeof(spath), "/dev/fd/%d", fd);

@@ -170,6 +170,21 @@ replay_matches_truth() {
 	replay_matches_truth "$d/t.dat" "$d/r.json" "$d/t.json"
 }
 
+# File offset (hex) of function $2 in ELF program $1, which a uprobe needs: its address (nm)
+# in the PT_LOAD segment holding it (readelf), minus the segment's address plus its file
+# offset.  The same as the address for a PIE, not for a static binary (make static).
+elf_file_offset() {
+	local addr type off vaddr paddr filesz
+	addr=$((16#$(nm "$1" | awk -v s="$2" '$3 == s { print $1 }')))
+	while read -r type off vaddr paddr filesz _; do
+		[[ $type == LOAD ]] || continue
+		if (( addr >= vaddr && addr < vaddr + filesz )); then
+			printf '%x\n' $((addr - vaddr + off))
+			return
+		fi
+	done < <(readelf -lW "$1")
+}
+
 @test "trace-cmd extract of the same uprobes set up by hand gives replay's verdicts" {
 	need_tracefs
 	command -v trace-cmd >/dev/null || skip "trace-cmd is not installed"
@@ -185,7 +200,7 @@ replay_matches_truth() {
 	[[ $(uname -m) == x86_64 ]] || skip "the hand-written uprobe arguments are x86-64's"
 	mkdir "$TRACEFS/instances/$inst"
 	for ev in "${!fields[@]}"; do
-		off=$(nm "$SCMWQ_BIN" | awk -v s="$ev" '$3 == s { print $1 }')
+		off=$(elf_file_offset "$SCMWQ_BIN" "$ev")
 		echo "p:$grp/$ev $SCMWQ_BIN:0x$off ${fields[$ev]}" >>"$TRACEFS/uprobe_events"
 		echo 1 >"$TRACEFS/instances/$inst/events/$grp/$ev/enable"
 	done
