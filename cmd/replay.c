@@ -149,6 +149,7 @@ struct run {
 	struct cmd_diag diag;
 	struct timespec last_progress;
 	bool progress_shown;
+	bool progress_started;	/* a line was printed for this file */
 	struct cmd_file_pos pos;
 };
 
@@ -158,9 +159,11 @@ static void progress_cb(uint64_t events, void *arg)
 	struct timespec now;
 	int pct;
 
+	/* the first line at once (a short replay would show none), then each second */
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec - r->last_progress.tv_sec < 1)
+	if (r->progress_started && now.tv_sec - r->last_progress.tv_sec < 1)
 		return;
+	r->progress_started = true;
 	r->last_progress = now;
 	pct = cmd_file_pos_percent(&r->pos);
 	if (pct >= 0)

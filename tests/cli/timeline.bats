@@ -256,11 +256,11 @@ sim_trace() {
 	assert_success
 	[[ $(grep -F '|' <<<"$output") == "$(grep -F '|' <<<"$want")" ]] ||
 		fail "stdin differs: $output"
-	# perfetto reads the trace once, yet takes a relative window from stdin
-	run --separate-stderr scmwq timeline -f perfetto --time=+0.0002,+0.0009 - <"$CV"
+	# chrome-json (as perfetto) reads the trace once, yet takes a relative window from stdin
+	run --separate-stderr scmwq timeline -f chrome-json --time=+0.0002,+0.0009 - <"$CV"
 	assert_success
 	[[ $(jq -c '[.traceEvents[] | select(.ph == "b") | .tid] | unique' <<<"$output") == "[1002]" ]] ||
-		fail "perfetto +S from stdin: $output"
+		fail "chrome-json +S from stdin: $output"
 }
 
 @test "--pid and --comm choose the lanes, --cpu and --wq-ctx the calls drawn" {
@@ -274,11 +274,11 @@ sim_trace() {
 	assert_line --regexp '^qseecom-b-1001 +\|'
 	refute_line --regexp '^hdcp-c'
 	# calls on CPU 2 (hdcp-c's): the others' lanes stay empty
-	run --separate-stderr scmwq timeline -f perfetto --cpu=2 "$CV"
+	run --separate-stderr scmwq timeline -f chrome-json --cpu=2 "$CV"
 	assert_success
 	[[ $(jq -c '[.traceEvents[] | select(.ph == "b") | .tid] | unique' <<<"$output") == "[1002]" ]] ||
 		fail "--cpu=2: $output"
-	run --separate-stderr scmwq timeline -f perfetto --wq-ctx=3 "$CV"
+	run --separate-stderr scmwq timeline -f chrome-json --wq-ctx=3 "$CV"
 	assert_success
 	[[ $(jq -c '[.traceEvents[] | select(.ph == "b") | .tid] | unique' <<<"$output") == "[1000,1001]" ]] ||
 		fail "--wq-ctx=3: $output"
