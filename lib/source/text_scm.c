@@ -504,7 +504,8 @@ static bool parse_scm_fields(struct scm_fields *f)
 		k = p;
 		if (next < known_order[f->tev].n) {
 			kf = &known_order[f->tev].f[next];
-			if (memcmp(p, kf->name, kf->len))
+			/* strncmp: the line may end before kf->len bytes */
+			if (strncmp(p, kf->name, kf->len))
 				kf = NULL;
 		}
 		if (kf) {

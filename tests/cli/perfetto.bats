@@ -151,12 +151,12 @@ EOF
 
 @test "compact_sched and sched protos give the text's timeline" {
 	local text
-	text=$(scmwq timeline --format=perfetto "$SCMWQ_TOP/tests/cli/fixtures/loss-then-sched.txt" |
+	text=$(scmwq timeline --format=chrome-json "$SCMWQ_TOP/tests/cli/fixtures/loss-then-sched.txt" |
 		grep -v '"otherData"')
-	run -0 bash -c "'$SCMWQ_BIN' timeline --format=perfetto '$T/loss-then-sched.dense.compact.pftrace' |
+	run -0 bash -c "'$SCMWQ_BIN' timeline --format=chrome-json '$T/loss-then-sched.dense.compact.pftrace' |
 		grep -v '\"otherData\"' | grep -v 'has no arguments'"
 	assert_equal "$output" "$text"
-	run -0 bash -c "'$SCMWQ_BIN' timeline --format=perfetto '$T/loss-then-sched.legacy.pftrace' |
+	run -0 bash -c "'$SCMWQ_BIN' timeline --format=chrome-json '$T/loss-then-sched.legacy.pftrace' |
 		grep -v '\"otherData\"' | grep -v 'has no arguments'"
 	assert_equal "$output" "$text"
 }

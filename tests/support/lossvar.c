@@ -444,13 +444,15 @@ static int write_tdat(const struct lv_trace *t, const struct lv_variant *v, cons
 	lv_iter_init(&it, t, v);
 	while (lv_iter_next(&it, &item)) {
 		struct scmwq_event lost = { .type = SCMWQ_EV_LOST };
-		const struct scmwq_event *ev = &t->ev[item.idx];
+		const struct scmwq_event *ev = &lost;
 
+		/* a loss item has no index into the events */
 		if (item.kind == LV_LOST) {
 			lost.cpu = item.cpu;
 			lost.pid = -1;
 			lost.lost_count = item.count;
-			ev = &lost;
+		} else {
+			ev = &t->ev[item.idx];
 		}
 		if (kdat_add(k, ev) < 0) {
 			kdat_close(k, NULL);
