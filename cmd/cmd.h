@@ -2,7 +2,9 @@
 /*
  * The command table: each subcommand is one file in cmd/ that exports a
  * struct scmwq_cmd.  Options are argp tables; the completion command
- * generates bash and zsh completion from those same tables.
+ * generates bash and zsh completion from those same tables.  What several
+ * subcommands share is in cmd/options*.c (option tables and parsing) and
+ * cmd/util_*.c (argp glue, suggestions, colour, progress, -j).
  */
 #ifndef SCMWQ_CMD_H
 #define SCMWQ_CMD_H
@@ -73,14 +75,14 @@ extern const struct cmd_values cmd_judge_values[];
 
 /*
  * The filters of replay, report and timeline (--cpu, --pid, --comm,
- * --wq-ctx, --time; cmd/filter.c) as an argp child after the model's:
+ * --wq-ctx, --time; cmd/options_filter.c) as an argp child after the model's:
  * state->child_inputs[1] = the command's struct scmwq_filter.
  */
 extern const struct argp cmd_filter_argp;
 extern const struct argp_child cmd_judge_filter_children[];
 
 /*
- * -j N (cmd/jobs.c): tasks 0..n-1 in forked children, at most N at a time;
+ * -j N (cmd/util_jobs.c): tasks 0..n-1 in forked children, at most N at a time;
  * their standard output and error are printed in task order, as if they
  * ran one after another.  @run does task i (in a child, or here when a
  * child cannot be had) and fills @result; @done gets, in task order, its
@@ -101,7 +103,7 @@ int cmd_jobs_run(const struct cmd_jobs *c, int ntasks, int jobs);
 int cmd_parse_duration(struct argp_state *state, const char *opt, const char *arg, uint64_t *ns);
 
 /*
- * argp_parse() for a subcommand (cmd/parse.c): also takes -h for --help, and
+ * argp_parse() for a subcommand (cmd/util_parse.c): also takes -h for --help, and
  * answers a mistyped long option with the nearest one ("did you mean").
  * Return: 0, or non-zero after a usage error has been printed.
  */
@@ -109,7 +111,7 @@ int cmd_argp_parse(const struct argp *argp, int argc, char **argv, unsigned flag
 
 /*
  * The word of @known (@n entries, NULL ones skipped) nearest to @word, if
- * it is close enough to be a typo of it (cmd/suggest.c); else NULL.
+ * it is close enough to be a typo of it (cmd/util_suggest.c); else NULL.
  */
 const char *cmd_suggest(const char *word, const char *const *known, size_t n);
 
@@ -188,7 +190,7 @@ void cmd_capture_end_command(struct cmd_capture *c);
 const char *cmd_capture_command_status(const struct cmd_capture *c, char *buf, size_t len);
 
 /*
- * --color=WHEN (cmd/color.c): auto (on a terminal, unless NO_COLOR is set or
+ * --color=WHEN (cmd/util_color.c): auto (on a terminal, unless NO_COLOR is set or
  * TERM=dumb), always, never.  Each colouring command has CMD_COLOR_OPTION in
  * its table and { "color", CMD_COLOR_VALUES } in its completion values.
  */
@@ -205,7 +207,7 @@ int cmd_color_parse(struct argp_state *state, const char *arg, enum cmd_color *c
 bool cmd_color_want(enum cmd_color c, FILE *out);
 
 /*
- * Progress through an input file (cmd/progress.c): init with the path
+ * Progress through an input file (cmd/util_progress.c): init with the path
  * given ("-": standard input) before the source reads it; percent is
  * 0-100, or -1 when not known (a pipe, a file read by mapping it).
  */
