@@ -102,6 +102,16 @@ enum text_ev {
 
 bool txt_parse_scm(const char *p, enum text_ev tev, const char *sys, size_t sys_len,
 		   struct scmwq_event *ev, const char **why);
+bool txt_parse_scm_general(const char *p, enum text_ev tev, const char *sys, size_t sys_len,
+			   struct scmwq_event *ev, const char **why);
+
+/*
+ * The same fields when printed exactly as the kernel prints them, in one
+ * pass (text_fast.c); false when not (then @ev must be cleared of what it
+ * wrote, and the general parser read the line): see txt_parse_scm().
+ */
+bool txt_fast_scm(const char *p, enum text_ev tev, struct scmwq_event *ev,
+		  enum scmwq_system *cue);
 
 /* ------------------------------------------------------------------ */
 /* Scheduler event fields (text_sched.c)                              */
