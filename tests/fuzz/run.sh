@@ -23,8 +23,9 @@ declare -A SEEDS=(
 	[text]="traces/*.txt tests/cli/fixtures/*.txt tests/cli/fixtures/*/*.txt"
 	[model]=""
 	[tdat]="traces/*.dat"
+	[textfields]=""
 )
-declare -A MAXLEN=([text]=32768 [model]=4096)
+declare -A MAXLEN=([text]=32768 [model]=4096 [textfields]=1024)
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
