@@ -14,6 +14,10 @@ static const char WHY_GRAMMAR[] = "expected TASK-PID [CPU] TIMESTAMP: EVENT: FIE
  */
 static bool parse_ts(const char *s, size_t len, uint64_t *ns)
 {
+	/* 10^(9 - digits) for the fraction's first digits */
+	static const uint32_t scale[10] = {
+		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+	};
 	const char *e = s + len, *p = s;
 	uint64_t sec = 0, frac = 0;
 	int fd = 0;
@@ -21,7 +25,8 @@ static bool parse_ts(const char *s, size_t len, uint64_t *ns)
 	if (!len || !txt_is_digit(*p))
 		return false;
 	while (p < e && txt_is_digit(*p)) {
-		if (sec > (UINT64_MAX - 9) / 10)
+		/* 19 digits cannot overflow; check beyond */
+		if (p - s >= 19 && sec > (UINT64_MAX - 9) / 10)
 			return false;
 		sec = sec * 10 + (*p++ - '0');
 	}
@@ -40,9 +45,9 @@ static bool parse_ts(const char *s, size_t len, uint64_t *ns)
 	}
 	if (p != e)
 		return false;
-	for (; fd < 9; fd++)
-		frac *= 10;
-	if (sec > (UINT64_MAX - frac) / 1000000000ULL)
+	frac *= scale[fd];
+	/* sec * 10^9 + frac within 64 bits: UINT64_MAX is 18446744073.709551615 s */
+	if (sec > 18446744073ULL || (sec == 18446744073ULL && frac > 709551615ULL))
 		return false;
 	*ns = sec * 1000000000ULL + frac;
 	return true;
@@ -86,8 +91,10 @@ static int find_event(const char *name, size_t len)
 	/* All our names start with "sc"; most other events do not. */
 	if (len < 12 || name[0] != 's' || name[1] != 'c')
 		return -1;
+	/* the last two letters tell the names of one length apart */
 	for (size_t i = 0; i < ARRAY_SIZE(events); i++)
-		if (events[i].len == len && !memcmp(events[i].name, name, len))
+		if (events[i].len == len && events[i].name[len - 1] == name[len - 1] &&
+		    events[i].name[len - 2] == name[len - 2] && !memcmp(events[i].name, name, len))
 			return (int)i;
 	return -1;
 }
@@ -325,6 +332,8 @@ static bool parse_fields(const struct event_name *name, struct scmwq_event *ev,
 	}
 }
 
+static const struct scmwq_event zero_event;
+
 enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line,
 				    struct scmwq_event *ev, const char **why,
 				    struct line_info *info)
@@ -348,7 +357,8 @@ enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line
 	if (!parse_event_name(body, info, &name))
 		return SCMWQ_LINE_SKIP;
 
-	memset(ev, 0, sizeof(*ev));
+	/* a copy of a zero event: vector stores, not the slow start of rep stos */
+	*ev = zero_event;
 	ev->type = events[name.ei].type;
 	ev->ts_ns = tmp.ts_ns;
 	ev->pid = tmp.pid;
