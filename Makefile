@@ -156,13 +156,13 @@ $(BUILD)/tests/%: tests/gen/%.c $(SUPPORT_OBJ) $(LIB_A)
 	$(CC) $(CFLAGS) -O1 -fno-inline -Itests/support $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) \
 		$(LIB_A) $(TEST_LIBS) $(LDLIBS)
 
-$(BUILD)/tests/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(SUPPORT_OBJ) $(LIB_A)
+$(BUILD)/tests/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/harness.h $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/support $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(SUPPORT_OBJ) \
 		$(LIB_A) $(LDLIBS)
 
 # The libFuzzer build of a target (only with CC=clang and -fsanitize=fuzzer-no-link: make fuzz)
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SUPPORT_OBJ) $(LIB_A)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/harness.h $(SUPPORT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/support -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(SUPPORT_OBJ) \
 		$(LIB_A) $(LDLIBS)

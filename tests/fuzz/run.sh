@@ -9,7 +9,8 @@
 # busy machine is not taken for a hang.
 #
 # Seeds of target NAME: tests/fuzz/regress/NAME/, then the files the table
-# below gives it (default: everything in traces/ and tests/cli/fixtures/).
+# below gives it (default: everything in traces/ and tests/cli/fixtures/);
+# perfetto's are tests/perfetto/*.textproto encoded by protoc.
 # The corpus grown goes to FUZZ_BUILD/corpus/NAME/ and is reused next time.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +25,7 @@ declare -A SEEDS=(
 	[model]=""
 	[tdat]="traces/*.dat"
 	[textfields]=""
+	[perfetto]=""
 )
 declare -A MAXLEN=([text]=32768 [model]=4096 [textfields]=1024)
 
@@ -50,6 +52,17 @@ for name in "${names[@]}"; do
 	for f in tests/fuzz/regress/"$name"/* ${SEEDS[$name]-traces/* tests/cli/fixtures/*}; do
 		[ -f "$f" ] && cp "$f" "$seeds/$(echo "${f#./}" | tr / _)"
 	done
+	# Perfetto seeds: the test traces of tests/perfetto/, encoded by protoc
+	if [ "$name" = perfetto ]; then
+		if command -v protoc >/dev/null; then
+			for f in tests/perfetto/*.textproto; do
+				protoc -Itests/perfetto --encode=perfetto.protos.Trace \
+					perfetto_subset.proto <"$f" >"$seeds/${f##*/}.pftrace" || exit 70
+			done
+		else
+			echo "run.sh: fuzz_perfetto without protoc (protobuf-compiler): no Perfetto seeds" >&2
+		fi
+	fi
 	args=(-max_total_time="$secs" -timeout=60 -rss_limit_mb=2048 -print_final_stats=1
 	      -artifact_prefix="$crashes/")
 	[ -n "${MAXLEN[$name]-}" ] && args+=(-max_len="${MAXLEN[$name]}")
