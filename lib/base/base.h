@@ -6,6 +6,8 @@
 #ifndef SCMWQ_LIB_BASE_H
 #define SCMWQ_LIB_BASE_H
 
+#include <stdio.h>
+
 #include <scmwq/base.h>
 #include <scmwq/event.h>
 
@@ -98,6 +100,10 @@ void scmwq_heap_free(struct scmwq_heap *h);
 const char *scmwq_tmpdir_pick(const char *env, const char *android);
 /* scmwq_tmpdir_pick(getenv("TMPDIR"), "/data/local/tmp") */
 const char *scmwq_tmpdir(void);
+/* A new unlinked file in scmwq_tmpdir(): its descriptor, or -1 with @err set (may be NULL). */
+int scmwq_tmpfd(const char *name, struct scmwq_error *err);
+/* The same as a stream open for reading and writing (tmpfile(3) where TMPDIR says), or NULL. */
+FILE *scmwq_tmpfile(void);
 /*
  * Copy @head (@head_len bytes already read) and the rest of @in to an unlinked file in
  * scmwq_tmpdir(); its descriptor, at offset 0.  -1 with @err set (messages start with @name).

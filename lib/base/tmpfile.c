@@ -45,12 +45,10 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int scmwq_spool_from(scmwq_spool_read_fn rd, void *arg, const void *head, size_t head_len,
-		     const char *name, struct scmwq_error *err)
+int scmwq_tmpfd(const char *name, struct scmwq_error *err)
 {
 	const char *dir = scmwq_tmpdir();
-	char tmpl[4096], buf[65536];
-	ssize_t n;
+	char tmpl[4096];
 	int fd;
 
 	snprintf(tmpl, sizeof(tmpl), "%s/scmwq-spool-XXXXXX", dir);
@@ -60,6 +58,33 @@ int scmwq_spool_from(scmwq_spool_read_fn rd, void *arg, const void *head, size_t
 				       "%s: cannot create a temporary file in %s: %s (set TMPDIR to "
 				       "a writable directory)", name, dir, strerror(errno));
 	unlink(tmpl);
+	return fd;
+}
+
+FILE *scmwq_tmpfile(void)
+{
+	int fd = scmwq_tmpfd("", NULL);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "w+");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+int scmwq_spool_from(scmwq_spool_read_fn rd, void *arg, const void *head, size_t head_len,
+		     const char *name, struct scmwq_error *err)
+{
+	const char *dir = scmwq_tmpdir();
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	fd = scmwq_tmpfd(name, err);
+	if (fd < 0)
+		return -1;
 	if (write_all(fd, head, head_len) < 0)
 		goto fail;
 	while ((n = rd(arg, buf, sizeof(buf), err)) > 0)

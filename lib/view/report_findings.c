@@ -31,7 +31,7 @@ void scmwq_report_finding(const struct scmwq_finding *f, void *arg)
 	if (!scmwq_filter_match_finding(&r->o.filter, f))
 		return;
 	if (!r->spool)
-		r->spool = tmpfile();
+		r->spool = scmwq_tmpfile();
 	if (!r->spool) {
 		r->oom = true;
 		return;

@@ -46,6 +46,7 @@ struct scmwq_report {
 	uint64_t calls_seen, calls_shown, sleeps_shown, json_calls;
 	struct groups by_wq, by_fn;
 	struct scmwq_heap rows;		/* rows held for --sort (report_sort.c) */
+	struct rpt_spill *spill;	/* and those written to disk */
 	uint64_t row_seq, rows_late;
 	bool oom;
 };
@@ -55,6 +56,8 @@ struct scmwq_report {
 
 /* Rows held at most in the default order (by start), about 200 bytes each. */
 #define RPT_HOLD_MAX	32768
+/* Rows held in memory in any other order before they go to disk as a sorted run. */
+#define RPT_SORT_MEM	16384
 
 /* A row shown: held until its turn, then written by its format's writer. */
 void rpt_rows_add(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep);

@@ -8,11 +8,16 @@
  *   settled_ns), so only the calls that end while an older one is still
  *   open are held, at most RPT_HOLD_MAX; past that the earliest goes out
  *   anyway and the report says how many rows came out of order;
- * - by any other key: every row shown is held to the end of the trace.
+ * - by any other key: every row shown waits for the end of the trace, in
+ *   memory up to RPT_SORT_MEM rows; past that each RPT_SORT_MEM rows are
+ *   written in order to a temporary file as a run, and the end merges the
+ *   runs (memory: a buffer and a row per run).
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "view/report_int.h"
 
@@ -22,6 +27,7 @@
 
 struct row {
 	const struct scmwq_report_sort *spec;
+	int run;			/* the spilled run it was read from (merge) */
 	uint64_t seq;			/* arrival: the last tie-break */
 	uint64_t start;			/* the call's start_ns */
 	bool keep[SCMWQ_CALL_SLEEPS];
@@ -183,15 +189,204 @@ static void row_out(struct scmwq_report *r, const struct scmwq_call_rec *c, cons
 	}
 }
 
-static void write_top(struct scmwq_report *r)
+static void write_row(struct scmwq_report *r, struct row *w)
 {
 	struct scmwq_call_rec c;
-	struct row *w;
 
-	scmwq_heap_pop(&r->rows, &w);
 	unpack(w, &c);
 	row_out(r, &c, w->keep);
 	free(w);
+}
+
+static void write_top(struct scmwq_report *r)
+{
+	struct row *w;
+
+	scmwq_heap_pop(&r->rows, &w);
+	write_row(r, w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows spilled to disk: sorted runs, merged at the end                 */
+
+#define SPILL_BUF	16384
+
+struct run_cursor {
+	uint64_t off, end;	/* what is left of the run in the file */
+	char *buf;
+	size_t len, pos;	/* bytes in @buf, the next one */
+};
+
+struct rpt_spill {
+	int fd;
+	FILE *w;		/* writing the runs */
+	uint64_t *start;	/* offset where each run begins; start[nruns] the end */
+	int nruns, cap;
+	struct run_cursor *cur;
+};
+
+static size_t row_size(int nsleeps)
+{
+	return sizeof(struct row) + (size_t)nsleeps * sizeof(((struct row *)0)->sleeps[0]);
+}
+
+/* Write the rows held, in order, as one more run.  False on failure. */
+static bool spill_run(struct scmwq_report *r)
+{
+	struct rpt_spill *sp = r->spill;
+
+	if (!sp) {
+		sp = calloc(1, sizeof(*sp));
+		if (!sp)
+			return false;
+		sp->fd = scmwq_tmpfd("report", NULL);
+		sp->w = sp->fd >= 0 ? fdopen(sp->fd, "w") : NULL;
+		r->spill = sp;
+		if (!sp->w)
+			return false;
+	}
+	if (sp->nruns + 2 > sp->cap) {
+		int cap = sp->cap ? sp->cap * 2 : 16;
+		uint64_t *v = realloc(sp->start, (size_t)cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		sp->start = v;
+		sp->cap = cap;
+	}
+	sp->start[sp->nruns] = (uint64_t)ftello(sp->w);
+	while (r->rows.n) {
+		struct row *w;
+
+		scmwq_heap_pop(&r->rows, &w);
+		if (fwrite(w, row_size(w->nsleeps), 1, sp->w) != 1) {
+			free(w);
+			return false;
+		}
+		free(w);
+	}
+	sp->nruns++;
+	sp->start[sp->nruns] = (uint64_t)ftello(sp->w);
+	return !ferror(sp->w);
+}
+
+/* @n bytes of run @c into @dst; false at its end or on a read error. */
+static bool cursor_read(int fd, struct run_cursor *c, void *dst, size_t n)
+{
+	char *d = dst;
+
+	while (n) {
+		size_t k;
+
+		if (c->pos == c->len) {
+			size_t want = c->end - c->off < SPILL_BUF ? c->end - c->off : SPILL_BUF;
+			ssize_t got;
+
+			if (!want)
+				return false;
+			do
+				got = pread(fd, c->buf, want, (off_t)c->off);
+			while (got < 0 && errno == EINTR);
+			if (got <= 0)
+				return false;
+			c->off += (uint64_t)got;
+			c->len = (size_t)got;
+			c->pos = 0;
+		}
+		k = c->len - c->pos < n ? c->len - c->pos : n;
+		memcpy(d, c->buf + c->pos, k);
+		c->pos += k;
+		d += k;
+		n -= k;
+	}
+	return true;
+}
+
+/* The next row of run @i, or NULL at its end (*@bad on a damaged spill). */
+static struct row *cursor_next(struct scmwq_report *r, int i, bool *bad)
+{
+	struct rpt_spill *sp = r->spill;
+	struct run_cursor *c = &sp->cur[i];
+	struct row head, *w;
+
+	if (c->off == c->end && c->pos == c->len)
+		return NULL;
+	if (!cursor_read(sp->fd, c, &head, sizeof(head)) || head.nsleeps < 0 ||
+	    head.nsleeps > SCMWQ_CALL_SLEEPS) {
+		*bad = true;
+		return NULL;
+	}
+	w = malloc(row_size(head.nsleeps));
+	if (!w) {
+		*bad = true;
+		return NULL;
+	}
+	*w = head;
+	if (!cursor_read(sp->fd, c, w->sleeps, row_size(head.nsleeps) - sizeof(head))) {
+		free(w);
+		*bad = true;
+		return NULL;
+	}
+	w->spec = &r->o.sort;
+	w->run = i;
+	return w;
+}
+
+/* All rows, from the runs on disk (the last one what memory held), in order. */
+static bool spill_merge(struct scmwq_report *r)
+{
+	struct rpt_spill *sp = r->spill;
+	bool bad = false;
+
+	if (!spill_run(r) || fflush(sp->w))
+		return false;
+	sp->cur = calloc((size_t)sp->nruns, sizeof(*sp->cur));
+	if (!sp->cur)
+		return false;
+	for (int i = 0; i < sp->nruns && !bad; i++) {
+		struct row *w;
+
+		sp->cur[i].off = sp->start[i];
+		sp->cur[i].end = sp->start[i + 1];
+		sp->cur[i].buf = malloc(SPILL_BUF);
+		if (!sp->cur[i].buf)
+			return false;
+		w = cursor_next(r, i, &bad);
+		if (w && scmwq_heap_push(&r->rows, &w) < 0) {
+			free(w);
+			return false;
+		}
+	}
+	while (r->rows.n && !bad) {
+		struct row *w, *next;
+
+		scmwq_heap_pop(&r->rows, &w);
+		next = cursor_next(r, w->run, &bad);
+		write_row(r, w);
+		if (next && scmwq_heap_push(&r->rows, &next) < 0) {
+			free(next);
+			return false;
+		}
+	}
+	return !bad;
+}
+
+static void spill_free(struct scmwq_report *r)
+{
+	struct rpt_spill *sp = r->spill;
+
+	if (!sp)
+		return;
+	if (sp->w)
+		fclose(sp->w);
+	else if (sp->fd >= 0)
+		close(sp->fd);
+	for (int i = 0; sp->cur && i < sp->nruns; i++)
+		free(sp->cur[i].buf);
+	free(sp->cur);
+	free(sp->start);
+	free(sp);
+	r->spill = NULL;
 }
 
 void rpt_rows_add(struct scmwq_report *r, const struct scmwq_call_rec *c, const bool *keep)
@@ -218,8 +413,11 @@ void rpt_rows_add(struct scmwq_report *r, const struct scmwq_call_rec *c, const 
 		r->oom = true;
 		return;
 	}
-	if (!streaming(&r->o.sort))
+	if (!streaming(&r->o.sort)) {
+		if (r->rows.n >= RPT_SORT_MEM && !spill_run(r))
+			r->oom = true;
 		return;
+	}
 	while (r->rows.n) {
 		struct row *top = *(struct row **)scmwq_heap_top(&r->rows);
 
@@ -235,8 +433,11 @@ void rpt_rows_add(struct scmwq_report *r, const struct scmwq_call_rec *c, const 
 
 void rpt_rows_flush(struct scmwq_report *r)
 {
+	if (r->spill && !spill_merge(r))
+		r->oom = true;
 	while (r->rows.n)
 		write_top(r);
+	spill_free(r);
 }
 
 void rpt_rows_reset(struct scmwq_report *r)
@@ -248,6 +449,7 @@ void rpt_rows_reset(struct scmwq_report *r)
 		free(w);
 	}
 	scmwq_heap_free(&r->rows);
+	spill_free(r);
 	r->rows.less = NULL;
 	r->row_seq = 0;
 	r->rows_late = 0;

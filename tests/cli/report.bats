@@ -403,6 +403,11 @@ print(len(rows))' <(scmwq report -f csv "$odd")
 	b=$(/usr/bin/time -f %M "$SCMWQ_BIN" report -f csv "$big" 2>&1 >/dev/null | tail -1)
 	echo "# csv: 100k events $a KB, 1M events $b KB" >&3
 	((b * 100 <= a * 120)) || fail "csv: peak RSS grew from $a KB (100k events) to $b KB (1M)"
+	# sorted by another key, the rows past 16384 wait on disk: memory stays flat too
+	a=$(/usr/bin/time -f %M "$SCMWQ_BIN" report --sort=-duration "$small" 2>&1 >/dev/null | tail -1)
+	b=$(/usr/bin/time -f %M "$SCMWQ_BIN" report --sort=-duration "$big" 2>&1 >/dev/null | tail -1)
+	echo "# --sort=-duration: 100k events $a KB, 1M events $b KB" >&3
+	((b * 100 <= a * 120)) || fail "--sort: peak RSS grew from $a KB (100k events) to $b KB (1M)"
 	# and the summary of 1M events is approximate, as the man page says
 	run jq -e '.summary.by_wq_ctx[0].wait_ns.exact == false' \
 		< <("$SCMWQ_BIN" report -s -f json "$big")
@@ -472,6 +477,31 @@ print(len(rows))' <(scmwq report -f csv "$odd")
 	assert_failure 64
 	[[ -z $output ]] || fail "stdout: $output"
 	[[ $stderr == *"standard input"* ]] || fail "stderr: $stderr"
+}
+
+# Past 16384 rows, --sort writes sorted runs to a temporary file and merges
+# them: the rows must be those of the default order, each once, in the
+# order coreutils' sort gives them.
+@test "--sort over more rows than memory holds: the same rows, sorted, and no file left" {
+	[[ -x $SCMWQ_BUILD/tests/scmwq-bench-gen ]] || skip "no scmwq-bench-gen: make"
+	local t=$BATS_TEST_TMPDIR/big.txt tmp=$BATS_TEST_TMPDIR/tmp
+	mkdir "$tmp"
+	# about 43k calls: three runs on disk
+	"$SCMWQ_BUILD/tests/scmwq-bench-gen" 300000 >"$t"
+	TMPDIR=$tmp scmwq report -f csv "$t" >"$BATS_TEST_TMPDIR/start.csv"
+	TMPDIR=$tmp scmwq report -f csv --sort=-duration,pid "$t" >"$BATS_TEST_TMPDIR/dur.csv"
+	(($(wc -l <"$BATS_TEST_TMPDIR/start.csv") > 40000)) || fail "too few rows to spill"
+	# the same rows
+	diff <(tail -n +2 "$BATS_TEST_TMPDIR/start.csv" | sort) \
+		<(tail -n +2 "$BATS_TEST_TMPDIR/dur.csv" | sort) || fail "rows differ from the default order's"
+	# in order: duration (column 8) descending, then pid (column 2)
+	local d
+	d=$(head -1 "$BATS_TEST_TMPDIR/dur.csv" | cut -d, -f2,8)
+	[[ $d == pid,duration* ]] || fail "columns are not what this test reads: $d"
+	tail -n +2 "$BATS_TEST_TMPDIR/dur.csv" | awk -F, '{ print $8 "," $2 }' |
+		sort -c -t, -k1,1gr -k2,2n || fail "not sorted by -duration,pid"
+	# nothing left in TMPDIR
+	[[ -z $(ls -A "$tmp") ]] || fail "left in TMPDIR: $(ls -A "$tmp")"
 }
 
 @test "rows in the order the calls started; --sort orders them by other keys" {
