@@ -60,10 +60,9 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
  * @diag_arg: passed to @diag
  * @err: filled on failure
  *
- * scmwq_source_open(), but standard input that cannot seek (a pipe) is
- * first copied to an unlinked temporary file, so that
- * scmwq_source_rewind() can read it again.  A file is opened once either
- * way.
+ * scmwq_source_open(), but standard input is first copied to an unlinked
+ * temporary file, so that scmwq_source_rewind() can read it again.  A
+ * file is opened once either way.
  *
  * Return: as scmwq_source_open(); also SCMWQ_E_INTERNAL when the
  * temporary file cannot be written.

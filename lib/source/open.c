@@ -58,9 +58,11 @@ static void keep_rewind(struct scmwq_source *src, int fd)
 /*
  * Tell the container of the content on @fd (owned from here on, closed on
  * failure too) and open its reader.  @at: where @fd's content starts, or -1
- * when it cannot seek (a pipe).
+ * when it cannot seek (a pipe).  @copy: a trace.dat is to be copied to a
+ * temporary file even if @fd can seek (standard input not copied yet).
  */
-static int source_start(struct scmwq_source *src, int fd, off_t at, struct scmwq_error *err)
+static int source_start(struct scmwq_source *src, int fd, off_t at, bool copy,
+			struct scmwq_error *err)
 {
 	char head[HEAD_LEN];
 	size_t head_len = 0;
@@ -90,7 +92,7 @@ static int source_start(struct scmwq_source *src, int fd, off_t at, struct scmwq
 	    !memcmp(head, SCMWQ_TDAT_MAGIC, SCMWQ_TDAT_MAGIC_LEN)) {
 		src->fmt = SCMWQ_FMT_TRACE_DAT;
 		/* the reader seeks from offset 0: a pipe or a compressed file spooled */
-		if (at != 0 || scmwq_instream_compression(in)) {
+		if (copy || at != 0 || scmwq_instream_compression(in)) {
 			fd = spool(src->display, head, head_len, in, err);
 			scmwq_instream_free(in);
 			if (fd < 0)
@@ -182,8 +184,8 @@ static struct scmwq_source *source_open(const char *path, bool rewindable, scmwq
 		goto fail;
 	}
 	at = lseek(fd, 0, SEEK_CUR);
-	if (at < 0 && rewindable) {
-		/* a pipe: read once into an unlinked file that can seek */
+	if (is_stdin && rewindable) {
+		/* read once into an unlinked file that can seek */
 		int sfd = scmwq_spool(fd, NULL, 0, src->display, err);
 
 		close(fd);
@@ -191,10 +193,11 @@ static struct scmwq_source *source_open(const char *path, bool rewindable, scmwq
 			goto fail;
 		fd = sfd;
 		at = 0;
+		is_stdin = false;	/* copied already */
 	}
 	if (at >= 0)
 		keep_rewind(src, fd);
-	if (source_start(src, fd, at, err) < 0)
+	if (source_start(src, fd, at, is_stdin, err) < 0)
 		goto fail;
 	return src;
 fail:
@@ -250,7 +253,7 @@ int scmwq_source_rewind(struct scmwq_source *src, struct scmwq_error *err)
 	src->lost = 0;
 	src->cpus = 0;
 	src->losses_in_order = false;
-	if (source_start(src, fd, src->rewind_at, err) < 0) {
+	if (source_start(src, fd, src->rewind_at, false, err) < 0) {
 		src->ops = &dead_ops;
 		src->priv = NULL;
 		return -1;
