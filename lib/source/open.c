@@ -238,8 +238,8 @@ int scmwq_source_rewind(struct scmwq_source *src, struct scmwq_error *err)
 		return scmwq_error_set(err, SCMWQ_E_USAGE, "%s: cannot read a pipe twice: give the "
 				       "trace as a file", src->display);
 	if (lseek(src->rewind_fd, src->rewind_at, SEEK_SET) < 0)
-		return scmwq_error_set(err, SCMWQ_E_NOINPUT, "%s: cannot seek back to the start: %s",
-				       src->display, strerror(errno));
+		return scmwq_error_set(err, SCMWQ_E_NOINPUT, "%s: cannot seek back to the start: "
+				       "%s", src->display, strerror(errno));
 	fd = fcntl(src->rewind_fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot read again: %s",
