@@ -440,16 +440,21 @@ $(grep -F "$(basename "$f")" "$T/opens")"
 	done
 }
 
-@test "ascii and svg read a piped standard input into one temporary file, opened once" {
+@test "ascii and svg read standard input into one temporary file, opened once" {
 	command -v strace >/dev/null || skip "no strace: apt-get install strace"
 	local f fmt n
 	once_inputs
 	for f in "${inputs[@]}"; do
 		for fmt in ascii svg; do
-			cat "$f" | traced -f "$fmt" --time=10%-90% -
+			if [[ $fmt == ascii ]]; then
+				cat "$f" | traced -f "$fmt" --time=10%-90% -
+			else
+				traced -f "$fmt" --time=10%-90% - <"$f"
+			fi
 			# no /dev/fd/N or /proc/self/fd/N: standard input is not opened again
 			! grep -E '"/(dev|proc/self)/fd/' "$T/opens" ||
 				fail "timeline -f $fmt - <$f opened a descriptor again"
+			[[ $(opens_of "$(basename "$f")") == 0 ]] || fail "$f opened by its name"
 			n=$(opens_of "scmwq-spool-[A-Za-z0-9]*")
 			# a compressed trace.dat or Perfetto trace is decompressed into a second one
 			case $f in
