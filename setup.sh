@@ -26,7 +26,7 @@ sudo=
 pkgs=(build-essential pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev zlib1g-dev
       libzstd-dev trace-cmd bats bats-assert bats-support jq groff-base man-db mandoc time zsh
       libxml2-utils librsvg2-bin libelf-dev perl bash-completion tmux dpkg-dev debhelper lintian
-      fakeroot protobuf-compiler clang liblzma-dev gzip zstd xz-utils)
+      fakeroot protobuf-compiler clang liblzma-dev gzip zstd xz-utils strace)
 # The device binary: a cross compiler, the static libraries of the Makefile's PKGS for arm64
 # (multiarch), and qemu to run it here (tests/static.tap.sh).
 if [ -n "$arm64" ]; then

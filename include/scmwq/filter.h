@@ -12,6 +12,7 @@
 #define SCMWQ_FILTER_H
 
 #include <scmwq/calls.h>
+#include <scmwq/source.h>
 
 #define SCMWQ_FILTER_MAX_PIDS	64
 #define SCMWQ_FILTER_MAX_COMMS	16
@@ -182,6 +183,17 @@ void scmwq_filter_set_span(struct scmwq_filter *f, uint64_t first_ns, uint64_t l
  */
 int scmwq_trace_span(const char *path, uint64_t *first_ns, uint64_t *last_ns,
 		     struct scmwq_error *err);
+/**
+ * scmwq_source_span() - scmwq_trace_span() of a source already open
+ * @src: the source, read from where it is to its end
+ * @first_ns: set to the first event's time
+ * @last_ns: set to the latest event's time
+ *
+ * For a caller that reads the trace again after (scmwq_source_rewind()):
+ * the file is opened once.  A read error ends the span where it is: it
+ * shows again when the trace is read again.
+ */
+void scmwq_source_span(struct scmwq_source *src, uint64_t *first_ns, uint64_t *last_ns);
 /**
  * scmwq_filter_prepare() - resolve --time before a trace is read
  * @f: the filter

@@ -54,6 +54,45 @@ struct scmwq_source *scmwq_source_open(const char *path, scmwq_diag_fn diag, voi
 				       struct scmwq_error *err);
 
 /**
+ * scmwq_source_open_rewindable() - open a trace file to read more than once
+ * @path: file name, or "-"
+ * @diag: called for each malformed line or garbled record (may be NULL)
+ * @diag_arg: passed to @diag
+ * @err: filled on failure
+ *
+ * scmwq_source_open(), but standard input is first copied to an unlinked
+ * temporary file, so that scmwq_source_rewind() can read it again.  A
+ * file is opened once either way.
+ *
+ * Return: as scmwq_source_open(); also SCMWQ_E_INTERNAL when the
+ * temporary file cannot be written.
+ */
+struct scmwq_source *scmwq_source_open_rewindable(const char *path, scmwq_diag_fn diag,
+						  void *diag_arg, struct scmwq_error *err);
+
+/**
+ * scmwq_source_rewind() - go back to the start of the trace
+ * @src: the source
+ * @err: set on failure
+ *
+ * The next scmwq_source_next() gives the trace's first event again, and
+ * every event after it as the first reading gave them: the reader starts
+ * afresh on the same content, without opening the file again (a
+ * compressed text is decompressed again; a compressed or piped trace.dat
+ * or Perfetto trace is read from the temporary file it was copied to).
+ * The counts (scmwq_source_malformed(), scmwq_source_lost()) and what the
+ * source learnt while reading (scmwq_source_system(), scmwq_source_cpus())
+ * start again too; the diag callback stays.
+ *
+ * Return: 0, or -1 with @err set: SCMWQ_E_USAGE when the source reads a
+ * pipe it did not copy (scmwq_source_open() of "-": use
+ * scmwq_source_open_rewindable()), SCMWQ_E_NOINPUT when the file cannot
+ * seek, SCMWQ_E_DATA or SCMWQ_E_INTERNAL as scmwq_source_open().  After a
+ * failure scmwq_source_next() fails; only scmwq_source_free() is of use.
+ */
+int scmwq_source_rewind(struct scmwq_source *src, struct scmwq_error *err);
+
+/**
  * scmwq_source_next() - read the next event
  * @src: the source
  * @ev: filled when 1 is returned, every field (those the event does not

@@ -77,6 +77,8 @@ void scmwq_source_free(struct scmwq_source *src)
 		return;
 	if (src->ops && src->ops->free)
 		src->ops->free(src);
+	if (src->rewind_fd >= 0)
+		close(src->rewind_fd);
 	free(src->path);
 	free(src);
 }

@@ -6,6 +6,8 @@
 #ifndef SCMWQ_LIB_SOURCE_H
 #define SCMWQ_LIB_SOURCE_H
 
+#include <sys/types.h>
+
 #include <scmwq/source.h>
 
 #include "base/base.h"
@@ -30,6 +32,8 @@ struct scmwq_source {
 	scmwq_diag_fn diag;
 	void *diag_arg;
 	void *priv;			/* the backend's state */
+	int rewind_fd;			/* the content from rewind_at; -1: a pipe */
+	off_t rewind_at;		/* (scmwq_source_rewind()) */
 };
 
 /* Report one malformed line through the diag callback and count it. */

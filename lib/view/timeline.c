@@ -9,15 +9,14 @@
  *
  * The ascii and SVG writers need the lanes and the time range before they
  * draw, so the trace is read twice: a cheap first pass over the events
- * (threads, first and last timestamp), then the model.  The Perfetto and
+ * (threads, first and last timestamp), then the model.  The file is opened
+ * once and rewound for the second pass (scmwq_source_rewind(); standard
+ * input is copied to a temporary file to be read again).  The Perfetto and
  * JSON writers need neither and read it once.  Nothing here keeps
  * a call once it is handed on: memory grows with the threads, not the calls.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "view/timeline.h"
 
@@ -197,18 +196,14 @@ static int make_lanes(struct tl *t, struct scmwq_error *err)
 	return 0;
 }
 
-static int scan(struct tl *t, const char *path, struct scmwq_error *err)
+static int scan(struct tl *t, struct scmwq_source *src, struct scmwq_error *err)
 {
 	const struct scmwq_timeline_opts *o = t->o;
-	struct scmwq_source *src;
 	struct scmwq_error rerr;
 	struct scmwq_event ev;
 	bool crossed = !o->has_from, any = false;
 	int rc;
 
-	src = scmwq_source_open(path, NULL, NULL, err);
-	if (!src)
-		return -1;
 	for (;;) {
 		struct tl_thread *th;
 
@@ -225,10 +220,8 @@ static int scan(struct tl *t, const char *path, struct scmwq_error *err)
 			mark_in_call(t);
 		}
 		th = tl_thread_get(&t->threads, ev.pid);
-		if (!th) {
-			scmwq_source_free(src);
+		if (!th)
 			return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-		}
 		if (ev.comm[0])
 			memcpy(th->comm, ev.comm, sizeof(th->comm));
 		if (!th->events++)
@@ -250,7 +243,6 @@ static int scan(struct tl *t, const char *path, struct scmwq_error *err)
 	}
 	if (!crossed)
 		mark_in_call(t);
-	scmwq_source_free(src);
 
 	t->empty = !any;
 	t->t0 = o->has_from ? o->from_ns : t->first_ts;
@@ -362,38 +354,29 @@ static void on_finding(const struct scmwq_finding *f, void *arg)
 }
 
 /* ------------------------------------------------------------------ */
-/* Standard input                                                      */
+/* Reading the trace more than once                                    */
 
-struct diag_fix {
+/* Malformed lines are told in the pass that draws, not in those before. */
+struct diag_gate {
 	const struct scmwq_timeline_opts *o;
-	bool spooled;
+	bool quiet;
 };
 
 static void diag_cb(const char *path, uint64_t line, const char *what, void *arg)
 {
-	struct diag_fix *d = arg;
+	struct diag_gate *d = arg;
 
-	if (d->o->diag)
-		d->o->diag(d->spooled ? "<stdin>" : path, line, what, d->o->diag_arg);
-}
-
-/* Messages about the spooled file name standard input. */
-static void fix_msg(struct scmwq_error *err, const char *spath)
-{
-	size_t n = strlen(spath);
-	char tmp[sizeof(err->msg)];
-
-	if (strncmp(err->msg, spath, n))
-		return;
-	snprintf(tmp, sizeof(tmp), "<stdin>%s", err->msg + n);
-	memcpy(err->msg, tmp, sizeof(err->msg));
+	if (!d->quiet && d->o->diag)
+		d->o->diag(path, line, what, d->o->diag_arg);
 }
 
 /*
  * --time in the filter, one window, onto the trace's clock: from the
- * trace's first event (+S) or its span (percent), read once more for them.
+ * trace's first event (+S) or its span (percent), read once more for them
+ * (@src is rewound after).
  */
-static int resolve_time(struct scmwq_timeline_opts *o, const char *path, struct scmwq_error *err)
+static int resolve_time(struct scmwq_timeline_opts *o, struct scmwq_source *src,
+			struct scmwq_error *err)
 {
 	const struct scmwq_time_range *r = &o->filter.ranges[0];
 	uint64_t first, last;
@@ -405,7 +388,8 @@ static int resolve_time(struct scmwq_timeline_opts *o, const char *path, struct 
 				       "--time: a timeline draws one window, not %d",
 				       o->filter.n_ranges);
 	if (scmwq_filter_time_needs(&o->filter) != SCMWQ_TIME_ABS) {
-		if (scmwq_trace_span(path, &first, &last, err) < 0)
+		scmwq_source_span(src, &first, &last);
+		if (scmwq_source_rewind(src, err) < 0)
 			return -1;
 		scmwq_filter_set_span(&o->filter, first, last);
 	}
@@ -425,11 +409,9 @@ int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *opts,
 	struct tl t = { .threads = SCMWQ_PIDMAP_OF(struct tl_thread) };
 	struct scmwq_replay_opts ro = { 0 };
 	struct scmwq_source *src = NULL;
-	struct diag_fix dfix = { .o = o };
-	bool is_stdin = !strcmp(path, "-"), failed = false;
-	char spath[64] = "";
-	const char *use = path;
-	int fd = -1, ret = -1;
+	struct diag_gate gate = { .o = o, .quiet = true };
+	bool is_stdin = !strcmp(path, "-"), failed = false, again;
+	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->driver = o->driver;
@@ -452,21 +434,19 @@ int scmwq_timeline(const char *path, const struct scmwq_timeline_opts *opts,
 		t.ops = &tl_ascii_ops;
 	}
 
-	if (is_stdin && (t.ops->two_pass || scmwq_filter_time_needs(&o->filter) != SCMWQ_TIME_ABS)) {
-		fd = scmwq_spool(STDIN_FILENO, NULL, 0, "<stdin>", err);
-		if (fd < 0)
-			return -1;
-		snprintf(spath, sizeof(spath), "/dev/fd/%d", fd);
-		use = spath;
-		dfix.spooled = true;
-	}
-	if (resolve_time(o, use, err) < 0)
-		goto out;
-	if (t.ops->two_pass && scan(&t, use, err) < 0)
-		goto out;
-	src = scmwq_source_open(use, diag_cb, &dfix, err);
+	/* opened once, read again from its start for each pass before the last */
+	again = t.ops->two_pass || scmwq_filter_time_needs(&o->filter) != SCMWQ_TIME_ABS;
+	if (again)
+		src = scmwq_source_open_rewindable(path, diag_cb, &gate, err);
+	else
+		src = scmwq_source_open(path, diag_cb, &gate, err);
 	if (!src)
 		goto out;
+	if (resolve_time(o, src, err) < 0)
+		goto out;
+	if (t.ops->two_pass && (scan(&t, src, err) < 0 || scmwq_source_rewind(src, err) < 0))
+		goto out;
+	gate.quiet = false;
 	if (t.ops->begin(&t, err) < 0)
 		goto out;
 
@@ -494,10 +474,6 @@ out:
 	if (t.ops->free)
 		t.ops->free(&t);
 	scmwq_source_free(src);
-	if (spath[0] && ret < 0)
-		fix_msg(err, spath);
-	if (fd >= 0)
-		close(fd);
 	threads_free(&t.threads);
 	free(t.lanes);
 	return ret;

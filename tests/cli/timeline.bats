@@ -392,6 +392,79 @@ sim_trace() {
 	diff "$BATS_TEST_TMPDIR/a.svg" "$BATS_TEST_TMPDIR/b.svg"
 }
 
+# ------------------------------------------------------------------ each file opened once
+
+# Run timeline "$@" under strace; its opens go to $BATS_TEST_TMPDIR/opens.
+traced() {
+	strace -f -qq -e trace=open,openat,openat2,creat -o "$BATS_TEST_TMPDIR/opens" \
+		"$SCMWQ_BIN" timeline "$@" >/dev/null || fail "timeline $* failed"
+}
+
+# How many of the traced opens name a path ending in $1.
+opens_of() {
+	grep -c -- "\"[^\"]*$1\"" "$BATS_TEST_TMPDIR/opens" || true
+}
+
+# A trace.dat zstd-compressed inside (trace-cmd convert --compression zstd, by
+# tests/gen/make-corpus.sh), and whole files compressed or encoded, in $T.
+once_inputs() {
+	T=$BATS_TEST_TMPDIR
+	gzip -c "$CV" >"$T/cv.txt.gz"
+	zstd -q -c "$CVDAT" >"$T/cv.dat.zst"
+	xz -c "$CVDAT" >"$T/cv.dat.xz"
+	inputs=("$CV" "$CVDAT" "$TRACES/clean-vendor.zstd.dat" "$TRACES/clean-vendor.v6.dat"
+		"$T/cv.txt.gz" "$T/cv.dat.zst" "$T/cv.dat.xz")
+	if command -v protoc >/dev/null; then
+		protoc -I"$SCMWQ_TOP/tests/perfetto" --encode=perfetto.protos.Trace \
+			perfetto_subset.proto <"$SCMWQ_TOP/tests/perfetto/lost-wakeup.scm.legacy.textproto" \
+			>"$T/lw.pftrace"
+		gzip -c "$T/lw.pftrace" >"$T/lw.pftrace.gz"
+		inputs+=("$T/lw.pftrace" "$T/lw.pftrace.gz")
+	fi
+}
+
+@test "ascii and svg open the trace file once, whatever its format, with --time too" {
+	command -v strace >/dev/null || skip "no strace: apt-get install strace"
+	command -v protoc >/dev/null || echo "# no protoc: Perfetto inputs left out" >&3
+	local f fmt args
+	once_inputs
+	for f in "${inputs[@]}"; do
+		for args in "-f ascii" "-f svg" "-f svg --time=10%-90%" "-f ascii --time=+0.0005" \
+			"-f perfetto --time=+0.0005"; do
+			# shellcheck disable=SC2086
+			traced $args "$f"
+			[[ $(opens_of "$(basename "$f")") == 1 ]] ||
+				fail "timeline $args $f opened it $(opens_of "$(basename "$f")") times:
+$(grep -F "$(basename "$f")" "$T/opens")"
+		done
+	done
+}
+
+@test "ascii and svg read standard input into one temporary file, opened once" {
+	command -v strace >/dev/null || skip "no strace: apt-get install strace"
+	local f fmt n
+	once_inputs
+	for f in "${inputs[@]}"; do
+		for fmt in ascii svg; do
+			if [[ $fmt == ascii ]]; then
+				cat "$f" | traced -f "$fmt" --time=10%-90% -
+			else
+				traced -f "$fmt" --time=10%-90% - <"$f"
+			fi
+			# no /dev/fd/N or /proc/self/fd/N: standard input is not opened again
+			! grep -E '"/(dev|proc/self)/fd/' "$T/opens" ||
+				fail "timeline -f $fmt - <$f opened a descriptor again"
+			[[ $(opens_of "$(basename "$f")") == 0 ]] || fail "$f opened by its name"
+			n=$(opens_of "scmwq-spool-[A-Za-z0-9]*")
+			# a compressed trace.dat or Perfetto trace is decompressed into a second one
+			case $f in
+			*.dat.zst | *.dat.xz | *.pftrace.gz) ((n == 2)) ;;
+			*) ((n == 1)) ;;
+			esac || fail "timeline -f $fmt - <$f made $n temporary files"
+		done
+	done
+}
+
 # ------------------------------------------------------------------ chrome-json
 
 @test "chrome-json: the trace-event document: traceEvents, ph everywhere, numeric ts" {
