@@ -81,6 +81,17 @@ extern const struct cmd_values cmd_judge_values[];
 extern const struct argp cmd_filter_argp;
 extern const struct argp_child cmd_judge_filter_children[];
 
+struct cmd_diag;
+/*
+ * Open @file for a command with filter @f, and resolve its --time: a
+ * percent window reads the trace once for its span (its malformed lines
+ * not said, nor counted, then) and rewinds it, so the file is opened
+ * once; a percent of standard input is refused (SCMWQ_E_USAGE: it
+ * cannot be read twice).  NULL with @err set.
+ */
+struct scmwq_source *cmd_open_filtered(const char *file, struct scmwq_filter *f,
+				       struct cmd_diag *d, struct scmwq_error *err);
+
 /*
  * -j N (cmd/util_jobs.c): tasks 0..n-1 in forked children, at most N at a time;
  * their standard output and error are printed in task order, as if they

@@ -4,6 +4,8 @@
  * --wq-ctx, --time) as an argp child: help, parsing and completion the same
  * for all three.  What they select is lib/view/filter.c's.
  */
+#include <string.h>
+
 #include "cmd.h"
 
 enum {
@@ -79,3 +81,33 @@ const struct argp_child cmd_judge_filter_children[] = {
 	{ &cmd_filter_argp, 0, NULL, 0 },
 	{ 0 }
 };
+
+struct scmwq_source *cmd_open_filtered(const char *file, struct scmwq_filter *f,
+				       struct cmd_diag *d, struct scmwq_error *err)
+{
+	bool pct = scmwq_filter_time_needs(f) == SCMWQ_TIME_PCT;
+	struct cmd_diag saved = *d;
+	struct scmwq_source *src;
+	int rc;
+
+	if (pct && !strcmp(file, "-")) {
+		scmwq_error_set(err, SCMWQ_E_USAGE,
+				"<stdin>: --time in percent needs the trace's span, known only at "
+				"the end of standard input: give the trace as a file, or the times "
+				"in seconds (absolute, or +S after the first event)");
+		return NULL;
+	}
+	src = pct ? scmwq_source_open_rewindable(file, cmd_diag_cb, d, err) :
+		    scmwq_source_open(file, cmd_diag_cb, d, err);
+	if (!src)
+		return NULL;
+	/* the span pass reads what the judged pass reads: say it once, then */
+	d->quiet = true;
+	rc = scmwq_filter_prepare(f, src, err);
+	*d = saved;
+	if (rc < 0) {
+		scmwq_source_free(src);
+		return NULL;
+	}
+	return src;
+}

@@ -308,8 +308,7 @@ static int replay_one(const struct replay_params *p, const char *file, bool mult
 
 	run.diag.quiet = p->quiet;
 	src = NULL;
-	if (scmwq_filter_prepare(&run.filter, file, &err) == 0)
-		src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
+	src = cmd_open_filtered(file, &run.filter, &run.diag, &err);
 	if (!src) {
 		failed = true;
 	} else if (scmwq_replay(src, &ro, &res, &err) < 0) {

@@ -180,8 +180,7 @@ static int report_one(const struct report_params *p, struct scmwq_report *rep, c
 
 	run.diag.quiet = p->quiet;
 	src = NULL;
-	if (scmwq_filter_prepare(ro.filter, file, &err) == 0)
-		src = scmwq_source_open(file, cmd_diag_cb, &run.diag, &err);
+	src = cmd_open_filtered(file, ro.filter, &run.diag, &err);
 	if (!src) {
 		status = scmwq_errclass_exit(err.cls);
 		cmd_err("%s", err.msg);

@@ -197,17 +197,19 @@ void scmwq_source_span(struct scmwq_source *src, uint64_t *first_ns, uint64_t *l
 /**
  * scmwq_filter_prepare() - resolve --time before a trace is read
  * @f: the filter
- * @path: the trace
+ * @src: the trace, just opened (scmwq_source_open_rewindable() when
+ *       scmwq_filter_time_needs() says SCMWQ_TIME_PCT)
  * @err: set on failure
  *
- * With a percent side, reads @path once for its span (scmwq_trace_span());
- * "-" is then refused: the span of standard input is known only at its
- * end.  Relative sides are left for scmwq_filter_set_origin() at the first
- * event; absolute ones need nothing.
+ * With a percent side, reads @src once for its span (scmwq_source_span())
+ * and rewinds it: the file is opened once.  Relative sides are left for
+ * scmwq_filter_set_origin() at the first event; absolute ones need
+ * nothing, and @src is not read.
  *
- * Return: 0, or -1 with @err set.
+ * Return: 0, or -1 with @err set (scmwq_source_rewind()'s errors).
  */
-int scmwq_filter_prepare(struct scmwq_filter *f, const char *path, struct scmwq_error *err);
+int scmwq_filter_prepare(struct scmwq_filter *f, struct scmwq_source *src,
+			 struct scmwq_error *err);
 
 /**
  * scmwq_filter_match_call() - whether a filter selects a call

@@ -203,13 +203,15 @@ void scmwq_filter_set_origin(struct scmwq_filter *f, uint64_t first_ns)
 		scmwq_filter_set_span(f, first_ns, first_ns);
 }
 
-int scmwq_filter_prepare(struct scmwq_filter *f, const char *path, struct scmwq_error *err)
+int scmwq_filter_prepare(struct scmwq_filter *f, struct scmwq_source *src,
+			 struct scmwq_error *err)
 {
 	uint64_t first, last;
 
 	switch (scmwq_filter_time_needs(f)) {
 	case SCMWQ_TIME_PCT:
-		if (scmwq_trace_span(path, &first, &last, err) < 0)
+		scmwq_source_span(src, &first, &last);
+		if (scmwq_source_rewind(src, err) < 0)
 			return -1;
 		scmwq_filter_set_span(f, first, last);
 		return 0;

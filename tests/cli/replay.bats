@@ -966,6 +966,30 @@ LW=$TRACES/lost-wakeup.scm.txt
 	stderr_has "percent"
 }
 
+# A percent window needs the trace's span first: replay and report read the
+# trace twice then, but open it once (the span pass rewinds the descriptor).
+@test "--time in percent: replay and report open the trace file once, whatever its format" {
+	command -v strace >/dev/null || skip "no strace: apt-get install strace"
+	local t=$BATS_TEST_TMPDIR f cmd inputs n
+	gzip -c "$LW" >"$t/lw.txt.gz"
+	inputs=("$LW" "$t/lw.txt.gz" "$TRACES/clean-vendor.zstd.dat" "$TRACES/clean-vendor.v6.dat"
+		"$TRACES/lost-wakeup-lossy.scm.dat")
+	for f in "${inputs[@]}"; do
+		for cmd in replay report; do
+			strace -f -qq -e trace=open,openat,openat2,creat -o "$t/opens" \
+				"$SCMWQ_BIN" $cmd --time=10%-90% "$f" >/dev/null
+			n=$(grep -c -- "\"[^\"]*$(basename "$f")\"" "$t/opens" || true)
+			((n == 1)) || fail "$cmd --time=10%-90% $f opened it $n times:
+$(grep -F "$(basename "$f")" "$t/opens")"
+		done
+	done
+	# and the malformed lines of a percent window are said once, not per pass
+	printf '%s\n' "$(head -n 20 "$LW")" "garbage line" "$(tail -n +21 "$LW")" >"$t/bad.txt"
+	run --separate-stderr scmwq replay --time=0%-100% "$t/bad.txt"
+	n=$(grep -c "bad.txt:[0-9]*: expected TASK-PID" <<<"$stderr" || true)
+	((n == 1)) || fail "said $n times: $stderr"
+}
+
 @test "filters: bad values exit 64 and name the option" {
 	local a
 	for a in --cpu=abc --cpu=3-1 --cpu=256 --cpu= --cpu=1,,2 --time=10%/11 --time=5%-2% \
