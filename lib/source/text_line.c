@@ -270,6 +270,42 @@ struct event_name {
  * the line is not one of our events (function tracer, trace_printk, other
  * events), with @info->cut_name set when it may be ours cut in its name.
  */
+/*
+ * One of our SCM names at @b followed by ": " (the kernel's own line: no
+ * SYSTEM: before it), told by two letters and checked whole; its index in
+ * events[], or -1 to read the name the long way.
+ */
+static int scm_name_at(const char *b)
+{
+	int i;
+
+	if (b[0] != 's' || b[1] != 'c' || b[2] != 'm' || b[3] != '_')
+		return -1;
+	switch (b[4]) {
+	case 's':	/* scm_smc_request, scm_smc_done */
+		if (b[5] != 'm' || b[6] != 'c' || b[7] != '_')
+			return -1;
+		i = b[8] == 'r' ? 0 : b[8] == 'd' ? 5 : -1;
+		break;
+	case 'w':	/* scm_waitq_... */
+		if (b[5] != 'a' || b[6] != 'i' || b[7] != 't' || b[8] != 'q' || b[9] != '_')
+			return -1;
+		i = b[10] == 's' ? 1 : b[10] == 'r' ? 2 : b[10] == 'g' ? 3 : b[10] == 'w' ? 4 : -1;
+		break;
+	default:
+		return -1;
+	}
+	if (i < 0)
+		return -1;
+	/* the bytes compared stop at the first that differs: never past the line's NUL */
+	for (size_t k = 0; k < events[i].len; k++)
+		if (b[k] != events[i].name[k])
+			return -1;
+	if (b[events[i].len] != ':' || b[events[i].len + 1] != ' ')
+		return -1;
+	return i;
+}
+
 static bool parse_event_name(const char *body, struct line_info *info, struct event_name *name)
 {
 	const char *n1, *n2 = NULL;
@@ -279,6 +315,11 @@ static bool parse_event_name(const char *body, struct line_info *info, struct ev
 	name->sys_len = 0;
 	while (*body == ' ')
 		body++;
+	name->ei = scm_name_at(body);
+	if (name->ei >= 0) {
+		name->fields = body + events[name->ei].len + 1;
+		return true;
+	}
 	n1 = body;
 	while (txt_is_ident(*body))
 		body++;
