@@ -74,12 +74,28 @@ static const struct {
 	{ "sched_wakeup",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
 };
 
+/*
+ * A number field as compiled once per format: where it is and its size.
+ * A field is compiled only if get_num() could read it in a record long
+ * enough (offset >= 0, 1 to 8 bytes, not an array or a string).
+ */
+struct tepconv_num {
+	unsigned int off;
+	int size;
+	long end;		/* off + size: the record's bytes it needs */
+};
+
 struct tepconv_fmt {
 	int id;
 	enum scmwq_ev_type type;
 	enum scmwq_system sys;
 	struct tep_format_field *f[F__COUNT];
+	uint64_t nums;		/* BIT(F_*) of the compiled number fields */
+	long need;		/* the largest end among them */
+	struct tepconv_num n[F__COUNT];
 };
+
+#define FBIT(f) (1ULL << (f))
 
 struct scmwq_tepconv {
 	struct tep_handle *tep;
@@ -87,6 +103,10 @@ struct scmwq_tepconv {
 	enum scmwq_system sys;		/* of the SCM formats, by majority */
 	struct tepconv_fmt *fmts;
 	int nfmts;
+	int id_min;			/* idmap[id - id_min]: index in fmts + 1, 0: not ours */
+	unsigned int id_span;		/* 0: no map, search fmts */
+	unsigned char *idmap;
+	long type_end, pid_end;		/* of common_type, common_pid; 0: none usable */
 	bool swap;			/* the trace's byte order is not ours */
 	struct tep_format_field *type_f, *pid_f;	/* common_type, common_pid */
 	bool cache_comms;		/* the comms are fixed: cache them */
@@ -103,14 +123,17 @@ struct scmwq_tepconv {
 /* ------------------------------------------------------------------ */
 /* Field access, bounded by the record's size                          */
 
-static bool field_ok(const struct tep_record *rec, const struct tep_format_field *f)
+/* Where a number field ends, if a long enough record has it; 0 if no record has. */
+static long num_end(const struct tep_format_field *f)
 {
-	return f && f->offset >= 0 && f->size > 0 && f->size <= 8 &&
-	       (long)f->offset + f->size <= (long)rec->size;
+	if (!f || f->offset < 0 || f->size <= 0 || f->size > 8 ||
+	    (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_STRING)))
+		return 0;
+	return (long)f->offset + f->size;
 }
 
 /* tep_read_number() without the call: a number of @size bytes in the trace's byte order. */
-static uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
+static inline uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
 {
 	uint16_t v2;
 	uint32_t v4;
@@ -131,18 +154,6 @@ static uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
 	default:
 		return 0;
 	}
-}
-
-/* Read a number field; false (and *val = 0) when absent or out of the record. */
-static bool get_num(const struct scmwq_tepconv *c, const struct tep_record *rec,
-		    const struct tep_format_field *f, uint64_t *val)
-{
-	*val = 0;
-	if (!field_ok(rec, f) || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC |
-					     TEP_FIELD_IS_STRING)))
-		return false;
-	*val = read_num(c, (const char *)rec->data + f->offset, f->size);
-	return true;
 }
 
 /* A fixed char[] field (comm) into @buf. */
@@ -324,22 +335,57 @@ static const struct scmwq_event zero_event;
 
 static const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
 {
+	if (c->id_span) {
+		unsigned int i = (unsigned int)id - (unsigned int)c->id_min;
+
+		return i < c->id_span && c->idmap[i] ? &c->fmts[c->idmap[i] - 1] : NULL;
+	}
 	for (int i = 0; i < c->nfmts; i++)
 		if (c->fmts[i].id == id)
 			return &c->fmts[i];
 	return NULL;
 }
 
-/* The comm of @pid as the trace knows it (snprintf's result, without its cost). */
-static void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
+/*
+ * The compiled number fields of @fm that @size bytes of record hold: all
+ * of them, but in a record cut short.
+ */
+static inline uint64_t present(const struct tepconv_fmt *fm, int size)
 {
-	const char *s;
-	size_t n;
+	uint64_t p = 0;
 
+	if (size >= fm->need)
+		return fm->nums;
+	for (int f = 0; f < F__COUNT; f++)
+		if ((fm->nums & FBIT(f)) && fm->n[f].end <= size)
+			p |= FBIT(f);
+	return p;
+}
+
+/* A compiled number field, in a record known to hold it. */
+static inline uint64_t num(const struct scmwq_tepconv *c, const void *data,
+			   const struct tepconv_fmt *fm, int f)
+{
+	return read_num(c, (const char *)data + fm->n[f].off, fm->n[f].size);
+}
+
+static void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm);
+
+/* The comm of @pid as the trace knows it (snprintf's result, without its cost). */
+static inline void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
+{
 	if (c->cache_comms && c->comms[pid & 255].ok && c->comms[pid & 255].pid == pid) {
 		memcpy(comm, c->comms[pid & 255].comm, SCMWQ_COMM_LEN);
 		return;
 	}
+	set_comm_slow(c, pid, comm);
+}
+
+static void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm)
+{
+	const char *s;
+	size_t n;
+
 	s = tep_data_comm_from_pid(c->tep, pid);
 	if (!s)
 		s = "<...>";
@@ -364,18 +410,20 @@ static void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
 bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev)
 {
 	const struct tepconv_fmt *fm;
-	uint64_t v;
+	const void *d = rec->data;
+	uint64_t v, p;
 	int id;
 
-	if (rec->size <= 0 || !rec->data)
+	if (rec->size <= 0 || !d)
 		return false;
-	if (c->type_f && field_ok(rec, c->type_f))
-		id = read_num(c, (const char *)rec->data + c->type_f->offset, c->type_f->size);
+	if (c->type_end && c->type_end <= rec->size)
+		id = read_num(c, (const char *)d + c->type_f->offset, c->type_f->size);
 	else
 		id = tep_data_type(c->tep, rec);
 	fm = find_fmt(c, id);
 	if (!fm)
 		return false;
+	p = present(fm, rec->size);
 
 	/* a copy of a zero event: vector stores, not the slow start of rep stos */
 	*ev = zero_event;
@@ -383,29 +431,28 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 	ev->sys = fm->sys;
 	ev->ts_ns = rec->ts;
 	ev->cpu = rec->cpu;
-	if (c->pid_f && field_ok(rec, c->pid_f))
-		ev->pid = (int)read_num(c, (const char *)rec->data + c->pid_f->offset,
-					c->pid_f->size);
+	if (c->pid_end && c->pid_end <= rec->size)
+		ev->pid = (int)read_num(c, (const char *)d + c->pid_f->offset, c->pid_f->size);
 	else
 		ev->pid = tep_data_pid(c->tep, rec);
 	ev->where = rec->offset;
 
 	switch (fm->type) {
 	case SCMWQ_EV_SCHED_SWITCH:
-		if (get_num(c, rec, fm->f[F_PREV_PID], &v))
-			ev->pid = (int)v;
+		if (p & FBIT(F_PREV_PID))
+			ev->pid = (int)num(c, d, fm, F_PREV_PID);
 		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
 			set_comm(c, ev->pid, ev->comm);
-		ev->prev_state = get_num(c, rec, fm->f[F_PREV_STATE], &v) ?
-				 scmwq_prev_state_char(v) : '?';
-		if (get_num(c, rec, fm->f[F_NEXT_PID], &v))
-			ev->next_pid = (int)v;
+		ev->prev_state = p & FBIT(F_PREV_STATE) ?
+				 scmwq_prev_state_char(num(c, d, fm, F_PREV_STATE)) : '?';
+		if (p & FBIT(F_NEXT_PID))
+			ev->next_pid = (int)num(c, d, fm, F_NEXT_PID);
 		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
 			set_comm(c, ev->next_pid, ev->next_comm);
 		return true;
 	case SCMWQ_EV_SCHED_WAKEUP:
 		set_comm(c, ev->pid, ev->comm);
-		ev->target_pid = get_num(c, rec, fm->f[F_PID], &v) ? (int)v : -1;
+		ev->target_pid = p & FBIT(F_PID) ? (int)num(c, d, fm, F_PID) : -1;
 		/* the woken task's comm, as the text reader keeps it */
 		get_str(rec, fm->f[F_COMM], ev->next_comm, sizeof(ev->next_comm));
 		return true;
@@ -414,17 +461,19 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 	}
 
 	set_comm(c, ev->pid, ev->comm);
-	if (get_num(c, rec, fm->f[F_SMC_ID], &ev->smc_id))
+	if (p & FBIT(F_SMC_ID)) {
+		ev->smc_id = num(c, d, fm, F_SMC_ID);
 		ev->have |= SCMWQ_HAVE_SMC_ID;
-	if (get_num(c, rec, fm->f[F_SVC_ID], &v)) {
-		ev->svc_id = v;
-		if (get_num(c, rec, fm->f[F_CMD_ID], &v)) {
-			ev->cmd_id = v;
+	}
+	if (p & FBIT(F_SVC_ID)) {
+		ev->svc_id = num(c, d, fm, F_SVC_ID);
+		if (p & FBIT(F_CMD_ID)) {
+			ev->cmd_id = num(c, d, fm, F_CMD_ID);
 			ev->have |= SCMWQ_HAVE_SVC_CMD;
 		}
 	}
 	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
-		int cnt = get_num(c, rec, fm->f[F_ARGS_CNT], &v) ? (int)v : -1;
+		int cnt = p & FBIT(F_ARGS_CNT) ? (int)num(c, d, fm, F_ARGS_CNT) : -1;
 		int n = -1;
 
 		if (fm->f[F_ARGS]) {
@@ -433,49 +482,61 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 			n = get_out_args(c, rec, fm->f[F_OUT], cnt, ev->args);
 		} else {
 			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
-				if (!get_num(c, rec, fm->f[F_ARG0 + i], &ev->args[i]))
+				if (!(p & FBIT(F_ARG0 + i)))
 					break;
+				ev->args[i] = num(c, d, fm, F_ARG0 + i);
 				n = i + 1;
 			}
 		}
-		if (get_num(c, rec, fm->f[F_ARGS_CNT], &v))
-			ev->args_cnt = v;
+		if (p & FBIT(F_ARGS_CNT))
+			ev->args_cnt = cnt;
 		else if (n >= 0)
 			ev->args_cnt = n;
 		if (n >= 0)
 			ev->have |= SCMWQ_HAVE_ARGS;
 	}
-	if (get_num(c, rec, fm->f[F_WQ_CTX], &v)) {
-		ev->wq_ctx = v;
+	if (!(p & (FBIT(F_WQ_CTX) | FBIT(F_CTX) | FBIT(F_FLAGS) | FBIT(F_MORE) |
+		  FBIT(F_RET) | FBIT(F_RES) | FBIT(F_RES0) | FBIT(F_RES1) | FBIT(F_RES2))))
+		return true;
+	if (p & FBIT(F_WQ_CTX)) {
+		ev->wq_ctx = num(c, d, fm, F_WQ_CTX);
 		ev->have |= SCMWQ_HAVE_WQ_CTX;
 	}
-	if (get_num(c, rec, fm->f[F_CTX], &v)) {
-		ev->smc_call_ctx = v;
+	if (p & FBIT(F_CTX)) {
+		ev->smc_call_ctx = num(c, d, fm, F_CTX);
 		ev->have |= SCMWQ_HAVE_CTX;
 	}
-	if (get_num(c, rec, fm->f[F_FLAGS], &v)) {
-		ev->flags = v;
+	if (p & FBIT(F_FLAGS)) {
+		ev->flags = num(c, d, fm, F_FLAGS);
 		ev->have |= SCMWQ_HAVE_FLAGS;
 	}
-	if (get_num(c, rec, fm->f[F_MORE], &v)) {
-		ev->more_pending = v;
+	if (p & FBIT(F_MORE)) {
+		ev->more_pending = num(c, d, fm, F_MORE);
 		ev->have |= SCMWQ_HAVE_MORE;
 	}
-	if (get_num(c, rec, fm->f[F_RET], &v)) {
+	if (p & FBIT(F_RET)) {
 		/* int, or a probe's s32/s64: sign-extend from the field's size */
-		int bits = fm->f[F_RET]->size * 8;
+		int bits = fm->n[F_RET].size * 8;
 
+		v = num(c, d, fm, F_RET);
 		if (bits < 64 && (v & (1ULL << (bits - 1))))
 			v |= ~0ULL << bits;
 		ev->ret = (int)(int64_t)v;
 		ev->have |= SCMWQ_HAVE_RET;
 	}
-	if (get_num(c, rec, fm->f[F_RES], &ev->res))
+	if (p & FBIT(F_RES)) {
+		ev->res = num(c, d, fm, F_RES);
 		ev->have |= SCMWQ_HAVE_RES;
-	if (get_num(c, rec, fm->f[F_RES0], &ev->res0) |
-	    get_num(c, rec, fm->f[F_RES1], &ev->res1) |
-	    get_num(c, rec, fm->f[F_RES2], &ev->res2))
+	}
+	if (p & (FBIT(F_RES0) | FBIT(F_RES1) | FBIT(F_RES2))) {
+		if (p & FBIT(F_RES0))
+			ev->res0 = num(c, d, fm, F_RES0);
+		if (p & FBIT(F_RES1))
+			ev->res1 = num(c, d, fm, F_RES1);
+		if (p & FBIT(F_RES2))
+			ev->res2 = num(c, d, fm, F_RES2);
 		ev->have |= SCMWQ_HAVE_RES012;
+	}
 	return true;
 }
 
@@ -528,6 +589,33 @@ static enum scmwq_system system_of(const char *system)
 	return SCMWQ_SYS_UNKNOWN;
 }
 
+/* The largest span of event ids mapped; past it, the formats are searched. */
+#define ID_SPAN_MAX 65536
+
+/* Map our formats' ids to them, the first of an id winning as in find_fmt()'s search. */
+static int map_ids(struct scmwq_tepconv *c)
+{
+	long lo, hi;
+
+	if (!c->nfmts)
+		return 0;
+	lo = hi = c->fmts[0].id;
+	for (int i = 1; i < c->nfmts; i++) {
+		lo = c->fmts[i].id < lo ? c->fmts[i].id : lo;
+		hi = c->fmts[i].id > hi ? c->fmts[i].id : hi;
+	}
+	if (hi - lo + 1 > ID_SPAN_MAX || c->nfmts > 255)
+		return 0;
+	c->idmap = calloc(hi - lo + 1, 1);
+	if (!c->idmap)
+		return -1;
+	c->id_min = lo;
+	c->id_span = hi - lo + 1;
+	for (int i = c->nfmts - 1; i >= 0; i--)
+		c->idmap[c->fmts[i].id - lo] = i + 1;
+	return 0;
+}
+
 /**
  * scmwq_tepconv_new - find our events among @tep's formats
  * @tep: the formats (of a trace.dat file or of the local tracefs)
@@ -576,15 +664,33 @@ struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_err
 		fm->id = event->id;
 		fm->type = wanted[w].type;
 		fm->sys = wanted[w].system ? SCMWQ_SYS_UNKNOWN : system_of(event->system);
-		for (int f = 0; f < F__COUNT; f++)
+		for (int f = 0; f < F__COUNT; f++) {
+			long end;
+
 			fm->f[f] = tep_find_field(event, field_names[f]);
+			end = num_end(fm->f[f]);
+			if (!end)
+				continue;
+			fm->nums |= FBIT(f);
+			fm->n[f] = (struct tepconv_num){ .off = fm->f[f]->offset,
+							 .size = fm->f[f]->size, .end = end };
+			if (end > fm->need)
+				fm->need = end;
+		}
 		if (!wanted[w].system)
 			nscm[fm->sys]++;
 		/* libtraceevent reads them at the first format's offsets: so do we */
 		if (c->nfmts == 1 && event == tep_get_event(tep, 0)) {
 			c->type_f = tep_find_common_field(event, "common_type");
 			c->pid_f = tep_find_common_field(event, "common_pid");
+			c->type_end = num_end(c->type_f);
+			c->pid_end = num_end(c->pid_f);
 		}
+	}
+	if (map_ids(c) < 0) {
+		scmwq_tepconv_free(c);
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		return NULL;
 	}
 	if (nscm[SCMWQ_SYS_QCOM_SCM] || nscm[SCMWQ_SYS_SCM])
 		c->sys = nscm[SCMWQ_SYS_SCM] > nscm[SCMWQ_SYS_QCOM_SCM] ? SCMWQ_SYS_SCM :
@@ -631,6 +737,7 @@ void scmwq_tepconv_free(struct scmwq_tepconv *c)
 	if (!c)
 		return;
 	free(c->fmts);
+	free(c->idmap);
 	free(c);
 }
 
