@@ -31,6 +31,7 @@ void tdat_stream_init(struct tdat_stream *s, const struct tdat_layout *l, uint32
 	s->commit_size = l->commit_size;
 	s->page_size = page_size;
 	s->compressed = compressed;
+	s->native = !l->io.big_endian && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 	s->pos = r->off;
 	s->end = r->off + r->size;
 	/*
@@ -177,7 +178,7 @@ static int rec_bad(struct tdat_stream *s, size_t at, const char *what, size_t n)
 			"commit of %zu bytes", what, n, s->commit);
 }
 
-int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec)
+int tdat_stream_next_slow(struct tdat_stream *s, struct tdat_rec *rec)
 {
 	for (;;) {
 		const unsigned char *d;

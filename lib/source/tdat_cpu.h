@@ -6,6 +6,8 @@
 #ifndef SCMWQ_LIB_TDAT_CPU_H
 #define SCMWQ_LIB_TDAT_CPU_H
 
+#include <string.h>
+
 #include "source/tdat_layout.h"
 
 /* The largest decompressed chunk we accept (trace-cmd writes 10 pages). */
@@ -37,19 +39,51 @@ struct tdat_stream {
 	size_t start, commit, next;
 	uint64_t ts;
 	long long missed;
+	bool native;			/* little-endian data on a little-endian host */
 };
 
 /* Start reading @r (of a buffer with pages of @page_size). */
 void tdat_stream_init(struct tdat_stream *s, const struct tdat_layout *l, uint32_t page_size,
 		      bool compressed, const struct tdat_cpu_range *r);
 
+/* tdat_stream_next() for any record, page or damage. */
+int tdat_stream_next_slow(struct tdat_stream *s, struct tdat_rec *rec);
+
 /*
  * The next record: 1 (@rec filled), 0 (no more), -1 (@io's err set:
  * SCMWQ_E_DATA with the offset of the damage).  Offsets of records in
  * compressed data are the chunk's offset in the file plus the record's
  * offset in the decompressed chunk.
+ *
+ * Inline, the common case: a data record (type_len 1-28, its length in
+ * its header) wholly within the page's commit, in the host's byte order.
+ * s->next never passes s->commit.
  */
-int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec);
+static inline int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec)
+{
+	size_t left = s->commit - s->next;
+
+	if (s->native && left >= 4) {
+		const unsigned char *d = s->page + s->start + s->next;
+		uint32_t word;
+		unsigned int type;
+
+		memcpy(&word, d, 4);
+		type = word & 0x1f;
+		if (type - 1 < 28 && 4 + type * 4 <= left) {
+			s->ts += word >> 5;
+			rec->ts = s->ts;
+			rec->data = d + 4;
+			rec->size = type * 4;
+			rec->offset = s->page_off + s->start + s->next;
+			rec->missed = s->missed;
+			s->missed = 0;
+			s->next += 4 + type * 4;
+			return 1;
+		}
+	}
+	return tdat_stream_next_slow(s, rec);
+}
 
 void tdat_stream_free(struct tdat_stream *s);
 
