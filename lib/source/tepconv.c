@@ -90,6 +90,9 @@ struct tepconv_fmt {
 	enum scmwq_ev_type type;
 	enum scmwq_system sys;
 	struct tep_format_field *f[F__COUNT];
+	long args_off;		/* F_ARGS, a data_loc of 4 bytes: its offset, */
+	unsigned int args_rel;	/* what its offsets are relative to, */
+	unsigned int args_esize; /* its elements' size; 0: no such field */
 	uint64_t nums;		/* BIT(F_*) of the compiled number fields */
 	long need;		/* the largest end among them */
 	struct tepconv_num n[F__COUNT];
@@ -107,6 +110,7 @@ struct scmwq_tepconv {
 	unsigned int id_span;		/* 0: no map, search fmts */
 	unsigned char *idmap;
 	long type_end, pid_end;		/* of common_type, common_pid; 0: none usable */
+	bool std_header;		/* u16 common_type at 0, s32 common_pid at 4 */
 	bool swap;			/* the trace's byte order is not ours */
 	struct tep_format_field *type_f, *pid_f;	/* common_type, common_pid */
 	bool cache_comms;		/* the comms are fixed: cache them */
@@ -132,8 +136,8 @@ static long num_end(const struct tep_format_field *f)
 	return (long)f->offset + f->size;
 }
 
-/* tep_read_number() without the call: a number of @size bytes in the trace's byte order. */
-static inline uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
+/* A number of @size bytes, byte-swapped if @swap (0 for a size not 1, 2, 4 or 8). */
+static inline uint64_t read_sw(const void *p, int size, bool swap)
 {
 	uint16_t v2;
 	uint32_t v4;
@@ -144,16 +148,22 @@ static inline uint64_t read_num(const struct scmwq_tepconv *c, const void *p, in
 		return *(const uint8_t *)p;
 	case 2:
 		memcpy(&v2, p, 2);
-		return c->swap ? __builtin_bswap16(v2) : v2;
+		return swap ? __builtin_bswap16(v2) : v2;
 	case 4:
 		memcpy(&v4, p, 4);
-		return c->swap ? __builtin_bswap32(v4) : v4;
+		return swap ? __builtin_bswap32(v4) : v4;
 	case 8:
 		memcpy(&v8, p, 8);
-		return c->swap ? __builtin_bswap64(v8) : v8;
+		return swap ? __builtin_bswap64(v8) : v8;
 	default:
 		return 0;
 	}
+}
+
+/* tep_read_number() without the call: a number of @size bytes in the trace's byte order. */
+static inline uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
+{
+	return read_sw(p, size, c->swap);
 }
 
 /* A fixed char[] field (comm) into @buf. */
@@ -380,10 +390,35 @@ static inline uint64_t present(const struct tepconv_fmt *fm, int size)
 }
 
 /* A compiled number field, in a record known to hold it. */
-static inline uint64_t num(const struct scmwq_tepconv *c, const void *data,
-			   const struct tepconv_fmt *fm, int f)
+static inline uint64_t num(const void *data, const struct tepconv_fmt *fm, int f, bool swap)
 {
-	return read_num(c, (const char *)data + fm->n[f].off, fm->n[f].size);
+	return read_sw((const char *)data + fm->n[f].off, fm->n[f].size, swap);
+}
+
+/*
+ * The mainline args[] as get_dyn_args() reads them, when the format's
+ * data_loc is one the record holds and points within it with args_cnt
+ * elements; otherwise get_dyn_args() (and its diag) decides.
+ */
+static inline int dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+			   const struct tepconv_fmt *fm, int expect, uint64_t *args, bool swap)
+{
+	const char *d = rec->data;
+	unsigned int off, len, n, esize = fm->args_esize;
+	uint32_t loc;
+
+	if (!esize || fm->args_off + 4 > (long)rec->size)
+		return get_dyn_args(c, rec, fm->f[F_ARGS], expect, args);
+	loc = read_sw(d + fm->args_off, 4, swap);
+	off = (loc & 0xffff) + fm->args_rel;
+	len = loc >> 16;
+	n = len / esize;
+	if ((long)off + len > (long)rec->size || len % esize || expect < 0 ||
+	    n != (unsigned int)expect)
+		return get_dyn_args(c, rec, fm->f[F_ARGS], expect, args);
+	for (unsigned int i = 0; i < n && i < SCMWQ_MAX_ARGS; i++)
+		args[i] = read_sw(d + off + i * esize, esize, swap);
+	return n;
 }
 
 static void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm);
@@ -416,59 +451,62 @@ static void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm)
 	}
 }
 
-/**
- * scmwq_tepconv_event - convert one record
- * @c: the converter
- * @rec: a record of the converter's tep
- * @ev: filled when the record is one of our events
- *
- * Returns false if the record is not an event we read.
- */
-bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev)
+/* scmwq_tepconv_event() in the trace's byte order (@swap): the fields of the
+ * format, read where it says. */
+static inline __attribute__((always_inline)) bool
+convert(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev, const bool swap)
 {
 	const struct tepconv_fmt *fm;
 	const void *d = rec->data;
 	uint64_t v, p;
-	int id;
+	int id, pid;
 
 	if (rec->size <= 0 || !d)
 		return false;
-	if (c->type_end && c->type_end <= rec->size)
-		id = read_num(c, (const char *)d + c->type_f->offset, c->type_f->size);
-	else
-		id = tep_data_type(c->tep, rec);
+	if (c->std_header && rec->size >= 8) {
+		id = read_sw(d, 2, swap);
+		pid = (int)read_sw((const char *)d + 4, 4, swap);
+	} else {
+		if (c->type_end && c->type_end <= rec->size)
+			id = read_sw((const char *)d + c->type_f->offset, c->type_f->size, swap);
+		else
+			id = tep_data_type(c->tep, rec);
+		if (c->pid_end && c->pid_end <= rec->size)
+			pid = (int)read_sw((const char *)d + c->pid_f->offset, c->pid_f->size, swap);
+		else
+			pid = -1;	/* asked of libtraceevent below, if ours */
+	}
 	fm = find_fmt(c, id);
 	if (!fm)
 		return false;
 	p = present(fm, rec->size);
+	if (pid == -1 && !(c->pid_end && c->pid_end <= rec->size))
+		pid = tep_data_pid(c->tep, rec);
 
 	clear_event(ev);
 	ev->type = fm->type;
 	ev->sys = fm->sys;
 	ev->ts_ns = rec->ts;
 	ev->cpu = rec->cpu;
-	if (c->pid_end && c->pid_end <= rec->size)
-		ev->pid = (int)read_num(c, (const char *)d + c->pid_f->offset, c->pid_f->size);
-	else
-		ev->pid = tep_data_pid(c->tep, rec);
+	ev->pid = pid;
 	ev->where = rec->offset;
 
 	switch (fm->type) {
 	case SCMWQ_EV_SCHED_SWITCH:
 		if (p & FBIT(F_PREV_PID))
-			ev->pid = (int)num(c, d, fm, F_PREV_PID);
+			ev->pid = (int)num(d, fm, F_PREV_PID, swap);
 		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
 			set_comm(c, ev->pid, ev->comm);
 		ev->prev_state = p & FBIT(F_PREV_STATE) ?
-				 scmwq_prev_state_char(num(c, d, fm, F_PREV_STATE)) : '?';
+				 scmwq_prev_state_char(num(d, fm, F_PREV_STATE, swap)) : '?';
 		if (p & FBIT(F_NEXT_PID))
-			ev->next_pid = (int)num(c, d, fm, F_NEXT_PID);
+			ev->next_pid = (int)num(d, fm, F_NEXT_PID, swap);
 		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
 			set_comm(c, ev->next_pid, ev->next_comm);
 		return true;
 	case SCMWQ_EV_SCHED_WAKEUP:
 		set_comm(c, ev->pid, ev->comm);
-		ev->target_pid = p & FBIT(F_PID) ? (int)num(c, d, fm, F_PID) : -1;
+		ev->target_pid = p & FBIT(F_PID) ? (int)num(d, fm, F_PID, swap) : -1;
 		/* the woken task's comm, as the text reader keeps it */
 		get_str(rec, fm->f[F_COMM], ev->next_comm, sizeof(ev->next_comm));
 		return true;
@@ -478,29 +516,29 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 
 	set_comm(c, ev->pid, ev->comm);
 	if (p & FBIT(F_SMC_ID)) {
-		ev->smc_id = num(c, d, fm, F_SMC_ID);
+		ev->smc_id = num(d, fm, F_SMC_ID, swap);
 		ev->have |= SCMWQ_HAVE_SMC_ID;
 	}
 	if (p & FBIT(F_SVC_ID)) {
-		ev->svc_id = num(c, d, fm, F_SVC_ID);
+		ev->svc_id = num(d, fm, F_SVC_ID, swap);
 		if (p & FBIT(F_CMD_ID)) {
-			ev->cmd_id = num(c, d, fm, F_CMD_ID);
+			ev->cmd_id = num(d, fm, F_CMD_ID, swap);
 			ev->have |= SCMWQ_HAVE_SVC_CMD;
 		}
 	}
 	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
-		int cnt = p & FBIT(F_ARGS_CNT) ? (int)num(c, d, fm, F_ARGS_CNT) : -1;
+		int cnt = p & FBIT(F_ARGS_CNT) ? (int)num(d, fm, F_ARGS_CNT, swap) : -1;
 		int n = -1;
 
 		if (fm->f[F_ARGS]) {
-			n = get_dyn_args(c, rec, fm->f[F_ARGS], cnt, ev->args);
+			n = dyn_args(c, rec, fm, cnt, ev->args, swap);
 		} else if (fm->f[F_OUT] && (fm->f[F_OUT]->flags & TEP_FIELD_IS_STRING)) {
 			n = get_out_args(c, rec, fm->f[F_OUT], cnt, ev->args);
 		} else {
 			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
 				if (!(p & FBIT(F_ARG0 + i)))
 					break;
-				ev->args[i] = num(c, d, fm, F_ARG0 + i);
+				ev->args[i] = num(d, fm, F_ARG0 + i, swap);
 				n = i + 1;
 			}
 		}
@@ -515,45 +553,58 @@ bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct
 		  FBIT(F_RET) | FBIT(F_RES) | FBIT(F_RES0) | FBIT(F_RES1) | FBIT(F_RES2))))
 		return true;
 	if (p & FBIT(F_WQ_CTX)) {
-		ev->wq_ctx = num(c, d, fm, F_WQ_CTX);
+		ev->wq_ctx = num(d, fm, F_WQ_CTX, swap);
 		ev->have |= SCMWQ_HAVE_WQ_CTX;
 	}
 	if (p & FBIT(F_CTX)) {
-		ev->smc_call_ctx = num(c, d, fm, F_CTX);
+		ev->smc_call_ctx = num(d, fm, F_CTX, swap);
 		ev->have |= SCMWQ_HAVE_CTX;
 	}
 	if (p & FBIT(F_FLAGS)) {
-		ev->flags = num(c, d, fm, F_FLAGS);
+		ev->flags = num(d, fm, F_FLAGS, swap);
 		ev->have |= SCMWQ_HAVE_FLAGS;
 	}
 	if (p & FBIT(F_MORE)) {
-		ev->more_pending = num(c, d, fm, F_MORE);
+		ev->more_pending = num(d, fm, F_MORE, swap);
 		ev->have |= SCMWQ_HAVE_MORE;
 	}
 	if (p & FBIT(F_RET)) {
 		/* int, or a probe's s32/s64: sign-extend from the field's size */
 		int bits = fm->n[F_RET].size * 8;
 
-		v = num(c, d, fm, F_RET);
+		v = num(d, fm, F_RET, swap);
 		if (bits < 64 && (v & (1ULL << (bits - 1))))
 			v |= ~0ULL << bits;
 		ev->ret = (int)(int64_t)v;
 		ev->have |= SCMWQ_HAVE_RET;
 	}
 	if (p & FBIT(F_RES)) {
-		ev->res = num(c, d, fm, F_RES);
+		ev->res = num(d, fm, F_RES, swap);
 		ev->have |= SCMWQ_HAVE_RES;
 	}
 	if (p & (FBIT(F_RES0) | FBIT(F_RES1) | FBIT(F_RES2))) {
 		if (p & FBIT(F_RES0))
-			ev->res0 = num(c, d, fm, F_RES0);
+			ev->res0 = num(d, fm, F_RES0, swap);
 		if (p & FBIT(F_RES1))
-			ev->res1 = num(c, d, fm, F_RES1);
+			ev->res1 = num(d, fm, F_RES1, swap);
 		if (p & FBIT(F_RES2))
-			ev->res2 = num(c, d, fm, F_RES2);
+			ev->res2 = num(d, fm, F_RES2, swap);
 		ev->have |= SCMWQ_HAVE_RES012;
 	}
 	return true;
+}
+
+/**
+ * scmwq_tepconv_event - convert one record
+ * @c: the converter
+ * @rec: a record of the converter's tep
+ * @ev: filled when the record is one of our events
+ *
+ * Returns false if the record is not an event we read.
+ */
+bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev)
+{
+	return c->swap ? convert(c, rec, ev, true) : convert(c, rec, ev, false);
 }
 
 /**
@@ -603,6 +654,22 @@ static enum scmwq_system system_of(const char *system)
 	if (system && !strcmp(system, "scm"))
 		return SCMWQ_SYS_SCM;
 	return SCMWQ_SYS_UNKNOWN;
+}
+
+/* Where get_dyn_args() would read @fm's args[]: for dyn_args(). */
+static void compile_args(const struct scmwq_tepconv *c, struct tepconv_fmt *fm)
+{
+	const struct tep_format_field *f = fm->f[F_ARGS];
+	unsigned int esize;
+
+	if (!f || f->offset < 0 || f->size != 4)
+		return;
+	esize = f->elementsize ? f->elementsize : (unsigned int)c->long_size;
+	if (esize != 4 && esize != 8)
+		esize = 8;
+	fm->args_off = f->offset;
+	fm->args_rel = f->flags & TEP_FIELD_IS_RELATIVE ? f->offset + f->size : 0;
+	fm->args_esize = esize;
 }
 
 /* The largest span of event ids mapped; past it, the formats are searched. */
@@ -693,6 +760,7 @@ struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_err
 			if (end > fm->need)
 				fm->need = end;
 		}
+		compile_args(c, fm);
 		if (!wanted[w].system)
 			nscm[fm->sys]++;
 		/* libtraceevent reads them at the first format's offsets: so do we */
@@ -701,6 +769,9 @@ struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_err
 			c->pid_f = tep_find_common_field(event, "common_pid");
 			c->type_end = num_end(c->type_f);
 			c->pid_end = num_end(c->pid_f);
+			c->std_header = c->type_end && c->type_f->offset == 0 &&
+					c->type_f->size == 2 && c->pid_end &&
+					c->pid_f->offset == 4 && c->pid_f->size == 4;
 		}
 	}
 	if (map_ids(c) < 0) {
