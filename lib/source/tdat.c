@@ -23,12 +23,11 @@
 /* One CPU of one buffer, holding its next record. */
 struct tdat_cursor {
 	struct tdat_stream *st;
-	int cpu;
 	int order;			/* tie-break: buffer then CPU */
 	uint64_t key;			/* cursor_key(), kept up to date */
-	struct tdat_rec rec;		/* rec.ts with the file's time offset */
+	struct tep_record rec;		/* its CPU in rec.cpu; rec.ts with the file's time offset */
 	uint64_t prev_ts;		/* of its previous record; 0: none */
-	bool lost_done;			/* LOST for rec.missed emitted */
+	bool lost_done;			/* LOST for rec.missed_events emitted */
 };
 
 struct tdat {
@@ -40,7 +39,6 @@ struct tdat {
 	struct tdat_cursor *cursors;	/* one per stream */
 	struct tdat_cursor **heap;	/* those with a record, least (key, order) first */
 	int nheap;
-	struct tep_record rec;		/* the record being converted */
 };
 
 /* ------------------------------------------------------------------ */
@@ -53,7 +51,7 @@ struct tdat {
  */
 static uint64_t cursor_key(const struct tdat_cursor *c)
 {
-	if (c->rec.missed && !c->lost_done)
+	if (c->rec.missed_events && !c->lost_done)
 		return c->prev_ts < c->rec.ts ? c->prev_ts : c->rec.ts;
 	return c->rec.ts;
 }
@@ -131,18 +129,6 @@ static int heap_advance(struct tdat *t)
 	return 0;
 }
 
-/* libtraceevent's view of @c's record, for tepconv (the rest stays zero). */
-static void to_tep(const struct tdat_cursor *c, struct tep_record *rec)
-{
-	rec->ts = c->rec.ts;
-	rec->offset = c->rec.offset;
-	rec->missed_events = c->rec.missed;
-	rec->size = c->rec.size;
-	rec->record_size = c->rec.size;
-	rec->data = (void *)c->rec.data;
-	rec->cpu = c->cpu;
-}
-
 /* ------------------------------------------------------------------ */
 /* Source operations                                                   */
 
@@ -153,12 +139,12 @@ static int tdat_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 
 	t->l.io.err = err;
 	while (t->nheap) {
-		struct tep_record *rec = &t->rec;
+		struct tep_record *rec;
 		bool ours;
 
 		c = t->heap[0];
-		to_tep(c, rec);
-		if (c->rec.missed && !c->lost_done) {
+		rec = &c->rec;
+		if (c->rec.missed_events && !c->lost_done) {
 			scmwq_tepconv_lost(rec, ev);
 			ev->ts_ns = c->key;
 			ev->gap_start_ns = c->prev_ts;
@@ -234,7 +220,7 @@ static int add_cursors(struct tdat *t)
 			++order;
 			if (!buf->cpus[i].size)
 				continue;
-			*c = (struct tdat_cursor){ .cpu = buf->cpus[i].cpu, .order = order,
+			*c = (struct tdat_cursor){ .rec.cpu = buf->cpus[i].cpu, .order = order,
 						   .st = &t->streams[t->nstreams++] };
 			tdat_stream_init(c->st, &t->l, buf->page_size, buf->compressed, &buf->cpus[i]);
 			r = cursor_read(t, c);

@@ -178,7 +178,7 @@ static int rec_bad(struct tdat_stream *s, size_t at, const char *what, size_t n)
 			"commit of %zu bytes", what, n, s->commit);
 }
 
-int tdat_stream_next_slow(struct tdat_stream *s, struct tdat_rec *rec)
+int tdat_stream_next_slow(struct tdat_stream *s, struct tep_record *rec)
 {
 	for (;;) {
 		const unsigned char *d;
@@ -240,21 +240,21 @@ int tdat_stream_next_slow(struct tdat_stream *s, struct tdat_rec *rec)
 				return rec_bad(s, curr, "a record length of at least 4", len);
 			len -= 4;
 			adv = 8 + ((len + 3) & ~(size_t)3);
-			rec->data = d + curr + 8;
+			rec->data = (void *)(d + curr + 8);
 			break;
 		default:
 			len = type * 4;
 			adv = 4 + len;
-			rec->data = d + curr + 4;
+			rec->data = (void *)(d + curr + 4);
 			break;
 		}
 		if (adv > left)
 			return rec_bad(s, curr, "an event record", adv);
 		s->ts += delta;
 		rec->ts = s->ts;
-		rec->size = len;
+		rec->size = rec->record_size = len;
 		rec->offset = s->page_off + s->start + curr;
-		rec->missed = s->missed;
+		rec->missed_events = s->missed;
 		s->missed = 0;
 		s->next = curr + adv;
 		return 1;

@@ -13,15 +13,6 @@
 /* The largest decompressed chunk we accept (trace-cmd writes 10 pages). */
 #define TDAT_MAX_CHUNK	(8u << 20)
 
-/* One record of the ring buffer, valid until the next tdat_stream_next(). */
-struct tdat_rec {
-	uint64_t ts;			/* the ring buffer's time, before any file offset */
-	const unsigned char *data;	/* the event: common fields first */
-	unsigned int size;
-	uint64_t offset;		/* of its header: in the file, or (compressed) see below */
-	long long missed;		/* first record of a page after a loss: events lost, -1 unknown */
-};
-
 struct tdat_stream {
 	struct tdat_io *io;
 	int zip;			/* TDAT_ZIP_* when compressed */
@@ -47,19 +38,23 @@ void tdat_stream_init(struct tdat_stream *s, const struct tdat_layout *l, uint32
 		      bool compressed, const struct tdat_cpu_range *r);
 
 /* tdat_stream_next() for any record, page or damage. */
-int tdat_stream_next_slow(struct tdat_stream *s, struct tdat_rec *rec);
+int tdat_stream_next_slow(struct tdat_stream *s, struct tep_record *rec);
 
 /*
  * The next record: 1 (@rec filled), 0 (no more), -1 (@io's err set:
- * SCMWQ_E_DATA with the offset of the damage).  Offsets of records in
- * compressed data are the chunk's offset in the file plus the record's
- * offset in the decompressed chunk.
+ * SCMWQ_E_DATA with the offset of the damage).  Of @rec, set: ts (the
+ * ring buffer's time, before any file offset), data (the event, common
+ * fields first; valid until the next call), size and record_size (its
+ * bytes), offset (of its header, in the file; in compressed data the
+ * chunk's offset in the file plus the record's offset in the decompressed
+ * chunk) and missed_events (first record of a page after a loss: events
+ * lost, -1 unknown; else 0).  The others are left alone.
  *
  * Inline, the common case: a data record (type_len 1-28, its length in
  * its header) wholly within the page's commit, in the host's byte order.
  * s->next never passes s->commit.
  */
-static inline int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec)
+static inline int tdat_stream_next(struct tdat_stream *s, struct tep_record *rec)
 {
 	size_t left = s->commit - s->next;
 
@@ -73,10 +68,10 @@ static inline int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec)
 		if (type - 1 < 28 && 4 + type * 4 <= left) {
 			s->ts += word >> 5;
 			rec->ts = s->ts;
-			rec->data = d + 4;
-			rec->size = type * 4;
+			rec->data = (void *)(d + 4);
+			rec->size = rec->record_size = type * 4;
 			rec->offset = s->page_off + s->start + s->next;
-			rec->missed = s->missed;
+			rec->missed_events = s->missed;
 			s->missed = 0;
 			s->next += 4 + type * 4;
 			return 1;
