@@ -66,7 +66,7 @@ static inline bool cursor_less(const struct tdat_cursor *a, const struct tdat_cu
  * merge's output does not depend on how the heap is built.  The top whose
  * next record is still the least costs one or two comparisons.
  */
-static void sift_down(struct tdat *t, int i)
+static inline void sift_down(struct tdat *t, int i)
 {
 	struct tdat_cursor *c = t->heap[i];
 	int n = t->nheap;

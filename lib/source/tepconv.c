@@ -360,7 +360,7 @@ static inline void clear_event(struct scmwq_event *ev)
 		*(v2 *)((char *)ev + sizeof(*ev) - 16) = z;
 }
 
-static const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
+static inline const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
 {
 	if (c->id_span) {
 		unsigned int i = (unsigned int)id - (unsigned int)c->id_min;
