@@ -153,15 +153,18 @@ static int next_page(struct tdat_stream *s)
 	len = s->buf_len - s->buf_pos < s->page_size ? s->buf_len - s->buf_pos : s->page_size;
 	s->buf_pos += len;
 	s->start = 8 + s->commit_size;
+	s->recs = s->page + s->start;
+	s->recs_off = s->page_off + s->start;
+	s->commit = s->next = 0;	/* no record until the header is read */
 	if (len < s->start)
 		return tdat_bad(s->io, s->page_off, "a page header of %zu bytes, but the page has %zu",
 				s->start, len);
 	s->ts = rd(s, s->page, 8);
 	flags = rd(s, s->page + 8, s->commit_size);
-	s->commit = flags & COMMIT_MASK;
-	if (s->commit > len - s->start)
+	if ((flags & COMMIT_MASK) > len - s->start)
 		return tdat_bad(s->io, s->page_off + 8, "a page commit of at most %zu bytes, not %zu",
-				len - s->start, s->commit);
+				len - s->start, (size_t)(flags & COMMIT_MASK));
+	s->commit = flags & COMMIT_MASK;
 	s->missed = 0;
 	if (flags & MISSED_EVENTS) {
 		s->missed = -1;

@@ -27,7 +27,9 @@ struct tdat_stream {
 	/* the page being read */
 	const unsigned char *page;
 	uint64_t page_off;
-	size_t start, commit, next;
+	size_t start, commit, next;	/* of the records: where they start, their size, the next's */
+	const unsigned char *recs;	/* page + start */
+	uint64_t recs_off;		/* page_off + start */
 	uint64_t ts;
 	long long missed;
 	bool native;			/* little-endian data on a little-endian host */
@@ -59,7 +61,7 @@ static inline int tdat_stream_next(struct tdat_stream *s, struct tep_record *rec
 	size_t left = s->commit - s->next;
 
 	if (s->native && left >= 4) {
-		const unsigned char *d = s->page + s->start + s->next;
+		const unsigned char *d = s->recs + s->next;
 		uint32_t word;
 		unsigned int type;
 
@@ -70,7 +72,7 @@ static inline int tdat_stream_next(struct tdat_stream *s, struct tep_record *rec
 			rec->ts = s->ts;
 			rec->data = (void *)(d + 4);
 			rec->size = rec->record_size = type * 4;
-			rec->offset = s->page_off + s->start + s->next;
+			rec->offset = s->recs_off + s->next;
 			rec->missed_events = s->missed;
 			s->missed = 0;
 			s->next += 4 + type * 4;

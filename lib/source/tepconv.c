@@ -227,7 +227,7 @@ static void garbled(struct scmwq_tepconv *c, const struct tep_record *rec, const
  * elements of the long size of the trace, n being args_cnt.  Read within
  * the record; returns n, or -1 (and the diag callback is told why).
  */
-static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+static __attribute__((noinline)) int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 			const struct tep_format_field *f, int expect, uint64_t *args)
 {
 	unsigned int off, len, esize, n;
@@ -271,7 +271,7 @@ static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
  * Read within the record; returns the arguments listed, or -1 (and the
  * diag callback is told why) when the field is garbled.
  */
-static int get_out_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+static __attribute__((noinline)) int get_out_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 			const struct tep_format_field *f, int expect, uint64_t *args)
 {
 	unsigned int off, len;
@@ -421,7 +421,7 @@ static inline int dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec
 	return n;
 }
 
-static void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm);
+static __attribute__((noinline, cold)) void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm);
 
 /* The comm of @pid as the trace knows it (snprintf's result, without its cost). */
 static inline void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
