@@ -41,7 +41,7 @@ static inline bool more(const struct cursor *c)
 }
 
 /* The literal @s (no NUL in it, so neither in what it matches): passed over. */
-#define lit(c, s) lit_n(c, s, sizeof(s) - 1)
+#define lit(c, s) lit_n(c, "" s, sizeof(s) - 1)	/* "" s: a literal only */
 
 static inline bool lit_n(struct cursor *c, const char *s, size_t n)
 {
