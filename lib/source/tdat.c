@@ -23,11 +23,11 @@
 /* One CPU of one buffer, holding its next record. */
 struct tdat_cursor {
 	struct tdat_stream *st;
-	int cpu;
 	int order;			/* tie-break: buffer then CPU */
-	struct tdat_rec rec;		/* rec.ts with the file's time offset */
+	uint64_t key;			/* cursor_key(), kept up to date */
+	struct tep_record rec;		/* its CPU in rec.cpu; rec.ts with the file's time offset */
 	uint64_t prev_ts;		/* of its previous record; 0: none */
-	bool lost_done;			/* LOST for rec.missed emitted */
+	bool lost_done;			/* LOST for rec.missed_events emitted */
 };
 
 struct tdat {
@@ -36,7 +36,9 @@ struct tdat {
 	struct scmwq_tepconv *conv;
 	struct tdat_stream *streams;
 	int nstreams;
-	struct scmwq_heap cursors;	/* struct tdat_cursor by (key, order) */
+	struct tdat_cursor *cursors;	/* one per stream */
+	struct tdat_cursor **heap;	/* those with a record, least (key, order) first */
+	int nheap;
 };
 
 /* ------------------------------------------------------------------ */
@@ -49,19 +51,49 @@ struct tdat {
  */
 static uint64_t cursor_key(const struct tdat_cursor *c)
 {
-	if (c->rec.missed && !c->lost_done)
+	if (c->rec.missed_events && !c->lost_done)
 		return c->prev_ts < c->rec.ts ? c->prev_ts : c->rec.ts;
 	return c->rec.ts;
 }
 
-static bool cursor_less(const void *x, const void *y)
+static inline bool cursor_less(const struct tdat_cursor *a, const struct tdat_cursor *b)
 {
-	const struct tdat_cursor *a = x, *b = y;
-	uint64_t ka = cursor_key(a), kb = cursor_key(b);
+	return a->key < b->key || (a->key == b->key && a->order < b->order);
+}
 
-	if (ka != kb)
-		return ka < kb;
-	return a->order < b->order;
+/*
+ * Move heap[i] down to its place.  Keys are unique with the order, so the
+ * merge's output does not depend on how the heap is built.  The top whose
+ * next record is still the least costs one or two comparisons.
+ */
+static inline void sift_down(struct tdat *t, int i)
+{
+	struct tdat_cursor *c = t->heap[i];
+	int n = t->nheap;
+
+	for (;;) {
+		int l = 2 * i + 1, m;
+
+		if (l >= n)
+			break;
+		m = l + 1 < n && cursor_less(t->heap[l + 1], t->heap[l]) ? l + 1 : l;
+		if (!cursor_less(t->heap[m], c))
+			break;
+		t->heap[i] = t->heap[m];
+		i = m;
+	}
+	t->heap[i] = c;
+}
+
+static void heap_push(struct tdat *t, struct tdat_cursor *c)
+{
+	int i = t->nheap++;
+
+	while (i > 0 && cursor_less(c, t->heap[(i - 1) / 2])) {
+		t->heap[i] = t->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	t->heap[i] = c;
 }
 
 /* The next record of @c's CPU: 1, 0 (none), -1. */
@@ -69,15 +101,17 @@ static int cursor_read(struct tdat *t, struct tdat_cursor *c)
 {
 	int r = tdat_stream_next(c->st, &c->rec);
 
-	if (r > 0)
+	if (r > 0) {
 		c->rec.ts += t->l.ts_offset;
+		c->key = cursor_key(c);
+	}
 	return r;
 }
 
 /* Replace the top cursor's record by the next one of its CPU. */
 static int heap_advance(struct tdat *t)
 {
-	struct tdat_cursor *c = scmwq_heap_top(&t->cursors);
+	struct tdat_cursor *c = t->heap[0];
 	int r;
 
 	c->prev_ts = c->rec.ts;
@@ -85,23 +119,14 @@ static int heap_advance(struct tdat *t)
 	r = cursor_read(t, c);
 	if (r < 0)
 		return -1;
-	if (!r)
-		scmwq_heap_pop(&t->cursors, NULL);	/* that CPU is done */
-	else
-		scmwq_heap_fix_top(&t->cursors);
+	if (!r) {
+		/* that CPU is done */
+		if (!--t->nheap)
+			return 0;
+		t->heap[0] = t->heap[t->nheap];
+	}
+	sift_down(t, 0);
 	return 0;
-}
-
-static void to_tep(const struct tdat_cursor *c, struct tep_record *rec)
-{
-	memset(rec, 0, sizeof(*rec));
-	rec->ts = c->rec.ts;
-	rec->offset = c->rec.offset;
-	rec->missed_events = c->rec.missed;
-	rec->size = c->rec.size;
-	rec->record_size = c->rec.size;
-	rec->data = (void *)c->rec.data;
-	rec->cpu = c->cpu;
 }
 
 /* ------------------------------------------------------------------ */
@@ -113,22 +138,24 @@ static int tdat_next(struct scmwq_source *src, struct scmwq_event *ev, struct sc
 	struct tdat_cursor *c;
 
 	t->l.io.err = err;
-	while ((c = scmwq_heap_top(&t->cursors))) {
-		struct tep_record rec;
+	while (t->nheap) {
+		struct tep_record *rec;
 		bool ours;
 
-		to_tep(c, &rec);
-		if (c->rec.missed && !c->lost_done) {
-			scmwq_tepconv_lost(&rec, ev);
-			ev->ts_ns = cursor_key(c);
+		c = t->heap[0];
+		rec = &c->rec;
+		if (c->rec.missed_events && !c->lost_done) {
+			scmwq_tepconv_lost(rec, ev);
+			ev->ts_ns = c->key;
 			ev->gap_start_ns = c->prev_ts;
 			ev->gap_end_ns = c->rec.ts;
 			c->lost_done = true;
-			scmwq_heap_fix_top(&t->cursors);
+			c->key = cursor_key(c);
+			sift_down(t, 0);
 			src->lost += ev->lost_count;
 			return 1;
 		}
-		ours = t->l.nformats && rec.size > 0 && scmwq_tepconv_event(t->conv, &rec, ev);
+		ours = t->l.nformats && rec->size > 0 && scmwq_tepconv_event(t->conv, rec, ev);
 		if (heap_advance(t) < 0)
 			return -1;
 		if (ours)
@@ -141,7 +168,8 @@ static void tdat_close(struct tdat *t)
 {
 	if (!t)
 		return;
-	scmwq_heap_free(&t->cursors);
+	free(t->heap);
+	free(t->cursors);
 	for (int i = 0; i < t->nstreams; i++)
 		tdat_stream_free(&t->streams[i]);
 	free(t->streams);
@@ -178,24 +206,28 @@ static int add_cursors(struct tdat *t)
 	for (int b = 0; b < t->l.nbufs; b++)
 		n += t->l.bufs[b].latency ? 0 : t->l.bufs[b].ncpus;
 	t->streams = calloc(n ? n : 1, sizeof(*t->streams));
-	if (!t->streams)
+	t->cursors = calloc(n ? n : 1, sizeof(*t->cursors));
+	t->heap = calloc(n ? n : 1, sizeof(*t->heap));
+	if (!t->streams || !t->cursors || !t->heap)
 		return scmwq_error_set(t->err, SCMWQ_E_INTERNAL, "out of memory");
 	for (int b = 0; b < t->l.nbufs; b++) {
 		const struct tdat_buffer *buf = &t->l.bufs[b];
 
 		for (int i = 0; !buf->latency && i < buf->ncpus; i++) {
-			struct tdat_cursor c = { .cpu = buf->cpus[i].cpu, .order = ++order };
+			struct tdat_cursor *c = &t->cursors[t->nstreams];
 			int r;
 
+			++order;
 			if (!buf->cpus[i].size)
 				continue;
-			c.st = &t->streams[t->nstreams++];
-			tdat_stream_init(c.st, &t->l, buf->page_size, buf->compressed, &buf->cpus[i]);
-			r = cursor_read(t, &c);
+			*c = (struct tdat_cursor){ .rec.cpu = buf->cpus[i].cpu, .order = order,
+						   .st = &t->streams[t->nstreams++] };
+			tdat_stream_init(c->st, &t->l, buf->page_size, buf->compressed, &buf->cpus[i]);
+			r = cursor_read(t, c);
 			if (r < 0)
 				return -1;
-			if (r && scmwq_heap_push(&t->cursors, &c) < 0)
-				return scmwq_error_set(t->err, SCMWQ_E_INTERNAL, "out of memory");
+			if (r)
+				heap_push(t, c);
 		}
 	}
 	return 0;
@@ -227,7 +259,6 @@ int scmwq_tdat_open(struct scmwq_source *src, int fd, struct scmwq_error *err)
 	}
 	t->err = err;
 	t->l.io = (struct tdat_io){ .fd = fd, .display = src->display, .err = err };
-	scmwq_heap_init(&t->cursors, sizeof(struct tdat_cursor), cursor_less);
 	if (fstat(fd, &st) < 0) {
 		scmwq_error_set(err, SCMWQ_E_DATA, "%s: cannot stat: %s", src->display,
 				strerror(errno));

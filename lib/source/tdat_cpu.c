@@ -31,6 +31,7 @@ void tdat_stream_init(struct tdat_stream *s, const struct tdat_layout *l, uint32
 	s->commit_size = l->commit_size;
 	s->page_size = page_size;
 	s->compressed = compressed;
+	s->native = !l->io.big_endian && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 	s->pos = r->off;
 	s->end = r->off + r->size;
 	/*
@@ -152,15 +153,18 @@ static int next_page(struct tdat_stream *s)
 	len = s->buf_len - s->buf_pos < s->page_size ? s->buf_len - s->buf_pos : s->page_size;
 	s->buf_pos += len;
 	s->start = 8 + s->commit_size;
+	s->recs = s->page + s->start;
+	s->recs_off = s->page_off + s->start;
+	s->commit = s->next = 0;	/* no record until the header is read */
 	if (len < s->start)
 		return tdat_bad(s->io, s->page_off, "a page header of %zu bytes, but the page has %zu",
 				s->start, len);
 	s->ts = rd(s, s->page, 8);
 	flags = rd(s, s->page + 8, s->commit_size);
-	s->commit = flags & COMMIT_MASK;
-	if (s->commit > len - s->start)
+	if ((flags & COMMIT_MASK) > len - s->start)
 		return tdat_bad(s->io, s->page_off + 8, "a page commit of at most %zu bytes, not %zu",
-				len - s->start, s->commit);
+				len - s->start, (size_t)(flags & COMMIT_MASK));
+	s->commit = flags & COMMIT_MASK;
 	s->missed = 0;
 	if (flags & MISSED_EVENTS) {
 		s->missed = -1;
@@ -177,7 +181,7 @@ static int rec_bad(struct tdat_stream *s, size_t at, const char *what, size_t n)
 			"commit of %zu bytes", what, n, s->commit);
 }
 
-int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec)
+int tdat_stream_next_slow(struct tdat_stream *s, struct tep_record *rec)
 {
 	for (;;) {
 		const unsigned char *d;
@@ -239,21 +243,21 @@ int tdat_stream_next(struct tdat_stream *s, struct tdat_rec *rec)
 				return rec_bad(s, curr, "a record length of at least 4", len);
 			len -= 4;
 			adv = 8 + ((len + 3) & ~(size_t)3);
-			rec->data = d + curr + 8;
+			rec->data = (void *)(d + curr + 8);
 			break;
 		default:
 			len = type * 4;
 			adv = 4 + len;
-			rec->data = d + curr + 4;
+			rec->data = (void *)(d + curr + 4);
 			break;
 		}
 		if (adv > left)
 			return rec_bad(s, curr, "an event record", adv);
 		s->ts += delta;
 		rec->ts = s->ts;
-		rec->size = len;
+		rec->size = rec->record_size = len;
 		rec->offset = s->page_off + s->start + curr;
-		rec->missed = s->missed;
+		rec->missed_events = s->missed;
 		s->missed = 0;
 		s->next = curr + adv;
 		return 1;

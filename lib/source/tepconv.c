@@ -74,12 +74,31 @@ static const struct {
 	{ "sched_wakeup",	  "sched", SCMWQ_EV_SCHED_WAKEUP },
 };
 
+/*
+ * A number field as compiled once per format: where it is and its size.
+ * A field is compiled only if get_num() could read it in a record long
+ * enough (offset >= 0, 1 to 8 bytes, not an array or a string).
+ */
+struct tepconv_num {
+	unsigned int off;
+	int size;
+	long end;		/* off + size: the record's bytes it needs */
+};
+
 struct tepconv_fmt {
 	int id;
 	enum scmwq_ev_type type;
 	enum scmwq_system sys;
 	struct tep_format_field *f[F__COUNT];
+	long args_off;		/* F_ARGS, a data_loc of 4 bytes: its offset, */
+	unsigned int args_rel;	/* what its offsets are relative to, */
+	unsigned int args_esize; /* its elements' size; 0: no such field */
+	uint64_t nums;		/* BIT(F_*) of the compiled number fields */
+	long need;		/* the largest end among them */
+	struct tepconv_num n[F__COUNT];
 };
+
+#define FBIT(f) (1ULL << (f))
 
 struct scmwq_tepconv {
 	struct tep_handle *tep;
@@ -87,6 +106,11 @@ struct scmwq_tepconv {
 	enum scmwq_system sys;		/* of the SCM formats, by majority */
 	struct tepconv_fmt *fmts;
 	int nfmts;
+	int id_min;			/* idmap[id - id_min]: index in fmts + 1, 0: not ours */
+	unsigned int id_span;		/* 0: no map, search fmts */
+	unsigned char *idmap;
+	long type_end, pid_end;		/* of common_type, common_pid; 0: none usable */
+	bool std_header;		/* u16 common_type at 0, s32 common_pid at 4 */
 	bool swap;			/* the trace's byte order is not ours */
 	struct tep_format_field *type_f, *pid_f;	/* common_type, common_pid */
 	bool cache_comms;		/* the comms are fixed: cache them */
@@ -103,14 +127,17 @@ struct scmwq_tepconv {
 /* ------------------------------------------------------------------ */
 /* Field access, bounded by the record's size                          */
 
-static bool field_ok(const struct tep_record *rec, const struct tep_format_field *f)
+/* Where a number field ends, if a long enough record has it; 0 if no record has. */
+static long num_end(const struct tep_format_field *f)
 {
-	return f && f->offset >= 0 && f->size > 0 && f->size <= 8 &&
-	       (long)f->offset + f->size <= (long)rec->size;
+	if (!f || f->offset < 0 || f->size <= 0 || f->size > 8 ||
+	    (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_STRING)))
+		return 0;
+	return (long)f->offset + f->size;
 }
 
-/* tep_read_number() without the call: a number of @size bytes in the trace's byte order. */
-static uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
+/* A number of @size bytes, byte-swapped if @swap (0 for a size not 1, 2, 4 or 8). */
+static inline uint64_t read_sw(const void *p, int size, bool swap)
 {
 	uint16_t v2;
 	uint32_t v4;
@@ -121,28 +148,22 @@ static uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
 		return *(const uint8_t *)p;
 	case 2:
 		memcpy(&v2, p, 2);
-		return c->swap ? __builtin_bswap16(v2) : v2;
+		return swap ? __builtin_bswap16(v2) : v2;
 	case 4:
 		memcpy(&v4, p, 4);
-		return c->swap ? __builtin_bswap32(v4) : v4;
+		return swap ? __builtin_bswap32(v4) : v4;
 	case 8:
 		memcpy(&v8, p, 8);
-		return c->swap ? __builtin_bswap64(v8) : v8;
+		return swap ? __builtin_bswap64(v8) : v8;
 	default:
 		return 0;
 	}
 }
 
-/* Read a number field; false (and *val = 0) when absent or out of the record. */
-static bool get_num(const struct scmwq_tepconv *c, const struct tep_record *rec,
-		    const struct tep_format_field *f, uint64_t *val)
+/* tep_read_number() without the call: a number of @size bytes in the trace's byte order. */
+static inline uint64_t read_num(const struct scmwq_tepconv *c, const void *p, int size)
 {
-	*val = 0;
-	if (!field_ok(rec, f) || (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC |
-					     TEP_FIELD_IS_STRING)))
-		return false;
-	*val = read_num(c, (const char *)rec->data + f->offset, f->size);
-	return true;
+	return read_sw(p, size, c->swap);
 }
 
 /* A fixed char[] field (comm) into @buf. */
@@ -206,7 +227,7 @@ static void garbled(struct scmwq_tepconv *c, const struct tep_record *rec, const
  * elements of the long size of the trace, n being args_cnt.  Read within
  * the record; returns n, or -1 (and the diag callback is told why).
  */
-static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+static __attribute__((noinline)) int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 			const struct tep_format_field *f, int expect, uint64_t *args)
 {
 	unsigned int off, len, esize, n;
@@ -250,7 +271,7 @@ static int get_dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
  * Read within the record; returns the arguments listed, or -1 (and the
  * diag callback is told why) when the field is garbled.
  */
-static int get_out_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+static __attribute__((noinline)) int get_out_args(struct scmwq_tepconv *c, const struct tep_record *rec,
 			const struct tep_format_field *f, int expect, uint64_t *args)
 {
 	unsigned int off, len;
@@ -320,26 +341,103 @@ char scmwq_prev_state_char(uint64_t state)
 	return letters[__builtin_ctzll(state)];
 }
 
-static const struct scmwq_event zero_event;
-
-static const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
+/*
+ * Zero @ev with 16-byte stores, the last overlapping: gcc makes a memset
+ * or a copy of a zero event this size a rep stos or rep movs, slow to
+ * start and counted per word.
+ */
+static inline void clear_event(struct scmwq_event *ev)
 {
+	typedef unsigned long long v2 __attribute__((vector_size(16), aligned(1), may_alias));
+	const v2 z = { 0, 0 };
+	v2 *q = (v2 *)ev;
+
+	_Static_assert(sizeof(*ev) >= 16, "an event of at least 16 bytes");
+#pragma GCC unroll 32
+	for (size_t i = 0; i < sizeof(*ev) / 16; i++)
+		q[i] = z;
+	if (sizeof(*ev) % 16)
+		*(v2 *)((char *)ev + sizeof(*ev) - 16) = z;
+}
+
+static inline const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
+{
+	if (c->id_span) {
+		unsigned int i = (unsigned int)id - (unsigned int)c->id_min;
+
+		return i < c->id_span && c->idmap[i] ? &c->fmts[c->idmap[i] - 1] : NULL;
+	}
 	for (int i = 0; i < c->nfmts; i++)
 		if (c->fmts[i].id == id)
 			return &c->fmts[i];
 	return NULL;
 }
 
-/* The comm of @pid as the trace knows it (snprintf's result, without its cost). */
-static void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
+/*
+ * The compiled number fields of @fm that @size bytes of record hold: all
+ * of them, but in a record cut short.
+ */
+static inline uint64_t present(const struct tepconv_fmt *fm, int size)
 {
-	const char *s;
-	size_t n;
+	uint64_t p = 0;
 
+	if (size >= fm->need)
+		return fm->nums;
+	for (int f = 0; f < F__COUNT; f++)
+		if ((fm->nums & FBIT(f)) && fm->n[f].end <= size)
+			p |= FBIT(f);
+	return p;
+}
+
+/* A compiled number field, in a record known to hold it. */
+static inline uint64_t num(const void *data, const struct tepconv_fmt *fm, int f, bool swap)
+{
+	return read_sw((const char *)data + fm->n[f].off, fm->n[f].size, swap);
+}
+
+/*
+ * The mainline args[] as get_dyn_args() reads them, when the format's
+ * data_loc is one the record holds and points within it with args_cnt
+ * elements; otherwise get_dyn_args() (and its diag) decides.
+ */
+static inline int dyn_args(struct scmwq_tepconv *c, const struct tep_record *rec,
+			   const struct tepconv_fmt *fm, int expect, uint64_t *args, bool swap)
+{
+	const char *d = rec->data;
+	unsigned int off, len, n, esize = fm->args_esize;
+	uint32_t loc;
+
+	if (!esize || fm->args_off + 4 > (long)rec->size)
+		return get_dyn_args(c, rec, fm->f[F_ARGS], expect, args);
+	loc = read_sw(d + fm->args_off, 4, swap);
+	off = (loc & 0xffff) + fm->args_rel;
+	len = loc >> 16;
+	n = len / esize;
+	if ((long)off + len > (long)rec->size || len % esize || expect < 0 ||
+	    n != (unsigned int)expect)
+		return get_dyn_args(c, rec, fm->f[F_ARGS], expect, args);
+	for (unsigned int i = 0; i < n && i < SCMWQ_MAX_ARGS; i++)
+		args[i] = read_sw(d + off + i * esize, esize, swap);
+	return n;
+}
+
+static __attribute__((noinline, cold)) void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm);
+
+/* The comm of @pid as the trace knows it (snprintf's result, without its cost). */
+static inline void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
+{
 	if (c->cache_comms && c->comms[pid & 255].ok && c->comms[pid & 255].pid == pid) {
 		memcpy(comm, c->comms[pid & 255].comm, SCMWQ_COMM_LEN);
 		return;
 	}
+	set_comm_slow(c, pid, comm);
+}
+
+static void set_comm_slow(struct scmwq_tepconv *c, int pid, char *comm)
+{
+	const char *s;
+	size_t n;
+
 	s = tep_data_comm_from_pid(c->tep, pid);
 	if (!s)
 		s = "<...>";
@@ -353,6 +451,149 @@ static void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
 	}
 }
 
+/* scmwq_tepconv_event() in the trace's byte order (@swap): the fields of the
+ * format, read where it says. */
+static inline __attribute__((always_inline)) bool
+convert(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev, const bool swap)
+{
+	const struct tepconv_fmt *fm;
+	const void *d = rec->data;
+	uint64_t v, p;
+	int id, pid;
+
+	if (rec->size <= 0 || !d)
+		return false;
+	if (c->std_header && rec->size >= 8) {
+		id = read_sw(d, 2, swap);
+		pid = (int)read_sw((const char *)d + 4, 4, swap);
+	} else {
+		if (c->type_end && c->type_end <= rec->size)
+			id = read_sw((const char *)d + c->type_f->offset, c->type_f->size, swap);
+		else
+			id = tep_data_type(c->tep, rec);
+		if (c->pid_end && c->pid_end <= rec->size)
+			pid = (int)read_sw((const char *)d + c->pid_f->offset, c->pid_f->size, swap);
+		else
+			pid = -1;	/* asked of libtraceevent below, if ours */
+	}
+	fm = find_fmt(c, id);
+	if (!fm)
+		return false;
+	p = present(fm, rec->size);
+	if (pid == -1 && !(c->pid_end && c->pid_end <= rec->size))
+		pid = tep_data_pid(c->tep, rec);
+
+	clear_event(ev);
+	ev->type = fm->type;
+	ev->sys = fm->sys;
+	ev->ts_ns = rec->ts;
+	ev->cpu = rec->cpu;
+	ev->pid = pid;
+	ev->where = rec->offset;
+
+	switch (fm->type) {
+	case SCMWQ_EV_SCHED_SWITCH:
+		if (p & FBIT(F_PREV_PID))
+			ev->pid = (int)num(d, fm, F_PREV_PID, swap);
+		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
+			set_comm(c, ev->pid, ev->comm);
+		ev->prev_state = p & FBIT(F_PREV_STATE) ?
+				 scmwq_prev_state_char(num(d, fm, F_PREV_STATE, swap)) : '?';
+		if (p & FBIT(F_NEXT_PID))
+			ev->next_pid = (int)num(d, fm, F_NEXT_PID, swap);
+		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
+			set_comm(c, ev->next_pid, ev->next_comm);
+		return true;
+	case SCMWQ_EV_SCHED_WAKEUP:
+		set_comm(c, ev->pid, ev->comm);
+		ev->target_pid = p & FBIT(F_PID) ? (int)num(d, fm, F_PID, swap) : -1;
+		/* the woken task's comm, as the text reader keeps it */
+		get_str(rec, fm->f[F_COMM], ev->next_comm, sizeof(ev->next_comm));
+		return true;
+	default:
+		break;
+	}
+
+	set_comm(c, ev->pid, ev->comm);
+	if (p & FBIT(F_SMC_ID)) {
+		ev->smc_id = num(d, fm, F_SMC_ID, swap);
+		ev->have |= SCMWQ_HAVE_SMC_ID;
+	}
+	if (p & FBIT(F_SVC_ID)) {
+		ev->svc_id = num(d, fm, F_SVC_ID, swap);
+		if (p & FBIT(F_CMD_ID)) {
+			ev->cmd_id = num(d, fm, F_CMD_ID, swap);
+			ev->have |= SCMWQ_HAVE_SVC_CMD;
+		}
+	}
+	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
+		int cnt = p & FBIT(F_ARGS_CNT) ? (int)num(d, fm, F_ARGS_CNT, swap) : -1;
+		int n = -1;
+
+		if (fm->f[F_ARGS]) {
+			n = dyn_args(c, rec, fm, cnt, ev->args, swap);
+		} else if (fm->f[F_OUT] && (fm->f[F_OUT]->flags & TEP_FIELD_IS_STRING)) {
+			n = get_out_args(c, rec, fm->f[F_OUT], cnt, ev->args);
+		} else {
+			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
+				if (!(p & FBIT(F_ARG0 + i)))
+					break;
+				ev->args[i] = num(d, fm, F_ARG0 + i, swap);
+				n = i + 1;
+			}
+		}
+		if (p & FBIT(F_ARGS_CNT))
+			ev->args_cnt = cnt;
+		else if (n >= 0)
+			ev->args_cnt = n;
+		if (n >= 0)
+			ev->have |= SCMWQ_HAVE_ARGS;
+	}
+	if (!(p & (FBIT(F_WQ_CTX) | FBIT(F_CTX) | FBIT(F_FLAGS) | FBIT(F_MORE) |
+		  FBIT(F_RET) | FBIT(F_RES) | FBIT(F_RES0) | FBIT(F_RES1) | FBIT(F_RES2))))
+		return true;
+	if (p & FBIT(F_WQ_CTX)) {
+		ev->wq_ctx = num(d, fm, F_WQ_CTX, swap);
+		ev->have |= SCMWQ_HAVE_WQ_CTX;
+	}
+	if (p & FBIT(F_CTX)) {
+		ev->smc_call_ctx = num(d, fm, F_CTX, swap);
+		ev->have |= SCMWQ_HAVE_CTX;
+	}
+	if (p & FBIT(F_FLAGS)) {
+		ev->flags = num(d, fm, F_FLAGS, swap);
+		ev->have |= SCMWQ_HAVE_FLAGS;
+	}
+	if (p & FBIT(F_MORE)) {
+		ev->more_pending = num(d, fm, F_MORE, swap);
+		ev->have |= SCMWQ_HAVE_MORE;
+	}
+	if (p & FBIT(F_RET)) {
+		/* int, or a probe's s32/s64: sign-extend from the field's size */
+		int bits = fm->n[F_RET].size * 8;
+
+		v = num(d, fm, F_RET, swap);
+		if (bits < 64 && (v & (1ULL << (bits - 1))))
+			v |= ~0ULL << bits;
+		ev->ret = (int)(int64_t)v;
+		ev->have |= SCMWQ_HAVE_RET;
+	}
+	if (p & FBIT(F_RES)) {
+		ev->res = num(d, fm, F_RES, swap);
+		ev->have |= SCMWQ_HAVE_RES;
+	}
+	if (p & (FBIT(F_RES0) | FBIT(F_RES1) | FBIT(F_RES2))) {
+		if (p & FBIT(F_RES0))
+			ev->res0 = num(d, fm, F_RES0, swap);
+		if (p & FBIT(F_RES1))
+			ev->res1 = num(d, fm, F_RES1, swap);
+		if (p & FBIT(F_RES2))
+			ev->res2 = num(d, fm, F_RES2, swap);
+		ev->have |= SCMWQ_HAVE_RES012;
+	}
+	return true;
+}
+
 /**
  * scmwq_tepconv_event - convert one record
  * @c: the converter
@@ -363,120 +604,7 @@ static void set_comm(struct scmwq_tepconv *c, int pid, char *comm)
  */
 bool scmwq_tepconv_event(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev)
 {
-	const struct tepconv_fmt *fm;
-	uint64_t v;
-	int id;
-
-	if (rec->size <= 0 || !rec->data)
-		return false;
-	if (c->type_f && field_ok(rec, c->type_f))
-		id = read_num(c, (const char *)rec->data + c->type_f->offset, c->type_f->size);
-	else
-		id = tep_data_type(c->tep, rec);
-	fm = find_fmt(c, id);
-	if (!fm)
-		return false;
-
-	/* a copy of a zero event: vector stores, not the slow start of rep stos */
-	*ev = zero_event;
-	ev->type = fm->type;
-	ev->sys = fm->sys;
-	ev->ts_ns = rec->ts;
-	ev->cpu = rec->cpu;
-	if (c->pid_f && field_ok(rec, c->pid_f))
-		ev->pid = (int)read_num(c, (const char *)rec->data + c->pid_f->offset,
-					c->pid_f->size);
-	else
-		ev->pid = tep_data_pid(c->tep, rec);
-	ev->where = rec->offset;
-
-	switch (fm->type) {
-	case SCMWQ_EV_SCHED_SWITCH:
-		if (get_num(c, rec, fm->f[F_PREV_PID], &v))
-			ev->pid = (int)v;
-		if (!get_str(rec, fm->f[F_PREV_COMM], ev->comm, sizeof(ev->comm)))
-			set_comm(c, ev->pid, ev->comm);
-		ev->prev_state = get_num(c, rec, fm->f[F_PREV_STATE], &v) ?
-				 scmwq_prev_state_char(v) : '?';
-		if (get_num(c, rec, fm->f[F_NEXT_PID], &v))
-			ev->next_pid = (int)v;
-		if (!get_str(rec, fm->f[F_NEXT_COMM], ev->next_comm, sizeof(ev->next_comm)))
-			set_comm(c, ev->next_pid, ev->next_comm);
-		return true;
-	case SCMWQ_EV_SCHED_WAKEUP:
-		set_comm(c, ev->pid, ev->comm);
-		ev->target_pid = get_num(c, rec, fm->f[F_PID], &v) ? (int)v : -1;
-		/* the woken task's comm, as the text reader keeps it */
-		get_str(rec, fm->f[F_COMM], ev->next_comm, sizeof(ev->next_comm));
-		return true;
-	default:
-		break;
-	}
-
-	set_comm(c, ev->pid, ev->comm);
-	if (get_num(c, rec, fm->f[F_SMC_ID], &ev->smc_id))
-		ev->have |= SCMWQ_HAVE_SMC_ID;
-	if (get_num(c, rec, fm->f[F_SVC_ID], &v)) {
-		ev->svc_id = v;
-		if (get_num(c, rec, fm->f[F_CMD_ID], &v)) {
-			ev->cmd_id = v;
-			ev->have |= SCMWQ_HAVE_SVC_CMD;
-		}
-	}
-	if (fm->type == SCMWQ_EV_SMC_REQUEST) {
-		int cnt = get_num(c, rec, fm->f[F_ARGS_CNT], &v) ? (int)v : -1;
-		int n = -1;
-
-		if (fm->f[F_ARGS]) {
-			n = get_dyn_args(c, rec, fm->f[F_ARGS], cnt, ev->args);
-		} else if (fm->f[F_OUT] && (fm->f[F_OUT]->flags & TEP_FIELD_IS_STRING)) {
-			n = get_out_args(c, rec, fm->f[F_OUT], cnt, ev->args);
-		} else {
-			for (int i = 0; i < SCMWQ_MAX_ARGS; i++) {
-				if (!get_num(c, rec, fm->f[F_ARG0 + i], &ev->args[i]))
-					break;
-				n = i + 1;
-			}
-		}
-		if (get_num(c, rec, fm->f[F_ARGS_CNT], &v))
-			ev->args_cnt = v;
-		else if (n >= 0)
-			ev->args_cnt = n;
-		if (n >= 0)
-			ev->have |= SCMWQ_HAVE_ARGS;
-	}
-	if (get_num(c, rec, fm->f[F_WQ_CTX], &v)) {
-		ev->wq_ctx = v;
-		ev->have |= SCMWQ_HAVE_WQ_CTX;
-	}
-	if (get_num(c, rec, fm->f[F_CTX], &v)) {
-		ev->smc_call_ctx = v;
-		ev->have |= SCMWQ_HAVE_CTX;
-	}
-	if (get_num(c, rec, fm->f[F_FLAGS], &v)) {
-		ev->flags = v;
-		ev->have |= SCMWQ_HAVE_FLAGS;
-	}
-	if (get_num(c, rec, fm->f[F_MORE], &v)) {
-		ev->more_pending = v;
-		ev->have |= SCMWQ_HAVE_MORE;
-	}
-	if (get_num(c, rec, fm->f[F_RET], &v)) {
-		/* int, or a probe's s32/s64: sign-extend from the field's size */
-		int bits = fm->f[F_RET]->size * 8;
-
-		if (bits < 64 && (v & (1ULL << (bits - 1))))
-			v |= ~0ULL << bits;
-		ev->ret = (int)(int64_t)v;
-		ev->have |= SCMWQ_HAVE_RET;
-	}
-	if (get_num(c, rec, fm->f[F_RES], &ev->res))
-		ev->have |= SCMWQ_HAVE_RES;
-	if (get_num(c, rec, fm->f[F_RES0], &ev->res0) |
-	    get_num(c, rec, fm->f[F_RES1], &ev->res1) |
-	    get_num(c, rec, fm->f[F_RES2], &ev->res2))
-		ev->have |= SCMWQ_HAVE_RES012;
-	return true;
+	return c->swap ? convert(c, rec, ev, true) : convert(c, rec, ev, false);
 }
 
 /**
@@ -528,6 +656,49 @@ static enum scmwq_system system_of(const char *system)
 	return SCMWQ_SYS_UNKNOWN;
 }
 
+/* Where get_dyn_args() would read @fm's args[]: for dyn_args(). */
+static void compile_args(const struct scmwq_tepconv *c, struct tepconv_fmt *fm)
+{
+	const struct tep_format_field *f = fm->f[F_ARGS];
+	unsigned int esize;
+
+	if (!f || f->offset < 0 || f->size != 4)
+		return;
+	esize = f->elementsize ? f->elementsize : (unsigned int)c->long_size;
+	if (esize != 4 && esize != 8)
+		esize = 8;
+	fm->args_off = f->offset;
+	fm->args_rel = f->flags & TEP_FIELD_IS_RELATIVE ? f->offset + f->size : 0;
+	fm->args_esize = esize;
+}
+
+/* The largest span of event ids mapped; past it, the formats are searched. */
+#define ID_SPAN_MAX 65536
+
+/* Map our formats' ids to them, the first of an id winning as in find_fmt()'s search. */
+static int map_ids(struct scmwq_tepconv *c)
+{
+	long lo, hi;
+
+	if (!c->nfmts)
+		return 0;
+	lo = hi = c->fmts[0].id;
+	for (int i = 1; i < c->nfmts; i++) {
+		lo = c->fmts[i].id < lo ? c->fmts[i].id : lo;
+		hi = c->fmts[i].id > hi ? c->fmts[i].id : hi;
+	}
+	if (hi - lo + 1 > ID_SPAN_MAX || c->nfmts > 255)
+		return 0;
+	c->idmap = calloc(hi - lo + 1, 1);
+	if (!c->idmap)
+		return -1;
+	c->id_min = lo;
+	c->id_span = hi - lo + 1;
+	for (int i = c->nfmts - 1; i >= 0; i--)
+		c->idmap[c->fmts[i].id - lo] = i + 1;
+	return 0;
+}
+
 /**
  * scmwq_tepconv_new - find our events among @tep's formats
  * @tep: the formats (of a trace.dat file or of the local tracefs)
@@ -576,15 +747,37 @@ struct scmwq_tepconv *scmwq_tepconv_new(struct tep_handle *tep, struct scmwq_err
 		fm->id = event->id;
 		fm->type = wanted[w].type;
 		fm->sys = wanted[w].system ? SCMWQ_SYS_UNKNOWN : system_of(event->system);
-		for (int f = 0; f < F__COUNT; f++)
+		for (int f = 0; f < F__COUNT; f++) {
+			long end;
+
 			fm->f[f] = tep_find_field(event, field_names[f]);
+			end = num_end(fm->f[f]);
+			if (!end)
+				continue;
+			fm->nums |= FBIT(f);
+			fm->n[f] = (struct tepconv_num){ .off = fm->f[f]->offset,
+							 .size = fm->f[f]->size, .end = end };
+			if (end > fm->need)
+				fm->need = end;
+		}
+		compile_args(c, fm);
 		if (!wanted[w].system)
 			nscm[fm->sys]++;
 		/* libtraceevent reads them at the first format's offsets: so do we */
 		if (c->nfmts == 1 && event == tep_get_event(tep, 0)) {
 			c->type_f = tep_find_common_field(event, "common_type");
 			c->pid_f = tep_find_common_field(event, "common_pid");
+			c->type_end = num_end(c->type_f);
+			c->pid_end = num_end(c->pid_f);
+			c->std_header = c->type_end && c->type_f->offset == 0 &&
+					c->type_f->size == 2 && c->pid_end &&
+					c->pid_f->offset == 4 && c->pid_f->size == 4;
 		}
+	}
+	if (map_ids(c) < 0) {
+		scmwq_tepconv_free(c);
+		scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+		return NULL;
 	}
 	if (nscm[SCMWQ_SYS_QCOM_SCM] || nscm[SCMWQ_SYS_SCM])
 		c->sys = nscm[SCMWQ_SYS_SCM] > nscm[SCMWQ_SYS_QCOM_SCM] ? SCMWQ_SYS_SCM :
@@ -631,6 +824,7 @@ void scmwq_tepconv_free(struct scmwq_tepconv *c)
 	if (!c)
 		return;
 	free(c->fmts);
+	free(c->idmap);
 	free(c);
 }
 

@@ -15,6 +15,8 @@
  * argument takes at most 57 of the 64 bytes reserved for it, so the kernel
  * never cuts the text short: the arguments listed are always args_cnt.
  */
+#include <string.h>
+
 #include "source/source.h"
 
 static const char WHY_SYNTAX[] = "scm_smc_request: expected vendor arguments "
@@ -38,52 +40,52 @@ static inline bool more(const struct cursor *c)
 	return c->p < c->end && *c->p;
 }
 
-static bool lit(struct cursor *c, const char *s)
+/* The literal @s (no NUL in it, so neither in what it matches): passed over. */
+#define lit(c, s) lit_n(c, "" s, sizeof(s) - 1)	/* "" s: a literal only */
+
+static inline bool lit_n(struct cursor *c, const char *s, size_t n)
 {
-	for (; *s; s++, c->p++)
-		if (!more(c) || *c->p != *s)
-			return false;
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, s, n))
+		return false;
+	c->p += n;
 	return true;
 }
 
-static inline int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
+/* A hex digit's value plus one, 0 for any other byte (NUL too). */
+static const unsigned char hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
-/* 1 to 16 hex digits */
-static bool hex(struct cursor *c, uint64_t *v)
+/* 1 to 16 hex digits (a NUL is no digit: the text ends there too) */
+static inline bool hex(struct cursor *c, uint64_t *v)
 {
 	int n = 0, d;
 
 	*v = 0;
-	while (more(c) && (d = hexval(*c->p)) >= 0) {
+	while (c->p < c->end && (d = hex1[(unsigned char)*c->p])) {
 		if (++n > 16)
 			return false;
-		*v = *v << 4 | (unsigned int)d;
+		*v = *v << 4 | (unsigned int)(d - 1);
 		c->p++;
 	}
 	return n > 0;
 }
 
 /* Decimal digits that fit in 64 bits; @max_digits bounds the register number. */
-static bool dec(struct cursor *c, uint64_t *v, int max_digits)
+static inline bool dec(struct cursor *c, uint64_t *v, int max_digits)
 {
 	int n = 0;
 
 	*v = 0;
-	while (more(c) && *c->p >= '0' && *c->p <= '9') {
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
 		unsigned int d = *c->p - '0';
 
-		if (++n > max_digits || *v > (UINT64_MAX - d) / 10)
+		if (++n > max_digits || __builtin_mul_overflow(*v, 10, v) ||
+		    __builtin_add_overflow(*v, d, v))
 			return false;
-		*v = *v * 10 + d;
 		c->p++;
 	}
 	return n > 0;

@@ -48,8 +48,8 @@ struct conv {
 	int id;
 };
 
-/* A tep with @text as the format of @sys/scm_smc_request, and a converter on it. */
-static bool conv_open(struct conv *cv, const char *sys, const char *text)
+/* A tep with @text as the format of @sys/@event, and a converter on it. */
+static bool conv_open_event(struct conv *cv, const char *sys, const char *event, const char *text)
 {
 	struct scmwq_error err;
 	struct tep_event *e;
@@ -61,7 +61,7 @@ static bool conv_open(struct conv *cv, const char *sys, const char *text)
 	tep_set_long_size(cv->tep, 8);
 	if (tep_parse_event(cv->tep, text, strlen(text), sys))
 		return false;
-	e = tep_find_event_by_name(cv->tep, sys, "scm_smc_request");
+	e = tep_find_event_by_name(cv->tep, sys, event);
 	if (!e)
 		return false;
 	cv->id = e->id;
@@ -70,6 +70,11 @@ static bool conv_open(struct conv *cv, const char *sys, const char *text)
 		return false;
 	scmwq_tepconv_set_diag(cv->c, diag_cb, NULL);
 	return true;
+}
+
+static bool conv_open(struct conv *cv, const char *sys, const char *text)
+{
+	return conv_open_event(cv, sys, "scm_smc_request", text);
 }
 
 static void conv_close(struct conv *cv)
@@ -328,6 +333,61 @@ static void test_mainline_args(void)
 	conv_close(&cv);
 }
 
+/*
+ * A record shorter than its format: the fields it holds are read, those
+ * past its end are absent (and never read); a whole one is read whole.
+ * Mainline scm_smc_done: ret @8 (int), smc_id @16, res @24, res0 @32,
+ * res1 @40, res2 @48, 8 bytes each.
+ */
+static void test_cut_short(void)
+{
+	unsigned char b[56];
+	struct scmwq_event ev;
+	struct conv cv;
+
+	{
+		bool opened = conv_open_event(&cv, "qcom_scm", "scm_smc_done",
+					      kdat_format(SCMWQ_SYS_QCOM_SCM, "scm_smc_done"));
+
+		ok(opened, "cut short: libtraceevent parses the kernel's scm_smc_done");
+		if (!opened)
+			return;
+	}
+	memset(b, 0, sizeof(b));
+	put16(b, (uint16_t)cv.id);
+	put32(b + 4, 4242);
+	put32(b + 8, (uint32_t)-22);
+	put64(b + 16, 0x42000601);
+	put64(b + 24, 1);
+	put64(b + 32, 2);
+	put64(b + 40, 3);
+	put64(b + 48, 4);
+
+	ok(convert(&cv, b, 56, &ev), "whole done: an event");
+	is_int(ev.type, SCMWQ_EV_SMC_DONE, "whole done: scm_smc_done");
+	is_int(ev.pid, 4242, "whole done: common_pid");
+	is_int(ev.ret, -22, "whole done: ret sign-extended");
+	ok(ev.smc_id == 0x42000601 && ev.res == 1 && ev.res0 == 2 && ev.res1 == 3 && ev.res2 == 4,
+	   "whole done: smc_id, res, res0, res1, res2");
+	is_int(ev.have, SCMWQ_HAVE_RET | SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RES | SCMWQ_HAVE_RES012,
+	       "whole done: have ret, smc_id, res, res0-2");
+
+	ok(convert(&cv, b, 40, &ev), "done cut at 40: an event");
+	ok(ev.res0 == 2 && ev.res1 == 0 && ev.res2 == 0, "done cut at 40: res0, not res1, res2");
+	is_int(ev.have, SCMWQ_HAVE_RET | SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_RES | SCMWQ_HAVE_RES012,
+	       "done cut at 40: res0 alone is res0-2");
+
+	ok(convert(&cv, b, 20, &ev), "done cut at 20: an event");
+	is_int(ev.ret, -22, "done cut at 20: ret");
+	ok(ev.smc_id == 0 && ev.res == 0 && ev.res0 == 0, "done cut at 20: nothing past ret");
+	is_int(ev.have, SCMWQ_HAVE_RET, "done cut at 20: have ret only");
+
+	ok(convert(&cv, b, 8, &ev), "done cut at 8: an event");
+	is_int(ev.pid, 4242, "done cut at 8: the common fields");
+	is_int(ev.have, 0, "done cut at 8: no field");
+	conv_close(&cv);
+}
+
 /* Without a diag callback a garbled record converts quietly (and safely). */
 static void test_no_diag(void)
 {
@@ -357,6 +417,7 @@ int main(void)
 	test_vendor_out();
 	test_vendor_rel_loc();
 	test_mainline_args();
+	test_cut_short();
 	test_no_diag();
 	return tap_done();
 }
