@@ -12,20 +12,23 @@
  * parser gives: tests/unit/test_text.c compares the two on every line of
  * the corpus and tests/fuzz/fuzz_text.c on every line the fuzzer makes.
  */
+#include <string.h>
+
 #include "source/text.h"
 
-/* The literal @s (@n bytes) at @p: the byte after it, or NULL.  Stops at the first difference. */
-static inline const char *lit(const char *p, const char *s, size_t n)
+/*
+ * The literal @s (@n bytes) at @p, in a text that ends at @e (its NUL): the
+ * byte after it, or NULL.  Compared whole (a constant @n makes it a load
+ * or two), never past @e.
+ */
+static inline const char *lit(const char *p, const char *e, const char *s, size_t n)
 {
-	if (!p)
+	if (!p || (size_t)(e - p) < n || memcmp(p, s, n))
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != s[i])
-			return NULL;
 	return p + n;
 }
 
-#define LIT(p, s) lit((p), (s), sizeof(s) - 1)
+#define LIT(p, s) lit((p), e, (s), sizeof(s) - 1)
 
 /* Decimal, at most 19 digits (no overflow), the end not a digit. */
 static inline const char *dec(const char *p, uint64_t *v)
@@ -79,7 +82,7 @@ static inline const char *hex(const char *p, uint64_t *v)
 }
 
 /* Mainline's args:{0x1,0x2} to the end of the line. */
-static bool args_array(const char *p, struct scmwq_event *ev)
+static bool args_array(const char *p, const char *e, struct scmwq_event *ev)
 {
 	unsigned int n = 0;
 	uint64_t v;
@@ -107,7 +110,8 @@ static bool args_array(const char *p, struct scmwq_event *ev)
 	return true;
 }
 
-static bool request(const char *p, struct scmwq_event *ev, enum scmwq_system *cue)
+static bool request(const char *p, const char *e, struct scmwq_event *ev,
+		    enum scmwq_system *cue)
 {
 	uint64_t id, svc, cmd, cnt;
 	bool vendor;
@@ -131,7 +135,7 @@ static bool request(const char *p, struct scmwq_event *ev, enum scmwq_system *cu
 	ev->have |= SCMWQ_HAVE_SMC_ID | SCMWQ_HAVE_SVC_CMD | SCMWQ_HAVE_ARGS;
 	if (!vendor) {
 		*cue = SCMWQ_SYS_QCOM_SCM;
-		return args_array(p, ev);
+		return args_array(p, e, ev);
 	}
 	*cue = SCMWQ_SYS_SCM;
 	if (!*p) {
@@ -143,7 +147,7 @@ static bool request(const char *p, struct scmwq_event *ev, enum scmwq_system *cu
 	{
 		/* " x2:(hex:0x.. decimal:..) ...": the shared parser, strict */
 		const char *why;
-		size_t len = strlen(p);
+		size_t len = e - p;
 
 		if (p[0] != ' ' || p[1] != 'x' || p[len - 1] == ' ' || p[len - 1] == '\t')
 			return false;
@@ -151,7 +155,7 @@ static bool request(const char *p, struct scmwq_event *ev, enum scmwq_system *cu
 	}
 }
 
-static bool done(const char *p, struct scmwq_event *ev, enum scmwq_system *cue)
+static bool done(const char *p, const char *e, struct scmwq_event *ev, enum scmwq_system *cue)
 {
 	uint64_t id, ret, res = 0, r0, r1, r2;
 	bool vendor;
@@ -201,14 +205,15 @@ static bool done(const char *p, struct scmwq_event *ev, enum scmwq_system *cue)
 bool txt_fast_scm(const char *p, enum text_ev tev, struct scmwq_event *ev,
 		  enum scmwq_system *cue)
 {
+	const char *e = p + strlen(p);
 	uint64_t a, b, c;
 
 	*cue = SCMWQ_SYS_UNKNOWN;
 	switch (tev) {
 	case TEV_REQUEST:
-		return request(p, ev, cue);
+		return request(p, e, ev, cue);
 	case TEV_DONE:
-		return done(p, ev, cue);
+		return done(p, e, ev, cue);
 	case TEV_SLEEP:
 	case TEV_WAKE_ACK:
 		p = dec(LIT(dec(LIT(p, " wq_ctx:"), &a), ", smc_call_ctx:"), &b);
