@@ -163,18 +163,61 @@ static const char *parse_flags_ts(struct scmwq_text_ctx *ctx, const char *t, uin
 }
 
 /*
+ * The kernel's own " FLAGS   SEC.FRAC:" after the "[CPU]" column (flags of
+ * 1..8 printable bytes, 1..10 digits of seconds, 1..9 of fraction): what
+ * parse_flags_ts() gives for it, in one pass; NULL for anything else,
+ * which parse_flags_ts() then reads.
+ */
+static const char *fast_flags_ts(const char *t, uint64_t *ts, int *flag_width)
+{
+	static const uint32_t scale[10] = {
+		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+	};
+	uint64_t sec = 0, frac = 0;
+	const char *f, *d;
+	long n;
+
+	if (*t++ != ' ')
+		return NULL;
+	for (f = t; *t > ' ' && *t != ':' && *t != 0x7f; t++)
+		;
+	n = t - f;
+	if (!n || n > 8 || *t != ' ')
+		return NULL;
+	while (*t == ' ')
+		t++;
+	for (d = t; txt_is_digit(*t); t++)
+		sec = sec * 10 + (uint64_t)(*t - '0');
+	if (t == d || t - d > 10 || *t++ != '.')
+		return NULL;
+	for (d = t; txt_is_digit(*t); t++)
+		frac = frac * 10 + (uint64_t)(*t - '0');
+	if (t == d || t - d > 9 || *t != ':')
+		return NULL;
+	*ts = sec * 1000000000ULL + frac * scale[t - d];
+	*flag_width = (int)n;
+	return t;
+}
+
+/*
  * "TASK-PID [ (TGID)] [CPU] FLAGS TS:" with '[' at @q.  On success fills
  * @ev's pid, cpu, comm, ts and returns the text after the timestamp's ':'.
  */
 static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, const char *q,
 				 struct scmwq_event *ev, int *flag_width)
 {
-	const char *r = q + 1, *b = q, *e;
+	const char *r = q + 1, *b = q, *e, *t;
 	int cpu, pid;
 
-	r = txt_parse_dec_int(r, &cpu);
-	if (!r || *r != ']' || cpu < 0)
-		return NULL;
+	if (txt_is_digit(r[0]) && txt_is_digit(r[1]) && txt_is_digit(r[2]) && r[3] == ']') {
+		/* "[%03d]" */
+		cpu = (r[0] - '0') * 100 + (r[1] - '0') * 10 + (r[2] - '0');
+		r += 3;
+	} else {
+		r = txt_parse_dec_int(r, &cpu);
+		if (!r || *r != ']' || cpu < 0)
+			return NULL;
+	}
 	while (b > s && b[-1] == ' ')
 		b--;
 	if (b > s && b[-1] == ')') {
@@ -198,9 +241,15 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 		b--;
 	if (b == e || e - b > 10 || b - 1 <= s || b[-1] != '-')
 		return NULL;
-	if (!txt_parse_dec_int(b, &pid))
+	if (e - b < 10) {
+		/* at most 9 digits: no overflow */
+		for (pid = 0, t = b; t < e; t++)
+			pid = pid * 10 + (*t - '0');
+	} else if (!txt_parse_dec_int(b, &pid)) {
 		return NULL;
-	r = parse_flags_ts(ctx, r + 1, &ev->ts_ns, flag_width);
+	}
+	t = fast_flags_ts(r + 1, &ev->ts_ns, flag_width);
+	r = t ? t : parse_flags_ts(ctx, r + 1, &ev->ts_ns, flag_width);
 	if (!r)
 		return NULL;
 	ev->pid = pid;
