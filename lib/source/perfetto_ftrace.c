@@ -168,8 +168,9 @@ static void scm_finish(struct scmwq_source *src, struct scmwq_event *ev,
 	ev->args_cnt = (uint8_t)x->v[PF_ARGS_CNT];
 	if (HAS(x, PF_OUT)) {
 		const char *why;
-		int n = scmwq_vendor_args_parse((const char *)x->str, x->slen, ev->args_cnt,
-						ev->args, &why);
+		/* an empty string field has no bytes at all */
+		int n = scmwq_vendor_args_parse(x->str ? (const char *)x->str : "", x->slen,
+						ev->args_cnt, ev->args, &why);
 
 		if (n >= 0)
 			ev->have |= SCMWQ_HAVE_ARGS;

@@ -110,7 +110,7 @@ static inline bool dec(struct cursor *c, uint64_t *v, int max_digits)
 int scmwq_vendor_args_parse(const char *s, size_t len, int expect, uint64_t *args,
 			    const char **why)
 {
-	struct cursor c = { .p = s, .end = s + len };
+	struct cursor c = { .p = s ? s : "", .end = s ? s + len : "" };
 	int n = 0;
 
 	while (more(&c)) {
