@@ -142,8 +142,8 @@ extern const struct lv_writer *const lv_writer_tdat;
  * a bundle per CPU per read cycle; a loss as lost_events on the bundle of
  * the CPU's next kept event (counted in FtraceStats' overrun), or, for the
  * losses lv_pf_dropped() picks, as a bundle Perfetto's own buffer lost:
- * only the next bundle's previous_bundle_end_timestamp shows it, with no
- * count.  A cut start likewise: lost_events, or a nonzero
+ * only the next bundle's previous_bundle_end_timestamp shows it (and, for
+ * some, previous_packet_dropped on the next packet), with no count.  A cut start likewise: lost_events, or a nonzero
  * previous_bundle_end_timestamp on the CPU's first bundle.
  */
 extern const struct lv_writer lv_writer_perfetto;

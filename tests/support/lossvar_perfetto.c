@@ -9,7 +9,8 @@
  *   (overrun 0 on every CPU) and a process_tree with every task's name
  *   (the ps data source's scan at the start, on another sequence); last
  *   FtraceStats END_OF_TRACE with each CPU's overrun.
- * - Read cycles: traced wakes every so many events, reads CPU after CPU,
+ * - Read cycles: traced wakes every so many events, reads CPU after CPU
+ *   (up or down),
  *   and writes one FtraceEventBundle {cpu, event {timestamp, pid, ...},
  *   previous_bundle_end_timestamp} per CPU that had events: bundles of
  *   several events, in time order per CPU, overlapping across CPUs.
@@ -27,12 +28,13 @@
  *   event, and the count goes to END_OF_TRACE's overrun; or Perfetto's own
  *   buffer lost the bundle holding them: no flag, no count, but the next
  *   bundle's previous_bundle_end_timestamp (v47+) is the time of the last
- *   event lost.  A cut start is lost_events on the CPU's first bundle, or
- *   (the trace buffer overwrote its oldest bundles) a nonzero
+ *   event lost, and in half of them the next packet of the sequence has
+ *   previous_packet_dropped (the service saw the gap in its chunks).  A
+ *   cut start is lost_events on the CPU's first bundle, or (the trace
+ *   buffer overwrote its oldest bundles) a nonzero
  *   previous_bundle_end_timestamp on it.
  *
- * Not imitated: compact_sched, and previous_packet_dropped, which traced
- * would also set after a bundle its own buffer lost (a loss on every CPU).
+ * Not imitated: compact_sched; a CPU read a cycle late.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -47,6 +49,7 @@
 enum {
 	TRACE_PACKET = 1,
 	PKT_FTRACE_EVENTS = 1, PKT_PROCESS_TREE = 2, PKT_SEQ_ID = 10, PKT_FTRACE_STATS = 34,
+	PKT_PREV_DROPPED = 42,
 	BUNDLE_CPU = 1, BUNDLE_EVENT = 2, BUNDLE_LOST = 3, BUNDLE_PREV_END = 10,
 	BUNDLE_DESCRIPTOR = 11,
 	EV_TIMESTAMP = 1, EV_PID = 2, EV_SCHED_SWITCH = 4, EV_SCHED_WAKING = 20, EV_GENERIC = 327,
@@ -191,6 +194,7 @@ struct pfw {
 	FILE *out;
 	struct scmwq_pb pb;
 	int err;			/* errno of the first failure, or -1: out of memory */
+	bool dropped_next;		/* the next packet: previous_packet_dropped */
 	struct {
 		size_t first, n;	/* the bundle being filled: cpu_ev[] indexes */
 		bool lost;		/* it carries lost_events */
@@ -212,6 +216,9 @@ static void write_stats(struct pfw *w, bool end)
 	size_t m;
 
 	scmwq_pb_varint(&w->pb, PKT_SEQ_ID, SEQ_FTRACE);
+	/* the service flags every sequence's first packet (trace_buffer.cc) */
+	if (!end)
+		scmwq_pb_varint(&w->pb, PKT_PREV_DROPPED, 1);
 	m = scmwq_pb_open(&w->pb, PKT_FTRACE_STATS);
 	scmwq_pb_varint(&w->pb, STATS_PHASE, end ? PHASE_END : PHASE_START);
 	for (int c = 0; c < w->t->ncpus; c++) {
@@ -233,6 +240,7 @@ static void write_names(struct pfw *w)
 	bool any = false;
 
 	scmwq_pb_varint(&w->pb, PKT_SEQ_ID, SEQ_PS);
+	scmwq_pb_varint(&w->pb, PKT_PREV_DROPPED, 1);
 	m = scmwq_pb_open(&w->pb, PKT_PROCESS_TREE);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct scmwq_event *ev = &t->ev[i];
@@ -358,6 +366,9 @@ static void flush_cpu(struct pfw *w, int c)
 	if (!w->cpu[c].n)
 		return;
 	scmwq_pb_varint(&w->pb, PKT_SEQ_ID, SEQ_FTRACE);
+	if (w->dropped_next)
+		scmwq_pb_varint(&w->pb, PKT_PREV_DROPPED, 1);
+	w->dropped_next = false;
 	m = scmwq_pb_open(&w->pb, PKT_FTRACE_EVENTS);
 	scmwq_pb_varint(&w->pb, BUNDLE_CPU, (uint64_t)c);
 	for (size_t k = 0; k < w->cpu[c].n; k++) {
@@ -423,6 +434,7 @@ static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const 
 	struct pfw *w = calloc(1, sizeof(*w));
 	/* a read cycle every 3 to 6 events per CPU */
 	size_t cycle, kept = 0;
+	bool reverse;
 	struct lv_iter it;
 	struct lv_item item;
 	int ret = 0;
@@ -434,6 +446,7 @@ static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const 
 	w->sys = t->sys ? t->sys : SCMWQ_SYS_QCOM_SCM;
 	w->dense = ((v->salt >> 1) ^ t->n) & 1;
 	cycle = (size_t)t->ncpus * (3 + ((v->salt >> 2) & 3));
+	reverse = (v->salt >> 16) & 1;
 	w->out = fopen(path, "w");
 	if (!w->out) {
 		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot write: %s", path,
@@ -456,6 +469,8 @@ static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const 
 			flush_cpu(w, c);
 			if (l && lv_pf_dropped(v, i)) {
 				w->cpu[c].prev_end = lv_cpu_ts(t, c, l->first + l->count - 1);
+				/* the service saw the gap in the sequence's chunks, or not */
+				w->dropped_next |= l->first && ((v->salt >> (12 + i)) & 1);
 			} else {
 				w->cpu[c].lost = true;
 				w->cpu[c].overrun += item.count;
@@ -474,7 +489,7 @@ static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const 
 		w->cpu[c].pos++;
 		if (++kept % cycle == 0)
 			for (int k = 0; k < t->ncpus; k++)
-				flush_cpu(w, k);
+				flush_cpu(w, reverse ? t->ncpus - 1 - k : k);
 	}
 	for (int k = 0; k < t->ncpus; k++)
 		flush_cpu(w, k);

@@ -1017,6 +1017,15 @@ static void selftest_perfetto(const struct lv_trace *t, const struct lv_variant 
 	   "variants: the Perfetto source finds it by previous_bundle_end_timestamp, with no "
 	   "count (%s, %" PRIu64 " lost)", got, lost);
 
+	/* and the service saw the gap in the sequence: a loss on every CPU as well */
+	dropped.salt |= 1u << 12;
+	ok(w->write(t, &dropped, mf->path, &err) == 0,
+	   "variants: perfetto, a bundle lost, previous_packet_dropped: written %s", err.msg);
+	read_back(mf->path, got, sizeof(got), &lost);
+	ok(!strcmp(got, "1 L0:0 L-1:0 2 4 5 6") && lost == 0,
+	   "variants: the Perfetto source reads previous_packet_dropped as a loss on every CPU "
+	   "too (%s, %" PRIu64 " lost)", got, lost);
+
 	ok(w->write(t, &cut, mf->path, &err) == 0, "variants: perfetto, a cut start: written %s",
 	   err.msg);
 	read_back(mf->path, got, sizeof(got), &lost);
