@@ -120,6 +120,13 @@ struct lv_writer {
 	 * report; NULL: all of them (the format counts every loss).
 	 */
 	uint64_t (*counted)(const struct lv_trace *t, const struct lv_variant *v);
+	/*
+	 * Gaps the file implies beyond the variant's own, [from, to] in trace
+	 * time on every CPU (to UINT64_MAX: the end), into @gap (at most
+	 * @max); returns how many, -1 when out of memory.  NULL: none.
+	 */
+	int (*gaps)(const struct lv_trace *t, const struct lv_variant *v, uint64_t (*gap)[2],
+		    int max);
 };
 
 /*

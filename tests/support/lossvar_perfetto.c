@@ -195,6 +195,17 @@ struct pfw {
 	struct scmwq_pb pb;
 	int err;			/* errno of the first failure, or -1: out of memory */
 	bool dropped_next;		/* the next packet: previous_packet_dropped */
+	bool dry;			/* no file: only the gaps below */
+	/*
+	 * The gaps previous_packet_dropped implies to a reader: every CPU
+	 * from the oldest of their last events written until each writes an
+	 * event again (to: the latest of those; UINT64_MAX while one has not).
+	 */
+	uint64_t (*gap)[2];
+	int ngaps, maxgaps;
+	bool waiting[LV_MAX_CPUS];	/* the open gap waits for this CPU's next event */
+	bool written[LV_MAX_CPUS];
+	uint64_t last_ts[LV_MAX_CPUS];	/* of its last event written */
 	struct {
 		size_t first, n;	/* the bundle being filled: cpu_ev[] indexes */
 		bool lost;		/* it carries lost_events */
@@ -206,6 +217,10 @@ struct pfw {
 
 static void emit(struct pfw *w)
 {
+	if (w->dry) {
+		w->pb.len = 0;
+		return;
+	}
 	if (scmwq_pb_emit(&w->pb, TRACE_PACKET, w->out) < 0 && !w->err)
 		w->err = w->pb.oom ? -1 : (errno ? errno : EIO);
 	w->pb.oom = false;
@@ -356,19 +371,50 @@ static void write_sched(struct pfw *w, const struct scmwq_event *ev)
 	scmwq_pb_close(&w->pb, m);
 }
 
+/* A packet with previous_packet_dropped: the loss a reader puts on every CPU. */
+static void open_gap(struct pfw *w)
+{
+	uint64_t from = UINT64_MAX;
+	int k;
+
+	for (k = 0; k < w->t->ncpus; k++)
+		if (w->written[k] && w->last_ts[k] < from)
+			from = w->last_ts[k];
+	if (w->ngaps == w->maxgaps)
+		return;
+	w->gap[w->ngaps][0] = from == UINT64_MAX ? 0 : from;
+	w->gap[w->ngaps][1] = UINT64_MAX;
+	w->ngaps++;
+	for (k = 0; k < w->t->ncpus; k++)
+		w->waiting[k] = true;
+}
+
 /* Write CPU @c's bundle being filled, if it has events. */
 static void flush_cpu(struct pfw *w, int c)
 {
 	const struct lv_trace *t = w->t;
 	bool used[NDESCS] = { false };
+	uint64_t first_ts;
 	size_t m;
 
 	if (!w->cpu[c].n)
 		return;
+	first_ts = t->ev[t->cpu_ev[c][w->cpu[c].first]].ts_ns;
 	scmwq_pb_varint(&w->pb, PKT_SEQ_ID, SEQ_FTRACE);
-	if (w->dropped_next)
+	if (w->dropped_next) {
 		scmwq_pb_varint(&w->pb, PKT_PREV_DROPPED, 1);
+		open_gap(w);
+	}
 	w->dropped_next = false;
+	if (w->ngaps && w->waiting[c]) {
+		uint64_t *to = &w->gap[w->ngaps - 1][1];
+
+		w->waiting[c] = false;
+		*to = *to == UINT64_MAX || *to < first_ts ? first_ts : *to;
+		for (int k = 0; k < t->ncpus; k++)
+			if (w->waiting[k])
+				*to = UINT64_MAX;
+	}
 	m = scmwq_pb_open(&w->pb, PKT_FTRACE_EVENTS);
 	scmwq_pb_varint(&w->pb, BUNDLE_CPU, (uint64_t)c);
 	for (size_t k = 0; k < w->cpu[c].n; k++) {
@@ -397,6 +443,8 @@ static void flush_cpu(struct pfw *w, int c)
 	scmwq_pb_close(&w->pb, m);
 	emit(w);
 	w->cpu[c].prev_end = t->ev[t->cpu_ev[c][w->cpu[c].first + w->cpu[c].n - 1]].ts_ns;
+	w->written[c] = true;
+	w->last_ts[c] = w->cpu[c].prev_end;
 	w->cpu[c].lost = false;
 	w->cpu[c].n = 0;
 }
@@ -428,32 +476,19 @@ static uint64_t counted_pf(const struct lv_trace *t, const struct lv_variant *v)
 	return n;
 }
 
-static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const char *path,
-		    struct scmwq_error *err)
+/* Write @w->v (or, dry, go through it for the gaps). */
+static void run(struct pfw *w)
 {
-	struct pfw *w = calloc(1, sizeof(*w));
+	const struct lv_trace *t = w->t;
+	const struct lv_variant *v = w->v;
 	/* a read cycle every 3 to 6 events per CPU */
-	size_t cycle, kept = 0;
-	bool reverse;
+	size_t cycle = (size_t)t->ncpus * (3 + ((v->salt >> 2) & 3)), kept = 0;
+	bool reverse = (v->salt >> 16) & 1;
 	struct lv_iter it;
 	struct lv_item item;
-	int ret = 0;
 
-	if (!w)
-		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
-	w->t = t;
-	w->v = v;
 	w->sys = t->sys ? t->sys : SCMWQ_SYS_QCOM_SCM;
 	w->dense = ((v->salt >> 1) ^ t->n) & 1;
-	cycle = (size_t)t->ncpus * (3 + ((v->salt >> 2) & 3));
-	reverse = (v->salt >> 16) & 1;
-	w->out = fopen(path, "w");
-	if (!w->out) {
-		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot write: %s", path,
-				      strerror(errno));
-		free(w);
-		return ret;
-	}
 	write_stats(w, false);
 	write_names(w);
 	lv_iter_init(&it, t, v);
@@ -494,6 +529,26 @@ static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const 
 	for (int k = 0; k < t->ncpus; k++)
 		flush_cpu(w, k);
 	write_stats(w, true);
+}
+
+static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const char *path,
+		    struct scmwq_error *err)
+{
+	struct pfw *w = calloc(1, sizeof(*w));
+	int ret = 0;
+
+	if (!w)
+		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
+	w->t = t;
+	w->v = v;
+	w->out = fopen(path, "w");
+	if (!w->out) {
+		ret = scmwq_error_set(err, SCMWQ_E_INTERNAL, "%s: cannot write: %s", path,
+				      strerror(errno));
+		free(w);
+		return ret;
+	}
+	run(w);
 	if (fclose(w->out) != 0 && !w->err)
 		w->err = errno ? errno : EIO;
 	if (w->err)
@@ -504,4 +559,31 @@ static int write_pf(const struct lv_trace *t, const struct lv_variant *v, const 
 	return ret;
 }
 
-const struct lv_writer lv_writer_perfetto = { "perfetto", "pftrace", write_pf, counted_pf };
+static int gaps_pf(const struct lv_trace *t, const struct lv_variant *v, uint64_t (*gap)[2],
+		   int max)
+{
+	struct pfw *w;
+	bool any = false;
+	int n;
+
+	for (int i = 0; i < v->n; i++)
+		any |= lv_pf_dropped(v, i) && v->loss[i].first && ((v->salt >> (12 + i)) & 1);
+	if (!any)
+		return 0;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -1;
+	w->t = t;
+	w->v = v;
+	w->dry = true;
+	w->gap = gap;
+	w->maxgaps = max;
+	run(w);
+	n = w->ngaps;
+	scmwq_pb_free(&w->pb);
+	free(w);
+	return n;
+}
+
+const struct lv_writer lv_writer_perfetto = { "perfetto", "pftrace", write_pf, counted_pf,
+					      gaps_pf };

@@ -721,10 +721,21 @@ static void why(struct verdict *vd, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The gaps the current variant's file implies beyond its own (struct
+ * lv_writer.gaps: a Perfetto packet dropped on the sequence is a loss on
+ * every CPU, since the reader cannot tell whose bundle it was).
+ */
+static uint64_t xgap[LV_MAX_LOSSES][2];
+static int nxgap;
+
 static bool touched(const struct lv_trace *t, const struct lv_variant *v, const struct tfind *f)
 {
 	uint64_t e0 = f->e0 > cfg.tol_ns ? f->e0 - cfg.tol_ns : 0, e1 = f->e1 + cfg.tol_ns;
 
+	for (int i = 0; i < nxgap; i++)
+		if (xgap[i][0] <= e1 && xgap[i][1] >= e0)
+			return true;
 	for (int i = 0; i < v->n; i++) {
 		uint64_t from, to;
 
@@ -872,6 +883,9 @@ static void keep_failure(const struct lv_trace *t, const struct var *var, const 
 			" .. %" PRIu64 " ns\n", l->cpu, l->first, l->first + l->count - 1,
 			t->cpu_n[l->cpu], l->count, l->first ? "" : ", cut start", from, to);
 	}
+	for (int i = 0; i < nxgap; i++)
+		fprintf(fp, "and a packet dropped on the sequence: a gap on every CPU %" PRIu64
+			" .. %" PRIu64 " ns\n", xgap[i][0], xgap[i][1]);
 	fprintf(fp, "expected: no conclusive error but these, each reported (conclusive or not) "
 		"unless a gap touched its evidence:\n");
 	for (int j = 0; j < tr->n; j++) {
@@ -1179,8 +1193,13 @@ static void one_variant(struct group *gr, const struct lv_trace *t, const struct
 	uint64_t want = w->counted ? w->counted(t, &var->v) : t->n - lv_kept(t, &var->v);
 
 	memset(&vd, 0, sizeof(vd));
-	if (w->write(t, &var->v, mf->path, &err) < 0 ||
-	    replay_file(mf->path, drv, fd, &lost, &err) < 0) {
+	nxgap = w->gaps ? w->gaps(t, &var->v, xgap, LV_MAX_LOSSES) : 0;
+	if (nxgap < 0) {
+		nxgap = 0;
+		vd.error = true;
+		why(&vd, "%s variant: out of memory", w->name);
+	} else if (w->write(t, &var->v, mf->path, &err) < 0 ||
+		   replay_file(mf->path, drv, fd, &lost, &err) < 0) {
 		vd.error = true;
 		why(&vd, "%s variant: %s", w->name, err.msg);
 	} else {
