@@ -19,10 +19,9 @@
  * K is 1, a few or many.  Each variant is replayed (the simulator's
  * driver, replay's defaults) as ftrace text, when the trace.dat fixture
  * writer is there as trace.dat (by default every other variant of the
- * first seed's runs), and as a Perfetto trace (by default every fourth
- * variant of the first seed's runs, of those trace.dat leaves out: a
- * Perfetto variant costs about two texts, its writer as much as the
- * reader), and judged against the truth as
+ * first seed's runs), and as a Perfetto trace (by default every fifth
+ * variant of the first seed's runs: a Perfetto variant costs about two
+ * texts, its writer as much as the reader), and judged against the truth as
  * tests/sim-matrix.tap.sh does: a replay finding matches a truth finding
  * when rule and pid agree, and wq_ctx and smc_call_ctx wherever the truth
  * gives them.  The lossless trace is replayed too, through each writer:
@@ -49,7 +48,7 @@
  *   SCMWQ_LOSS_DAT_EVERY=N    of those, every Nth variant (default 2; a trace.dat
  *                             costs 30 texts under make check-sanitize)
  *   SCMWQ_LOSS_PF_SEEDS=N     the runs of seeds 1..N as Perfetto too (default 1)
- *   SCMWQ_LOSS_PF_EVERY=N     of those, every Nth variant, the Nth first (default 4;
+ *   SCMWQ_LOSS_PF_EVERY=N     of those, every Nth variant, the Nth first (default 5;
  *                             2: with trace.dat's, every variant in a binary format)
  *   SCMWQ_LOSS_SPREAD=N       spread positions per run (default 3)
  *   SCMWQ_LOSS_FINDINGS=N     truth findings per run with evidence positions (default 2)
@@ -119,7 +118,7 @@ static void config(void)
 	if (!cfg.dat_every)
 		cfg.dat_every = 1;
 	cfg.pf_seeds = env_uint("SCMWQ_LOSS_PF_SEEDS", 1);
-	cfg.pf_every = env_uint("SCMWQ_LOSS_PF_EVERY", 4);
+	cfg.pf_every = env_uint("SCMWQ_LOSS_PF_EVERY", 5);
 	if (!cfg.pf_every)
 		cfg.pf_every = 1;
 	cfg.spread = env_uint("SCMWQ_LOSS_SPREAD", 3);
@@ -1384,7 +1383,7 @@ static void one_run(struct group *gr, enum scmwq_driver drv, enum scmwq_rule fau
 		one_variant(gr, &t, &tr, &control, 0, writers[wi], wi, drv, seed, g.irq_cpu, mf,
 			    fd);
 		for (int i = 0; i < g.n; i++)
-			if (all || (i + pf) % (int)every == 0)	/* Perfetto: the odd ones */
+			if (all || (i + pf) % (int)every == 0)
 				one_variant(gr, &t, &tr, &g.vars[i], i + 1, writers[wi], wi, drv,
 					    seed, g.irq_cpu, mf, fd);
 	}
