@@ -243,7 +243,8 @@ static int packet(struct scmwq_source *src, struct pf *pf, size_t len, struct sc
 {
 	struct pb_msg m = pb_msg(pf->pkt, len);
 	struct pb_field f, bundle = { 0 }, tree = { 0 }, stats = { 0 };
-	bool dropped = false;
+	bool dropped = false, has_seq = false;
+	uint32_t seq = 0;
 	const char *why;
 	int r;
 
@@ -256,10 +257,14 @@ static int packet(struct scmwq_source *src, struct pf *pf, size_t len, struct sc
 			stats = f;
 		else if (f.wire == PB_VARINT && f.num == 42)
 			dropped = f.v != 0;
+		else if (f.wire == PB_VARINT && f.num == 10) {
+			has_seq = true;
+			seq = (uint32_t)f.v;
+		}
 	}
 	if (r < 0)
 		return pf_garbled(src, pf, m.p, "a TracePacket", why, err);
-	if (dropped && (bundle.data || stats.data) && pf_loss_dropped(pf) < 0)
+	if (pf_loss_packet(pf, has_seq, seq, dropped, bundle.data || stats.data) < 0)
 		return scmwq_error_set(err, SCMWQ_E_INTERNAL, "out of memory");
 	if (bundle.data && pf_bundle(src, pf, pb_sub(&bundle), err) < 0)
 		return -1;

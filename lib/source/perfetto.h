@@ -18,6 +18,7 @@
 #define PF_DESC_FIELDS	32	/* fields of a descriptor looked at */
 #define PF_GLOBAL	PF_CPUS	/* the queue of losses placed by time only */
 #define PF_NONE		UINT32_MAX
+#define PF_SEQS		64	/* packet sequences whose first packet is remembered */
 
 /* A task's name, by pid (struct pf.names). */
 struct pf_name {
@@ -88,6 +89,10 @@ struct pf {
 	/* FtraceStats: overrun per CPU at the start (-1: no stats) */
 	int64_t *overrun_start;
 
+	/* trusted_packet_sequence_id of the sequences seen (their first packet read) */
+	uint32_t seqs[PF_SEQS];
+	size_t nseqs;
+
 	struct scmwq_pidmap names;	/* struct pf_name */
 
 	/* compact_sched columns, reused from bundle to bundle */
@@ -151,8 +156,14 @@ void pf_name(struct pf *pf, int pid, const char *name, size_t len);
  * there is none.  Returns -1 when out of memory.
  */
 int pf_loss_bundle(struct pf *pf, int cpu, bool lost, uint64_t prev_end, int64_t *mark);
-/* TracePacket.previous_packet_dropped on the ftrace sequence. */
-int pf_loss_dropped(struct pf *pf);
+/*
+ * Every packet, before its contents: of sequence @seq (@has_seq: it says
+ * which), with previous_packet_dropped @dropped, an ftrace one (@ftrace: a
+ * bundle or stats).  Queues the loss a dropped packet implies, but on a
+ * sequence's first packet, which the service always flags.  Returns -1
+ * when out of memory.
+ */
+int pf_loss_packet(struct pf *pf, bool has_seq, uint32_t seq, bool dropped, bool ftrace);
 /* One FtraceStats packet (@m): overrun deltas.  Returns 0, or -1 with @err set. */
 int pf_stats(struct scmwq_source *src, struct pf *pf, struct pb_msg m, struct scmwq_error *err);
 

@@ -12,7 +12,13 @@
  *   late.
  * - TracePacket.previous_packet_dropped on the ftrace sequence: a bundle of
  *   an unknown CPU is missing: a loss on every CPU from the oldest of their
- *   latest events until each shows an event again.
+ *   latest events until each shows an event again.  Not on a sequence's
+ *   first packet: the service flags that one in every trace (it has no
+ *   previous packet to vouch for: google/perfetto trace_packet.proto,
+ *   src/tracing/service/trace_buffer_v1.cc), and Perfetto's trace
+ *   processor ignores it there too.  A sequence whose first packet we do
+ *   not know (no sequence id, or more than PF_SEQS sequences) keeps the
+ *   loss.
  * - FtraceStats: the overrun grown between START_OF_TRACE and END_OF_TRACE
  *   is the count of the losses above.  On a CPU where no loss was located,
  *   it is a loss at an unknown place: marked over that CPU's whole trace.
@@ -62,9 +68,25 @@ int pf_loss_bundle(struct pf *pf, int cpu, bool lost, uint64_t prev_end, int64_t
 	return *mark < 0 ? -1 : 0;
 }
 
-int pf_loss_dropped(struct pf *pf)
+/* Whether this is sequence @seq's first packet (then it is remembered). */
+static bool seq_first(struct pf *pf, uint32_t seq)
+{
+	for (size_t i = 0; i < pf->nseqs; i++)
+		if (pf->seqs[i] == seq)
+			return false;
+	if (pf->nseqs == PF_SEQS)
+		return false;
+	pf->seqs[pf->nseqs++] = seq;
+	return true;
+}
+
+int pf_loss_packet(struct pf *pf, bool has_seq, uint32_t seq, bool dropped, bool ftrace)
 {
 	uint64_t start = UINT64_MAX;
+	bool first = has_seq && seq_first(pf, seq);
+
+	if (!dropped || !ftrace || first)
+		return 0;
 
 	for (int i = 0; i < PF_CPUS; i++)
 		if (pf->cpu[i].seen && pf->cpu[i].last_ts < start)

@@ -149,6 +149,24 @@ EOF
 	assert_output --regexp "incon\.  lost-wakeup"
 }
 
+@test "previous_packet_dropped: not on a sequence's first packet (every recording has it), a loss after" {
+	# the service flags each sequence's first packet: a lossless recording must not say it lost data
+	awk '!done && /trusted_packet_sequence_id: 1/ { print; print "  previous_packet_dropped: 1"; done = 1; next } 1' \
+		"$PF/lost-wakeup.scm.legacy.textproto" >"$T/first-flag.textproto"
+	protoc -I"$PF" --encode=perfetto.protos.Trace perfetto_subset.proto \
+		<"$T/first-flag.textproto" >"$T/first-flag.pftrace"
+	run -1 scmwq replay "$T/first-flag.pftrace"
+	refute_output --partial "lost data"
+	assert_output --regexp "error   lost-wakeup"
+	# the same flag on a later packet of the sequence: a bundle is missing, the finding inconclusive
+	awk '/trusted_packet_sequence_id: 1/ && ++n == 3 { print; print "  previous_packet_dropped: 1"; next } 1' \
+		"$PF/lost-wakeup.scm.legacy.textproto" >"$T/later-flag.textproto"
+	protoc -I"$PF" --encode=perfetto.protos.Trace perfetto_subset.proto \
+		<"$T/later-flag.textproto" >"$T/later-flag.pftrace"
+	run scmwq replay "$T/later-flag.pftrace"
+	assert_output --partial "lost data"
+}
+
 @test "compact_sched and sched protos give the text's timeline" {
 	local text
 	text=$(scmwq timeline --format=chrome-json "$SCMWQ_TOP/tests/cli/fixtures/loss-then-sched.txt" |

@@ -426,7 +426,7 @@ static int write_text(const struct lv_trace *t, const struct lv_variant *v, cons
 	return ret;
 }
 
-const struct lv_writer lv_writer_text = { "text", "txt", write_text };
+const struct lv_writer lv_writer_text = { "text", "txt", write_text, NULL, NULL };
 
 /* ------------------------------------------------------------------ */
 /* trace.dat                                                           */
@@ -462,7 +462,7 @@ static int write_tdat(const struct lv_trace *t, const struct lv_variant *v, cons
 	return kdat_close(k, err);
 }
 
-static const struct lv_writer tdat = { "trace.dat", "dat", write_tdat };
+static const struct lv_writer tdat = { "trace.dat", "dat", write_tdat, NULL, NULL };
 const struct lv_writer *const lv_writer_tdat = &tdat;
 #else
 const struct lv_writer *const lv_writer_tdat;

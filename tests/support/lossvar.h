@@ -111,10 +111,22 @@ bool lv_iter_next(struct lv_iter *it, struct lv_item *item);
  * truncated).  Return 0, or -1 with @err set.
  */
 struct lv_writer {
-	const char *name;		/* "text", "trace.dat" */
+	const char *name;		/* "text", "trace.dat", "perfetto" */
 	const char *ext;		/* file name extension */
 	int (*write)(const struct lv_trace *t, const struct lv_variant *v, const char *path,
 		     struct scmwq_error *err);
+	/*
+	 * The lost events whose count the file carries, for a source to
+	 * report; NULL: all of them (the format counts every loss).
+	 */
+	uint64_t (*counted)(const struct lv_trace *t, const struct lv_variant *v);
+	/*
+	 * Gaps the file implies beyond the variant's own, [from, to] in trace
+	 * time on every CPU (to UINT64_MAX: the end), into @gap (at most
+	 * @max); returns how many, -1 when out of memory.  NULL: none.
+	 */
+	int (*gaps)(const struct lv_trace *t, const struct lv_variant *v, uint64_t (*gap)[2],
+		    int max);
 };
 
 /*
@@ -132,5 +144,17 @@ extern const struct lv_writer lv_writer_text;
  * count), as the kernel does; NULL without it.
  */
 extern const struct lv_writer *const lv_writer_tdat;
+/*
+ * Perfetto, as traced_probes records ftrace (tests/support/lossvar_perfetto.c):
+ * a bundle per CPU per read cycle; a loss as lost_events on the bundle of
+ * the CPU's next kept event (counted in FtraceStats' overrun), or, for the
+ * losses lv_pf_dropped() picks, as a bundle Perfetto's own buffer lost:
+ * only the next bundle's previous_bundle_end_timestamp shows it (and, for
+ * some, previous_packet_dropped on the next packet), with no count.  A cut start likewise: lost_events, or a nonzero
+ * previous_bundle_end_timestamp on the CPU's first bundle.
+ */
+extern const struct lv_writer lv_writer_perfetto;
+/* Whether the Perfetto writer puts @v's loss @i down as a bundle Perfetto lost. */
+bool lv_pf_dropped(const struct lv_variant *v, int i);
 
 #endif

@@ -17,9 +17,11 @@
  *   multi     two or three losses on different CPUs.
  *
  * K is 1, a few or many.  Each variant is replayed (the simulator's
- * driver, replay's defaults) as ftrace text and, when the trace.dat
- * fixture writer is there, as trace.dat (by default every other variant
- * of the first seed's runs), and judged against the truth as
+ * driver, replay's defaults) as ftrace text, when the trace.dat fixture
+ * writer is there as trace.dat (by default every other variant of the
+ * first seed's runs), and as a Perfetto trace (by default every fifth
+ * variant of the first seed's runs: a Perfetto variant costs about two
+ * texts, its writer as much as the reader), and judged against the truth as
  * tests/sim-matrix.tap.sh does: a replay finding matches a truth finding
  * when rule and pid agree, and wq_ctx and smc_call_ctx wherever the truth
  * gives them.  The lossless trace is replayed too, through each writer:
@@ -45,6 +47,9 @@
  *   SCMWQ_LOSS_DAT_SEEDS=N    the runs of seeds 1..N as trace.dat too (default 1)
  *   SCMWQ_LOSS_DAT_EVERY=N    of those, every Nth variant (default 2; a trace.dat
  *                             costs 30 texts under make check-sanitize)
+ *   SCMWQ_LOSS_PF_SEEDS=N     the runs of seeds 1..N as Perfetto too (default 1)
+ *   SCMWQ_LOSS_PF_EVERY=N     of those, every Nth variant, the Nth first (default 5;
+ *                             2: with trace.dat's, every variant in a binary format)
  *   SCMWQ_LOSS_SPREAD=N       spread positions per run (default 3)
  *   SCMWQ_LOSS_FINDINGS=N     truth findings per run with evidence positions (default 2)
  *   SCMWQ_LOSS_IRQ=N          positions on the IRQ thread's CPU (default 2)
@@ -53,7 +58,7 @@
  *   SCMWQ_LOSS_CALLS=N        --calls of each simulation (default 300)
  *   SCMWQ_LOSS_TOL_US=N       slack around evidence spans, us (default 20: --skew)
  *   SCMWQ_LOSS_ONLY=DRIVER[/FAULT[/SEED]]  only those runs (FAULT "clean")
- *   SCMWQ_LOSS_FORMATS=text,trace.dat      which writers (default both)
+ *   SCMWQ_LOSS_FORMATS=text,trace.dat,perfetto  which writers (default all)
  *   SCMWQ_LOSS_KEEP=N         failing variants kept on disk (default 0: all)
  *   SCMWQ_LOSS_VERBOSE=1      a line per failing variant
  *   TMPDIR                    where trace.dat variants are staged (default /dev/shm)
@@ -82,11 +87,11 @@
 /* Settings                                                            */
 
 static struct {
-	unsigned int seeds, clean_seeds, dat_seeds, dat_every;
+	unsigned int seeds, clean_seeds, dat_seeds, dat_every, pf_seeds, pf_every;
 	unsigned int spread, findings, irq, cuts, multi, calls, keep;
 	uint64_t tol_ns;
 	const char *only;
-	bool text, tdat, verbose;
+	bool text, tdat, pf, verbose;
 	const char *build;
 } cfg;
 
@@ -112,6 +117,10 @@ static void config(void)
 	cfg.dat_every = env_uint("SCMWQ_LOSS_DAT_EVERY", 2);
 	if (!cfg.dat_every)
 		cfg.dat_every = 1;
+	cfg.pf_seeds = env_uint("SCMWQ_LOSS_PF_SEEDS", 1);
+	cfg.pf_every = env_uint("SCMWQ_LOSS_PF_EVERY", 5);
+	if (!cfg.pf_every)
+		cfg.pf_every = 1;
 	cfg.spread = env_uint("SCMWQ_LOSS_SPREAD", 3);
 	cfg.findings = env_uint("SCMWQ_LOSS_FINDINGS", 2);
 	cfg.irq = env_uint("SCMWQ_LOSS_IRQ", 2);
@@ -124,6 +133,7 @@ static void config(void)
 	cfg.verbose = env_uint("SCMWQ_LOSS_VERBOSE", 0);
 	cfg.text = !fmts || strstr(fmts, "text");
 	cfg.tdat = !fmts || strstr(fmts, "trace.dat") || strstr(fmts, "dat");
+	cfg.pf = !fmts || strstr(fmts, "perfetto");
 	cfg.build = getenv("SCMWQ_BUILD");
 	if (cfg.build && !*cfg.build)
 		cfg.build = NULL;
@@ -713,10 +723,21 @@ static void why(struct verdict *vd, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The gaps the current variant's file implies beyond its own (struct
+ * lv_writer.gaps: a Perfetto packet dropped on the sequence is a loss on
+ * every CPU, since the reader cannot tell whose bundle it was).
+ */
+static uint64_t xgap[LV_MAX_LOSSES][2];
+static int nxgap;
+
 static bool touched(const struct lv_trace *t, const struct lv_variant *v, const struct tfind *f)
 {
 	uint64_t e0 = f->e0 > cfg.tol_ns ? f->e0 - cfg.tol_ns : 0, e1 = f->e1 + cfg.tol_ns;
 
+	for (int i = 0; i < nxgap; i++)
+		if (xgap[i][0] <= e1 && xgap[i][1] >= e0)
+			return true;
 	for (int i = 0; i < v->n; i++) {
 		uint64_t from, to;
 
@@ -774,10 +795,10 @@ static void judge(const struct lv_trace *t, const struct lv_variant *v, const st
 /* Totals                                                              */
 
 static struct {
-	uint64_t variants, by_fmt[2], false_err, untouched, unt_rep, unt_conc, touched, tou_rep;
+	uint64_t variants, by_fmt[3], false_err, untouched, unt_rep, unt_conc, touched, tou_rep;
 	uint64_t errors, failing, kept_files, runs, runs_skipped;
 	uint64_t var_false, irq_vars, irq_var_false;	/* variants with a false error */
-	uint64_t fmt_false[2], fmt_untouched[2], fmt_unt_rep[2], fmt_failing[2];
+	uint64_t fmt_false[3], fmt_untouched[3], fmt_unt_rep[3], fmt_failing[3];
 	uint64_t false_by_rule[SCMWQ_R__COUNT], false_vars_by_rule[SCMWQ_R__COUNT];
 	char false_example[SCMWQ_R__COUNT][400];
 	uint64_t cat_variants[C__COUNT], cat_false[C__COUNT], cat_missed[C__COUNT];
@@ -864,6 +885,9 @@ static void keep_failure(const struct lv_trace *t, const struct var *var, const 
 			" .. %" PRIu64 " ns\n", l->cpu, l->first, l->first + l->count - 1,
 			t->cpu_n[l->cpu], l->count, l->first ? "" : ", cut start", from, to);
 	}
+	for (int i = 0; i < nxgap; i++)
+		fprintf(fp, "and a packet dropped on the sequence: a gap on every CPU %" PRIu64
+			" .. %" PRIu64 " ns\n", xgap[i][0], xgap[i][1]);
 	fprintf(fp, "expected: no conclusive error but these, each reported (conclusive or not) "
 		"unless a gap touched its evidence:\n");
 	for (int j = 0; j < tr->n; j++) {
@@ -976,6 +1000,82 @@ static void read_back(const char *path, char *out, size_t len, uint64_t *lost)
 	scmwq_source_free(src);
 }
 
+/*
+ * The Perfetto writer on the small trace: where the reader puts each kind
+ * of loss, and (where protoc is) that protoc decodes the file with the
+ * published field numbers (tests/perfetto/perfetto_subset.proto).
+ */
+static void selftest_perfetto(const struct lv_trace *t, const struct lv_variant *a,
+			      const struct lv_variant *c, struct memfile *mf)
+{
+	const struct lv_writer *w = &lv_writer_perfetto;
+	struct scmwq_error err = { 0 };
+	struct lv_variant dropped = *a, cut = *c;
+	const char *top = getenv("SCMWQ_TOP");
+	char got[512], cmd[4400], buf[512];
+	uint64_t lost;
+	int lost_flags = 0, prev_ends = 0;
+	FILE *p;
+
+	ok(!lv_pf_dropped(a, 0) && w->write(t, a, mf->path, &err) == 0,
+	   "variants: perfetto, a loss the kernel made: written %s", err.msg);
+	read_back(mf->path, got, sizeof(got), &lost);
+	ok(!strcmp(got, "1 L0:0 2 4 5 6") && lost == 1 && w->counted(t, a) == 1,
+	   "variants: the Perfetto source reads lost_events where the gap begins, the count "
+	   "from FtraceStats (%s, %" PRIu64 " lost)", got, lost);
+
+	/* the same events lost with the bundle that held them, in Perfetto's buffer */
+	dropped.salt = 3u << 4;
+	ok(lv_pf_dropped(&dropped, 0) && w->write(t, &dropped, mf->path, &err) == 0,
+	   "variants: perfetto, a bundle Perfetto lost: written %s", err.msg);
+	read_back(mf->path, got, sizeof(got), &lost);
+	ok(!strcmp(got, "1 L0:0 2 4 5 6") && lost == 0 && w->counted(t, &dropped) == 0,
+	   "variants: the Perfetto source finds it by previous_bundle_end_timestamp, with no "
+	   "count (%s, %" PRIu64 " lost)", got, lost);
+
+	/* and the service saw the gap in the sequence: a loss on every CPU as well */
+	dropped.salt |= 1u << 12;
+	ok(w->write(t, &dropped, mf->path, &err) == 0,
+	   "variants: perfetto, a bundle lost, previous_packet_dropped: written %s", err.msg);
+	read_back(mf->path, got, sizeof(got), &lost);
+	ok(!strcmp(got, "1 L0:0 L-1:0 2 4 5 6") && lost == 0,
+	   "variants: the Perfetto source reads previous_packet_dropped as a loss on every CPU "
+	   "too (%s, %" PRIu64 " lost)", got, lost);
+
+	ok(w->write(t, &cut, mf->path, &err) == 0, "variants: perfetto, a cut start: written %s",
+	   err.msg);
+	read_back(mf->path, got, sizeof(got), &lost);
+	ok(!strcmp(got, "L0:0 2 3 4 5 6") && lost == 1,
+	   "variants: the Perfetto source reads a cut start from lost_events on the CPU's first "
+	   "bundle (%s, %" PRIu64 " lost)", got, lost);
+	cut.salt = 3u << 4;
+	ok(w->write(t, &cut, mf->path, &err) == 0,
+	   "variants: perfetto, a start Perfetto's buffer overwrote: written %s", err.msg);
+	read_back(mf->path, got, sizeof(got), &lost);
+	ok(!strcmp(got, "L0:0 2 3 4 5 6") && lost == 0,
+	   "variants: the Perfetto source reads it from previous_bundle_end_timestamp on the "
+	   "CPU's first bundle (%s, %" PRIu64 " lost)", got, lost);
+
+	/* an independent decoder: protoc, with the published field numbers (the memfd is
+	 * close-on-exec: the shell opens it through this process) */
+	if (w->write(t, a, mf->path, &err) < 0)
+		return;
+	snprintf(cmd, sizeof(cmd), "protoc -I'%s/tests/perfetto' --decode=perfetto.protos.Trace "
+		 "perfetto_subset.proto < /proc/%d/fd/%d 2>&1", top && *top ? top : ".",
+		 (int)getpid(), mf->fd);
+	p = system("command -v protoc >/dev/null 2>&1") == 0 ? popen(cmd, "r") : NULL;
+	while (p && fgets(buf, sizeof(buf), p)) {
+		lost_flags += strstr(buf, "lost_events: true") != NULL;
+		prev_ends += strstr(buf, "previous_bundle_end_timestamp:") != NULL;
+	}
+	if (p && pclose(p) == 0)
+		ok(lost_flags == 1 && prev_ends >= 3, "variants: protoc decodes the Perfetto "
+		   "file: one bundle with lost_events, %d bundles", prev_ends);
+	else
+		printf("ok %d - variants: protoc decodes the Perfetto file # skip protoc or "
+		       "tests/perfetto/perfetto_subset.proto is not there\n", ++tap_n);
+}
+
 static void selftest(struct memfile *mf)
 {
 	char line[6][256] = { { 0 } }, want[4096], got[512], *out;
@@ -1069,6 +1169,7 @@ static void selftest(struct memfile *mf)
 		if (fd >= 0)
 			unlink(path);
 	}
+	selftest_perfetto(&t, &a, &c, mf);
 	lv_trace_free(&t);
 	free(text);
 }
@@ -1077,7 +1178,7 @@ static void selftest(struct memfile *mf)
 /* ------------------------------------------------------------------ */
 /* One run                                                             */
 
-static const struct lv_writer *writers[2];
+static const struct lv_writer *writers[3];
 static int n_writers;
 
 static void one_variant(struct group *gr, const struct lv_trace *t, const struct truth *tr,
@@ -1089,11 +1190,18 @@ static void one_variant(struct group *gr, const struct lv_trace *t, const struct
 	struct scmwq_error err = { 0 };
 	struct verdict vd;
 	bool control = var->v.n == 0;
-	uint64_t lost = 0, want = t->n - lv_kept(t, &var->v);
+	uint64_t lost = 0;
+	/* what the format counts: Perfetto has no count for a bundle its own buffer lost */
+	uint64_t want = w->counted ? w->counted(t, &var->v) : t->n - lv_kept(t, &var->v);
 
 	memset(&vd, 0, sizeof(vd));
-	if (w->write(t, &var->v, mf->path, &err) < 0 ||
-	    replay_file(mf->path, drv, fd, &lost, &err) < 0) {
+	nxgap = w->gaps ? w->gaps(t, &var->v, xgap, LV_MAX_LOSSES) : 0;
+	if (nxgap < 0) {
+		nxgap = 0;
+		vd.error = true;
+		why(&vd, "%s variant: out of memory", w->name);
+	} else if (w->write(t, &var->v, mf->path, &err) < 0 ||
+		   replay_file(mf->path, drv, fd, &lost, &err) < 0) {
 		vd.error = true;
 		why(&vd, "%s variant: %s", w->name, err.msg);
 	} else {
@@ -1102,7 +1210,8 @@ static void one_variant(struct group *gr, const struct lv_trace *t, const struct
 		if (lost != want) {
 			vd.error = true;
 			why(&vd, "%sthe %s source reports %" PRIu64 " lost events, %" PRIu64
-			    " were lost", vd.why[0] ? "; " : "", w->name, lost, want);
+			    " were lost%s", vd.why[0] ? "; " : "", w->name, lost, want,
+			    w->counted ? " and counted" : "");
 		}
 		if (control && vd.untouched != vd.unt_conc) {
 			vd.missed += vd.untouched - vd.unt_conc;
@@ -1266,13 +1375,15 @@ static void one_run(struct group *gr, enum scmwq_driver drv, enum scmwq_rule fau
 	snprintf(control.v.what, sizeof(control.v.what), "the lossless trace");
 	for (int wi = 0; wi < n_writers; wi++) {
 		bool all = writers[wi] == &lv_writer_text;
+		bool pf = writers[wi] == &lv_writer_perfetto;
+		unsigned int every = pf ? cfg.pf_every : cfg.dat_every;
 
-		if (!all && seed > cfg.dat_seeds)
+		if (!all && seed > (pf ? cfg.pf_seeds : cfg.dat_seeds))
 			continue;
 		one_variant(gr, &t, &tr, &control, 0, writers[wi], wi, drv, seed, g.irq_cpu, mf,
 			    fd);
 		for (int i = 0; i < g.n; i++)
-			if (all || i % (int)cfg.dat_every == 0)
+			if (all || (i + pf) % (int)every == 0)
 				one_variant(gr, &t, &tr, &g.vars[i], i + 1, writers[wi], wi, drv,
 					    seed, g.irq_cpu, mf, fd);
 	}
@@ -1321,11 +1432,12 @@ static void summary(FILE *out)
 {
 	bool any = false;
 
-	fprintf(out, "# loss matrix: %" PRIu64 " variants (%" PRIu64 " text, %" PRIu64
-		" trace.dat), %" PRIu64 " conclusive errors not in the truth, recall %" PRIu64
-		"/%" PRIu64 " (%" PRIu64 " conclusive, %" PRIu64 " inconclusive)\n", tot.variants,
-		tot.by_fmt[0], tot.by_fmt[1], tot.false_err, tot.unt_rep, tot.untouched,
-		tot.unt_conc, tot.unt_rep - tot.unt_conc);
+	fprintf(out, "# loss matrix: %" PRIu64 " variants (", tot.variants);
+	for (int wi = 0; wi < n_writers; wi++)
+		fprintf(out, "%s%" PRIu64 " %s", wi ? ", " : "", tot.by_fmt[wi], writers[wi]->name);
+	fprintf(out, "), %" PRIu64 " conclusive errors not in the truth, recall %" PRIu64
+		"/%" PRIu64 " (%" PRIu64 " conclusive, %" PRIu64 " inconclusive)\n",
+		tot.false_err, tot.unt_rep, tot.untouched, tot.unt_conc, tot.unt_rep - tot.unt_conc);
 	fprintf(out, "# loss matrix: %" PRIu64 " runs measured (%" PRIu64 " not set up), %" PRIu64
 		" failing variants, truth findings a gap touched: %" PRIu64 "/%" PRIu64
 		" reported\n", tot.runs, tot.runs_skipped, tot.failing, tot.tou_rep, tot.touched);
@@ -1383,6 +1495,8 @@ int main(void)
 	if (cfg.tdat && !lv_writer_tdat)
 		printf("ok %d - trace.dat variants # skip the trace.dat fixture writer "
 		       "(tests/support/kdat.c) is not there\n", ++tap_n);
+	if (cfg.pf)
+		writers[n_writers++] = &lv_writer_perfetto;
 	if (!n_writers) {
 		printf("1..0 # skip SCMWQ_LOSS_FORMATS names no writer\n");
 		return 0;
