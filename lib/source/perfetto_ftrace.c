@@ -404,7 +404,7 @@ static int ftrace_event(struct scmwq_source *src, struct pf *pf, int cpu, struct
 	const char *why;
 	int r;
 
-	memset(ev, 0, sizeof(*ev));
+	scmwq_event_clear(ev);
 	ev->cpu = cpu;
 	ev->where = pf->pkt_off + (uint64_t)(m.p - pf->pkt);
 	while ((r = pb_next(&m, &f, &why)) > 0) {
@@ -549,7 +549,7 @@ static bool compact_next(struct pf *pf, int cpu, struct compact_it *c, struct sc
 {
 	if (c->i >= c->nsw && c->j >= c->nwk)
 		return false;
-	memset(ev, 0, sizeof(*ev));
+	scmwq_event_clear(ev);
 	ev->cpu = cpu;
 	ev->pid = pf->cpu[cpu].cur_pid;
 	if (c->i < c->nsw && (c->j >= c->nwk || c->tsw <= c->twk)) {

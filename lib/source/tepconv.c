@@ -341,25 +341,6 @@ char scmwq_prev_state_char(uint64_t state)
 	return letters[__builtin_ctzll(state)];
 }
 
-/*
- * Zero @ev with 16-byte stores, the last overlapping: gcc makes a memset
- * or a copy of a zero event this size a rep stos or rep movs, slow to
- * start and counted per word.
- */
-static inline void clear_event(struct scmwq_event *ev)
-{
-	typedef unsigned long long v2 __attribute__((vector_size(16), aligned(1), may_alias));
-	const v2 z = { 0, 0 };
-	v2 *q = (v2 *)ev;
-
-	_Static_assert(sizeof(*ev) >= 16, "an event of at least 16 bytes");
-#pragma GCC unroll 32
-	for (size_t i = 0; i < sizeof(*ev) / 16; i++)
-		q[i] = z;
-	if (sizeof(*ev) % 16)
-		*(v2 *)((char *)ev + sizeof(*ev) - 16) = z;
-}
-
 static inline const struct tepconv_fmt *find_fmt(const struct scmwq_tepconv *c, int id)
 {
 	if (c->id_span) {
@@ -483,7 +464,7 @@ convert(struct scmwq_tepconv *c, struct tep_record *rec, struct scmwq_event *ev,
 	if (pid == -1 && !(c->pid_end && c->pid_end <= rec->size))
 		pid = tep_data_pid(c->tep, rec);
 
-	clear_event(ev);
+	scmwq_event_clear(ev);
 	ev->type = fm->type;
 	ev->sys = fm->sys;
 	ev->ts_ns = rec->ts;

@@ -422,8 +422,6 @@ static bool parse_fields(const struct event_name *name, struct scmwq_event *ev,
 	}
 }
 
-static const struct scmwq_event zero_event;
-
 enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line,
 				    struct scmwq_event *ev, const char **why,
 				    struct line_info *info)
@@ -447,8 +445,7 @@ enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line
 	if (!parse_event_name(body, info, &name))
 		return SCMWQ_LINE_SKIP;
 
-	/* a copy of a zero event: vector stores, not the slow start of rep stos */
-	*ev = zero_event;
+	scmwq_event_clear(ev);
 	ev->type = events[name.ei].type;
 	ev->ts_ns = tmp.ts_ns;
 	ev->pid = tmp.pid;
