@@ -49,7 +49,8 @@ void mdl_group_start(struct scmwq_model *m, struct thr *waker, struct wq *w, uin
 		g->waker_pid = waker->pid;
 		g->irq = irq;
 		for (struct thr *t = w->head; t; t = t->wnext) {
-			if (t->credit != CR_NONE || t->attributed || t->resume_pending)
+			/* a thread is in one group at a time: the first judges it */
+			if (t->credit != CR_NONE || t->attributed || t->resume_pending || t->group)
 				continue;
 			t->group = g;
 			if (t->ev_start < g->ev_start)

@@ -54,6 +54,9 @@ void mdl_on_loss(struct scmwq_model *m, const struct scmwq_event *ev)
 		for (struct thr *t = w->head; t; t = t->wnext) {
 			if ((t->credit == CR_SILENT || t->credit == CR_EXCESS) && t->wake_ts >= start &&
 			    !t->resume_pending) {
+				/* and out of the WAKE_ALL group that wake made it part of */
+				if (t->group)
+					mdl_group_member_left(m, t, M_LEFT, 0);
 				t->credit = CR_NONE;
 				if (t->st == SCMWQ_ST_WOKEN)
 					t->st = SCMWQ_ST_SLEEPING;
