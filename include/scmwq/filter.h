@@ -169,29 +169,15 @@ void scmwq_filter_set_origin(struct scmwq_filter *f, uint64_t first_ns);
  */
 void scmwq_filter_set_span(struct scmwq_filter *f, uint64_t first_ns, uint64_t last_ns);
 /**
- * scmwq_trace_span() - the first and the last event of a trace
- * @path: the trace (a file: standard input cannot be read twice)
+ * scmwq_source_span() - the first and the last event of a trace
+ * @src: the source, read from where it is to its end
  * @first_ns: set to the first event's time (as the reader yields them)
  * @last_ns: set to the latest event's time
- * @err: set on failure
  *
- * Reads the whole trace once, events only (no model): loss markers do not
- * count.  A trace with no event gives 0 and 0.
- *
- * Return: 0, or -1 with @err set (the source's errors; SCMWQ_E_USAGE for
- * "-").
- */
-int scmwq_trace_span(const char *path, uint64_t *first_ns, uint64_t *last_ns,
-		     struct scmwq_error *err);
-/**
- * scmwq_source_span() - scmwq_trace_span() of a source already open
- * @src: the source, read from where it is to its end
- * @first_ns: set to the first event's time
- * @last_ns: set to the latest event's time
- *
- * For a caller that reads the trace again after (scmwq_source_rewind()):
- * the file is opened once.  A read error ends the span where it is: it
- * shows again when the trace is read again.
+ * Events only (no model): loss markers do not count; a trace with no
+ * event gives 0 and 0.  For a caller that reads the trace again after
+ * (scmwq_source_rewind()): the file is opened once.  A read error ends the
+ * span where it is: it shows again when the trace is read again.
  */
 void scmwq_source_span(struct scmwq_source *src, uint64_t *first_ns, uint64_t *last_ns);
 /**

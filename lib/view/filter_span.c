@@ -29,23 +29,3 @@ void scmwq_source_span(struct scmwq_source *src, uint64_t *first_ns, uint64_t *l
 		any = true;
 	}
 }
-
-int scmwq_trace_span(const char *path, uint64_t *first_ns, uint64_t *last_ns,
-		     struct scmwq_error *err)
-{
-	struct scmwq_source *src;
-
-	*first_ns = *last_ns = 0;
-	if (!strcmp(path, "-"))
-		return scmwq_error_set(err, SCMWQ_E_USAGE,
-				       "<stdin>: --time in percent needs the trace's span, known "
-				       "only at the end of standard input: give the trace as a "
-				       "file, or the times in seconds (absolute, or +S after the "
-				       "first event)");
-	src = scmwq_source_open(path, NULL, NULL, err);
-	if (!src)
-		return -1;
-	scmwq_source_span(src, first_ns, last_ns);
-	scmwq_source_free(src);
-	return 0;
-}
