@@ -75,6 +75,12 @@ struct scmwq_text_ctx {
 	 * table): a loss marker's gap begins there.
 	 */
 	uint64_t cpu_ts[SCMWQ_TEXT_CPUS];
+	/*
+	 * Read every line the general way, without the shortcuts for the
+	 * kernel's exact layout (text_fast.c, text_line.c): what the tests
+	 * compare the shortcuts with.
+	 */
+	bool general;
 };
 
 /**

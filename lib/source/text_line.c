@@ -209,7 +209,8 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 	const char *r = q + 1, *b = q, *e, *t;
 	int cpu, pid;
 
-	if (txt_is_digit(r[0]) && txt_is_digit(r[1]) && txt_is_digit(r[2]) && r[3] == ']') {
+	if (!ctx->general && txt_is_digit(r[0]) && txt_is_digit(r[1]) && txt_is_digit(r[2]) &&
+	    r[3] == ']') {
 		/* "[%03d]" */
 		cpu = (r[0] - '0') * 100 + (r[1] - '0') * 10 + (r[2] - '0');
 		r += 3;
@@ -241,14 +242,14 @@ static const char *parse_columns(struct scmwq_text_ctx *ctx, const char *s, cons
 		b--;
 	if (b == e || e - b > 10 || b - 1 <= s || b[-1] != '-')
 		return NULL;
-	if (e - b < 10) {
+	if (!ctx->general && e - b < 10) {
 		/* at most 9 digits: no overflow */
 		for (pid = 0, t = b; t < e; t++)
 			pid = pid * 10 + (*t - '0');
 	} else if (!txt_parse_dec_int(b, &pid)) {
 		return NULL;
 	}
-	t = fast_flags_ts(r + 1, &ev->ts_ns, flag_width);
+	t = ctx->general ? NULL : fast_flags_ts(r + 1, &ev->ts_ns, flag_width);
 	r = t ? t : parse_flags_ts(ctx, r + 1, &ev->ts_ns, flag_width);
 	if (!r)
 		return NULL;
@@ -355,7 +356,8 @@ static int scm_name_at(const char *b)
 	return i;
 }
 
-static bool parse_event_name(const char *body, struct line_info *info, struct event_name *name)
+static bool parse_event_name(const struct scmwq_text_ctx *ctx, const char *body,
+			     struct line_info *info, struct event_name *name)
 {
 	const char *n1, *n2 = NULL;
 	size_t len1, len2 = 0;
@@ -364,7 +366,7 @@ static bool parse_event_name(const char *body, struct line_info *info, struct ev
 	name->sys_len = 0;
 	while (*body == ' ')
 		body++;
-	name->ei = scm_name_at(body);
+	name->ei = ctx->general ? -1 : scm_name_at(body);
 	if (name->ei >= 0) {
 		name->fields = body + events[name->ei].len + 1;
 		return true;
@@ -407,8 +409,8 @@ static bool parse_event_name(const char *body, struct line_info *info, struct ev
 }
 
 /* The fields of event @name into @ev.  False if garbled (*@why may say more). */
-static bool parse_fields(const struct event_name *name, struct scmwq_event *ev,
-			 const char **why)
+static bool parse_fields(const struct scmwq_text_ctx *ctx, const struct event_name *name,
+			 struct scmwq_event *ev, const char **why)
 {
 	enum text_ev tev = events[name->ei].tev;
 
@@ -418,6 +420,9 @@ static bool parse_fields(const struct event_name *name, struct scmwq_event *ev,
 	case TEV_WAKEUP:
 		return txt_parse_wakeup(name->fields, ev);
 	default:
+		if (ctx->general)
+			return txt_parse_scm_general(name->fields, tev, name->sys, name->sys_len,
+						     ev, why);
 		return txt_parse_scm(name->fields, tev, name->sys, name->sys_len, ev, why);
 	}
 }
@@ -442,7 +447,7 @@ enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line
 		*why = WHY_GRAMMAR;
 		return SCMWQ_LINE_MALFORMED;
 	}
-	if (!parse_event_name(body, info, &name))
+	if (!parse_event_name(ctx, body, info, &name))
 		return SCMWQ_LINE_SKIP;
 
 	scmwq_event_clear(ev);
@@ -452,7 +457,7 @@ enum scmwq_line_kind txt_parse_line(struct scmwq_text_ctx *ctx, const char *line
 	ev->cpu = tmp.cpu;
 	memcpy(ev->comm, tmp.comm, sizeof(ev->comm));
 	*why = NULL;
-	if (!parse_fields(&name, ev, why)) {
+	if (!parse_fields(ctx, &name, ev, why)) {
 		if (!*why)
 			*why = events[name.ei].why;
 		return SCMWQ_LINE_MALFORMED;

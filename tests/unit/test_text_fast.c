@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The text reader's shortcut for the kernel's exact print formats
- * (lib/source/text_fast.c) against its general field parser
- * (lib/source/text_scm.c), on every SCM line of every text trace of the
- * corpus (the .txt files of traces/ and tests/cli/fixtures/): both must give the same
- * answer and the same event, byte for byte.  And the shortcut must
+ * The text reader's shortcuts for the kernel's exact print formats
+ * (lib/source/text_fast.c, and the columns and names in text_line.c)
+ * against its general parser (text_scm.c, text_line.c), on every line of
+ * every text trace of the corpus (the .txt files of traces/ and
+ * tests/cli/fixtures/): both must give the same answer and the same event,
+ * byte for byte.  And the shortcut must
  * really be taken on the kernel's own lines (else it would be tested on
  * nothing), and refused on the lines it must leave to the general parser.
  *
@@ -79,8 +80,40 @@ static void check_line(const char *file, unsigned long no, const char *line)
 	}
 }
 
+static unsigned long whole_lines, whole_differ;
+
+/*
+ * The whole line, columns and name included, through the line parser
+ * with its shortcuts (@a) and without (@b, general): the same kind,
+ * reason, event and state after it.
+ */
+static void check_whole_line(struct scmwq_text_ctx *a, struct scmwq_text_ctx *b,
+			     const char *file, unsigned long no, const char *line)
+{
+	struct scmwq_event ea, eb;
+	const char *wa = NULL, *wb = NULL;
+	enum scmwq_line_kind ka, kb;
+	bool same_ctx;
+
+	memset(&ea, 0, sizeof(ea));
+	memset(&eb, 0, sizeof(eb));
+	ka = scmwq_text_parse_line(a, line, &ea, &wa);
+	kb = scmwq_text_parse_line(b, line, &eb, &wb);
+	b->general = false;
+	same_ctx = !memcmp(a, b, sizeof(*a));
+	b->general = true;
+	whole_lines++;
+	if (ka != kb || wa != wb || !same_ctx ||
+	    ((ka == SCMWQ_LINE_EVENT || ka == SCMWQ_LINE_LOST) && memcmp(&ea, &eb, sizeof(ea)))) {
+		if (whole_differ++ < 10)
+			printf("# %s:%lu: the line parser differs with and without its shortcuts: "
+			       "%s\n", file, no, line);
+	}
+}
+
 static void check_file(const char *path)
 {
+	struct scmwq_text_ctx a, b;
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
@@ -89,6 +122,9 @@ static void check_file(const char *path)
 
 	if (!f)
 		return;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	b.general = true;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		no++;
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -96,6 +132,7 @@ static void check_file(const char *path)
 		if (memchr(line, '\0', n))
 			continue;
 		check_line(path, no, line);
+		check_whole_line(&a, &b, path, no, line);
 	}
 	free(line);
 	fclose(f);
@@ -182,6 +219,10 @@ int main(int argc, char **argv)
 	ok(fast_taken * 2 > lines, "most of them are the kernel's own and take the shortcut (%lu)",
 	   fast_taken);
 	is_int(differ, 0, "the shortcut and the general parser agree on every line");
+	printf("# %lu lines of the corpus through the whole line parser\n", whole_lines);
+	ok(whole_lines > 2000, "the corpus has lines to compare (%lu)", whole_lines);
+	is_int(whole_differ, 0, "the line parser gives the same with and without its shortcuts "
+	       "(columns, names, fields) on every line");
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
 }
