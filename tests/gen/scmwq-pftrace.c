@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "scmwq.h"
+#include "pf_events.h"
 
 #define MAXCPU		64
 #define MAXPIDS		65536
@@ -224,143 +225,23 @@ static enum schedc sched = SCHED_PROTO;
 static enum scmwq_system sys;
 static struct scmwq_source *src;
 
-enum ftype { T_U, T_S, T_STR };
-
-struct fdesc {
-	const char *name;
-	enum ftype type;
-};
-
-/* The format files' fields in order (traces.md), per event and system. */
-struct edesc {
-	const char *name;
-	unsigned int dense_id;		/* as perfetto_subset.proto numbers it */
-	const char *dense_name;
-	struct fdesc f[8];
-};
-
-static const struct edesc req_vendor = { "scm_smc_request", 65536, "scm_smc_request_vendor",
-	{ { "smc_id", T_U }, { "svc_id", T_U }, { "cmd_id", T_U }, { "args_cnt", T_U },
-	  { "out", T_STR } } };
-static const struct edesc req_mainline = { "scm_smc_request", 65537, "scm_smc_request_mainline",
-	{ { "smc_id", T_U }, { "svc_id", T_U }, { "cmd_id", T_U }, { "args_cnt", T_U },
-	  { "args", T_STR } } };
-static const struct edesc sleep_d = { "scm_waitq_sleep", 65538, "scm_waitq_sleep",
-	{ { "wq_ctx", T_U }, { "smc_call_ctx", T_U } } };
-static const struct edesc resume_d = { "scm_waitq_resume", 65539, "scm_waitq_resume",
-	{ { "smc_call_ctx", T_U } } };
-static const struct edesc getwq_d = { "scm_waitq_get_wq_ctx", 65540, "scm_waitq_get_wq_ctx",
-	{ { "wq_ctx", T_U }, { "flags", T_U }, { "more_pending", T_U } } };
-static const struct edesc ack_d = { "scm_waitq_wake_ack", 65541, "scm_waitq_wake_ack",
-	{ { "wq_ctx", T_U }, { "smc_call_ctx", T_U } } };
-static const struct edesc done_vendor = { "scm_smc_done", 65542, "scm_smc_done_vendor",
-	{ { "ret", T_S }, { "smc_id", T_U }, { "res0", T_U }, { "res1", T_U }, { "res2", T_U } } };
-static const struct edesc done_mainline = { "scm_smc_done", 65543, "scm_smc_done_mainline",
-	{ { "ret", T_S }, { "smc_id", T_U }, { "res", T_U }, { "res0", T_U }, { "res1", T_U },
-	  { "res2", T_U } } };
-
-/* The field values of one event, in its edesc's order. */
-struct evals {
-	const struct edesc *d;
-	uint64_t v[8];
-	char s[SCMWQ_MAX_ARGS * 64 + 1];
-	size_t slen;
-};
-
-static void vendor_out(const struct scmwq_event *ev, struct evals *x)
+static bool event_vals(const struct scmwq_event *ev, struct pf_evals *x)
 {
-	int n = 0;
-
-	x->s[0] = '\0';
-	for (int i = 0; i < ev->args_cnt && i < SCMWQ_MAX_ARGS; i++)
-		n += snprintf(x->s + n, sizeof(x->s) - n, " x%d:(hex:0x%08" PRIx64 " decimal:%" PRIu64
-			      ")", i + 2, ev->args[i], ev->args[i]);
-	x->slen = strlen(x->s);
-}
-
-/* What traced_probes copies of `unsigned long args[]`: up to the first zero byte. */
-static void mainline_args(const struct scmwq_event *ev, struct evals *x)
-{
-	size_t n = 0;
-
-	for (int i = 0; i < ev->args_cnt && i < SCMWQ_MAX_ARGS; i++)
-		for (int b = 0; b < 8; b++) {
-			unsigned char c = ev->args[i] >> (8 * b);
-
-			if (!c)
-				goto out;
-			x->s[n++] = (char)c;
-		}
-out:
-	x->slen = n;
-}
-
-static bool event_vals(const struct scmwq_event *ev, struct evals *x)
-{
-	bool vendor;
-
 	if (!sys)
 		sys = scmwq_source_system(src);
-	vendor = sys == SCMWQ_SYS_SCM;
-	memset(x, 0, sizeof(*x));
-	switch (ev->type) {
-	case SCMWQ_EV_SMC_REQUEST:
-		x->d = vendor ? &req_vendor : &req_mainline;
-		x->v[0] = ev->smc_id;
-		x->v[1] = ev->svc_id;
-		x->v[2] = ev->cmd_id;
-		x->v[3] = ev->args_cnt;
-		if (vendor)
-			vendor_out(ev, x);
-		else
-			mainline_args(ev, x);
-		return true;
-	case SCMWQ_EV_SLEEP:
-	case SCMWQ_EV_WAKE_ACK:
-		x->d = ev->type == SCMWQ_EV_SLEEP ? &sleep_d : &ack_d;
-		x->v[0] = ev->wq_ctx;
-		x->v[1] = ev->smc_call_ctx;
-		return true;
-	case SCMWQ_EV_RESUME:
-		x->d = &resume_d;
-		x->v[0] = ev->smc_call_ctx;
-		return true;
-	case SCMWQ_EV_GET_WQ_CTX:
-		x->d = &getwq_d;
-		x->v[0] = ev->wq_ctx;
-		x->v[1] = ev->flags;
-		x->v[2] = ev->more_pending;
-		return true;
-	case SCMWQ_EV_SMC_DONE:
-		x->d = vendor ? &done_vendor : &done_mainline;
-		x->v[0] = (uint64_t)(int64_t)ev->ret;
-		x->v[1] = ev->smc_id;
-		if (vendor) {
-			x->v[2] = ev->res0;
-			x->v[3] = ev->res1;
-			x->v[4] = ev->res2;
-		} else {
-			x->v[2] = ev->res;
-			x->v[3] = ev->res0;
-			x->v[4] = ev->res1;
-			x->v[5] = ev->res2;
-		}
-		return true;
-	default:
-		return false;
-	}
+	return pf_event_vals(ev, sys == SCMWQ_SYS_SCM, x);
 }
 
-static void write_generic(const struct evals *x)
+static void write_generic(const struct pf_evals *x)
 {
-	const struct edesc *d = x->d;
+	const struct pf_edesc *d = x->d;
 
 	if (generic == GEN_DENSE) {
 		msg_begin(d->dense_id, d->dense_name);
 		for (int i = 0; i < 8 && d->f[i].name; i++) {
-			if (d->f[i].type == T_STR)
+			if (d->f[i].type == PF_T_STR)
 				f_bytes(i + 1, d->f[i].name, x->s, x->slen);
-			else if (d->f[i].type == T_S)
+			else if (d->f[i].type == PF_T_S)
 				f_int(i + 1, d->f[i].name, (int64_t)x->v[i]);
 			else
 				f_uint(i + 1, d->f[i].name, x->v[i]);
@@ -373,9 +254,9 @@ static void write_generic(const struct evals *x)
 	for (int i = 0; i < 8 && d->f[i].name; i++) {
 		msg_begin(2, "field");
 		f_str(1, "name", d->f[i].name);
-		if (d->f[i].type == T_STR)
+		if (d->f[i].type == PF_T_STR)
 			f_bytes(3, "str_value", x->s, x->slen);
-		else if (d->f[i].type == T_S)
+		else if (d->f[i].type == PF_T_S)
 			f_int(4, "int_value", (int64_t)x->v[i]);
 		else
 			f_uint(5, "uint_value", x->v[i]);
@@ -384,7 +265,7 @@ static void write_generic(const struct evals *x)
 	msg_end();
 }
 
-static void write_descriptor(const struct edesc *d)
+static void write_descriptor(const struct pf_edesc *d)
 {
 	static const char *const tsym[] = { "TYPE_UINT64", "TYPE_INT64", "TYPE_STRING" };
 	static const unsigned int tnum[] = { 4, 3, 9 };
@@ -528,7 +409,7 @@ static void write_compact(const struct cpubuf *c)
 static void flush_cpu(int cpu)
 {
 	struct cpubuf *c = &cpus[cpu];
-	const struct edesc *used[8];
+	const struct pf_edesc *used[8];
 	int nused = 0;
 
 	if (!c->n && !c->lost_next)
@@ -541,7 +422,7 @@ static void flush_cpu(int cpu)
 	f_uint(1, "cpu", cpu);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct scmwq_event *ev = &c->ev[i];
-		struct evals x;
+		struct pf_evals x;
 
 		if (sched == SCHED_COMPACT && is_sched(ev))
 			continue;

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "lossvar.h"
+#include "pf_events.h"
 #include "output/pb_write.h"
 
 /* Field numbers: google/perfetto protos/perfetto/trace/ (tests/perfetto/perfetto_subset.proto) */
@@ -65,123 +66,6 @@ enum { SEQ_FTRACE = 1, SEQ_PS = 2 };
 enum { PHASE_START = 1, PHASE_END = 2 };
 /* FieldDescriptorProto.Type */
 enum { TYPE_INT64 = 3, TYPE_UINT64 = 4, TYPE_STRING = 9 };
-
-enum ftype { T_U, T_S, T_STR };
-
-struct fdesc {
-	const char *name;
-	enum ftype type;
-};
-
-/* An SCM event's format-file fields in order (traces.md section 1). */
-struct edesc {
-	const char *name;
-	unsigned int dense_id;		/* its FtraceEvent field number when dense */
-	struct fdesc f[7];
-};
-
-static const struct edesc req_vendor = { "scm_smc_request", 65536,
-	{ { "smc_id", T_U }, { "svc_id", T_U }, { "cmd_id", T_U }, { "args_cnt", T_U },
-	  { "out", T_STR } } };
-static const struct edesc req_mainline = { "scm_smc_request", 65537,
-	{ { "smc_id", T_U }, { "svc_id", T_U }, { "cmd_id", T_U }, { "args_cnt", T_U },
-	  { "args", T_STR } } };
-static const struct edesc sleep_d = { "scm_waitq_sleep", 65538,
-	{ { "wq_ctx", T_U }, { "smc_call_ctx", T_U } } };
-static const struct edesc resume_d = { "scm_waitq_resume", 65539,
-	{ { "smc_call_ctx", T_U } } };
-static const struct edesc getwq_d = { "scm_waitq_get_wq_ctx", 65540,
-	{ { "wq_ctx", T_U }, { "flags", T_U }, { "more_pending", T_U } } };
-static const struct edesc ack_d = { "scm_waitq_wake_ack", 65541,
-	{ { "wq_ctx", T_U }, { "smc_call_ctx", T_U } } };
-static const struct edesc done_vendor = { "scm_smc_done", 65542,
-	{ { "ret", T_S }, { "smc_id", T_U }, { "res0", T_U }, { "res1", T_U }, { "res2", T_U } } };
-static const struct edesc done_mainline = { "scm_smc_done", 65543,
-	{ { "ret", T_S }, { "smc_id", T_U }, { "res", T_U }, { "res0", T_U }, { "res1", T_U },
-	  { "res2", T_U } } };
-
-static const struct edesc *const all_descs[] = {
-	&req_vendor, &req_mainline, &sleep_d, &resume_d, &getwq_d, &ack_d, &done_vendor,
-	&done_mainline,
-};
-#define NDESCS	(sizeof(all_descs) / sizeof(all_descs[0]))
-
-/* One SCM event's field values, in its edesc's order. */
-struct evals {
-	const struct edesc *d;
-	uint64_t v[7];
-	char s[SCMWQ_MAX_ARGS * 64 + 1];
-	size_t slen;
-};
-
-static bool event_vals(const struct scmwq_event *ev, enum scmwq_system sys, struct evals *x)
-{
-	bool vendor = sys == SCMWQ_SYS_SCM;
-	size_t n = 0;
-
-	memset(x, 0, sizeof(*x));
-	switch (ev->type) {
-	case SCMWQ_EV_SMC_REQUEST:
-		x->d = vendor ? &req_vendor : &req_mainline;
-		x->v[0] = ev->smc_id;
-		x->v[1] = ev->svc_id;
-		x->v[2] = ev->cmd_id;
-		x->v[3] = ev->args_cnt;
-		for (int i = 0; i < ev->args_cnt && i < SCMWQ_MAX_ARGS; i++) {
-			if (vendor) {
-				/* the vendor tracepoint's `out` text, as in its format file */
-				n += (size_t)snprintf(x->s + n, sizeof(x->s) - n,
-						      " x%d:(hex:0x%08" PRIx64 " decimal:%" PRIu64 ")",
-						      i + 2, ev->args[i], ev->args[i]);
-				continue;
-			}
-			/* args[] as a C string: little-endian bytes up to the first zero */
-			for (int b = 0; b < 8; b++) {
-				unsigned char c = (unsigned char)(ev->args[i] >> (8 * b));
-
-				if (!c)
-					goto cut;
-				x->s[n++] = (char)c;
-			}
-		}
-cut:
-		x->slen = n;
-		return true;
-	case SCMWQ_EV_SLEEP:
-	case SCMWQ_EV_WAKE_ACK:
-		x->d = ev->type == SCMWQ_EV_SLEEP ? &sleep_d : &ack_d;
-		x->v[0] = ev->wq_ctx;
-		x->v[1] = ev->smc_call_ctx;
-		return true;
-	case SCMWQ_EV_RESUME:
-		x->d = &resume_d;
-		x->v[0] = ev->smc_call_ctx;
-		return true;
-	case SCMWQ_EV_GET_WQ_CTX:
-		x->d = &getwq_d;
-		x->v[0] = ev->wq_ctx;
-		x->v[1] = ev->flags;
-		x->v[2] = ev->more_pending;
-		return true;
-	case SCMWQ_EV_SMC_DONE:
-		x->d = vendor ? &done_vendor : &done_mainline;
-		x->v[0] = (uint64_t)(int64_t)ev->ret;
-		x->v[1] = ev->smc_id;
-		if (vendor) {
-			x->v[2] = ev->res0;
-			x->v[3] = ev->res1;
-			x->v[4] = ev->res2;
-		} else {
-			x->v[2] = ev->res;
-			x->v[3] = ev->res0;
-			x->v[4] = ev->res1;
-			x->v[5] = ev->res2;
-		}
-		return true;
-	default:
-		return false;
-	}
-}
 
 /* ------------------------------------------------------------------ */
 /* The writer's state                                                  */
@@ -281,17 +165,17 @@ static void write_names(struct pfw *w)
 		w->pb.len = 0;
 }
 
-static void write_generic(struct pfw *w, const struct evals *x)
+static void write_generic(struct pfw *w, const struct pf_evals *x)
 {
-	const struct edesc *d = x->d;
+	const struct pf_edesc *d = x->d;
 	size_t m;
 
 	if (w->dense) {
 		m = scmwq_pb_open(&w->pb, d->dense_id);
 		for (uint32_t i = 0; i < 7 && d->f[i].name; i++) {
-			if (d->f[i].type == T_STR)
+			if (d->f[i].type == PF_T_STR)
 				scmwq_pb_bytes(&w->pb, i + 1, x->s, x->slen);
-			else if (d->f[i].type == T_S)
+			else if (d->f[i].type == PF_T_S)
 				scmwq_pb_int(&w->pb, i + 1, (int64_t)x->v[i]);
 			else
 				scmwq_pb_varint(&w->pb, i + 1, x->v[i]);
@@ -305,9 +189,9 @@ static void write_generic(struct pfw *w, const struct evals *x)
 		size_t f = scmwq_pb_open(&w->pb, GEN_FIELD);
 
 		scmwq_pb_str(&w->pb, GF_NAME, d->f[i].name);
-		if (d->f[i].type == T_STR)
+		if (d->f[i].type == PF_T_STR)
 			scmwq_pb_bytes(&w->pb, GF_STR, x->s, x->slen);
-		else if (d->f[i].type == T_S)
+		else if (d->f[i].type == PF_T_S)
 			scmwq_pb_int(&w->pb, GF_INT, (int64_t)x->v[i]);
 		else
 			scmwq_pb_varint(&w->pb, GF_UINT, x->v[i]);
@@ -317,10 +201,10 @@ static void write_generic(struct pfw *w, const struct evals *x)
 }
 
 /* GenericEventDescriptor: event_descriptor is a serialised DescriptorProto. */
-static void write_descriptor(struct pfw *w, const struct edesc *d)
+static void write_descriptor(struct pfw *w, const struct pf_edesc *d)
 {
-	static const unsigned int tnum[] = { [T_U] = TYPE_UINT64, [T_S] = TYPE_INT64,
-					     [T_STR] = TYPE_STRING };
+	static const unsigned int tnum[] = { [PF_T_U] = TYPE_UINT64, [PF_T_S] = TYPE_INT64,
+					     [PF_T_STR] = TYPE_STRING };
 	size_t m = scmwq_pb_open(&w->pb, BUNDLE_DESCRIPTOR), dp;
 
 	scmwq_pb_int(&w->pb, DESC_FIELD_ID, d->dense_id);
@@ -393,7 +277,7 @@ static void open_gap(struct pfw *w)
 static void flush_cpu(struct pfw *w, int c)
 {
 	const struct lv_trace *t = w->t;
-	bool used[NDESCS] = { false };
+	bool used[PF_NDESCS] = { false };
 	uint64_t first_ts;
 	size_t m;
 
@@ -420,16 +304,16 @@ static void flush_cpu(struct pfw *w, int c)
 	for (size_t k = 0; k < w->cpu[c].n; k++) {
 		const struct scmwq_event *ev = &t->ev[t->cpu_ev[c][w->cpu[c].first + k]];
 		size_t e = scmwq_pb_open(&w->pb, BUNDLE_EVENT);
-		struct evals x;
+		struct pf_evals x;
 
 		scmwq_pb_varint(&w->pb, EV_TIMESTAMP, ev->ts_ns);
 		scmwq_pb_varint(&w->pb, EV_PID, (uint64_t)(ev->pid < 0 ? 0 : ev->pid));
 		if (ev->type == SCMWQ_EV_SCHED_SWITCH || ev->type == SCMWQ_EV_SCHED_WAKEUP) {
 			write_sched(w, ev);
-		} else if (event_vals(ev, w->sys, &x)) {
+		} else if (pf_event_vals(ev, w->sys == SCMWQ_SYS_SCM, &x)) {
 			write_generic(w, &x);
-			for (size_t d = 0; d < NDESCS; d++)
-				used[d] |= all_descs[d] == x.d;
+			for (size_t d = 0; d < PF_NDESCS; d++)
+				used[d] |= pf_all_descs[d] == x.d;
 		}
 		scmwq_pb_close(&w->pb, e);
 	}
@@ -437,9 +321,9 @@ static void flush_cpu(struct pfw *w, int c)
 		scmwq_pb_varint(&w->pb, BUNDLE_LOST, 1);
 	scmwq_pb_varint(&w->pb, BUNDLE_PREV_END, w->cpu[c].prev_end);
 	if (w->dense)
-		for (size_t d = 0; d < NDESCS; d++)
+		for (size_t d = 0; d < PF_NDESCS; d++)
 			if (used[d])
-				write_descriptor(w, all_descs[d]);
+				write_descriptor(w, pf_all_descs[d]);
 	scmwq_pb_close(&w->pb, m);
 	emit(w);
 	w->cpu[c].prev_end = t->ev[t->cpu_ev[c][w->cpu[c].first + w->cpu[c].n - 1]].ts_ns;
