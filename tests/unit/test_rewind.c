@@ -17,24 +17,11 @@
 
 #include <scmwq.h>
 
+#include "base/base.h"
 #include "tap.h"
 
 static char top[2048] = ".";
-static char tmpdir[] = "/tmp/scmwq-rewind-XXXXXX";
-
-const char *__lsan_default_suppressions(void);
-const char *__asan_default_options(void);
-
-/* libtracecmd 1.3.1 leaks a v6 instance's clock string (see test_tdat.c). */
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:tracecmd_parse_trace_clock\n";
-}
-
-const char *__asan_default_options(void)
-{
-	return "fast_unwind_on_malloc=0";
-}
+static char tmpdir[1024];	/* $TMPDIR/scmwq-rewind-XXXXXX */
 
 static const char *path_of(const char *rel)
 {
@@ -276,6 +263,7 @@ int main(int argc, char **argv)
 		snprintf(top, sizeof(top), "%s", argv[1]);
 	else if (env && *env)
 		snprintf(top, sizeof(top), "%s", env);
+	snprintf(tmpdir, sizeof(tmpdir), "%s/scmwq-rewind-XXXXXX", scmwq_tmpdir());
 	if (!mkdtemp(tmpdir))
 		abort();
 
